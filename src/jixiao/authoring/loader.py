@@ -1,0 +1,717 @@
+"""Load an evaluation from an authoring file: hand-written YAML or the contract JSON.
+
+The YAML format is a tree (一级 → 二级 → 三级 indicators) with Chinese keys (English aliases
+accepted, see :mod:`jixiao.authoring.keys`); this module checks it and flattens it into the
+contract :class:`~jixiao.core.model.Evaluation`:
+
+- ``level1``/``level2`` are the names with a trailing weight (“（40分）”) removed; a weight
+  written only in the name counts as the 权重;
+- every 二级 entry (with rows) gets its own ``group`` id, 1, 2, 3, … in file order, counted anew
+  in each indicator tree (the top one and each 下级单位's); rows written directly under a 一级
+  entry have no ``group`` and no ``level2``;
+- the 一级 权重 and 预算.权重 override the scheme's default weights (``SchemeRef.declared``);
+  every statement of one group's weight must agree;
+- amounts go through ``parse_amount`` with the block's 金额单位, rates through ``parse_rate``,
+  targets and actuals through ``parse_value``; weights, scores and the year are exact numbers.
+
+Nothing is scored here: ``computed`` and ``findings`` stay empty for the engine. Every problem
+raises :class:`~jixiao.errors.AuthoringError` naming the first bad line, in Chinese.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from jixiao.authoring.keys import CONTEXT_KEYS
+from jixiao.authoring.keys import GROUP_LABELS
+from jixiao.authoring.keys import Context
+from jixiao.authoring.keys import display
+from jixiao.authoring.keys import label
+from jixiao.authoring.keys import lookup
+from jixiao.authoring.keys import suggest
+from jixiao.authoring.yaml_reader import Data
+from jixiao.authoring.yaml_reader import Path as NodePath
+from jixiao.authoring.yaml_reader import YamlDocument
+from jixiao.authoring.yaml_reader import read_yaml
+from jixiao.core.groups import classify_level1
+from jixiao.core.groups import strip_weight
+from jixiao.core.model import Budget
+from jixiao.core.model import BudgetLine
+from jixiao.core.model import Claimed
+from jixiao.core.model import Evaluation
+from jixiao.core.model import Group
+from jixiao.core.model import Indicator
+from jixiao.core.model import Objectives
+from jixiao.core.model import Project
+from jixiao.core.model import SchemeRef
+from jixiao.core.model import Source
+from jixiao.core.model import SubUnit
+from jixiao.core.model import Value
+from jixiao.core.numbers import to_decimal
+from jixiao.core.scheme import Scheme
+from jixiao.core.values import parse_amount
+from jixiao.core.values import parse_rate
+from jixiao.core.values import parse_value
+from jixiao.errors import AuthoringError
+from jixiao.errors import SchemeError
+from jixiao.errors import UnknownSchemeError
+from jixiao.schemes import BUILTIN_IDS
+from jixiao.schemes import DEFAULT_SCHEME
+from jixiao.schemes import load_scheme
+
+YAML_SUFFIXES = (".yaml", ".yml")
+JSON_SUFFIXES = (".json",)
+
+AMOUNT_UNITS = {"元": "元", "万元": "万元", "万": "万元"}
+"""Accepted 金额单位 spellings and the unit each means."""
+
+_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+_YEAR = re.compile(r"(\d{4})\s*(?:年度?)?")
+_SUFFIX_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_DATE_HINT = "日期写成 2019-07-28、2019年7月28日 或 2019/7/28。"
+
+
+def load_evaluation(path: str | Path) -> Evaluation:
+    """Read an authoring file (``.yaml``/``.yml`` or contract ``.json``) into an Evaluation.
+
+    Raises :class:`~jixiao.errors.AuthoringError` for the first problem found, with its line.
+    """
+    file = Path(path)
+    where = str(path)
+    raw = _read_bytes(file, where)
+    suffix = file.suffix.lower()
+    if suffix not in YAML_SUFFIXES + JSON_SUFFIXES:
+        raise AuthoringError(
+            where,
+            f"不支持的文件类型“{file.suffix or '（无扩展名）'}”",
+            hint=(
+                "自评文件应是 .yaml / .yml（手写格式，可用 jixiao new 生成模板）"
+                "或 .json（jixiao extract --json 的输出）。"
+            ),
+        )
+    text = _decode(raw, where)
+    if not text.strip():
+        raise AuthoringError(where, "文件是空的", hint="可以用“jixiao new”生成一个带说明的模板再填写。")
+    if suffix in JSON_SUFFIXES:
+        return _load_json(text, where, _source(file, "json", raw))
+    document = read_yaml(text, where)
+    if document.data is None:
+        raise AuthoringError(
+            where, "文件里只有注释，没有内容", hint="可以用“jixiao new”生成一个带说明的模板再填写。"
+        )
+    return _Builder(where, file, document).evaluation(_source(file, "yaml", raw))
+
+
+# --- the file ------------------------------------------------------------------------------------
+
+
+def _read_bytes(file: Path, where: str) -> bytes:
+    if not file.exists():
+        raise AuthoringError(where, "文件不存在", hint="请检查文件名和所在文件夹是否写对。")
+    if file.is_dir():
+        raise AuthoringError(
+            where, "这是一个文件夹，不是文件", hint="请给出自评文件（.yaml 或 .json）本身的路径。"
+        )
+    try:
+        return file.read_bytes()
+    except OSError:
+        raise AuthoringError(where, "无法读取文件（没有权限，或文件正被其他程序占用）") from None
+
+
+def _decode(raw: bytes, where: str) -> str:
+    """UTF-8 text, with or without a byte-order mark."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise AuthoringError(
+            where,
+            "文件不是 UTF-8 编码（可能是 GBK/GB2312）",
+            line=line,
+            hint="请用文本编辑器（如记事本、VS Code、WPS）“另存为”，编码选择 UTF-8 后再试。",
+        ) from None
+
+
+def _source(file: Path, fmt: str, raw: bytes) -> Source:
+    return Source(path=str(file), format=fmt, sha256=hashlib.sha256(raw).hexdigest())
+
+
+# --- JSON ----------------------------------------------------------------------------------------
+
+_PYDANTIC_PROBLEMS = {
+    "missing": "缺少必填字段",
+    "extra_forbidden": "不允许的字段",
+    "int_parsing": "应是整数",
+    "int_from_float": "应是整数",
+    "decimal_parsing": "应是数字",
+    "decimal_type": "应是数字",
+    "float_parsing": "应是数字",
+    "string_type": "应是文字",
+    "bool_parsing": "应是 true 或 false",
+    "date_from_datetime_parsing": '应是日期（如 "2019-07-28"）',
+    "date_parsing": '应是日期（如 "2019-07-28"）',
+    "literal_error": "取值不在允许的范围内",
+    "enum": "取值不在允许的范围内",
+    "model_type": "应是一个对象（{…}）",
+    "model_attributes_type": "应是一个对象（{…}）",
+    "dict_type": "应是一个对象（{…}）",
+    "tuple_type": "应是一个列表（[…]）",
+    "list_type": "应是一个列表（[…]）",
+}
+
+
+def _load_json(text: str, where: str, source: Source) -> Evaluation:
+    """The contract JSON; its own ``source`` (the document it was extracted from) is kept."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise AuthoringError(
+            where,
+            "JSON 格式错误",
+            line=exc.lineno,
+            column=exc.colno,
+            hint="请检查这一处附近的逗号、引号和括号是否成对；JSON 的最后一项后面不能有逗号。",
+        ) from None
+    if not isinstance(data, dict):
+        raise AuthoringError(
+            where, "JSON 文件最外层应是一个对象（{…}）", hint="请使用 jixiao extract --json 的输出。"
+        )
+    try:
+        evaluation = Evaluation.from_json(text)
+    except ValueError as exc:  # pydantic's ValidationError; its English text is not shown
+        errors = exc.errors() if callable(getattr(exc, "errors", None)) else []  # type: ignore[attr-defined]
+        first: dict[str, object] = errors[0] if errors else {}
+        loc = first.get("loc")
+        place = ".".join(str(part) for part in loc) if isinstance(loc, tuple | list) and loc else "（最外层）"
+        problem = _PYDANTIC_PROBLEMS.get(str(first.get("type", "")), "取值不符合评价数据格式")
+        raise AuthoringError(
+            where,
+            f"字段“{place}”{problem}",
+            hint="JSON 文件须符合 jixiao.evaluation/1 格式（见 jixiao extract --json 的输出）。",
+        ) from None
+    if evaluation.source is None:
+        evaluation = evaluation.model_copy(update={"source": source})
+    return evaluation
+
+
+# --- YAML ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Entries:
+    """A mapping's entries by key id, each with the value and its node path."""
+
+    values: dict[str, tuple[Data, NodePath]]
+
+    def get(self, key_id: str) -> tuple[Data, NodePath] | None:
+        return self.values.get(key_id)
+
+    def __contains__(self, key_id: str) -> bool:
+        return key_id in self.values
+
+
+def _shape(value: Data) -> str:
+    if isinstance(value, dict):
+        return "键值对"
+    if isinstance(value, list):
+        return "列表"
+    shown = value if value is None or len(value) <= 20 else value[:20] + "…"
+    return f"文字“{shown}”"
+
+
+def _suffix_weight(name: str) -> tuple[str, Decimal | None]:
+    """A name without its trailing weight, and that weight: “产出指标（40分）” → 产出指标, 40."""
+    whole = name.strip()
+    stripped = strip_weight(whole)
+    if stripped == whole:
+        return whole, None
+    found = _SUFFIX_NUMBER.search(whole[len(stripped) :])
+    return stripped, Decimal(found.group()) if found else None
+
+
+class _Builder:
+    """Walks a YAML document and builds the Evaluation, failing at the first bad node."""
+
+    def __init__(self, where: str, file: Path, document: YamlDocument) -> None:
+        self.where = where
+        self.file = file
+        self.doc = document
+        self.declared: dict[Group, tuple[Decimal, int | None]] = {}
+        self.provenance: dict[str, str] = {}
+
+    # --- errors and places ---
+
+    def fail(
+        self, path: NodePath, problem: str, hint: str | None = None, *, at_key: bool = False
+    ) -> AuthoringError:
+        mark = (self.doc.key_marks.get(path) if at_key else None) or self.doc.marks.get(path)
+        if mark is None:  # an absent node: point at its parent
+            parent = path[:-1]
+            while parent and parent not in self.doc.marks:
+                parent = parent[:-1]
+            mark = self.doc.marks.get(parent)
+        return AuthoringError(
+            self.where,
+            problem,
+            line=mark.line if mark else None,
+            column=mark.column if mark else None,
+            hint=hint,
+        )
+
+    def place(self, path: NodePath) -> str | None:
+        line = self.doc.line(path)
+        return f"{self.file.name} 第{line}行" if line is not None else None
+
+    # --- shapes ---
+
+    def entries(self, value: Data, path: NodePath, context: Context, what: str) -> _Entries:
+        """A mapping's entries by key id; unknown keys and aliases written twice fail."""
+        if value is None:
+            return _Entries({})
+        if not isinstance(value, dict):
+            if not path:
+                raise self.fail(
+                    path,
+                    f"文件最外层应是键值对（每行“键: 值”），而不是{_shape(value)}",
+                    "文件应从“方案: …”“项目:”“预算:”“指标:”等键写起，键顶格书写。",
+                )
+            example = display(context, CONTEXT_KEYS[context][0])
+            if isinstance(path[-1], int):
+                hint = f"列表的每一项写成“- {example}: …”，同一项的其他键与“{example}”对齐。"
+            else:
+                hint = f"在“{what}:”下面另起一行，缩进两个空格，逐项写“键: 值”，如“{example}: …”。"
+            raise self.fail(path, f"“{what}”应是键值对（每行“键: 值”），而不是{_shape(value)}", hint)
+        found: dict[str, tuple[Data, NodePath]] = {}
+        written: dict[str, str] = {}
+        for raw_key, item in value.items():
+            item_path = (*path, raw_key)
+            key = lookup(context, raw_key)
+            if key is None:
+                raise self.unknown_key(context, raw_key, item_path, what)
+            if key.id in found:
+                raise self.fail(
+                    item_path,
+                    f"“{raw_key}”与“{written[key.id]}”是同一项（{key.label}），只能写一个",
+                    "请删去其中一个。",
+                    at_key=True,
+                )
+            found[key.id] = (item, item_path)
+            written[key.id] = raw_key
+        return _Entries(found)
+
+    def unknown_key(self, context: Context, raw_key: str, path: NodePath, what: str) -> AuthoringError:
+        close = suggest(context, raw_key)
+        names = "、".join(display(context, key_id) for key_id in CONTEXT_KEYS[context])
+        hint = f"“{what}”下可用的键：{names}（也可用英文名）。"
+        if close is not None:
+            hint = f"是不是“{close}”？" + hint
+        return self.fail(path, f"“{what}”下没有“{raw_key}”这个键", hint, at_key=True)
+
+    def items(self, value: Data, path: NodePath, what: str) -> list[tuple[Data, NodePath]]:
+        """A list's items with their paths."""
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise self.fail(
+                path,
+                f"“{what}”下应是列表（每项以“- ”开头），而不是{_shape(value)}",
+                f"在“{what}:”下面每一项前加“- ”，如：\n    - 名称: …",
+            )
+        return [(item, (*path, index)) for index, item in enumerate(value)]
+
+    def text(self, entries: _Entries, key_id: str) -> str | None:
+        """A text value, stripped; None when absent or blank."""
+        found = entries.get(key_id)
+        if found is None:
+            return None
+        value, path = found
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raise self.fail(
+                path,
+                f"“{label(key_id)}”应是一个值（文字或数字），而不是{_shape(value)}",
+                "值和键写在同一行（“键: 值”）；多行文字请用“键: |”后另起一行缩进书写；"
+                "值里有冒号时请给整个值加引号。",
+            )
+        return value.strip() or None
+
+    def long_text(self, entries: _Entries, key_id: str) -> str | None:
+        """A text that may also be written as a list of lines (存在的问题)."""
+        found = entries.get(key_id)
+        if found is not None and isinstance(found[0], list):
+            lines = []
+            for item, path in self.items(found[0], found[1], label(key_id)):
+                if isinstance(item, dict | list):
+                    raise self.fail(path, f"“{label(key_id)}”的每一项应是一段文字，而不是{_shape(item)}")
+                if item is not None and item.strip():
+                    lines.append(item.strip())
+            return "\n".join(lines) or None
+        return self.text(entries, key_id)
+
+    # --- numbers ---
+
+    def number(self, entries: _Entries, key_id: str, *, what: str | None = None) -> Decimal | None:
+        """An exact non-negative number (权重, 得分); a trailing 分 is allowed."""
+        text = self.text(entries, key_id)
+        if text is None:
+            return None
+        path = entries.values[key_id][1]
+        name = what or label(key_id)
+        number = to_decimal(unicodedata.normalize("NFKC", text).removesuffix("分").strip())
+        if number is None:
+            raise self.fail(path, f"{name}“{text}”不是数字", f"{name}请写阿拉伯数字，如 10 或 7.5。")
+        if number < 0:
+            raise self.fail(path, f"{name}“{text}”不能是负数", f"{name}应是 0 或正数。")
+        return number
+
+    def amount(self, entries: _Entries, key_id: str, unit: str) -> Decimal | None:
+        text = self.text(entries, key_id)
+        if text is None:
+            return None
+        amount = parse_amount(text, default_unit=unit)
+        if amount is None:
+            raise self.fail(
+                entries.values[key_id][1],
+                f"{label(key_id)}“{text}”不是可识别的金额",
+                f"写成数字（按金额单位{unit}计，如 5358672.00），或带单位（如 535.87万元）。",
+            )
+        return amount
+
+    def rate(self, entries: _Entries, key_id: str) -> Decimal | None:
+        text = self.text(entries, key_id)
+        if text is None:
+            return None
+        rate = parse_rate(text)
+        if rate is None:
+            raise self.fail(
+                entries.values[key_id][1],
+                f"{label(key_id)}“{text}”不是可识别的比率",
+                "写成百分数（如 99.24%）或小数（如 0.9924）。",
+            )
+        return rate
+
+    def year(self, entries: _Entries) -> int | None:
+        text = self.text(entries, "year")
+        if text is None:
+            return None
+        match = _YEAR.fullmatch(unicodedata.normalize("NFKC", text))
+        if match is None:
+            raise self.fail(
+                entries.values["year"][1], f"年度“{text}”不是四位数字的年份", "年度写成四位数字，如 2018。"
+            )
+        return int(match.group(1))
+
+    def date(self, entries: _Entries) -> dt.date | None:
+        text = self.text(entries, "filled_date")
+        if text is None:
+            return None
+        path = entries.values["filled_date"][1]
+        match = _DATE.fullmatch(unicodedata.normalize("NFKC", text))
+        if match is None:
+            raise self.fail(path, f"填报日期“{text}”不是可识别的日期", _DATE_HINT)
+        year, month, day = (int(part) for part in match.groups())
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            raise self.fail(
+                path, f"填报日期“{text}”不存在（{year}年没有{month}月{day}日）", _DATE_HINT
+            ) from None
+
+    def amount_unit(self, entries: _Entries) -> str:
+        text = self.text(entries, "amount_unit")
+        if text is None:
+            return "元"
+        if text not in AMOUNT_UNITS:
+            raise self.fail(
+                entries.values["amount_unit"][1], f"金额单位“{text}”无法识别", "金额单位只能是“元”或“万元”。"
+            )
+        return AMOUNT_UNITS[text]
+
+    # --- weights ---
+
+    def declare(self, group: Group, weight: Decimal, path: NodePath) -> None:
+        """Record a declared level-1 weight; every statement of one group must agree."""
+        line = self.doc.line(path)
+        if group in self.declared:
+            earlier, earlier_line = self.declared[group]
+            if earlier != weight:
+                raise self.fail(
+                    path,
+                    f"{GROUP_LABELS[group]}的权重前后不一致：第{earlier_line}行是{earlier}，这里是{weight}",
+                    "同一类一级指标的权重只需写一次；若写多次，数值须相同。",
+                )
+            return
+        self.declared[group] = (weight, line)
+
+    # --- blocks ---
+
+    def evaluation(self, source: Source) -> Evaluation:
+        top = self.entries(self.doc.data, (), Context.TOP, "文件最外层")
+        scheme = self.scheme(top)
+        project = self.project(top)
+        objectives = self.objectives(top)
+        budget = self.budget(top)
+        indicators = self.tree(top, "indicators")
+        claimed = self.claimed(top)
+        problems = self.long_text(top, "problems")
+        if problems is not None:
+            self.note("problems", top, "problems")
+        sub_units = self.sub_units(top)
+        if self.declared:
+            weights = scheme.weights.model_copy(update={g.value: w for g, (w, _) in self.declared.items()})
+            ref = SchemeRef(id=scheme.id, weights=weights, declared=True)
+        else:
+            ref = SchemeRef(id=scheme.id, weights=scheme.weights, declared=False)
+        return Evaluation(
+            source=source,
+            project=project,
+            budget=budget,
+            scheme=ref,
+            indicators=indicators,
+            claimed=claimed,
+            objectives=objectives,
+            problems=problems,
+            sub_units=sub_units,
+            provenance=self.provenance,
+        )
+
+    def note(self, fact: str, entries: _Entries, key_id: str) -> None:
+        """Record where a fact is stated (``provenance``)."""
+        found = entries.get(key_id)
+        if found is not None and (place := self.place(found[1])) is not None:
+            self.provenance[fact] = place
+
+    def scheme(self, top: _Entries) -> Scheme:
+        ref = self.text(top, "scheme")
+        if ref is None:
+            return load_scheme(DEFAULT_SCHEME)
+        path = top.values["scheme"][1]
+        candidates: list[str | Path] = [ref]
+        if ref.lower().endswith(".toml") and not Path(ref).is_absolute():
+            candidates.insert(0, self.file.parent / ref)
+        for candidate in candidates:
+            try:
+                return load_scheme(candidate)
+            except UnknownSchemeError:
+                continue
+            except SchemeError as exc:
+                raise self.fail(
+                    path, f"评分方案文件有误：{exc.problem}", "请检查该 .toml 文件，或改用内置方案。"
+                ) from None
+        known = "、".join(BUILTIN_IDS)
+        raise self.fail(
+            path,
+            f"没有名为“{ref}”的评分方案",
+            f"内置方案：{known}；也可以写自定义方案 .toml 文件的路径（相对于本文件所在的文件夹）。",
+        )
+
+    def project(self, top: _Entries) -> Project:
+        value, path = top.get("project") or (None, ("project",))
+        entries = self.entries(value, path, Context.PROJECT, "项目")
+        return Project(
+            name=self.text(entries, "name"),
+            year=self.year(entries),
+            unit=self.text(entries, "unit"),
+            department=self.text(entries, "department"),
+            implementer=self.text(entries, "implementer"),
+            category=self.text(entries, "category"),
+            attribute=self.text(entries, "attribute"),
+            type=self.text(entries, "type"),
+            filled_date=self.date(entries),
+        )
+
+    def objectives(self, top: _Entries) -> Objectives:
+        value, path = top.get("objectives") or (None, ("objectives",))
+        entries = self.entries(value, path, Context.OBJECTIVES, "年度总体目标")
+        return Objectives(planned=self.text(entries, "planned"), achieved=self.text(entries, "achieved"))
+
+    def budget(self, top: _Entries) -> Budget:
+        value, path = top.get("budget") or (None, ("budget",))
+        entries = self.entries(value, path, Context.BUDGET, "预算")
+        unit = self.amount_unit(entries)
+        weight = self.number(entries, "weight", what="预算执行权重")
+        if weight is not None:
+            self.declare(Group.BUDGET_EXECUTION, weight, entries.values["weight"][1])
+        budget = Budget(
+            initial_yuan=self.amount(entries, "initial_yuan", unit),
+            planned_yuan=self.amount(entries, "planned_yuan", unit),
+            received_yuan=self.amount(entries, "received_yuan", unit),
+            executed_yuan=self.amount(entries, "executed_yuan", unit),
+            stated_rate=self.rate(entries, "stated_rate"),
+            lines=self.lines(entries, unit),
+        )
+        for fact, present in (
+            ("planned_yuan", budget.planned_yuan),
+            ("executed_yuan", budget.executed_yuan),
+            ("stated_rate", budget.stated_rate),
+        ):
+            if present is not None:
+                self.note(f"budget.{fact}", entries, fact)
+        return budget
+
+    def lines(self, budget: _Entries, unit: str) -> tuple[BudgetLine, ...]:
+        found = budget.get("lines")
+        if found is None:
+            return ()
+        lines = []
+        for index, (item, path) in enumerate(self.items(found[0], found[1], "明细"), start=1):
+            entries = self.entries(item, path, Context.BUDGET_LINE, f"明细第{index}项")
+            name = self.text(entries, "name")
+            if name is None:
+                raise self.fail(path, f"预算明细第{index}项缺少“名称”", "每一行明细都要写“名称: …”。")
+            lines.append(
+                BudgetLine(
+                    name=name,
+                    planned_yuan=self.amount(entries, "planned_yuan", unit),
+                    executed_yuan=self.amount(entries, "executed_yuan", unit),
+                    group=self.text(entries, "group"),
+                    location=self.place(path),
+                )
+            )
+        return tuple(lines)
+
+    def tree(self, parent: _Entries, key_id: str) -> tuple[Indicator, ...]:
+        """Flatten one indicator tree (一级 → 二级 → 三级) into contract indicators."""
+        found = parent.get(key_id)
+        if found is None:
+            return ()
+        rows: list[Indicator] = []
+        group = 0
+        for index, (item, path) in enumerate(self.items(found[0], found[1], "指标"), start=1):
+            entries = self.entries(item, path, Context.LEVEL1, f"一级指标第{index}项")
+            level1, weight = self.named_weight(entries, "一级指标权重")
+            if weight is not None:
+                kind = classify_level1(level1)
+                if kind is None:
+                    raise self.fail(
+                        entries.values["name"][1] if "name" in entries else path,
+                        f"无法判断一级指标“{level1 or '（未命名）'}”属于哪一类，不能计入它的权重",
+                        "一级指标名称应含“产出”“效益”“满意度”“成本”或“预算执行”，如“产出指标”。",
+                    )
+                self.declare(kind, weight, entries.values["weight"][1] if "weight" in entries else path)
+            if "level2" in entries and "indicators" in entries:
+                raise self.fail(
+                    entries.values["indicators"][1],
+                    f"一级指标“{level1 or '（未命名）'}”下“二级指标”和“三级指标”只能写一个",
+                    "有二级指标时，把三级指标写在各二级指标下；没有二级指标时，直接写“三级指标”。",
+                    at_key=True,
+                )
+            if "indicators" in entries:
+                rows.extend(self.rows(entries, level1, None, None, None))
+            found2 = entries.get("level2")
+            if found2 is None:
+                continue
+            for index2, (item2, path2) in enumerate(self.items(found2[0], found2[1], "二级指标"), start=1):
+                entries2 = self.entries(item2, path2, Context.LEVEL2, f"二级指标第{index2}项")
+                level2, weight2 = self.named_weight(entries2, "二级指标权重")
+                cell = self.rows(entries2, level1, level2, weight2, group + 1)
+                if cell:  # an empty 二级 entry is no cell of the table and takes no id
+                    group += 1
+                    rows.extend(cell)
+        return tuple(rows)
+
+    def named_weight(self, entries: _Entries, what: str) -> tuple[str | None, Decimal | None]:
+        """A name without its trailing “（40分）”, and the weight: 权重, else the one in the name."""
+        name = self.text(entries, "name")
+        weight = self.number(entries, "weight", what=what)
+        if name is None:
+            return None, weight
+        stripped, in_name = _suffix_weight(name)
+        if weight is None:
+            return stripped, in_name
+        if in_name is not None and in_name != weight:
+            raise self.fail(
+                entries.values["weight"][1],
+                f"“{name}”名称里写的是{in_name}分，权重却是{weight}",
+                "请删去名称里的分值，或使两者一致。",
+            )
+        return stripped, weight
+
+    def rows(
+        self,
+        parent: _Entries,
+        level1: str | None,
+        level2: str | None,
+        level2_weight: Decimal | None,
+        group: int | None,
+    ) -> list[Indicator]:
+        found = parent.get("indicators")
+        if found is None:
+            return []
+        value, path = found
+        rows = []
+        for index, (item, item_path) in enumerate(self.items(value, path, "三级指标"), start=1):
+            entries = self.entries(item, item_path, Context.INDICATOR, f"三级指标第{index}项")
+            name, weight = self.named_weight(entries, "权重")
+            if name is None:
+                raise self.fail(
+                    item_path,
+                    f"“{level2 or level1 or '指标'}”下第{index}项三级指标缺少“名称”",
+                    "每一项三级指标都要写“名称: …”。",
+                )
+            rows.append(
+                Indicator(
+                    level1=level1,
+                    level2=level2,
+                    name=name,
+                    weight=weight,
+                    target=self.value(entries, "target"),
+                    actual=self.value(entries, "actual"),
+                    claimed_score=self.number(entries, "claimed_score"),
+                    level2_weight=level2_weight,
+                    group=group,
+                    deviation_reason=self.text(entries, "deviation_reason"),
+                    location=self.place(item_path),
+                )
+            )
+        return rows
+
+    def value(self, entries: _Entries, key_id: str) -> Value | None:
+        return parse_value(self.text(entries, key_id))
+
+    def claimed(self, top: _Entries) -> Claimed:
+        value, path = top.get("claimed") or (None, ("claimed",))
+        entries = self.entries(value, path, Context.CLAIMED, "自评")
+        claimed = Claimed(
+            budget_execution_score=self.number(entries, "budget_execution_score"),
+            total=self.number(entries, "total"),
+            grade=self.text(entries, "grade"),
+        )
+        for key_id, present in (
+            ("total", claimed.total),
+            ("budget_execution_score", claimed.budget_execution_score),
+            ("grade", claimed.grade),
+        ):
+            if present is not None:
+                self.note(f"claimed.{key_id}", entries, key_id)
+        return claimed
+
+    def sub_units(self, top: _Entries) -> tuple[SubUnit, ...]:
+        found = top.get("sub_units")
+        if found is None:
+            return ()
+        units = []
+        for index, (item, path) in enumerate(self.items(found[0], found[1], "下级单位"), start=1):
+            entries = self.entries(item, path, Context.SUB_UNIT, f"下级单位第{index}项")
+            name = self.text(entries, "name")
+            if name is None:
+                raise self.fail(path, f"下级单位第{index}项缺少“名称”", "每个下级单位都要写“名称: …”。")
+            unit = self.amount_unit(entries)
+            units.append(
+                SubUnit(
+                    name=name,
+                    planned_yuan=self.amount(entries, "planned_yuan", unit),
+                    executed_yuan=self.amount(entries, "executed_yuan", unit),
+                    indicators=self.tree(entries, "indicators"),
+                    location=self.place(path),
+                )
+            )
+        return tuple(units)

@@ -1,0 +1,161 @@
+"""The ``jixiao`` command line (typer + rich).
+
+Verbs mirror ``jixiao.services``: a command parses its arguments, calls one service function and
+prints the result. Exit codes work like a linter's: 0 clean, 1 when an evaluation has an
+error-severity finding, 2 when the input cannot be used (the message says which file, where, and
+how to fix it), 3 on an internal error. No traceback reaches the user unless ``JIXIAO_DEBUG=1``.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
+from typing import ParamSpec
+from typing import TypeVar
+
+import typer
+from rich.console import Console
+
+from jixiao.errors import JixiaoError
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+app = typer.Typer(
+    name="jixiao",
+    help="jixiao（绩效）：预算项目支出绩效自评的编写、计分与复核。",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _console(stderr: bool = False) -> Console:
+    stream = sys.stderr if stderr else sys.stdout
+    width = None if stream.isatty() else int(os.environ.get("COLUMNS", "160"))
+    return Console(file=stream, width=width, highlight=False)
+
+
+def friendly(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn jixiao errors into a Chinese message and exit 2; anything else into exit 3."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except (typer.Exit, typer.Abort, SystemExit):
+            raise
+        except JixiaoError as exc:
+            _console(stderr=True).print(f"[bold red]错误：[/]{exc.message}", markup=True, highlight=False)
+            raise typer.Exit(2) from None
+        except KeyboardInterrupt:
+            _console(stderr=True).print("已中断。")
+            raise typer.Exit(130) from None
+        except Exception as exc:
+            if os.environ.get("JIXIAO_DEBUG") == "1":
+                traceback.print_exc()
+            _console(stderr=True).print(
+                f"[bold red]内部错误：[/]{type(exc).__name__}: {exc}\n"
+                "这是 jixiao 的缺陷，请连同输入文件报告；设置 JIXIAO_DEBUG=1 可查看详细信息。",
+                markup=True,
+                highlight=False,
+            )
+            raise typer.Exit(3) from None
+
+    return wrapper
+
+
+@app.command()
+@friendly
+def score(
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="自评文件（.yaml 编写格式，或 .json 评价合同格式），可多个", show_default=False),
+    ],
+    scheme: Annotated[
+        str | None, typer.Option("--scheme", "-s", help="评分方案 id 或 .toml 文件；默认用文件中“方案”所写的")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出评价合同 JSON（多个文件时每行一个）")] = False,
+) -> None:
+    """按评分方案计分并检查：逐项得分及理由、总分、等级与发现的问题。有“错误”级问题时退出码为1。"""
+    from jixiao.cli.render import render_evaluation
+    from jixiao.core.engine import has_errors
+    from jixiao.services import score_file
+
+    console = _console()
+    failed = False
+    for path in files:
+        ev = score_file(path, scheme)
+        failed = failed or has_errors(ev)
+        if as_json:
+            sys.stdout.write(ev.to_json(indent=2 if len(files) == 1 else None) + "\n")
+        else:
+            render_evaluation(ev, console)
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+@friendly
+def new(
+    scheme: Annotated[str, typer.Option("--scheme", "-s", help="评分方案 id 或 .toml 文件")] = "mof-2020",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="写入该文件（默认输出到屏幕）")
+    ] = None,
+) -> None:
+    """生成带中文注释的自评文件模板，例如：jixiao new --scheme hubei-2019 > 2024-社区建设.yaml"""
+    from jixiao.authoring import render_template
+    from jixiao.schemes import load_scheme
+
+    text = render_template(load_scheme(scheme))
+    if output is None:
+        sys.stdout.write(text)
+        return
+    if output.exists():
+        raise JixiaoError(f"{output} 已存在；为免覆盖，请换一个文件名或先删除它。")
+    output.write_text(text, encoding="utf-8")
+    _console(stderr=True).print(f"已生成模板：{output}")
+
+
+@app.command()
+@friendly
+def schemes(
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出方案全文")] = False,
+) -> None:
+    """列出内置评分方案：权重、计分公式、等级区间与政策依据。"""
+    from jixiao.cli.render import render_schemes
+    from jixiao.schemes import builtin_schemes
+
+    found = builtin_schemes()
+    if as_json:
+        data = [s.model_dump(mode="json") for s in found]
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return
+    render_schemes(found, _console())
+
+
+@app.command()
+@friendly
+def checks(
+    markdown: Annotated[bool, typer.Option("--markdown", help="输出 Markdown（即 docs/checks.md）")] = False,
+) -> None:
+    """列出全部检查项（问题代码、级别与含义）。"""
+    from jixiao.cli.render import catalogue_markdown
+    from jixiao.cli.render import render_catalogue
+
+    if markdown:
+        sys.stdout.write(catalogue_markdown())
+        return
+    render_catalogue(_console())
+
+
+def main() -> None:
+    """Entry point of the ``jixiao`` script."""
+    app()

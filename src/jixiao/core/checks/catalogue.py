@@ -1,0 +1,87 @@
+"""The catalogue shape: one entry per finding code, with its check function.
+
+An entry is like a linter rule: a stable ``code``, a ``severity``, a Chinese ``title`` and
+``description`` (for ``docs/checks.md`` and ``jixiao checks``) and a message ``template`` whose
+fields the check fills in. A check is a plain function ``run(ctx, emit)`` that yields findings
+through ``emit`` — it never raises on bad data and never formats messages itself, so every
+message of a code reads the same. Entries whose ``run`` is None are raised by importers
+(an unreadable file, a table that could not be placed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from jixiao.core.model import Evaluation
+from jixiao.core.model import Finding
+from jixiao.core.model import Indicator
+from jixiao.core.model import Severity
+from jixiao.core.numbers import fmt_number
+from jixiao.core.scheme import Scheme
+from jixiao.core.scoring import Scorecard
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What a check may look at: the evaluation, its scheme and the rules' scorecard."""
+
+    ev: Evaluation
+    scheme: Scheme
+    card: Scorecard
+
+    @property
+    def tolerance(self) -> Decimal:
+        """How far a stated score may differ from the rules' before it counts (rounding)."""
+        return self.scheme.tolerance
+
+    def where(self, fact: str, default: str) -> str:
+        """Where the document states a fact, from its provenance, else a generic place."""
+        return self.ev.provenance.get(fact) or default
+
+
+def indicator_place(index: int, ind: Indicator) -> str:
+    """The place of an indicator row: its recorded location, else its position in the table."""
+    return ind.location or f"绩效指标表 第{index + 1}项"
+
+
+class Emit:
+    """Builds findings of one catalogue entry from the fields its template names."""
+
+    __slots__ = ("_entry",)
+
+    def __init__(self, entry: Check) -> None:
+        self._entry = entry
+
+    def __call__(
+        self, location: str | None = None, indicator: int | None = None, **fields: object
+    ) -> Finding:
+        shown = {k: fmt_number(v) if isinstance(v, Decimal) else v for k, v in fields.items()}
+        return Finding(
+            code=self._entry.code,
+            severity=self._entry.severity,
+            message=self._entry.template.format(**shown),
+            location=location,
+            indicator=indicator,
+        )
+
+
+CheckFn = Callable[[Context, Emit], Iterable[Finding]]
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One catalogue entry: a finding code and the function that raises it."""
+
+    code: str
+    severity: Severity
+    title: str
+    description: str
+    template: str
+    run: CheckFn | None = None
+
+    def finding(self, location: str | None = None, indicator: int | None = None, **fields: object) -> Finding:
+        """A finding of this code (importers use it for the codes they raise)."""
+        return Emit(self)(location, indicator, **fields)

@@ -1,0 +1,295 @@
+"""The evaluation model: one project's performance self-evaluation for one year.
+
+These immutable pydantic models are the contract every part of jixiao speaks (see
+``docs/contract.md``): importers build them, the engine scores and checks them, storage keeps
+them and exporters print them. Their JSON form is ``jixiao.evaluation/1``.
+
+Money is yuan as an exact ``Decimal`` rounded to the fen; rates are fractions (0.9924); scores are
+points. In JSON every such number is written as a JSON number (never a string) and read back
+exactly, so a round trip is lossless. Absent facts are ``None``, never guessed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated
+from typing import Literal
+
+from pydantic import AfterValidator
+from pydantic import BaseModel
+from pydantic import ConfigDict
+from pydantic import Field
+from pydantic import PlainSerializer
+
+from jixiao.core.numbers import yuan
+
+SCHEMA_ID: Literal["jixiao.evaluation/1"] = "jixiao.evaluation/1"
+
+
+def _json_number(value: Decimal) -> int | float:
+    """Write a Decimal as a JSON number: integral values as ints, others through float's
+    shortest repr, which reproduces every decimal of up to 15 significant digits exactly."""
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+Number = Annotated[Decimal, PlainSerializer(_json_number, return_type=int | float, when_used="json")]
+Money = Annotated[
+    Decimal,
+    AfterValidator(yuan),
+    PlainSerializer(_json_number, return_type=int | float, when_used="json"),
+]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
+
+
+class Op(StrEnum):
+    """How a target (or actual) value compares: the operator written in front of it."""
+
+    GE = ">="
+    LE = "<="
+    EQ = "="
+    RANGE = "range"
+    QUALITATIVE = "qualitative"
+
+
+class Severity(StrEnum):
+    """How bad a finding is: ``error`` contradicts numbers or rules, ``warning`` cannot be
+    verified or is weak, ``info`` is worth a look."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class Group(StrEnum):
+    """Level-1 indicator groups a scheme weighs; ``budget_execution`` is the 预算执行 block."""
+
+    BUDGET_EXECUTION = "budget_execution"
+    OUTPUT = "output"
+    EFFECT = "effect"
+    SATISFACTION = "satisfaction"
+    COST = "cost"
+
+
+class Value(_Frozen):
+    """A target (年初目标值) or actual (实际完成值) as written, and what it means.
+
+    ``op`` is ``qualitative`` when no single measurable quantity could be read from ``text``;
+    ``value``/``high``/``unit`` are then ``None``. A range ``25~30人`` has ``op == "range"``,
+    ``value`` 25 and ``high`` 30. ``approx`` marks 余/约/左右 (“500余起”).
+    """
+
+    text: str
+    op: Op = Op.QUALITATIVE
+    value: Number | None = None
+    high: Number | None = None
+    unit: str | None = None
+    approx: bool = False
+
+    @property
+    def is_quantity(self) -> bool:
+        """Whether a number was read from the text."""
+        return self.op is not Op.QUALITATIVE and self.value is not None
+
+
+class Source(_Frozen):
+    """The file an evaluation was read from."""
+
+    path: str | None = None
+    format: str | None = None
+    sha256: str | None = None
+
+
+class Project(_Frozen):
+    """The header of a 自评表: which project, which year, whose."""
+
+    name: str | None = None
+    year: int | None = None
+    unit: str | None = None
+    department: str | None = None
+    implementer: str | None = None
+    category: str | None = None
+    attribute: str | None = None
+    type: str | None = None
+    filled_date: dt.date | None = None
+
+
+class BudgetLine(_Frozen):
+    """One detail line of the budget (表1 row or enumerated prose line).
+
+    ``group`` names the subtotal line this line belongs to; lines without a group are the
+    top-level lines whose sum must equal the budget total.
+    """
+
+    name: str
+    planned_yuan: Money | None = None
+    executed_yuan: Money | None = None
+    group: str | None = None
+    location: str | None = None
+
+
+class Budget(_Frozen):
+    """The 预算执行情况 block.
+
+    ``planned_yuan`` is the 全年预算数 (adjusted budget, the base of the execution rate),
+    ``initial_yuan`` the 年初预算数 where a table states it, ``received_yuan`` the funds that
+    arrived (到位), ``executed_yuan`` what was spent. ``stated_rate`` is the rate as the document
+    prints it; ``execution_rate`` is executed ÷ planned when both are known, else the stated one.
+    """
+
+    planned_yuan: Money | None = None
+    initial_yuan: Money | None = None
+    received_yuan: Money | None = None
+    executed_yuan: Money | None = None
+    execution_rate: Number | None = None
+    stated_rate: Number | None = None
+    lines: tuple[BudgetLine, ...] = ()
+
+
+class Weights(_Frozen):
+    """Level-1 weights in points; a group the scheme lacks is 0."""
+
+    budget_execution: Number = Decimal(0)
+    output: Number = Decimal(0)
+    effect: Number = Decimal(0)
+    satisfaction: Number = Decimal(0)
+    cost: Number = Decimal(0)
+
+    def of(self, group: Group) -> Decimal:
+        """The weight of one group."""
+        value: Decimal = getattr(self, group.value)
+        return value
+
+    @property
+    def total(self) -> Decimal:
+        """The sum of all groups (100 in a well-formed scheme)."""
+        return self.budget_execution + self.output + self.effect + self.satisfaction + self.cost
+
+
+class SchemeRef(_Frozen):
+    """Which scoring scheme the evaluation uses, with the level-1 weights it applies.
+
+    ``declared`` is true when the weights were stated by the document (“产出指标（40分）”)
+    rather than taken from the scheme's defaults.
+    """
+
+    id: str
+    weights: Weights = Field(default_factory=Weights)
+    declared: bool = False
+
+
+class Indicator(_Frozen):
+    """One 三级指标 row: what was promised, what was achieved, and its score.
+
+    ``group`` identifies the 二级 cell the row sits under (rows sharing one merged cell share
+    it); ``level2_weight`` is that cell's declared weight. ``computed_score`` is ``None`` when
+    the rules cannot decide a score; ``explanation`` then says why and the recomputed total keeps
+    the claimed score.
+    """
+
+    level1: str | None = None
+    level2: str | None = None
+    name: str
+    weight: Number | None = None
+    target: Value | None = None
+    actual: Value | None = None
+    claimed_score: Number | None = None
+    computed_score: Number | None = None
+    explanation: str | None = None
+    rule: str | None = None
+    level2_weight: Number | None = None
+    group: int | None = None
+    deviation_reason: str | None = None
+    location: str | None = None
+
+
+class SubUnit(_Frozen):
+    """A sub-unit (下级单位) whose indicators are aggregated, weighted by its funds."""
+
+    name: str
+    planned_yuan: Money | None = None
+    executed_yuan: Money | None = None
+    indicators: tuple[Indicator, ...] = ()
+    location: str | None = None
+
+
+class Claimed(_Frozen):
+    """What the document itself states."""
+
+    budget_execution_score: Number | None = None
+    total: Number | None = None
+    grade: str | None = None
+
+
+class Computed(_Frozen):
+    """What the scheme's rules give, with the reasoning for the budget score and the total."""
+
+    budget_execution_score: Number | None = None
+    total: Number | None = None
+    grade: str | None = None
+    max_total: Number | None = None
+    budget_explanation: str | None = None
+    total_explanation: str | None = None
+
+
+class Finding(_Frozen):
+    """A problem found in an evaluation, with a stable code and the place it was found.
+
+    ``indicator`` is the index of the indicator row it concerns, if any.
+    """
+
+    code: str
+    severity: Severity
+    message: str
+    location: str | None = None
+    indicator: int | None = None
+
+
+class Objectives(_Frozen):
+    """年度总体目标: what was planned and what was achieved, as prose."""
+
+    planned: str | None = None
+    achieved: str | None = None
+
+
+class Evaluation(_Frozen):
+    """One project's performance self-evaluation for one year (``jixiao.evaluation/1``).
+
+    ``provenance`` maps a fact's path (``"claimed.total"``, ``"budget.planned_yuan"``) to where
+    the document states it, so a finding can name its place. ``problems`` is the text of the
+    存在的问题 section, ``None`` when the document has none.
+    """
+
+    schema_: Literal["jixiao.evaluation/1"] = Field(default=SCHEMA_ID, alias="schema")
+    source: Source | None = None
+    project: Project = Field(default_factory=Project)
+    budget: Budget = Field(default_factory=Budget)
+    scheme: SchemeRef = Field(default_factory=lambda: SchemeRef(id="mof-2020"))
+    indicators: tuple[Indicator, ...] = ()
+    claimed: Claimed = Field(default_factory=Claimed)
+    computed: Computed = Field(default_factory=Computed)
+    findings: tuple[Finding, ...] = ()
+    objectives: Objectives = Field(default_factory=Objectives)
+    problems: str | None = None
+    sub_units: tuple[SubUnit, ...] = ()
+    provenance: dict[str, str] = Field(default_factory=dict)
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """The contract JSON text (keys by contract name, numbers as JSON numbers)."""
+        return self.model_dump_json(by_alias=True, indent=indent)
+
+    def to_dict(self) -> dict[str, object]:
+        """The contract JSON as Python data (Decimals become JSON-safe numbers)."""
+        data: dict[str, object] = self.model_dump(mode="json", by_alias=True)
+        return data
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Evaluation:
+        """Read a contract JSON text; numbers are read exactly as Decimals."""
+        return cls.model_validate_json(text)
