@@ -138,7 +138,23 @@ def test_checks_lists_every_code() -> None:
 def test_the_installed_script_never_shows_a_traceback(tmp_path: Path) -> None:
     bad = tmp_path / "b.yaml"
     bad.write_bytes(b"\xff\xfe\x00garbage: [\n")
-    done = subprocess.run([sys.executable, "-m", "jixiao", "score", str(bad)], check=False, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "jixiao", "score", str(bad)], check=False, capture_output=True, text=True
+    )
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert "b.yaml" in done.stderr
+
+
+def test_a_users_own_scheme_file_next_to_the_evaluation(tmp_path: Path) -> None:
+    from importlib import resources
+
+    text = resources.files("jixiao.schemes").joinpath("builtin", "hebei-2020.toml").read_text("utf-8")
+    (tmp_path / "本省方案.toml").write_text(text.replace('id = "hebei-2020"', 'id = "my-province"'), "utf-8")
+    evaluation = SEED_002.read_text(encoding="utf-8").replace("方案: hubei-2019", "方案: 本省方案.toml")
+    assert "方案: 本省方案.toml" in evaluation
+    path = tmp_path / "e.yaml"
+    path.write_text(evaluation, encoding="utf-8")
+    code, out, err = run("score", str(path), "--json")
+    assert code == 0, err
+    assert json.loads(out)["scheme"]["id"] == "my-province"

@@ -73,7 +73,9 @@ def test_every_number_cites_a_source(scheme_id: str) -> None:
             section = stripped
         elif stripped.startswith("#"):
             section_has_comment = True
-        elif re.match(r"^[a-z_]+\s*=\s*[\d\[{]", stripped) and stripped.split("=")[0].strip() not in {"version"}:
+        elif re.match(r"^[a-z_]+\s*=\s*[\d\[{]", stripped) and stripped.split("=")[0].strip() not in {
+            "version"
+        }:
             assert section_has_comment, f"{scheme_id}: no source comment before “{stripped}”"
         if stripped:
             previous = stripped
@@ -82,7 +84,9 @@ def test_every_number_cites_a_source(scheme_id: str) -> None:
 
 def test_match_scheme_from_stated_weights() -> None:
     assert match_scheme(Weights(budget_execution=20, output=40, effect=40)).id == "hubei-2019"  # type: ignore[union-attr]
-    assert match_scheme(Weights(budget_execution=10, output=40, effect=40, satisfaction=10)).id == "hebei-2020"  # type: ignore[union-attr]
+    assert (
+        match_scheme(Weights(budget_execution=10, output=40, effect=40, satisfaction=10)).id == "hebei-2020"
+    )  # type: ignore[union-attr]
     assert match_scheme(Weights(budget_execution=15, output=45, effect=40)) is None
 
 

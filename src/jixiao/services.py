@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jixiao.authoring import load_evaluation
+from jixiao.authoring import load_authored
 from jixiao.core.engine import evaluate
 from jixiao.core.model import Evaluation
 from jixiao.core.model import SchemeRef
@@ -18,17 +18,16 @@ from jixiao.schemes import BUILTIN_IDS
 from jixiao.schemes import load_scheme
 
 
-def resolve_scheme(ev: Evaluation, override: str | None) -> tuple[Evaluation, Scheme]:
+def resolve_scheme(ev: Evaluation, named: Scheme | None, override: str | None) -> tuple[Evaluation, Scheme]:
     """The scheme to score ``ev`` with: ``override`` if given, else the one the file names.
 
     Weights a document declares stay; otherwise the evaluation takes the chosen scheme's
     default weights, so an override really changes how the evaluation is weighed.
     """
     if override is None:
-        try:
-            return ev, load_scheme(ev.scheme.id)
-        except UnknownSchemeError:
-            raise UnknownSchemeError(ev.scheme.id, BUILTIN_IDS) from None
+        if named is None:
+            raise UnknownSchemeError(ev.scheme.id, BUILTIN_IDS)
+        return ev, named
     scheme = load_scheme(override)
     weights = ev.scheme.weights if ev.scheme.declared else scheme.weights
     ref = SchemeRef(id=scheme.id, weights=weights, declared=ev.scheme.declared)
@@ -37,6 +36,6 @@ def resolve_scheme(ev: Evaluation, override: str | None) -> tuple[Evaluation, Sc
 
 def score_file(path: str | Path, scheme: str | None = None) -> Evaluation:
     """Load an authoring file (YAML) or contract JSON, then score and check it."""
-    ev = load_evaluation(path)
-    ev, chosen = resolve_scheme(ev, scheme)
+    ev, named = load_authored(path)
+    ev, chosen = resolve_scheme(ev, named, scheme)
     return evaluate(ev, chosen)

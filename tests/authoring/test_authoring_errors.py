@@ -135,6 +135,24 @@ CASES: list[tuple[str, str, int | None, tuple[str, ...]]] = [
         2,
         ("年度“二〇一八”",),
     ),
+    (
+        "first-in-file-order-within-a-block",
+        "项目:\n  填报日期: 2019-02-30\n  年度: 二〇一八\n",
+        2,
+        ("填报日期“2019-02-30”不存在",),
+    ),
+    (
+        "first-in-file-order-across-blocks",
+        "自评:\n  总分: 九十七\n项目:\n  年度: 二〇一八\n方案: nope\n",
+        2,
+        ("总分“九十七”不是数字",),
+    ),
+    (
+        "first-in-file-order-in-a-row",
+        ROW.format(field="            自评得分: 满分\n            权重: 两分"),
+        7,
+        ("自评得分“满分”",),
+    ),
 ]
 
 

@@ -70,7 +70,7 @@ _KEYS: tuple[Key, ...] = (
     ),
     Key("sub_units", "下级单位", ("sub_units",), "下级单位：各自的资金与指标，按资金加权汇总"),
     # Project header.
-    Key("name", "名称", ("项目名称", "指标名称", "name"), "名称"),
+    Key("name", "名称", ("项目名称", "指标名称", "name"), "名称：项目、指标、明细行或下级单位的名称"),
     Key("year", "年度", ("year",), "年度（四位数字）"),
     Key("unit", "单位名称", ("单位", "unit"), "填报单位名称"),
     Key("department", "主管部门", ("department",), "主管部门"),
@@ -84,7 +84,12 @@ _KEYS: tuple[Key, ...] = (
     Key("achieved", "实际完成情况", ("完成情况", "achieved"), "总体目标的实际完成情况"),
     # Budget.
     Key("amount_unit", "金额单位", ("amount_unit",), "本块内不带单位的金额的单位：元（默认）或万元"),
-    Key("weight", "权重", ("分值", "weight"), "权重（分值）"),
+    Key(
+        "weight",
+        "权重",
+        ("分值", "weight"),
+        "权重（分值）：一级、二级、三级指标各自的分值；在“预算”下为预算执行的分值",
+    ),
     Key("initial_yuan", "年初预算数", ("initial_yuan", "initial"), "年初预算数"),
     Key(
         "planned_yuan",

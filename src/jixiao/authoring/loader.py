@@ -25,9 +25,12 @@ import hashlib
 import json
 import re
 import unicodedata
+from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from jixiao.authoring.keys import CONTEXT_KEYS
 from jixiao.authoring.keys import GROUP_LABELS
@@ -54,6 +57,7 @@ from jixiao.core.model import SchemeRef
 from jixiao.core.model import Source
 from jixiao.core.model import SubUnit
 from jixiao.core.model import Value
+from jixiao.core.model import Weights
 from jixiao.core.numbers import to_decimal
 from jixiao.core.scheme import Scheme
 from jixiao.core.values import parse_amount
@@ -83,6 +87,16 @@ def load_evaluation(path: str | Path) -> Evaluation:
 
     Raises :class:`~jixiao.errors.AuthoringError` for the first problem found, with its line.
     """
+    return load_authored(path)[0]
+
+
+def load_authored(path: str | Path) -> tuple[Evaluation, Scheme | None]:
+    """Read an authoring file and the scheme it names.
+
+    The scheme is returned as loaded, because a user's own ``.toml`` named by ``方案`` is found
+    relative to the file and cannot be reloaded from ``SchemeRef.id`` alone. For a contract JSON
+    file it is the built-in scheme of that id, or None when the id is not a built-in one.
+    """
     file = Path(path)
     where = str(path)
     raw = _read_bytes(file, where)
@@ -93,20 +107,26 @@ def load_evaluation(path: str | Path) -> Evaluation:
             f"不支持的文件类型“{file.suffix or '（无扩展名）'}”",
             hint=(
                 "自评文件应是 .yaml / .yml（手写格式，可用 jixiao new 生成模板）"
-                "或 .json（jixiao extract --json 的输出）。"
+                "或 .json（jixiao score --json 输出的评价合同格式）。"
             ),
         )
     text = _decode(raw, where)
     if not text.strip():
         raise AuthoringError(where, "文件是空的", hint="可以用“jixiao new”生成一个带说明的模板再填写。")
     if suffix in JSON_SUFFIXES:
-        return _load_json(text, where, _source(file, "json", raw))
+        ev = _load_json(text, where, _source(file, "json", raw))
+        try:
+            return ev, load_scheme(ev.scheme.id)
+        except SchemeError:
+            return ev, None
     document = read_yaml(text, where)
     if document.data is None:
         raise AuthoringError(
             where, "文件里只有注释，没有内容", hint="可以用“jixiao new”生成一个带说明的模板再填写。"
         )
-    return _Builder(where, file, document).evaluation(_source(file, "yaml", raw))
+    builder = _Builder(where, file, document)
+    ev = builder.evaluation(_source(file, "yaml", raw))
+    return ev, builder.chosen_scheme
 
 
 # --- the file ------------------------------------------------------------------------------------
@@ -181,7 +201,9 @@ def _load_json(text: str, where: str, source: Source) -> Evaluation:
         ) from None
     if not isinstance(data, dict):
         raise AuthoringError(
-            where, "JSON 文件最外层应是一个对象（{…}）", hint="请使用 jixiao extract --json 的输出。"
+            where,
+            "JSON 文件最外层应是一个对象（{…}）",
+            hint="请使用 jixiao score --json 输出的评价合同格式。",
         )
     try:
         evaluation = Evaluation.from_json(text)
@@ -194,7 +216,7 @@ def _load_json(text: str, where: str, source: Source) -> Evaluation:
         raise AuthoringError(
             where,
             f"字段“{place}”{problem}",
-            hint="JSON 文件须符合 jixiao.evaluation/1 格式（见 jixiao extract --json 的输出）。",
+            hint="JSON 文件须符合 jixiao.evaluation/1 格式（见 docs/contract.md）。",
         ) from None
     if evaluation.source is None:
         evaluation = evaluation.model_copy(update={"source": source})
@@ -236,6 +258,10 @@ def _suffix_weight(name: str) -> tuple[str, Decimal | None]:
     return stripped, Decimal(found.group()) if found else None
 
 
+_Converter = Callable[["_Entries", str], Any]
+"""Turns one entry of a block (by key id) into its model value."""
+
+
 class _Builder:
     """Walks a YAML document and builds the Evaluation, failing at the first bad node."""
 
@@ -245,6 +271,7 @@ class _Builder:
         self.doc = document
         self.declared: dict[Group, tuple[Decimal, int | None]] = {}
         self.provenance: dict[str, str] = {}
+        self.chosen_scheme: Scheme | None = None
 
     # --- errors and places ---
 
@@ -398,22 +425,22 @@ class _Builder:
             )
         return rate
 
-    def year(self, entries: _Entries) -> int | None:
-        text = self.text(entries, "year")
+    def year(self, entries: _Entries, key_id: str) -> int | None:
+        text = self.text(entries, key_id)
         if text is None:
             return None
         match = _YEAR.fullmatch(unicodedata.normalize("NFKC", text))
         if match is None:
             raise self.fail(
-                entries.values["year"][1], f"年度“{text}”不是四位数字的年份", "年度写成四位数字，如 2018。"
+                entries.values[key_id][1], f"年度“{text}”不是四位数字的年份", "年度写成四位数字，如 2018。"
             )
         return int(match.group(1))
 
-    def date(self, entries: _Entries) -> dt.date | None:
-        text = self.text(entries, "filled_date")
+    def date(self, entries: _Entries, key_id: str) -> dt.date | None:
+        text = self.text(entries, key_id)
         if text is None:
             return None
-        path = entries.values["filled_date"][1]
+        path = entries.values[key_id][1]
         match = _DATE.fullmatch(unicodedata.normalize("NFKC", text))
         if match is None:
             raise self.fail(path, f"填报日期“{text}”不是可识别的日期", _DATE_HINT)
@@ -453,35 +480,44 @@ class _Builder:
 
     # --- blocks ---
 
+    def convert(self, entries: _Entries, converters: Mapping[str, _Converter]) -> dict[str, Any]:
+        """Convert a block's entries in file order, so that the first bad line is the one reported.
+
+        Keys without a converter are left to the caller.
+        """
+        return {
+            key_id: converters[key_id](entries, key_id) for key_id in entries.values if key_id in converters
+        }
+
     def evaluation(self, source: Source) -> Evaluation:
         top = self.entries(self.doc.data, (), Context.TOP, "文件最外层")
-        scheme = self.scheme(top)
-        project = self.project(top)
-        objectives = self.objectives(top)
-        budget = self.budget(top)
-        indicators = self.tree(top, "indicators")
-        claimed = self.claimed(top)
-        problems = self.long_text(top, "problems")
-        if problems is not None:
+        fields = self.convert(
+            top,
+            {
+                "scheme": self.scheme,
+                "project": self.project,
+                "objectives": self.objectives,
+                "budget": self.budget,
+                "indicators": self.tree,
+                "claimed": self.claimed,
+                "problems": self.long_text,
+                "sub_units": self.sub_units,
+            },
+        )
+        scheme: Scheme = fields.pop("scheme", None) or load_scheme(DEFAULT_SCHEME)
+        self.chosen_scheme = scheme
+        if fields.get("problems") is not None:
             self.note("problems", top, "problems")
-        sub_units = self.sub_units(top)
         if self.declared:
-            weights = scheme.weights.model_copy(update={g.value: w for g, (w, _) in self.declared.items()})
+            # Groups the file does not weigh keep the scheme's weight, unless the stated ones
+            # already make 100: then the file has no such group (湖北表: no 满意度 block).
+            stated = {g.value: w for g, (w, _) in self.declared.items()}
+            base = Weights() if sum(stated.values(), Decimal(0)) == 100 else scheme.weights
+            weights = base.model_copy(update=stated)
             ref = SchemeRef(id=scheme.id, weights=weights, declared=True)
         else:
             ref = SchemeRef(id=scheme.id, weights=scheme.weights, declared=False)
-        return Evaluation(
-            source=source,
-            project=project,
-            budget=budget,
-            scheme=ref,
-            indicators=indicators,
-            claimed=claimed,
-            objectives=objectives,
-            problems=problems,
-            sub_units=sub_units,
-            provenance=self.provenance,
-        )
+        return Evaluation(source=source, scheme=ref, provenance=self.provenance, **fields)
 
     def note(self, fact: str, entries: _Entries, key_id: str) -> None:
         """Record where a fact is stated (``provenance``)."""
@@ -489,11 +525,16 @@ class _Builder:
         if found is not None and (place := self.place(found[1])) is not None:
             self.provenance[fact] = place
 
-    def scheme(self, top: _Entries) -> Scheme:
-        ref = self.text(top, "scheme")
+    def block(self, parent: _Entries, key_id: str, context: Context) -> _Entries:
+        """The entries of a nested mapping block."""
+        value, path = parent.values[key_id]
+        return self.entries(value, path, context, label(key_id))
+
+    def scheme(self, top: _Entries, key_id: str) -> Scheme | None:
+        ref = self.text(top, key_id)
         if ref is None:
-            return load_scheme(DEFAULT_SCHEME)
-        path = top.values["scheme"][1]
+            return None
+        path = top.values[key_id][1]
         candidates: list[str | Path] = [ref]
         if ref.lower().endswith(".toml") and not Path(ref).is_absolute():
             candidates.insert(0, self.file.parent / ref)
@@ -513,90 +554,95 @@ class _Builder:
             f"内置方案：{known}；也可以写自定义方案 .toml 文件的路径（相对于本文件所在的文件夹）。",
         )
 
-    def project(self, top: _Entries) -> Project:
-        value, path = top.get("project") or (None, ("project",))
-        entries = self.entries(value, path, Context.PROJECT, "项目")
+    def project(self, top: _Entries, key_id: str) -> Project:
+        entries = self.block(top, key_id, Context.PROJECT)
+        text = self.text
         return Project(
-            name=self.text(entries, "name"),
-            year=self.year(entries),
-            unit=self.text(entries, "unit"),
-            department=self.text(entries, "department"),
-            implementer=self.text(entries, "implementer"),
-            category=self.text(entries, "category"),
-            attribute=self.text(entries, "attribute"),
-            type=self.text(entries, "type"),
-            filled_date=self.date(entries),
-        )
-
-    def objectives(self, top: _Entries) -> Objectives:
-        value, path = top.get("objectives") or (None, ("objectives",))
-        entries = self.entries(value, path, Context.OBJECTIVES, "年度总体目标")
-        return Objectives(planned=self.text(entries, "planned"), achieved=self.text(entries, "achieved"))
-
-    def budget(self, top: _Entries) -> Budget:
-        value, path = top.get("budget") or (None, ("budget",))
-        entries = self.entries(value, path, Context.BUDGET, "预算")
-        unit = self.amount_unit(entries)
-        weight = self.number(entries, "weight", what="预算执行权重")
-        if weight is not None:
-            self.declare(Group.BUDGET_EXECUTION, weight, entries.values["weight"][1])
-        budget = Budget(
-            initial_yuan=self.amount(entries, "initial_yuan", unit),
-            planned_yuan=self.amount(entries, "planned_yuan", unit),
-            received_yuan=self.amount(entries, "received_yuan", unit),
-            executed_yuan=self.amount(entries, "executed_yuan", unit),
-            stated_rate=self.rate(entries, "stated_rate"),
-            lines=self.lines(entries, unit),
-        )
-        for fact, present in (
-            ("planned_yuan", budget.planned_yuan),
-            ("executed_yuan", budget.executed_yuan),
-            ("stated_rate", budget.stated_rate),
-        ):
-            if present is not None:
-                self.note(f"budget.{fact}", entries, fact)
-        return budget
-
-    def lines(self, budget: _Entries, unit: str) -> tuple[BudgetLine, ...]:
-        found = budget.get("lines")
-        if found is None:
-            return ()
-        lines = []
-        for index, (item, path) in enumerate(self.items(found[0], found[1], "明细"), start=1):
-            entries = self.entries(item, path, Context.BUDGET_LINE, f"明细第{index}项")
-            name = self.text(entries, "name")
-            if name is None:
-                raise self.fail(path, f"预算明细第{index}项缺少“名称”", "每一行明细都要写“名称: …”。")
-            lines.append(
-                BudgetLine(
-                    name=name,
-                    planned_yuan=self.amount(entries, "planned_yuan", unit),
-                    executed_yuan=self.amount(entries, "executed_yuan", unit),
-                    group=self.text(entries, "group"),
-                    location=self.place(path),
-                )
+            **self.convert(
+                entries,
+                {
+                    "name": text,
+                    "year": self.year,
+                    "unit": text,
+                    "department": text,
+                    "implementer": text,
+                    "category": text,
+                    "attribute": text,
+                    "type": text,
+                    "filled_date": self.date,
+                },
             )
+        )
+
+    def objectives(self, top: _Entries, key_id: str) -> Objectives:
+        entries = self.block(top, key_id, Context.OBJECTIVES)
+        return Objectives(**self.convert(entries, {"planned": self.text, "achieved": self.text}))
+
+    def budget(self, top: _Entries, key_id: str) -> Budget:
+        entries = self.block(top, key_id, Context.BUDGET)
+        unit = self.amount_unit(entries)
+
+        def amount(entries: _Entries, key_id: str) -> Decimal | None:
+            return self.amount(entries, key_id, unit)
+
+        def weight(entries: _Entries, key_id: str) -> None:
+            found = self.number(entries, key_id, what="预算执行权重")
+            if found is not None:
+                self.declare(Group.BUDGET_EXECUTION, found, entries.values[key_id][1])
+
+        fields = self.convert(
+            entries,
+            {
+                "weight": weight,
+                "initial_yuan": amount,
+                "planned_yuan": amount,
+                "received_yuan": amount,
+                "executed_yuan": amount,
+                "stated_rate": self.rate,
+                "lines": lambda entries, key_id: self.lines(entries, key_id, unit),
+            },
+        )
+        fields.pop("weight", None)
+        for fact in ("planned_yuan", "executed_yuan", "stated_rate"):
+            if fields.get(fact) is not None:
+                self.note(f"budget.{fact}", entries, fact)
+        return Budget(**fields)
+
+    def lines(self, budget: _Entries, key_id: str, unit: str) -> tuple[BudgetLine, ...]:
+        value, path = budget.values[key_id]
+
+        def amount(entries: _Entries, key_id: str) -> Decimal | None:
+            return self.amount(entries, key_id, unit)
+
+        lines = []
+        for index, (item, item_path) in enumerate(self.items(value, path, "明细"), start=1):
+            entries = self.entries(item, item_path, Context.BUDGET_LINE, f"明细第{index}项")
+            fields = self.convert(
+                entries,
+                {"name": self.text, "planned_yuan": amount, "executed_yuan": amount, "group": self.text},
+            )
+            if fields.get("name") is None:
+                raise self.fail(item_path, f"预算明细第{index}项缺少“名称”", "每一行明细都要写“名称: …”。")
+            lines.append(BudgetLine(**fields, location=self.place(item_path)))
         return tuple(lines)
 
     def tree(self, parent: _Entries, key_id: str) -> tuple[Indicator, ...]:
         """Flatten one indicator tree (一级 → 二级 → 三级) into contract indicators."""
-        found = parent.get(key_id)
-        if found is None:
-            return ()
+        value, path = parent.values[key_id]
         rows: list[Indicator] = []
         group = 0
-        for index, (item, path) in enumerate(self.items(found[0], found[1], "指标"), start=1):
-            entries = self.entries(item, path, Context.LEVEL1, f"一级指标第{index}项")
+        for index, (item, item_path) in enumerate(self.items(value, path, "指标"), start=1):
+            entries = self.entries(item, item_path, Context.LEVEL1, f"一级指标第{index}项")
             level1, weight = self.named_weight(entries, "一级指标权重")
             if weight is not None:
                 kind = classify_level1(level1)
                 if kind is None:
                     raise self.fail(
-                        entries.values["name"][1] if "name" in entries else path,
+                        entries.values["name"][1] if "name" in entries else item_path,
                         f"无法判断一级指标“{level1 or '（未命名）'}”属于哪一类，不能计入它的权重",
                         "一级指标名称应含“产出”“效益”“满意度”“成本”或“预算执行”，如“产出指标”。",
                     )
-                self.declare(kind, weight, entries.values["weight"][1] if "weight" in entries else path)
+                self.declare(kind, weight, entries.values["weight"][1] if "weight" in entries else item_path)
             if "level2" in entries and "indicators" in entries:
                 raise self.fail(
                     entries.values["indicators"][1],
@@ -604,12 +650,11 @@ class _Builder:
                     "有二级指标时，把三级指标写在各二级指标下；没有二级指标时，直接写“三级指标”。",
                     at_key=True,
                 )
-            if "indicators" in entries:
-                rows.extend(self.rows(entries, level1, None, None, None))
-            found2 = entries.get("level2")
-            if found2 is None:
+            rows.extend(self.rows(entries, level1, None, None, None))
+            found = entries.get("level2")
+            if found is None:
                 continue
-            for index2, (item2, path2) in enumerate(self.items(found2[0], found2[1], "二级指标"), start=1):
+            for index2, (item2, path2) in enumerate(self.items(found[0], found[1], "二级指标"), start=1):
                 entries2 = self.entries(item2, path2, Context.LEVEL2, f"二级指标第{index2}项")
                 level2, weight2 = self.named_weight(entries2, "二级指标权重")
                 cell = self.rows(entries2, level1, level2, weight2, group + 1)
@@ -618,10 +663,19 @@ class _Builder:
                     rows.extend(cell)
         return tuple(rows)
 
-    def named_weight(self, entries: _Entries, what: str) -> tuple[str | None, Decimal | None]:
-        """A name without its trailing “（40分）”, and the weight: 权重, else the one in the name."""
-        name = self.text(entries, "name")
-        weight = self.number(entries, "weight", what=what)
+    def named_weight(
+        self, entries: _Entries, what: str, fields: Mapping[str, Any] | None = None
+    ) -> tuple[str | None, Decimal | None]:
+        """A name without its trailing “（40分）”, and the weight: 权重, else the one in the name.
+
+        ``fields`` are the block's already converted entries, if it has been converted.
+        """
+        if fields is None:
+            fields = self.convert(
+                entries, {"name": self.text, "weight": lambda e, k: self.number(e, k, what=what)}
+            )
+        name: str | None = fields.get("name")
+        weight: Decimal | None = fields.get("weight")
         if name is None:
             return None, weight
         stripped, in_name = _suffix_weight(name)
@@ -643,32 +697,39 @@ class _Builder:
         level2_weight: Decimal | None,
         group: int | None,
     ) -> list[Indicator]:
+        """The 三级 rows written under a 一级 or 二级 entry."""
         found = parent.get("indicators")
         if found is None:
             return []
-        value, path = found
         rows = []
-        for index, (item, item_path) in enumerate(self.items(value, path, "三级指标"), start=1):
+        for index, (item, item_path) in enumerate(self.items(found[0], found[1], "三级指标"), start=1):
             entries = self.entries(item, item_path, Context.INDICATOR, f"三级指标第{index}项")
-            name, weight = self.named_weight(entries, "权重")
+            fields = self.convert(
+                entries,
+                {
+                    "name": self.text,
+                    "weight": lambda e, k: self.number(e, k, what="权重"),
+                    "target": self.value,
+                    "actual": self.value,
+                    "claimed_score": self.number,
+                    "deviation_reason": self.text,
+                },
+            )
+            name, weight = self.named_weight(entries, "权重", fields)
             if name is None:
                 raise self.fail(
                     item_path,
                     f"“{level2 or level1 or '指标'}”下第{index}项三级指标缺少“名称”",
                     "每一项三级指标都要写“名称: …”。",
                 )
+            fields.update(name=name, weight=weight)
             rows.append(
                 Indicator(
+                    **fields,
                     level1=level1,
                     level2=level2,
-                    name=name,
-                    weight=weight,
-                    target=self.value(entries, "target"),
-                    actual=self.value(entries, "actual"),
-                    claimed_score=self.number(entries, "claimed_score"),
                     level2_weight=level2_weight,
                     group=group,
-                    deviation_reason=self.text(entries, "deviation_reason"),
                     location=self.place(item_path),
                 )
             )
@@ -677,41 +738,31 @@ class _Builder:
     def value(self, entries: _Entries, key_id: str) -> Value | None:
         return parse_value(self.text(entries, key_id))
 
-    def claimed(self, top: _Entries) -> Claimed:
-        value, path = top.get("claimed") or (None, ("claimed",))
-        entries = self.entries(value, path, Context.CLAIMED, "自评")
-        claimed = Claimed(
-            budget_execution_score=self.number(entries, "budget_execution_score"),
-            total=self.number(entries, "total"),
-            grade=self.text(entries, "grade"),
+    def claimed(self, top: _Entries, key_id: str) -> Claimed:
+        entries = self.block(top, key_id, Context.CLAIMED)
+        fields = self.convert(
+            entries, {"budget_execution_score": self.number, "total": self.number, "grade": self.text}
         )
-        for key_id, present in (
-            ("total", claimed.total),
-            ("budget_execution_score", claimed.budget_execution_score),
-            ("grade", claimed.grade),
-        ):
+        for fact, present in fields.items():
             if present is not None:
-                self.note(f"claimed.{key_id}", entries, key_id)
-        return claimed
+                self.note(f"claimed.{fact}", entries, fact)
+        return Claimed(**fields)
 
-    def sub_units(self, top: _Entries) -> tuple[SubUnit, ...]:
-        found = top.get("sub_units")
-        if found is None:
-            return ()
+    def sub_units(self, top: _Entries, key_id: str) -> tuple[SubUnit, ...]:
+        value, path = top.values[key_id]
         units = []
-        for index, (item, path) in enumerate(self.items(found[0], found[1], "下级单位"), start=1):
-            entries = self.entries(item, path, Context.SUB_UNIT, f"下级单位第{index}项")
-            name = self.text(entries, "name")
-            if name is None:
-                raise self.fail(path, f"下级单位第{index}项缺少“名称”", "每个下级单位都要写“名称: …”。")
+        for index, (item, item_path) in enumerate(self.items(value, path, "下级单位"), start=1):
+            entries = self.entries(item, item_path, Context.SUB_UNIT, f"下级单位第{index}项")
             unit = self.amount_unit(entries)
-            units.append(
-                SubUnit(
-                    name=name,
-                    planned_yuan=self.amount(entries, "planned_yuan", unit),
-                    executed_yuan=self.amount(entries, "executed_yuan", unit),
-                    indicators=self.tree(entries, "indicators"),
-                    location=self.place(path),
-                )
+
+            def amount(entries: _Entries, key_id: str, unit: str = unit) -> Decimal | None:
+                return self.amount(entries, key_id, unit)
+
+            fields = self.convert(
+                entries,
+                {"name": self.text, "planned_yuan": amount, "executed_yuan": amount, "indicators": self.tree},
             )
+            if fields.get("name") is None:
+                raise self.fail(item_path, f"下级单位第{index}项缺少“名称”", "每个下级单位都要写“名称: …”。")
+            units.append(SubUnit(**fields, location=self.place(item_path)))
         return tuple(units)

@@ -114,7 +114,8 @@ def new(
     from jixiao.authoring import render_template
     from jixiao.schemes import load_scheme
 
-    text = render_template(load_scheme(scheme))
+    ref = scheme if scheme.lower().endswith(".toml") else None
+    text = render_template(load_scheme(scheme), ref=ref)
     if output is None:
         sys.stdout.write(text)
         return

@@ -8,6 +8,7 @@ the cost group only where the scheme has one: many provinces put 成本指标 un
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import Decimal
 
@@ -22,6 +23,7 @@ def strip_weight(label: str) -> str:
     return _WEIGHT_SUFFIX.sub("", label.strip()).strip()
 
 
+@functools.lru_cache(maxsize=4096)
 def classify_level1(text: str | None) -> Group | None:
     """The level-1 group a 一级指标 label names, or None when it names none."""
     if not text:

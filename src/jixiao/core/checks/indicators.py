@@ -29,7 +29,7 @@ def score_exceeds_weight(ctx: Context, emit: Emit) -> Iterator[Finding]:
             score=budget_score,
             weight=budget_weight,
         )
-    for index, ind in enumerate(ev.indicators):
+    for index, ind, _ in ctx.rows:
         if ind.claimed_score is None or ind.weight is None:
             continue
         if ind.claimed_score > ind.weight + ctx.tolerance:
@@ -44,7 +44,7 @@ def score_exceeds_weight(ctx: Context, emit: Emit) -> Iterator[Finding]:
 
 def score_mismatch(ctx: Context, emit: Emit) -> Iterator[Finding]:
     """A stated item score differs from the rule-computed one beyond rounding."""
-    for index, (ind, item) in enumerate(zip(ctx.ev.indicators, ctx.card.items, strict=True)):
+    for index, ind, item in ctx.rows:
         claimed, computed = ind.claimed_score, item.computed
         if claimed is None or computed is None or ind.weight is None:
             continue
@@ -63,7 +63,7 @@ def score_mismatch(ctx: Context, emit: Emit) -> Iterator[Finding]:
 
 def full_score_target_missed(ctx: Context, emit: Emit) -> Iterator[Finding]:
     """Full marks although the actual value misses the target."""
-    for index, (ind, item) in enumerate(zip(ctx.ev.indicators, ctx.card.items, strict=True)):
+    for index, ind, item in ctx.rows:
         if ind.claimed_score is None or ind.weight is None or item.met is not False:
             continue
         if ind.claimed_score >= ind.weight - ctx.tolerance:
@@ -77,7 +77,15 @@ def full_score_target_missed(ctx: Context, emit: Emit) -> Iterator[Finding]:
             )
 
 
-def _vague(ind: Indicator) -> bool:
+# Rules that only apply to a measurable target: a row scored by one needs no second look.
+_MEASURED = frozenset(
+    {"positive", "negative", "equal", "range", "binary", "satisfaction_bands", "not_comparable"}
+)
+
+
+def _vague(ind: Indicator, rule: str) -> bool:
+    if rule in _MEASURED:
+        return False
     target = ind.target
     if target is None or _blank(target.text):
         return True
@@ -86,8 +94,8 @@ def _vague(ind: Indicator) -> bool:
 
 def target_not_quantified(ctx: Context, emit: Emit) -> Iterator[Finding]:
     """A target is missing or cannot be measured."""
-    for index, ind in enumerate(ctx.ev.indicators):
-        if not _vague(ind):
+    for index, ind, item in ctx.rows:
+        if not _vague(ind, item.rule):
             continue
         target = ind.target
         if target is None or _blank(target.text):
@@ -99,14 +107,16 @@ def target_not_quantified(ctx: Context, emit: Emit) -> Iterator[Finding]:
 
 def actual_missing(ctx: Context, emit: Emit) -> Iterator[Finding]:
     """An indicator has no actual value."""
-    for index, ind in enumerate(ctx.ev.indicators):
+    for index, ind, item in ctx.rows:
+        if item.rule in _MEASURED or item.rule == "qualitative":
+            continue  # scoring read an actual value for the row
         if ind.actual is None or _blank(ind.actual.text):
             yield emit(location=indicator_place(index, ind), indicator=index, name=ind.name)
 
 
 def actual_not_quantified(ctx: Context, emit: Emit) -> Iterator[Finding]:
     """A measurable target's actual value is prose or in another unit, so it cannot be compared."""
-    for index, (ind, item) in enumerate(zip(ctx.ev.indicators, ctx.card.items, strict=True)):
+    for index, ind, item in ctx.rows:
         if item.rule == "not_comparable" and ind.target is not None and ind.actual is not None:
             yield emit(
                 location=indicator_place(index, ind),
@@ -120,7 +130,7 @@ def actual_not_quantified(ctx: Context, emit: Emit) -> Iterator[Finding]:
 def duplicate_indicator(ctx: Context, emit: Emit) -> Iterator[Finding]:
     """The same indicator name appears twice in one group."""
     seen: dict[tuple[str | None, str | None, str], int] = {}
-    for index, ind in enumerate(ctx.ev.indicators):
+    for index, ind, _ in ctx.rows:
         key = (ind.level1, ind.level2, "".join(ind.name.split()))
         if key in seen:
             first = seen[key]
@@ -140,7 +150,7 @@ def over_achievement_unexplained(ctx: Context, emit: Emit) -> Iterator[Finding]:
     threshold = ctx.scheme.over_achievement.review_ratio
     if threshold is None:
         return
-    for index, (ind, item) in enumerate(zip(ctx.ev.indicators, ctx.card.items, strict=True)):
+    for index, ind, item in ctx.rows:
         if item.ratio is None or item.ratio < threshold or not _blank(ind.deviation_reason):
             continue
         yield emit(
