@@ -266,3 +266,12 @@ def test_no_weighted_rows_means_no_recomputed_total() -> None:
     card = score_evaluation(evaluation(planned=100, executed=99), load_scheme("mof-2020"))
     assert card.total is None
     assert card.max_total == Decimal("99.90")
+
+
+def test_an_actual_bounded_on_the_wrong_side_is_not_scored() -> None:
+    item = scored(row("≥100人", "不足100人", weight=5, claimed=5))
+    assert item.computed is None
+    assert "只给出上限" in item.explanation
+    assert scored(row("≤500元/人", "500余元", weight=5, claimed=5)).computed is None
+    # The right side is fine: “500余起” against ≥400 is met.
+    assert scored(row("≥400起", "500余起", weight=5)).computed == Decimal("5.00")

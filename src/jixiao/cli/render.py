@@ -81,14 +81,13 @@ def render_evaluation(ev: Evaluation, console: Console) -> None:
         }
         table = Table(title="绩效指标", title_justify="left", show_lines=True, expand=True)
         table.add_column("#", justify="right", no_wrap=True)
-        table.add_column("一级/二级", ratio=1)
-        table.add_column("三级指标", ratio=2)
+        table.add_column("一级/二级", ratio=2, overflow="fold")
+        table.add_column("三级指标", ratio=3, overflow="fold")
         table.add_column("权重", justify="right", no_wrap=True)
-        table.add_column("年初目标值", ratio=1)
-        table.add_column("实际完成值", ratio=2)
+        table.add_column("年初目标值", ratio=2, overflow="fold")
+        table.add_column("实际完成值", ratio=4, overflow="fold")
         table.add_column("自评", justify="right", no_wrap=True)
         table.add_column("复算", justify="right", no_wrap=True)
-        table.add_column("计分说明", ratio=3)
         for i, ind in enumerate(ev.indicators):
             claimed, computed = _score_pair(ind.claimed_score, ind.computed_score)
             table.add_row(
@@ -100,9 +99,16 @@ def render_evaluation(ev: Evaluation, console: Console) -> None:
                 ind.actual.text if ind.actual else "—",
                 claimed,
                 computed,
-                Text(ind.explanation or "", style="dim"),
             )
         console.print(table)
+        # Explanations are long sentences: one per line below the table reads better than a
+        # squeezed column, and stays greppable.
+        console.print(Text("计分说明", style="bold"))
+        for i, ind in enumerate(ev.indicators):
+            line = Text(f"  {i + 1:>2}. ", style="bold red" if i in flagged else "")
+            line.append(f"{ind.name}：", style="bold")
+            line.append(ind.explanation or "")
+            console.print(line, soft_wrap=True)
 
     total = Table.grid(padding=(0, 2))
     total.add_column(style="bold")

@@ -215,6 +215,13 @@ class _Rules:
                 f"按{'上限' if use_high else '下限'}{fmt_number(end)}计；"
             )
             b_value = b_value.model_copy(update={"value": end, "op": Op.EQ, "high": None})
+        # “不足100人” against ≥100, or “500余起” against ≤500: the actual is only bounded on the
+        # side that cannot show the target was met, so the rules cannot score it.
+        if (b_value.op is Op.LE and target.op in (Op.GE, Op.EQ)) or (
+            b_value.op is Op.GE and target.op is Op.LE
+        ):
+            why = f"实际完成值“{actual.text}”只给出{'上限' if b_value.op is Op.LE else '下限'}，无法判断是否达到目标“{target.text}”"
+            return self.keep_claimed(ind, why, "not_comparable")
         pair = align(target, b_value)
         if pair is None:
             why = f"单位不一致（目标“{target.text}”，实际“{actual.text}”），无法按公式计分"
