@@ -158,3 +158,16 @@ def test_a_users_own_scheme_file_next_to_the_evaluation(tmp_path: Path) -> None:
     code, out, err = run("score", str(path), "--json")
     assert code == 0, err
     assert json.loads(out)["scheme"]["id"] == "my-province"
+
+
+def test_a_folder_scores_every_file_in_it() -> None:
+    code, out, _ = run("score", str(EXAMPLES), "--json")
+    assert code == 1  # 004 has error findings
+    names = [json.loads(line)["project"]["name"] for line in out.splitlines()]
+    assert len(names) == 3
+
+
+def test_an_empty_folder_is_a_clear_error(tmp_path: Path) -> None:
+    code, _, err = run("score", str(tmp_path))
+    assert code == 2
+    assert "没有 .yaml" in err

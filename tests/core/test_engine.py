@@ -28,3 +28,10 @@ def test_evaluate_records_every_row() -> None:
     [ind] = ev.indicators
     assert (ind.computed_score, ind.rule) == (Decimal("1.00"), "positive")
     assert Evaluation.from_json(ev.to_json()) == ev
+
+
+def test_unset_weights_take_the_schemes() -> None:
+    ev = Evaluation.from_json('{"scheme": {"id": "hubei-2019"}, "claimed": {"total": 90}}')
+    scored = evaluate(ev, load_scheme("hubei-2019"))
+    assert scored.scheme.weights == load_scheme("hubei-2019").weights
+    assert "WEIGHTS_SUM_MISMATCH" not in {f.code for f in scored.findings}

@@ -9,6 +9,7 @@ Modules:
     keys         the alias table and the keys each block allows
     yaml_reader  YAML → plain strings with line marks (no YAML 1.1 implicit types)
     loader       ``load_evaluation``/``load_authored``: file → Evaluation (and its scheme), or AuthoringError
+    yaml_builder the YAML tree → contract Evaluation (flattening, weights, locations)
     writer       ``to_yaml``: Evaluation → authoring YAML
     template     ``render_template``: the commented template for a scheme
 

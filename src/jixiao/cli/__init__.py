@@ -72,12 +72,29 @@ def friendly(func: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+AUTHORING_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def _expand(paths: list[Path]) -> list[Path]:
+    """Files as given; a folder stands for every authoring file below it, in name order."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            inside = sorted(p for p in path.rglob("*") if p.suffix.lower() in AUTHORING_SUFFIXES and p.is_file())
+            if not inside:
+                raise JixiaoError(f"{path} 中没有 .yaml、.yml 或 .json 自评文件。")
+            found.extend(inside)
+        else:
+            found.append(path)
+    return found
+
+
 @app.command()
 @friendly
 def score(
     files: Annotated[
         list[Path],
-        typer.Argument(help="自评文件（.yaml 编写格式，或 .json 评价合同格式），可多个", show_default=False),
+        typer.Argument(help="自评文件（.yaml 编写格式，或 .json 评价合同格式），可多个；给出文件夹则处理其中全部自评文件", show_default=False),
     ],
     scheme: Annotated[
         str | None, typer.Option("--scheme", "-s", help="评分方案 id 或 .toml 文件；默认用文件中“方案”所写的")
@@ -91,11 +108,13 @@ def score(
 
     console = _console()
     failed = False
-    for path in files:
+    paths = _expand(files)
+    single = len(paths) == 1
+    for path in paths:
         ev = score_file(path, scheme)
         failed = failed or has_errors(ev)
         if as_json:
-            sys.stdout.write(ev.to_json(indent=2 if len(files) == 1 else None) + "\n")
+            sys.stdout.write(ev.to_json(indent=2 if single else None) + "\n")
         else:
             render_evaluation(ev, console)
     if failed:
