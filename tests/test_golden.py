@@ -74,6 +74,13 @@ def test_004_findings_are_what_a_careful_reviewer_raises() -> None:
         }
     )
     assert found[("DUPLICATE_INDICATOR", "开展文艺演出场次")] == 1
+    infos = [
+        (f.code, ev.indicators[f.indicator].name)
+        for f in ev.findings
+        if f.severity == "info" and f.indicator is not None
+    ]
+    # 1次/年 against ≥2次/年 is explained nowhere; 25~30人 carries its reason “(疫情控人)”.
+    assert infos == [("DEVIATION_UNEXPLAINED", "年组织开展群众文体活动")]
     weight_messages = [f.message for f in ev.findings if f.code == "WEIGHTS_SUM_MISMATCH"]
     assert "二级指标“数量指标”下8项三级指标权重合计16，应等于其声明的20" in weight_messages
     assert "二级指标“环境效益指标”下6项三级指标权重合计28，应等于其声明的5" in weight_messages

@@ -331,3 +331,25 @@ def test_catalogue_codes_are_unique_and_cover_the_contract() -> None:
     all_codes = [c.code for c in CATALOGUE]
     assert len(all_codes) == len(set(all_codes))
     assert contract_codes <= set(all_codes)
+
+
+def test_deviation_unexplained() -> None:
+    ev = evaluation(
+        row("≥2次/年", "1次/年", weight=2, claimed=1, name="群众文体活动"),
+        row("≥2次/年", "1次/年", weight=2, claimed=1, name="志愿服务", reason="疫情停办"),
+        row("≥2次/年", "1次/年", weight=2, claimed=1, name="培训"),
+        row("≥30人/次", "25~30人(疫情控人)", weight=2, claimed=1, name="参与人数"),
+        problems="培训因场地原因少办一次",
+    )
+    [f] = only(ev, "DEVIATION_UNEXPLAINED")
+    assert f.message == "三级指标“群众文体活动”实际完成“1次/年”未达到目标“≥2次/年”，未说明偏差原因"
+    assert f.severity is Severity.INFO
+
+
+def test_input_as_output() -> None:
+    ev = evaluation(
+        row("≥500万元", "520万元", name="发放补助资金"),
+        row("≥16万元/社区", "16万元/社区", name="社区惠民资金", level2="成本指标"),
+        row("≥50个", "52个", name="建设数量"),
+    )
+    assert [f.indicator for f in only(ev, "INPUT_AS_OUTPUT")] == [0]

@@ -152,7 +152,7 @@ def render_schemes(schemes: tuple[Scheme, ...], console: Console) -> None:
     for s in schemes:
         grid = Table.grid(padding=(0, 2))
         grid.add_column(style="dim", no_wrap=True)
-        grid.add_column()
+        grid.add_column(overflow="fold")
         weights = "，".join(
             f"{GROUP_NAME[g]} {fmt_number(s.weights.of(g))}" for g in Group if s.weights.of(g)
         )
@@ -204,6 +204,8 @@ def render_schemes(schemes: tuple[Scheme, ...], console: Console) -> None:
             grid.add_row("总分上限", "总分不超过 预算执行率 × 100")
         grid.add_row("等级", _bands(s))
         grid.add_row("依据", s.source)
+        for i, note in enumerate(s.notes):
+            grid.add_row("备注" if i == 0 else "", f"{i + 1}、{note}")
         console.print(Panel(grid, title=f"{s.id}　{s.name}", title_align="left"))
 
 

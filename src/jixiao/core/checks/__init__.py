@@ -166,6 +166,22 @@ CATALOGUE: tuple[Check, ...] = (
         indicators.over_achievement_unexplained,
     ),
     Check(
+        "DEVIATION_UNEXPLAINED",
+        N,
+        "未完成目标未说明原因",
+        "实际完成值未达到年初目标，但该行没有偏差原因分析，“存在的问题”中也未提及该指标（财预〔2020〕10号第十一条）。",
+        "三级指标“{name}”实际完成“{actual}”未达到目标“{target}”，未说明偏差原因",
+        indicators.deviation_unexplained,
+    ),
+    Check(
+        "INPUT_AS_OUTPUT",
+        N,
+        "以资金投入作为产出数量",
+        "数量指标以金额（元、万元）计量：资金是投入而不是产出，指标应反映产出的数量（财预〔2021〕101号）。",
+        "数量指标“{name}”的目标“{target}”是金额，反映的是投入而不是产出",
+        indicators.input_as_output,
+    ),
+    Check(
         "NO_SATISFACTION_INDICATOR",
         W,
         "缺少满意度指标",

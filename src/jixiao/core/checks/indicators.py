@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from jixiao.core.checks.catalogue import Context
@@ -11,6 +12,10 @@ from jixiao.core.model import Finding
 from jixiao.core.model import Indicator
 from jixiao.core.numbers import fmt_percent
 from jixiao.core.wording import is_binary_target
+
+
+# A parenthetical remark written beside an actual figure, as tables do to give a reason.
+_REMARK = re.compile(r"[（(][^）)]{2,}[）)]")
 
 
 def _blank(text: str | None) -> bool:
@@ -160,3 +165,36 @@ def over_achievement_unexplained(ctx: Context, emit: Emit) -> Iterator[Finding]:
             ratio=fmt_percent(item.ratio),
             threshold=fmt_percent(threshold, 0),
         )
+
+
+def deviation_unexplained(ctx: Context, emit: Emit) -> Iterator[Finding]:
+    """A missed target whose shortfall is explained neither on its row nor in the problems section.
+
+    财预〔2020〕10号 第十一条: “对未完成绩效目标或偏离绩效目标较大的项目要分析并说明原因”.
+    """
+    problems = ctx.ev.problems or ""
+    for index, ind, item in ctx.rows:
+        if item.met is not False or not _blank(ind.deviation_reason) or ind.name in problems:
+            continue
+        if ind.actual is not None and _REMARK.search(ind.actual.text):
+            continue  # “25~30人(疫情控人)”: the reason is noted beside the figure
+        yield emit(
+            location=indicator_place(index, ind),
+            indicator=index,
+            name=ind.name,
+            actual=ind.actual.text if ind.actual else "",
+            target=ind.target.text if ind.target else "",
+        )
+
+
+_MONEY_UNITS = ("元", "万元", "亿元", "千元")
+
+
+def input_as_output(ctx: Context, emit: Emit) -> Iterator[Finding]:
+    """A 数量指标 measured in money: spending is an input, not an output (财预〔2021〕101号)."""
+    for index, ind, _ in ctx.rows:
+        target = ind.target
+        if target is None or not target.unit or "数量" not in (ind.level2 or ""):
+            continue
+        if target.unit.split("/")[0] in _MONEY_UNITS:
+            yield emit(location=indicator_place(index, ind), indicator=index, name=ind.name, target=target.text)
