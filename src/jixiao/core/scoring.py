@@ -22,6 +22,7 @@ Rules by target (A = 年初目标值, B = 实际完成值, w = 权重; ``jixiao 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP
 from decimal import Decimal
 
 from jixiao.core.groups import is_satisfaction
@@ -201,11 +202,14 @@ class _Rules:
         return candidates[0], f"实际完成值取文中“{candidates[0].text}”；"
 
     def _quantitative(self, ind: Indicator, weight: Decimal, target: Value, actual: Value) -> ItemScore:
-        picked = self._pick_actual(target, actual)
-        if picked is None:
-            why = f"实际完成值“{actual.text}”不是可与目标“{target.text}”比较的数值"
-            return self.keep_claimed(ind, why, "not_comparable")
-        b_value, note = picked
+        if actual.op is not Op.QUALITATIVE and actual.value is not None:
+            b_value, note = actual, ""  # the common case, kept off the slower search below
+        else:
+            picked = self._pick_actual(target, actual)
+            if picked is None:
+                why = f"实际完成值“{actual.text}”不是可与目标“{target.text}”比较的数值"
+                return self.keep_claimed(ind, why, "not_comparable")
+            b_value, note = picked
         # A range actual counts at its worse end for the target's direction.
         if b_value.op is Op.RANGE and b_value.high is not None:
             use_high = target.op is Op.LE
@@ -227,7 +231,7 @@ class _Rules:
             why = f"单位不一致（目标“{target.text}”，实际“{actual.text}”），无法按公式计分"
             return self.keep_claimed(ind, why, "not_comparable")
         a, b = pair
-        context = f"（实际{_q(b_value)}，目标{_target_text(target)}）"
+        context = f"（实际{fmt_number(b_value.value)}{b_value.unit or ''}，目标{_target_text(target)}）"
         if (
             self.sat.rule == "bands"
             and is_satisfaction(ind)
@@ -250,7 +254,11 @@ class _Rules:
         met: bool,
         ratio: Decimal | None,
     ) -> ItemScore:
-        score = self.round(weight * min(max(share, ZERO), ONE))
+        if share >= ONE:
+            share = ONE
+        elif share < ZERO:
+            share = ZERO
+        score = (weight * share).quantize(self.quantum, rounding=ROUND_HALF_UP)
         over = self.over
         if (
             over.deduct_share
