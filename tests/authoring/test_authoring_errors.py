@@ -246,3 +246,23 @@ def test_json_bad_field(write: Callable[..., Path]) -> None:
     error = _error(write('{"project": {"year": "二〇一八"}}\n', "ev.json"))
     assert error.problem == "字段“project.year”应是整数"
     assert not _ENGLISH.search(error.problem)
+
+
+def test_an_alias_bomb_is_refused_quickly(write: Callable[..., Path]) -> None:
+    """Nested anchors (“billion laughs”) would expand to 9^8 nodes; the reader stops early."""
+    lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]']
+    for prev, name in zip("abcdefg", "bcdefgh", strict=True):
+        lines.append(f"{name}: &{name} [{','.join([f'*{prev}'] * 9)}]")
+    path = write("\n".join(lines) + "\n")
+    with pytest.raises(AuthoringError) as raised:
+        load_evaluation(path)
+    assert "锚点引用" in str(raised.value)
+
+
+def test_an_oversized_file_is_refused_without_reading_it(write: Callable[..., Path]) -> None:
+    path = write("")
+    with path.open("wb") as out:
+        out.truncate(25 * 2**20)  # sparse: 25 MB of nothing
+    with pytest.raises(AuthoringError) as raised:
+        load_evaluation(path)
+    assert "超过自评文件的上限20 MB" in str(raised.value)

@@ -76,6 +76,10 @@ def load_authored(path: str | Path) -> tuple[Evaluation, Scheme | None]:
 # --- the file ------------------------------------------------------------------------------------
 
 
+# A hand-written evaluation is tens of kilobytes; the cap keeps a wrong file from filling memory.
+MAX_BYTES = 20 * 2**20
+
+
 def _read_bytes(file: Path, where: str) -> bytes:
     if not file.exists():
         raise AuthoringError(where, "文件不存在", hint="请检查文件名和所在文件夹是否写对。")
@@ -84,6 +88,13 @@ def _read_bytes(file: Path, where: str) -> bytes:
             where, "这是一个文件夹，不是文件", hint="请给出自评文件（.yaml 或 .json）本身的路径。"
         )
     try:
+        size = file.stat().st_size
+        if size > MAX_BYTES:
+            raise AuthoringError(
+                where,
+                f"文件有{size / 2**20:.0f} MB，超过自评文件的上限{MAX_BYTES // 2**20} MB",
+                hint="一份自评文件通常只有几十 KB；请确认选对了文件。",
+            )
         return file.read_bytes()
     except OSError:
         raise AuthoringError(where, "无法读取文件（没有权限，或文件正被其他程序占用）") from None

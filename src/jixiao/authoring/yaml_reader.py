@@ -124,13 +124,27 @@ def _line_of_offset(text: str, offset: int) -> tuple[int, int]:
     return line, offset - (before.rfind("\n") + 1) + 1
 
 
+# Anchors and aliases (&a / *a) may repeat a block, but nested ones multiply: nine lines can stand
+# for a billion nodes. No real evaluation comes near this many nodes once expanded.
+MAX_NODES = 200_000
+
+
 class _Converter:
     def __init__(self, where: str) -> None:
         self.where = where
         self.marks: dict[Path, Mark] = {}
         self.key_marks: dict[Path, Mark] = {}
+        self.nodes = 0
 
     def convert(self, node: yaml.Node, path: Path) -> Data:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise AuthoringError(
+                self.where,
+                f"文件展开后超过{MAX_NODES:,}个条目，可能是锚点引用（&、*）层层嵌套所致",
+                line=_mark(node).line,
+                hint="请直接写出内容，不要用层层嵌套的锚点引用。",
+            )
         self.marks[path] = _mark(node)
         if isinstance(node, yaml.ScalarNode):
             if node.tag == _NULL_TAG and node.style is None:

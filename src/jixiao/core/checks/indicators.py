@@ -13,7 +13,6 @@ from jixiao.core.model import Indicator
 from jixiao.core.numbers import fmt_percent
 from jixiao.core.wording import is_binary_target
 
-
 # A parenthetical remark written beside an actual figure, as tables do to give a reason.
 _REMARK = re.compile(r"[（(][^）)]{2,}[）)]")
 
