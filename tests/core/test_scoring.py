@@ -275,3 +275,9 @@ def test_an_actual_bounded_on_the_wrong_side_is_not_scored() -> None:
     assert scored(row("≤500元/人", "500余元", weight=5, claimed=5)).computed is None
     # The right side is fine: “500余起” against ≥400 is met.
     assert scored(row("≥400起", "500余起", weight=5)).computed == Decimal("5.00")
+
+
+def test_most_attainable_counts_the_top_of_a_stated_band() -> None:
+    ev = evaluation(row("达成预期指标", "部分达成预期指标", weight=90, claimed=90), planned=1, executed=1)
+    card = score_evaluation(ev, load_scheme("mof-2020"))
+    assert card.max_total == Decimal("81.99")  # 10 + [54, 72) of 90 → 71.99

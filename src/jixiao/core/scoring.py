@@ -377,6 +377,15 @@ class _Rules:
         return ItemScore(ZERO, ZERO, explanation, "satisfaction_bands", True, False, None)
 
 
+def _most(ind: Indicator, item: ItemScore) -> Decimal:
+    """The most a row can score given the facts: its rule score, the top of its band, or its weight."""
+    if item.deterministic and item.computed is not None:
+        return item.computed
+    if item.band is not None:
+        return item.band[1]
+    return ind.weight or ZERO
+
+
 def execution_rate(budget: Budget) -> Decimal | None:
     """Executed ÷ planned when both are known (planned > 0), else the stated rate."""
     if budget.planned_yuan is not None and budget.executed_yuan is not None and budget.planned_yuan > 0:
@@ -448,10 +457,7 @@ def score_evaluation(ev: Evaluation, scheme: Scheme) -> Scorecard:
         if scheme.cap_total_by_execution_rate and rate is not None and total > HUNDRED * min(rate, ONE):
             total = rules.round(HUNDRED * min(rate, ONE))
             total_explanation += f"；按方案，总分不超过预算执行率×100 = {fmt_score(total)}"
-        item_max = sum(
-            (item.computed if item.deterministic and item.computed is not None else ind.weight or ZERO)
-            for ind, item in weighted
-        )
+        item_max = sum((_most(ind, item) for ind, item in weighted), ZERO)
         uncovered = max(
             ZERO, weights.total - budget_weight - sum((ind.weight or ZERO for ind, _ in weighted), ZERO)
         )
