@@ -11,6 +11,7 @@ RSS after 10% and after 100% of the stream (goal: flat, because nothing is kept)
 
     uv run python bench/score.py            # 100,000 evaluations
     uv run python bench/score.py --n 20000  # quicker
+    uv run python bench/score.py --split    # also time (b)'s parts separately
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
+from jixiao.core.checks import Context
+from jixiao.core.checks import run_checks
+from jixiao.core.engine import apply
 from jixiao.core.engine import evaluate
 from jixiao.core.model import Budget
 from jixiao.core.model import Claimed
@@ -33,6 +37,7 @@ from jixiao.core.model import Op
 from jixiao.core.model import Project
 from jixiao.core.model import SchemeRef
 from jixiao.core.model import Value
+from jixiao.core.scoring import score_evaluation
 from jixiao.schemes import builtin_schemes
 
 LEVEL2 = {
@@ -156,6 +161,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100_000, help="how many evaluations")
     parser.add_argument("--seed", type=int, default=20261122)
+    parser.add_argument("--split", action="store_true", help="also time (b)'s parts: score, check, record")
     args = parser.parse_args()
 
     schemes = {s.id: s for s in builtin_schemes()}
@@ -172,6 +178,7 @@ def main() -> int:
         print(f"generated {args.n:,} evaluations ({size / 2**20:.0f} MiB JSON lines) in {made:.1f} s")
 
         load_s = score_s = 0.0
+        parts = {"score": 0.0, "check": 0.0, "record": 0.0}
         rows = findings = 0
         rss_at_10 = 0.0
         tenth = max(1, args.n // 10)
@@ -184,6 +191,16 @@ def main() -> int:
                 t2 = time.perf_counter()
                 load_s += t1 - t0
                 score_s += t2 - t1
+                if args.split:
+                    t3 = time.perf_counter()
+                    card = score_evaluation(ev, scheme)
+                    t4 = time.perf_counter()
+                    found = run_checks(Context(ev, scheme, card))
+                    t5 = time.perf_counter()
+                    apply(ev, card, found)
+                    parts["score"] += t4 - t3
+                    parts["check"] += t5 - t4
+                    parts["record"] += time.perf_counter() - t5
                 rows += len(ev.indicators)
                 findings += len(scored.findings)
                 if i == tenth:
@@ -197,6 +214,9 @@ def main() -> int:
         f"(b) score + check     : {score_s:8.2f} s  {n / score_s:10,.0f} evaluations/s  {rows / score_s:12,.0f} rows/s"
     )
     print(f"ratio b / a           : {score_s / load_s:.2f}  (goal ≤ 1)")
+    if args.split:
+        split = ", ".join(f"{name} {seconds / n * 1e6:.0f} µs" for name, seconds in parts.items())
+        print(f"(b) per evaluation    : {split}  (load {load_s / n * 1e6:.0f} µs)")
     print(f"peak RSS after 10%    : {rss_at_10:.0f} MiB;  after 100%: {peak_rss_mib():.0f} MiB  (goal: flat)")
     return 0
 
