@@ -179,10 +179,17 @@ def test_monotonic_in_the_actual(
         assert after >= before
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.decimals(min_value=Decimal(0), max_value=Decimal("9999999999999.99"), places=2))
+@settings(max_examples=300, deadline=None)
+@given(st.decimals(min_value=Decimal(0), max_value=Decimal("999999999999999999.99"), places=2))
 def test_money_json_round_trip_is_exact(amount: Decimal) -> None:
     ev = Evaluation(budget=Budget(planned_yuan=amount))
     back = Evaluation.from_json(ev.to_json())
     assert back.budget.planned_yuan == amount
     assert str(back.budget.planned_yuan.quantize(Decimal("0.01"))) == str(amount.quantize(Decimal("0.01")))
+
+
+def test_amounts_a_double_cannot_carry_stay_exact() -> None:
+    amount = Decimal("75949106832032.26")  # 16 significant digits: float would give …032.25
+    text = Evaluation(budget=Budget(planned_yuan=amount)).to_json()
+    assert Evaluation.from_json(text).budget.planned_yuan == amount
+    assert '"planned_yuan": 5358672.1' in Evaluation(budget=Budget(planned_yuan=Decimal("5358672.10"))).to_json()

@@ -28,19 +28,25 @@ from jixiao.core.numbers import yuan
 SCHEMA_ID: Literal["jixiao.evaluation/1"] = "jixiao.evaluation/1"
 
 
-def _json_number(value: Decimal) -> int | float:
-    """Write a Decimal as a JSON number: integral values as ints, others through float's
-    shortest repr, which reproduces every decimal of up to 15 significant digits exactly."""
+def _json_number(value: Decimal) -> int | float | str:
+    """Write a Decimal as a JSON number, exactly.
+
+    Integral values become ints; others go through float's shortest repr, which reproduces every
+    decimal of up to 15 significant digits (any amount below a trillion yuan to the fen). A value
+    that a double cannot carry exactly is written as a string instead, which reads back exactly
+    too: nothing is ever rounded on the way out.
+    """
     if value == value.to_integral_value():
         return int(value)
-    return float(value)
+    number = float(value)
+    return number if Decimal(repr(number)) == value else str(value)
 
 
-Number = Annotated[Decimal, PlainSerializer(_json_number, return_type=int | float, when_used="json")]
+Number = Annotated[Decimal, PlainSerializer(_json_number, return_type=int | float | str, when_used="json")]
 Money = Annotated[
     Decimal,
     AfterValidator(yuan),
-    PlainSerializer(_json_number, return_type=int | float, when_used="json"),
+    PlainSerializer(_json_number, return_type=int | float | str, when_used="json"),
 ]
 
 
