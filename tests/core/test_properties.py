@@ -192,4 +192,6 @@ def test_amounts_a_double_cannot_carry_stay_exact() -> None:
     amount = Decimal("75949106832032.26")  # 16 significant digits: float would give …032.25
     text = Evaluation(budget=Budget(planned_yuan=amount)).to_json()
     assert Evaluation.from_json(text).budget.planned_yuan == amount
-    assert '"planned_yuan": 5358672.1' in Evaluation(budget=Budget(planned_yuan=Decimal("5358672.10"))).to_json()
+    assert (
+        '"planned_yuan": 5358672.1' in Evaluation(budget=Budget(planned_yuan=Decimal("5358672.10"))).to_json()
+    )

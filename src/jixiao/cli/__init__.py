@@ -80,7 +80,9 @@ def _expand(paths: list[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            inside = sorted(p for p in path.rglob("*") if p.suffix.lower() in AUTHORING_SUFFIXES and p.is_file())
+            inside = sorted(
+                p for p in path.rglob("*") if p.suffix.lower() in AUTHORING_SUFFIXES and p.is_file()
+            )
             if not inside:
                 raise JixiaoError(f"{path} 中没有 .yaml、.yml 或 .json 自评文件。")
             found.extend(inside)
@@ -94,7 +96,10 @@ def _expand(paths: list[Path]) -> list[Path]:
 def score(
     files: Annotated[
         list[Path],
-        typer.Argument(help="自评文件（.yaml 编写格式，或 .json 评价合同格式），可多个；给出文件夹则处理其中全部自评文件", show_default=False),
+        typer.Argument(
+            help="自评文件（.yaml 编写格式，或 .json 评价合同格式），可多个；给出文件夹则处理其中全部自评文件",
+            show_default=False,
+        ),
     ],
     scheme: Annotated[
         str | None, typer.Option("--scheme", "-s", help="评分方案 id 或 .toml 文件；默认用文件中“方案”所写的")

@@ -196,4 +196,6 @@ def input_as_output(ctx: Context, emit: Emit) -> Iterator[Finding]:
         if target is None or not target.unit or "数量" not in (ind.level2 or ""):
             continue
         if target.unit.split("/")[0] in _MONEY_UNITS:
-            yield emit(location=indicator_place(index, ind), indicator=index, name=ind.name, target=target.text)
+            yield emit(
+                location=indicator_place(index, ind), indicator=index, name=ind.name, target=target.text
+            )
