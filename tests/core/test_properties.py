@@ -189,7 +189,7 @@ def test_money_json_round_trip_is_exact(amount: Decimal) -> None:
 
 
 def test_amounts_a_double_cannot_carry_stay_exact() -> None:
-    amount = Decimal("75949106832032.26")  # 16 significant digits: float would give …032.25
+    amount = Decimal("121895896761340.12")  # 17 significant digits: a float writer gave …340.13
     text = Evaluation(budget=Budget(planned_yuan=amount)).to_json()
     assert Evaluation.from_json(text).budget.planned_yuan == amount
     assert (

@@ -31,15 +31,18 @@ SCHEMA_ID: Literal["jixiao.evaluation/1"] = "jixiao.evaluation/1"
 def _json_number(value: Decimal) -> int | float | str:
     """Write a Decimal as a JSON number, exactly.
 
-    Integral values become ints; others go through float's shortest repr, which reproduces every
-    decimal of up to 15 significant digits (any amount below a trillion yuan to the fen). A value
-    that a double cannot carry exactly is written as a string instead, which reads back exactly
-    too: nothing is ever rounded on the way out.
+    Integral values become ints; others go through a float, whose shortest repr reproduces every
+    decimal of up to 15 significant digits (any amount below a trillion yuan to the fen). A longer
+    value is written as a string instead, which reads back exactly too: nothing is ever rounded
+    on the way out.
     """
     if value == value.to_integral_value():
         return int(value)
-    number = float(value)
-    return number if Decimal(repr(number)) == value else str(value)
+    # Up to 15 significant digits every shortest-repr float writer (Python's, pydantic-core's)
+    # gives back exactly these digits; beyond that two writers may pick different neighbours.
+    if len(value.normalize().as_tuple().digits) <= 15:
+        return float(value)
+    return str(value)
 
 
 Number = Annotated[Decimal, PlainSerializer(_json_number, return_type=int | float | str, when_used="json")]
