@@ -124,7 +124,6 @@ class _Builder:
         self.doc = document
         self.declared: dict[Group, tuple[Decimal, int | None]] = {}
         self.provenance: dict[str, str] = {}
-        self.chosen_scheme: Scheme | None = None
 
     # --- errors and places ---
 
@@ -342,7 +341,7 @@ class _Builder:
             key_id: converters[key_id](entries, key_id) for key_id in entries.values if key_id in converters
         }
 
-    def evaluation(self, source: Source) -> Evaluation:
+    def evaluation(self, source: Source) -> tuple[Evaluation, Scheme]:
         top = self.entries(self.doc.data, (), Context.TOP, "文件最外层")
         fields = self.convert(
             top,
@@ -358,7 +357,6 @@ class _Builder:
             },
         )
         scheme: Scheme = fields.pop("scheme", None) or load_scheme(DEFAULT_SCHEME)
-        self.chosen_scheme = scheme
         if fields.get("problems") is not None:
             self.note("problems", top, "problems")
         if self.declared:
@@ -370,7 +368,7 @@ class _Builder:
             ref = SchemeRef(id=scheme.id, weights=weights, declared=True)
         else:
             ref = SchemeRef(id=scheme.id, weights=scheme.weights, declared=False)
-        return Evaluation(source=source, scheme=ref, provenance=self.provenance, **fields)
+        return Evaluation(source=source, scheme=ref, provenance=self.provenance, **fields), scheme
 
     def note(self, fact: str, entries: _Entries, key_id: str) -> None:
         """Record where a fact is stated (``provenance``)."""
@@ -625,7 +623,4 @@ def build_evaluation(
     where: str, file: Path, document: YamlDocument, source: Source
 ) -> tuple[Evaluation, Scheme]:
     """The Evaluation an authoring document states, and the scheme it names (or the default)."""
-    builder = _Builder(where, file, document)
-    ev = builder.evaluation(source)
-    assert builder.chosen_scheme is not None  # set by evaluation()
-    return ev, builder.chosen_scheme
+    return _Builder(where, file, document).evaluation(source)

@@ -190,10 +190,8 @@ class _Rules:
             explanation = f"{head}，自评分{fmt_number(claimed)}超出区间，按{fmt_score(score)}计"
         return ItemScore(score, score, explanation, "qualitative", False, level == "achieved", band=band)
 
-    def _pick_actual(self, target: Value, actual: Value) -> tuple[Value, str] | None:
-        """The actual quantity to compare: the parsed one, else the one unit-matching figure."""
-        if actual.is_quantity:
-            return actual, ""
+    def _find_in_prose(self, target: Value, actual: Value) -> tuple[Value, str] | None:
+        """The one figure in a prose actual that is in the target's unit, with a note saying so."""
         if not target.unit:
             return None
         candidates = [c for c in quantities(actual.text) if c.unit and align(target, c) is not None]
@@ -202,10 +200,10 @@ class _Rules:
         return candidates[0], f"实际完成值取文中“{candidates[0].text}”；"
 
     def _quantitative(self, ind: Indicator, weight: Decimal, target: Value, actual: Value) -> ItemScore:
-        if actual.op is not Op.QUALITATIVE and actual.value is not None:
-            b_value, note = actual, ""  # the common case, kept off the slower search below
+        if actual.is_quantity:
+            b_value, note = actual, ""
         else:
-            picked = self._pick_actual(target, actual)
+            picked = self._find_in_prose(target, actual)
             if picked is None:
                 why = f"实际完成值“{actual.text}”不是可与目标“{target.text}”比较的数值"
                 return self.keep_claimed(ind, why, "not_comparable")
