@@ -184,3 +184,6 @@ def checks(
 def main() -> None:
     """Entry point of the ``jixiao`` script."""
     app()
+
+
+from jixiao.cli import review as _review  # noqa: E402, F401  (registers extract and check)

@@ -1,0 +1,229 @@
+"""From a read document to the contract: every extractor over one :class:`Document`.
+
+:func:`extract` finds the header, budget, detail lines, indicators (tables and prose), the claimed
+total, grade and budget score, the weights the document declares, and the problems section. It
+records in ``provenance`` where each fact was stated and returns what it could not place as
+notes for ``EXTRACTION_INCOMPLETE`` findings. It knows no particular document: only the wordings
+and layouts such reports use.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from dataclasses import field
+from decimal import Decimal
+
+from jixiao.core.model import Budget
+from jixiao.core.model import Claimed
+from jixiao.core.model import Evaluation
+from jixiao.core.model import Group
+from jixiao.core.model import Indicator
+from jixiao.core.model import Objectives
+from jixiao.core.model import Project
+from jixiao.core.numbers import RATE
+from jixiao.core.numbers import round_to
+from jixiao.intake.document import Document
+from jixiao.intake.document import Table
+from jixiao.intake.extract import budget as budget_ex
+from jixiao.intake.extract import lines as lines_ex
+from jixiao.intake.extract.fields import Field
+from jixiao.intake.extract.fields import labelled
+from jixiao.intake.extract.grid import Grid
+from jixiao.intake.extract.header import extract_header
+from jixiao.intake.extract.indicators import extract_indicators
+from jixiao.intake.extract.narrative import prose_grade
+from jixiao.intake.extract.narrative import prose_indicators
+from jixiao.intake.extract.narrative import prose_total
+from jixiao.intake.extract.narrative import prose_weights
+from jixiao.intake.extract.sections import Para
+from jixiao.intake.extract.sections import outline
+from jixiao.intake.extract.sections import section_text
+
+_PROBLEMS = re.compile(r"存在的?(主要)?问题|问题(及|和|与)(原因|建议|改进|整改)|主要问题|问题分析")
+_OBJECTIVES = re.compile(r"绩效目标|预期目标|总体目标")
+_TOTAL_LABEL = re.compile(r"(自评)?总分|综合得分|综合评分|自评得分|总得分|最终得分")
+_GRADE_LABEL = re.compile(r"(评价|绩效|自评)?等级|评价结论|自评结论|等次")
+_GRADE_WORD = re.compile(r"^[“\"]?(优秀|良好|合格|不合格|一般|较差|优|良|中|差)[”\"]?$")
+_SCORE_VALUE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*分?\s*$")
+
+
+@dataclass(slots=True)
+class Draft:
+    """An evaluation as extracted, before a scheme is chosen and it is scored."""
+
+    evaluation: Evaluation
+    declared: dict[Group, Decimal] = field(default_factory=dict)
+    notes: list[tuple[str, str]] = field(default_factory=list)
+
+
+def extract(doc: Document) -> Draft:
+    """Everything a report states that the contract has a place for."""
+    grids = {i: Grid(b) for i, b in enumerate(doc.blocks) if isinstance(b, Table)}
+    paras = outline(doc)
+    body = [p for p in paras if p.level is None]
+    fields = list(labelled(doc, grids))
+    notes = list(doc.notes)
+    prov: dict[str, str] = {}
+
+    header = extract_header(fields, paras)
+    project = header.project
+    prov.update(header.provenance)
+
+    table_budget = None
+    for grid in grids.values():
+        table_budget = budget_ex.from_table(grid)
+        if table_budget is not None:
+            break
+    facts = budget_ex.merge(table_budget, budget_ex.from_prose(paras))
+    if table_budget is not None and not table_budget.unit_stated:
+        notes.append(
+            (table_budget.where.get("planned", "预算执行情况"), "预算表未注明金额单位，已按万元读取")
+        )
+
+    found = extract_indicators(list(grids.values()))
+    notes.extend(found.notes)
+    indicators: list[Indicator] = list(found.indicators)
+    if not indicators:
+        indicators = prose_indicators(body)
+
+    budget = _budget(doc, grids, body, facts, prov)
+    claimed = _claimed(fields, body, found.total, facts, prov)
+    declared = _declared(found.level1_weights, facts, body, prov)
+    problems = _problems(paras, found.problems, prov)
+    objectives = _objectives(paras)
+
+    ev = Evaluation(
+        project=project,
+        budget=budget,
+        indicators=tuple(indicators),
+        claimed=claimed,
+        problems=problems,
+        objectives=objectives,
+        provenance=prov,
+    )
+    if not project.name and not indicators and facts.planned is None and claimed.total is None:
+        notes.append(("全文", "没有找到项目名称、预算、绩效指标或自评得分，文件可能不是绩效自评报告"))
+    return Draft(ev, {g: w for g, (w, _) in declared.items()}, notes)
+
+
+def _budget(
+    doc: Document,
+    grids: dict[int, Grid],
+    body: list[Para],
+    facts: budget_ex.BudgetFacts,
+    prov: dict[str, str],
+) -> Budget:
+    total = facts.planned if facts.planned is not None else facts.executed
+    lines_result = None
+    for grid in grids.values():
+        lines_result = lines_ex.from_table(grid, total)
+        if lines_result is not None:
+            break
+    if lines_result is None:
+        lines_result = lines_ex.from_prose(body)
+    del doc
+    rate = facts.rate
+    execution = None
+    if facts.planned and facts.executed is not None and facts.planned > 0:
+        execution = round_to(facts.executed / facts.planned, RATE)
+    elif rate is not None:
+        execution = rate
+    for role, key in (
+        ("planned", "budget.planned_yuan"),
+        ("initial", "budget.initial_yuan"),
+        ("received", "budget.received_yuan"),
+        ("executed", "budget.executed_yuan"),
+        ("rate", "budget.stated_rate"),
+        ("score", "claimed.budget_execution_score"),
+    ):
+        if role in facts.where:
+            prov[key] = facts.where[role]
+    if lines_result is not None:
+        prov["budget.lines"] = lines_result.where
+    return Budget(
+        planned_yuan=facts.planned,
+        initial_yuan=facts.initial,
+        received_yuan=facts.received,
+        executed_yuan=facts.executed,
+        execution_rate=execution,
+        stated_rate=rate,
+        lines=lines_result.lines if lines_result else (),
+    )
+
+
+def _claimed(
+    fields: list[Field],
+    body: list[Para],
+    table_total: tuple[Decimal, str] | None,
+    facts: budget_ex.BudgetFacts,
+    prov: dict[str, str],
+) -> Claimed:
+    total = table_total
+    if total is None:
+        for f in fields:
+            if _TOTAL_LABEL.fullmatch(f.label):
+                m = _SCORE_VALUE.match(f.value)
+                if m:
+                    total = (Decimal(m[1]), f.location)
+                    break
+    if total is None:
+        total = prose_total(body)
+    grade: tuple[str, str] | None = None
+    for f in fields:
+        if _GRADE_LABEL.fullmatch(f.label):
+            m = _GRADE_WORD.match(f.value.strip())
+            if m:
+                grade = (m[1], f.location)
+                break
+    if grade is None:
+        grade = prose_grade(body)
+    if total:
+        prov["claimed.total"] = total[1]
+    if grade:
+        prov["claimed.grade"] = grade[1]
+    return Claimed(
+        total=total[0] if total else None,
+        grade=grade[0] if grade else None,
+        budget_execution_score=facts.score,
+    )
+
+
+def _declared(
+    table_weights: dict[Group, tuple[Decimal, str]],
+    facts: budget_ex.BudgetFacts,
+    body: list[Para],
+    prov: dict[str, str],
+) -> dict[Group, tuple[Decimal, str]]:
+    declared = dict(table_weights)
+    if facts.weight is not None:
+        declared.setdefault(Group.BUDGET_EXECUTION, (facts.weight, facts.where.get("weight", "预算执行情况")))
+    for group, value in prose_weights(body).items():
+        declared.setdefault(group, value)
+    for group, (_, where) in declared.items():
+        prov[f"scheme.weights.{group.value}"] = where
+    return declared
+
+
+def _problems(paras: list[Para], from_table: list[tuple[str, str]], prov: dict[str, str]) -> str | None:
+    for i, p in enumerate(paras):
+        if p.level is not None and _PROBLEMS.search(p.text):
+            text, body = section_text(paras, i)
+            prov["problems"] = body[0].location if body else p.location
+            return text
+    if from_table:
+        prov["problems"] = from_table[0][1]
+        return "\n".join(text for text, _ in from_table)
+    return None
+
+
+def _objectives(paras: list[Para]) -> Objectives:
+    for i, p in enumerate(paras):
+        if p.level is not None and _OBJECTIVES.search(p.text) and "完成" not in p.text:
+            text, _ = section_text(paras, i)
+            if text:
+                return Objectives(planned=text)
+    return Objectives()
+
+
+__all__ = ["Draft", "Project", "extract"]

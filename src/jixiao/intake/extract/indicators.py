@@ -1,0 +1,385 @@
+"""The indicator table (绩效指标表): one Indicator per 三级指标 row.
+
+The header row names the columns (一级指标 | 二级指标 | 三级指标 | 年初目标值 | 实际完成值 | 分值 |
+得分 | 偏差原因分析…, in whatever wording and order). Below it:
+
+- 一级/二级 labels are merged over their rows, or written once and left empty below, or repeated;
+  an empty label cell carries the one above. A label is also recognised by its words (“数量指标
+  （20分）” is a 二级 label wherever it stands), which repairs tables whose rows were flattened
+  out of place by a text export.
+- A row whose text starts left of the 三级指标 column with something that is not a label has
+  been shifted by such an export: its non-empty cells are read in the header's column order.
+- A weight is the 分值/权重 column, else “（2分）” in the name, else the 二级 label's weight when
+  the label covers only that row.
+- The table ends at 总分/合计 (whose score is the claimed total) or at a notes row.
+
+A table with the same number of columns and no header right after an indicator table continues it
+(a table split across pages).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from dataclasses import field
+from decimal import Decimal
+
+from jixiao.core.groups import classify_level1
+from jixiao.core.groups import strip_weight
+from jixiao.core.model import Group
+from jixiao.core.model import Indicator
+from jixiao.core.values import parse_value
+from jixiao.intake.extract.grid import Grid
+from jixiao.intake.extract.grid import Slot
+from jixiao.intake.extract.prose import nfkc
+from jixiao.intake.extract.prose import squash
+
+_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("seq", re.compile(r"^序号$")),
+    ("level1", re.compile(r"^一级(指标)?")),
+    ("level2", re.compile(r"^二级(指标)?")),
+    ("name", re.compile(r"^三级(指标)?|指标名称|^具体指标|^绩效指标$|^指标内容")),
+    ("deviation", re.compile(r"偏差|原因|改进措施|备注|说明")),
+    ("score", re.compile(r"得分|评分|^自评分")),
+    ("weight", re.compile(r"^(指标)?(分值|权重|满分)")),
+    ("actual", re.compile(r"实际|完成值|完成情况|完成数")),
+    ("target", re.compile(r"目标|指标值|预期|计划|标准")),
+)
+_NEEDED = {"name", "target", "actual"}
+_MAX_LABEL = 12
+_LEVEL1 = re.compile(r"^(项目)?(产出|效益|效果|满意度?|成本|影响)(类)?(指标)?$")
+_LEVEL2 = re.compile(
+    r"^(数量|质量|时效|成本|经济成本|社会成本|生态环境成本|经济效益|社会效益|生态效益|环境效益|可持续影响|可持续发展|"
+    r"服务对象满意度|满意度|社会公众满意度|使用者满意度|群众满意度|公众满意度|社会满意度|其他)(类)?(指标)?$"
+)
+_END = re.compile(r"^(总分|合计|总计|自评总分|综合得分|得分合计|偏差大|改进措施|备注|说明|注[:：]?|填报说明)")
+_WEIGHT_IN = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分?\s*[)）]\s*$")
+_NUMBER = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*分?\s*$")
+_SEQ = re.compile(r"^\s*\d{1,3}\s*[.、]?\s*$")
+_LEVEL2_TO_LEVEL1 = {
+    Group.OUTPUT: "产出指标",
+    Group.EFFECT: "效益指标",
+    Group.SATISFACTION: "满意度指标",
+}
+
+
+def label_kind(text: str) -> int | None:
+    """1 for a 一级 label, 2 for a 二级 label, None otherwise (weights in brackets ignored)."""
+    core = strip_weight(squash(text))
+    core = re.sub(r"[（(]\s*\d+(?:\.\d+)?\s*[)）]$", "", core)  # “质量指标(10)”
+    if not core:
+        return None
+    if _LEVEL2.match(core) and not _LEVEL1.match(core):
+        return 2
+    if _LEVEL1.match(core):
+        return 1
+    return None
+
+
+def label_weight(text: str) -> Decimal | None:
+    m = _WEIGHT_IN.search(squash(text)) or re.search(r"[（(]\s*(\d+(?:\.\d+)?)\s*[)）]$", squash(text))
+    return Decimal(m[1]) if m else None
+
+
+def _level1_of_level2(level2: str) -> str | None:
+    if "满意" in level2:
+        return "满意度指标"
+    if re.match(r"数量|质量|时效|成本", level2):
+        return "产出指标"
+    if "效益" in level2 or "影响" in level2 or "可持续" in level2:
+        return "效益指标"
+    return None
+
+
+@dataclass(slots=True)
+class Header:
+    row: int
+    columns: dict[str, int]  # role → grid column
+    n_cols: int
+
+
+def find_header(grid: Grid) -> Header | None:
+    """The indicator table's header row, if ``grid`` has one."""
+    for r in range(grid.n_rows):
+        columns: dict[str, int] = {}
+        for slot in grid.row(r):
+            text = squash(slot.text)
+            if not text or len(text) > 24:
+                continue
+            for role, pattern in _ROLES:
+                if pattern.search(text):
+                    columns.setdefault(role, slot.col)
+                    break
+        if columns.keys() >= _NEEDED:
+            return Header(r, columns, grid.table.n_cols)
+    return None
+
+
+@dataclass(slots=True)
+class Extracted:
+    """Indicators read from the tables, and what the table states besides."""
+
+    indicators: list[Indicator] = field(default_factory=list)
+    level1_weights: dict[Group, tuple[Decimal, str]] = field(default_factory=dict)
+    total: tuple[Decimal, str] | None = None
+    problems: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)
+    tables: int = 0
+
+
+@dataclass(slots=True)
+class _State:
+    level1: str | None = None
+    level2: str | None = None
+    level2_cell: object | None = None
+    level2_weight: Decimal | None = None
+    group: int = 0
+
+
+def read_table(grid: Grid, header: Header, start: int, out: Extracted, state: _State, label: str) -> None:
+    """Read indicator rows of ``grid`` from row ``start`` into ``out``."""
+    cols = header.columns
+    order = sorted((c, role) for role, c in cols.items() if role not in {"level1", "level2", "seq"})
+    roles_in_order = [role for _, role in order]
+    if start > 0:
+        _labels_in_row(grid, start - 1, out, state, header_row=True)
+    first_row = len(out.indicators)
+    for r in range(start, grid.n_rows):
+        slots = grid.row(r)
+        texts = grid.texts(r)
+        lead = next((s.text for s in slots if s.text and not s.above), "")
+        if lead and _END.match(squash(lead)):
+            _end_row(grid, r, header, out)
+            break
+        if _is_header_again(grid, r):
+            continue
+        values = _aligned(texts, slots, cols, header.row)
+        _labels_in_row(grid, r, out, state, header_row=False, cols=cols, aligned=values is not None)
+        if values is None:
+            values = _in_order(slots, roles_in_order, header.row)
+        name = (values.get("name") or "").strip()
+        if not name:
+            if any(values.get(k) for k in ("target", "actual", "score")):
+                out.notes.append((f"{label} 第{r + 1}行", "该行有目标值或得分，但没有指标名称"))
+            continue
+        out.indicators.append(_indicator(name, values, state, f"{label} 第{r + 1}行"))
+    _fill_group_weights(out.indicators, first_row)
+
+
+def _labels_in_row(
+    grid: Grid,
+    r: int,
+    out: Extracted,
+    state: _State,
+    *,
+    header_row: bool,
+    cols: dict[str, int] | None = None,
+    aligned: bool = False,
+) -> None:
+    """Update the current 一级/二级 labels from row ``r``'s cells.
+
+    A cell's words decide (“数量指标” is a 二级 label wherever it stands). In a row whose cells
+    are where the header says, a short text in the 一级/二级 column is a label whatever its words,
+    and the column settles “成本指标”, which is a 一级 label in some schemes and a 二级 label under
+    产出 in others; in a shifted row 成本 is a 二级 label under a current 产出.
+    """
+    seen_level2 = False
+    for slot in grid.row(r):
+        if not slot.text:
+            continue
+        if cols is not None and "name" in cols and slot.col >= cols["name"]:
+            break
+        kind = _kind_in_row(slot, state, cols, aligned)
+        if kind == 1:
+            name = strip_weight(squash(slot.text))
+            if name != state.level1:
+                state.level1 = name
+                state.level2 = None
+                state.level2_cell = None
+            weight = label_weight(slot.text)
+            group = classify_level1(name)
+            if weight is not None and group is not None and group not in out.level1_weights:
+                out.level1_weights[group] = (weight, grid.place(r))
+        elif kind == 2 and not header_row and not seen_level2:
+            seen_level2 = True
+            if slot.cell is state.level2_cell:
+                continue
+            state.level2 = re.sub(r"[（(]\s*\d+(?:\.\d+)?\s*[)）]$", "", strip_weight(squash(slot.text)))
+            state.level2_cell = slot.cell
+            state.level2_weight = label_weight(slot.text)
+            state.group += 1
+            inferred = _level1_of_level2(state.level2)
+            if inferred and (state.level1 is None or classify_level1(state.level1) is None):
+                state.level1 = inferred
+
+
+def _kind_in_row(slot: Slot, state: _State, cols: dict[str, int] | None, aligned: bool) -> int | None:
+    kind = label_kind(slot.text)
+    core = strip_weight(squash(slot.text))
+    by_position: int | None = None
+    if cols is not None and aligned and not (slot.above and slot.cell.row < 0):
+        if slot.col == cols.get("level1"):
+            by_position = 1
+        elif slot.col == cols.get("level2"):
+            by_position = 2
+    if kind is not None and core.startswith("成本"):
+        if by_position is not None:
+            return by_position
+        return 2 if classify_level1(state.level1) is Group.OUTPUT else 1
+    if kind is None and by_position is not None and len(core) <= _MAX_LABEL and not _SEQ.match(slot.text):
+        return by_position
+    return kind
+
+
+def _is_header_again(grid: Grid, r: int) -> bool:
+    texts = [squash(s.text) for s in grid.row(r) if s.text and not s.above]
+    hits = sum(1 for t in texts if re.match(r"^(一级|二级|三级)(指标)?|^年初目标|^实际完成", t))
+    return hits >= 2
+
+
+def _is_noise_left(slot_text: str) -> bool:
+    return not slot_text or _SEQ.match(slot_text) is not None or label_kind(slot_text) is not None
+
+
+def _aligned(
+    texts: list[str], slots: list[Slot], cols: dict[str, int], header_row: int
+) -> dict[str, str] | None:
+    """Values by column position; None when the row is shifted (see the module docstring)."""
+    name_col = cols["name"]
+    for slot in slots:
+        if slot.col >= name_col:
+            break
+        if slot.above and slot.cell.row <= header_row:
+            continue  # a block label merged down from the header (“项目年度绩效指标”)
+        if not _is_noise_left(slot.text):
+            return None
+    values = {role: texts[c] if c < len(texts) else "" for role, c in cols.items()}
+    if not values.get("name"):
+        # The name column is empty but text sits further right than it should: shifted.
+        tail = [s for s in slots if s.col > name_col and s.text and not s.above]
+        if len(tail) >= 2:
+            return None
+    if label_kind(values.get("name", "")) is not None:
+        return {**values, "name": ""}
+    return values
+
+
+def _in_order(slots: list[Slot], roles: list[str], header_row: int) -> dict[str, str]:
+    cells: list[str] = []
+    for s in slots:
+        if not s.text or (s.above and s.cell.row <= header_row):
+            continue
+        if not cells and (label_kind(s.text) is not None or _SEQ.match(s.text)):
+            continue  # labels and a 序号 before the name
+        cells.append(s.text)
+    return dict(zip(roles, cells, strict=False))
+
+
+def _number(text: str | None) -> Decimal | None:
+    if not text:
+        return None
+    m = _NUMBER.match(nfkc(text).replace("　", " "))
+    return Decimal(m[1]) if m else None
+
+
+def _indicator(name: str, values: dict[str, str], state: _State, location: str) -> Indicator:
+    one_line = re.sub(r"\s*\n\s*", "", name)
+    own_weight = label_weight(one_line)
+    clean = strip_weight(one_line)
+    weight = _number(values.get("weight")) if values.get("weight") else None
+    if weight is None:
+        weight = own_weight
+    target = values.get("target") or ""
+    actual = values.get("actual") or ""
+    level1 = state.level1
+    if level1 is None and state.level2:
+        level1 = _level1_of_level2(state.level2)
+    if level1 is None and "满意" in clean:
+        level1 = "满意度指标"
+    return Indicator(
+        level1=level1,
+        level2=state.level2,
+        name=clean or one_line,
+        weight=weight,
+        target=parse_value(target) if target.strip() else None,
+        actual=parse_value(actual) if actual.strip() else None,
+        claimed_score=_number(values.get("score")),
+        level2_weight=state.level2_weight,
+        group=state.group or None,
+        deviation_reason=(values.get("deviation") or "").strip() or None,
+        location=f"{location} 三级指标“{clean or one_line}”",
+    )
+
+
+def _fill_group_weights(indicators: list[Indicator], start: int) -> None:
+    """A row without a weight of its own takes its 二级 label's weight when it is alone under it."""
+    sizes: dict[int | None, int] = {}
+    for ind in indicators[start:]:
+        sizes[ind.group] = sizes.get(ind.group, 0) + 1
+    for i in range(start, len(indicators)):
+        ind = indicators[i]
+        if (
+            ind.weight is None
+            and ind.level2_weight is not None
+            and ind.group is not None
+            and sizes[ind.group] == 1
+        ):
+            indicators[i] = ind.model_copy(update={"weight": ind.level2_weight})
+
+
+def _end_row(grid: Grid, r: int, header: Header, out: Extracted) -> None:
+    slots = grid.row(r)
+    lead = next(s for s in slots if s.text and not s.above)
+    key = squash(lead.text)
+    if re.match(r"^(总分|合计|总计|自评总分|综合得分|得分合计)", key):
+        texts = grid.texts(r)
+        value = None
+        if "score" in header.columns:
+            value = _number(texts[header.columns["score"]])
+        if value is None:
+            inline = re.search(r"(\d+(?:\.\d+)?)\s*分?$", nfkc(key))
+            value = (
+                Decimal(inline[1])
+                if inline and inline[1] not in {"100"} and not key.endswith("100")
+                else None
+            )
+            if value is None:
+                after = [s for s in slots if s.col > lead.col and s.text]
+                nums = [n for n in (_number(s.text) for s in after) if n is not None]
+                value = nums[-1] if nums else None
+        if value is not None:
+            out.total = (value, grid.place(r))
+    # Rows below the table: deviation analysis and improvement measures are the problems section.
+    for rr in range(r, grid.n_rows):
+        row = [s for s in grid.row(rr) if s.text and not s.above]
+        if len(row) >= 2 and re.search(r"原因|问题|改进|措施", squash(row[0].text)):
+            out.problems.append((row[1].text, grid.place(rr)))
+
+
+def extract_indicators(grids: list[Grid]) -> Extracted:
+    """Indicators from every indicator table in the document, in order."""
+    out = Extracted()
+    state = _State()
+    last: Header | None = None
+    headed = [(g, find_header(g)) for g in grids]
+    count = sum(1 for _, h in headed if h is not None)
+    k = 0
+    for grid, header in headed:
+        if header is not None:
+            k += 1
+            out.tables += 1
+            label = _label(grid, k, count)
+            read_table(grid, header, header.row + 1, out, state, label)
+            last = header
+        elif last is not None and grid.table.n_cols == last.n_cols and out.indicators:
+            label = _label(grid, k, count) + "（续）"
+            read_table(grid, Header(-1, last.columns, last.n_cols), 0, out, state, label)
+        else:
+            last = None
+    return out
+
+
+def _label(grid: Grid, k: int, count: int) -> str:
+    name = "自评表" if count <= 1 else f"自评表{k}"
+    page = re.match(r"^(第\d+页) ", grid.table.place)
+    return f"{page[1]} {name}" if page else name

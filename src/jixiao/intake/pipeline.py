@@ -1,0 +1,114 @@
+"""One submitted file in, one scored and checked evaluation out — never an exception.
+
+``extract_file`` reads the file (any supported format), extracts the contract evaluation,
+chooses the scheme (the one whose weights the document declares, else the one asked for, else the
+default), scores and checks it. A file that cannot be read comes back as an evaluation holding
+only an ``UNREADABLE_DOCUMENT`` finding with the reason; a part that could not be placed adds an
+``EXTRACTION_INCOMPLETE`` finding; an internal failure on one file is reported the same way, so a
+batch always goes on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from decimal import Decimal
+from pathlib import Path
+
+from jixiao.core.checks import BY_CODE
+from jixiao.core.engine import evaluate
+from jixiao.core.model import Evaluation
+from jixiao.core.model import Group
+from jixiao.core.model import SchemeRef
+from jixiao.core.model import Source
+from jixiao.core.model import Weights
+from jixiao.core.scheme import Scheme
+from jixiao.intake.document import UnreadableDocument
+from jixiao.intake.extract import extract
+from jixiao.intake.limits import Limits
+from jixiao.intake.readers import SUFFIXES
+from jixiao.intake.readers import read_document
+from jixiao.schemes import DEFAULT_SCHEME
+from jixiao.schemes import load_scheme
+from jixiao.schemes import match_scheme
+
+log = logging.getLogger(__name__)
+_HUNDRED = Decimal(100)
+
+
+def _source(path: Path) -> Source:
+    fmt = SUFFIXES.get(path.suffix.lower(), path.suffix.lower().lstrip(".") or None)
+    digest = None
+    try:
+        h = hashlib.sha256()
+        with path.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+        digest = h.hexdigest()
+    except OSError:
+        pass
+    return Source(path=str(path), format=fmt, sha256=digest)
+
+
+def unreadable(path: Path, reason: str, source: Source | None = None) -> Evaluation:
+    """The evaluation of a file that could not be read: only the finding that says why."""
+    finding = BY_CODE["UNREADABLE_DOCUMENT"].finding(location=path.name, reason=reason)
+    return Evaluation(source=source or Source(path=str(path)), findings=(finding,))
+
+
+def choose_scheme(declared: dict[Group, Decimal], requested: str | Scheme | None) -> tuple[Scheme, SchemeRef]:
+    """The scheme to score with, and the reference the evaluation records.
+
+    Weights the document states are kept whatever the scheme (they are what the unit applied); a
+    group it does not state is 0 when the stated ones already make 100, else the scheme's.
+    """
+    if isinstance(requested, Scheme):
+        chosen: Scheme | None = requested
+    else:
+        chosen = load_scheme(requested) if requested else None
+    stated_total = sum(declared.values(), Decimal(0))
+    if declared and stated_total == _HUNDRED:
+        weights = Weights(**{g.value: declared.get(g, Decimal(0)) for g in Group})
+        if chosen is None:
+            chosen = match_scheme(weights)
+    else:
+        base = chosen or load_scheme(DEFAULT_SCHEME)
+        weights = Weights(**{g.value: declared.get(g, base.weights.of(g)) for g in Group})
+    scheme = chosen or load_scheme(DEFAULT_SCHEME)
+    return scheme, SchemeRef(id=scheme.id, weights=weights, declared=bool(declared))
+
+
+def extract_file(
+    path: Path | str,
+    *,
+    scheme: str | Scheme | None = None,
+    limits: Limits | None = None,
+) -> Evaluation:
+    """Read, extract, score and check one submitted file (see the module docstring)."""
+    path = Path(path)
+    if isinstance(scheme, str):
+        scheme = load_scheme(scheme)  # a bad --scheme is the user's error, raised before any file
+    source = _source(path)
+    try:
+        doc = read_document(path, limits or Limits())
+    except UnreadableDocument as exc:
+        return unreadable(path, exc.reason, source)
+    except Exception as exc:  # a reader bug must not end a batch
+        log.exception("reading %s failed", path)
+        return unreadable(path, f"读取时发生内部错误（{type(exc).__name__}: {exc}）", source)
+    try:
+        draft = extract(doc)
+        chosen, ref = choose_scheme(draft.declared, scheme)
+        ev = draft.evaluation.model_copy(update={"source": source, "scheme": ref})
+        notes = tuple(
+            BY_CODE["EXTRACTION_INCOMPLETE"].finding(location=place, part=place, reason=reason)
+            for place, reason in draft.notes
+        )
+        ev = ev.model_copy(update={"findings": ev.findings + notes})
+        return evaluate(ev, chosen)
+    except Exception as exc:
+        log.exception("extracting %s failed", path)
+        finding = BY_CODE["EXTRACTION_INCOMPLETE"].finding(
+            location=path.name, part="全文", reason=f"提取时发生内部错误（{type(exc).__name__}: {exc}）"
+        )
+        return Evaluation(source=source, findings=(finding,))

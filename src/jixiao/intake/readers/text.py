@@ -1,0 +1,207 @@
+"""Plain-text reports: decoding, and recovering the tables that text dumps flatten.
+
+Text reports reach a bureau as exports from other systems and as copies out of Word, so they carry
+the residue of tables in two shapes, both handled here:
+
+- **cell per line** (what Tika-style extractors and copying a Word table cell by cell produce):
+  every cell starts with a TAB, its further paragraphs follow on lines without one, and a blank
+  line ends a row. A cell may itself contain blank paragraphs; a blank line is therefore a row end
+  only when a TAB line follows it.
+- **row per line** (TSV, what copying from Excel produces): the cells of a row on one line,
+  separated by TABs; merged cells show as empty or repeated fields.
+
+Encoding: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (a superset of GBK and
+GB2312, what Chinese Windows writes). Bytes that decode as neither, or that are mostly control
+characters, are not a text report.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from pathlib import Path
+
+from jixiao.intake.document import Block
+from jixiao.intake.document import Document
+from jixiao.intake.document import Paragraph
+from jixiao.intake.document import Table
+from jixiao.intake.document import UnreadableDocument
+from jixiao.intake.document import clean_text
+from jixiao.intake.document import table_from_rows
+from jixiao.intake.limits import Limits
+
+# Residue of Word bookmarks in Tika-style dumps: “[bookmark: _GoBack]”.
+_BOOKMARK = re.compile(r"\[bookmark: [^\]\n]*\]")
+# How long a run of cell text may be and still continue a cell across a blank line.
+_SHORT_RUN = 3
+_SHORT_LINE = 30
+_ALLOWED_CONTROL = {"\t", "\n", "\r", "\f", "\v"}
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Decode report bytes; return the text and the encoding used."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace"), "utf-16"
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    raise UnreadableDocument("无法识别文本编码（既不是 UTF-8 也不是 GBK/GB18030），可能不是文本文件")
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:20000]
+    if not sample:
+        return False
+    bad = sum(1 for ch in sample if (ch < " " and ch not in _ALLOWED_CONTROL) or ch == "\ufffd")
+    return bad / len(sample) > 0.02
+
+
+def read_text(path: Path, limits: Limits) -> Document:
+    """Read a .txt report into paragraphs and the tables its TAB residue describes."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UnreadableDocument(f"无法读取文件（{exc.strerror or exc}）") from None
+    text, encoding = decode(data)
+    if _looks_binary(text):
+        raise UnreadableDocument("文件含大量控制字符，不是文本文件（可能是改了扩展名的其他格式）")
+    if not text.strip():
+        raise UnreadableDocument("文件没有任何文字内容")
+    doc = Document(path=str(path), format="txt")
+    if encoding == "gb18030":
+        doc.notes.append(("全文", "文本编码为 GBK/GB18030，已自动转换"))
+    text = _BOOKMARK.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    lines = clean_text(text).split("\n")
+    doc.blocks = parse_lines(lines)
+    return doc
+
+
+def _fields(line: str) -> list[str]:
+    return [f.strip() for f in line.split("\t")]
+
+
+def _is_row_line(line: str) -> bool:
+    """A TSV row: at least two non-empty TAB-separated fields."""
+    return "\t" in line and sum(1 for f in _fields(line) if f) >= 2
+
+
+def _is_cell_line(line: str) -> bool:
+    """The start of a cell in the cell-per-line shape: a leading TAB, one field at most."""
+    return line.startswith("\t") and not _is_row_line(line)
+
+
+def parse_lines(lines: list[str]) -> list[Block]:
+    """Turn text lines into paragraphs and tables (see the module docstring)."""
+    blocks: list[Block] = []
+    tables = 0
+    i, n = 0, len(lines)
+    while i < n:
+        line = lines[i]
+        if _is_cell_line(line):
+            tables += 1
+            table, i = _cell_table(lines, i, tables)
+            blocks.append(table)
+        elif _is_row_line(line):
+            tables += 1
+            table, i = _row_table(lines, i, tables)
+            blocks.append(table)
+        else:
+            if line.strip():
+                blocks.append(Paragraph(text=line.strip(), place=f"第{i + 1}行"))
+            i += 1
+    return blocks
+
+
+def _blank(line: str) -> bool:
+    """An empty line (a line holding only a TAB is an empty cell, not a blank line)."""
+    return "\t" not in line and not line.strip()
+
+
+def _next_nonblank(lines: list[str], i: int) -> int:
+    while i < len(lines) and _blank(lines[i]):
+        i += 1
+    return i
+
+
+def _run_reaches_cell(lines: list[str], i: int) -> bool:
+    """Whether the non-TAB lines from ``i`` are further paragraphs of the current cell.
+
+    They are when they lead straight to the next cell line. Blank lines may separate them from
+    it only while the run stays as short as a vertically centred score or label (“8”, “（8分）”):
+    a longer run after a blank line is ordinary text after the table.
+    """
+    seen = 0
+    interrupted = False
+    while i < len(lines):
+        line = lines[i]
+        if _blank(line):
+            interrupted = True
+        elif _is_cell_line(line):
+            return True
+        elif _is_row_line(line):
+            return False
+        else:
+            seen += 1
+            if interrupted and (seen > _SHORT_RUN or len(line.strip()) > _SHORT_LINE):
+                return False
+            if interrupted and any(len(x.strip()) > _SHORT_LINE for x in lines[i - seen : i]):
+                return False
+        i += 1
+    return False
+
+
+def _cell_table(lines: list[str], start: int, number: int) -> tuple[Table, int]:
+    """Read a cell-per-line table starting at ``start``; return it and the next line index."""
+    rows: list[list[list[str]]] = [[]]
+    i, n = start, len(lines)
+    while i < n:
+        line = lines[i]
+        if _is_cell_line(line):
+            rows[-1].append([line[1:].strip()])
+            i += 1
+            continue
+        if _blank(line):
+            j = _next_nonblank(lines, i)
+            if j < n and _is_cell_line(lines[j]):
+                rows.append([])  # a blank line, then a new cell: the row has ended
+                i = j
+                continue
+            if j < n and _run_reaches_cell(lines, j) and rows[-1]:
+                rows[-1][-1].extend([""] * (j - i))  # blank paragraphs inside a cell
+                i = j
+                continue
+            break  # the table has ended
+        if rows[-1]:
+            rows[-1][-1].append(line.strip())  # a further paragraph of the current cell
+            i += 1
+            continue
+        break
+    text_rows = [["\n".join(p for p in cell if p) for cell in row] for row in rows if row]
+    return table_from_rows(text_rows, place=_place(number, start)), i
+
+
+def _row_table(lines: list[str], start: int, number: int) -> tuple[Table, int]:
+    """Read consecutive TSV lines (blank lines between them allowed) as one table."""
+    rows: list[list[str]] = []
+    i, n = start, len(lines)
+    while i < n:
+        line = lines[i]
+        if _is_row_line(line):
+            rows.append(_fields(line))
+            i += 1
+            continue
+        if _blank(line):
+            j = _next_nonblank(lines, i)
+            if j < n and _is_row_line(lines[j]):
+                i = j
+                continue
+        break
+    return table_from_rows(rows, place=_place(number, start)), i
+
+
+def _place(number: int, start: int) -> str:
+    return f"表{number}（第{start + 1}行起）"
