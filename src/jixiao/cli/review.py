@@ -12,6 +12,7 @@ import typer
 from jixiao.cli import _console
 from jixiao.cli import app
 from jixiao.cli import friendly
+from jixiao.core.model import Evaluation
 from jixiao.errors import JixiaoError
 
 
@@ -49,3 +50,97 @@ def extract(
         render_evaluation(ev, _console())
     if has_errors(ev):
         raise typer.Exit(1)
+
+
+@app.command()
+@friendly
+def check(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="提交的文件或文件夹（递归查找其中全部文件），可多个", show_default=False),
+    ],
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="text（逐个文件列出并汇总）或 json（每行一个评价合同 JSON）")
+    ] = "text",
+    scheme: Annotated[
+        str | None, typer.Option("--scheme", "-s", help="文件未写明权重时使用的评分方案 id 或 .toml 文件")
+    ] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="并行进程数，默认为 CPU 核数")] = None,
+    max_size: Annotated[
+        float | None, typer.Option("--max-size", help="单个文件大小上限（MB），默认 100")
+    ] = None,
+    timeout: Annotated[
+        float | None, typer.Option("--timeout", help="单个文件处理时限（秒），默认 300")
+    ] = None,
+    report: Annotated[Path | None, typer.Option("--report", help="另写复核报告（.xlsx 或 .html）")] = None,
+) -> None:
+    """复核一批提交的文件：逐个提取、重新计分、检查，并给出汇总。任一文件有“错误”级问题时退出码为1。"""
+    from rich.progress import BarColumn
+    from rich.progress import MofNCompleteColumn
+    from rich.progress import Progress
+    from rich.progress import TextColumn
+    from rich.progress import TimeRemainingColumn
+
+    from jixiao.cli.review_render import render_file
+    from jixiao.cli.review_render import render_summary
+    from jixiao.core.engine import has_errors
+    from jixiao.intake.batch import check_files
+    from jixiao.intake.batch import find_files
+    from jixiao.intake.limits import MB
+    from jixiao.intake.limits import Limits
+    from jixiao.schemes import load_scheme
+
+    if output_format not in {"text", "json"}:
+        raise JixiaoError(f"--format 只能是 text 或 json，而不是“{output_format}”")
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        raise JixiaoError(f"找不到：{'、'.join(str(p) for p in missing)}")
+    if scheme:
+        load_scheme(scheme)  # a bad scheme is reported once, before any work
+    files = find_files(paths)
+    if not files:
+        raise JixiaoError(f"{'、'.join(str(p) for p in paths)} 中没有文件")
+    limits = Limits.from_env(
+        max_file_bytes=int(max_size * MB) if max_size else None,
+        file_timeout=timeout,
+    )
+    console = _console()
+    results: list[tuple[Path, Evaluation]] = []
+    errors = False
+    progress = Progress(
+        TextColumn("复核中"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        TextColumn("{task.description}"),
+        console=_console(stderr=True),
+        transient=True,
+        disable=not sys.stderr.isatty(),
+    )
+    with progress:
+        task = progress.add_task("", total=len(files))
+
+        def done(path: Path, _ev: object) -> None:
+            progress.update(task, advance=1, description=path.name)
+
+        for path, ev in check_files(files, scheme=scheme, limits=limits, jobs=jobs, on_done=done):
+            errors = errors or has_errors(ev)
+            results.append((path, ev))
+            if output_format == "json":
+                sys.stdout.write(ev.to_json(indent=None) + "\n")
+                sys.stdout.flush()
+            else:
+                render_file(path, ev, console)
+    if output_format == "text":
+        render_summary(results, console)
+    if report is not None:
+        _write_report(report, [ev for _, ev in results])
+    if errors:
+        raise typer.Exit(1)
+
+
+def _write_report(report: Path, evaluations: list[Evaluation]) -> None:
+    from jixiao.export import write_review
+
+    write_review(evaluations, report)
+    _console(stderr=True).print(f"已写出复核报告：{report}")
