@@ -45,6 +45,7 @@ _OBJECTIVES = re.compile(r"绩效目标|预期目标|总体目标")
 _TOTAL_LABEL = re.compile(r"(自评)?总分|综合得分|综合评分|自评得分|总得分|最终得分")
 _GRADE_LABEL = re.compile(r"(评价|绩效|自评)?等级|评价结论|自评结论|等次")
 _GRADE_WORD = re.compile(r"^[“\"]?(优秀|良好|合格|不合格|一般|较差|优|良|中|差)[”\"]?$")
+_SHORT_HEADING = 24
 _SCORE_VALUE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*分?\s*$")
 
 
@@ -207,10 +208,22 @@ def _declared(
 
 def _problems(paras: list[Para], from_table: list[tuple[str, str]], prov: dict[str, str]) -> str | None:
     for i, p in enumerate(paras):
-        if p.level is not None and _PROBLEMS.search(p.text):
+        if not _PROBLEMS.search(p.text):
+            continue
+        if p.level is not None:
             text, body = section_text(paras, i)
-            prov["problems"] = body[0].location if body else p.location
-            return text
+        elif len(p.text) <= _SHORT_HEADING and not p.text.endswith(("。", "；", ";")):
+            # An unnumbered heading: its text runs to the next heading.
+            body = []
+            for q in paras[i + 1 :]:
+                if q.level is not None:
+                    break
+                body.append(q)
+            text = "\n".join(q.text for q in body)
+        else:
+            continue
+        prov["problems"] = body[0].location if body else p.location
+        return text
     if from_table:
         prov["problems"] = from_table[0][1]
         return "\n".join(text for text, _ in from_table)

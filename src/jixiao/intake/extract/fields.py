@@ -53,11 +53,16 @@ def labelled(doc: Document, grids: dict[int, Grid]) -> Iterator[Field]:
 
 def _inline(text: str, place: str) -> Iterator[Field]:
     for line in text.split("\n"):
-        # A line may hold several fields laid out with spaces or TABs: “填报日期：2019-7-28  总分：97”.
-        for part in re.split(r"\t|\s{3,}|　{2,}", line.strip()):
-            m = _INLINE.match(part.strip())
+        # A line may hold several fields laid out with TABs or runs of spaces:
+        # “填报日期：2019-7-28  总分：97”, or “填报日期：<TAB>2019-7-28”.
+        parts = [p.strip() for p in re.split(r"\t|\s{3,}|　{2,}", line.strip()) if p.strip()]
+        for i, part in enumerate(parts):
+            m = _INLINE.match(part)
             if m and m["value"].strip():
                 yield Field(squash(m["label"]), m["value"].strip(), place)
+            elif part.endswith(("：", ":")) and i + 1 < len(parts) and 2 <= len(part) <= 17:
+                if not _INLINE.match(parts[i + 1]):
+                    yield Field(squash(part).rstrip("：:"), parts[i + 1], place)
 
 
 def first(fields: list[Field], pattern: re.Pattern[str]) -> Field | None:

@@ -1,0 +1,190 @@
+"""A folder of good and bad submissions: every file gets its result, none stops the batch."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import tempfile
+import zipfile
+from pathlib import Path
+
+import pytest
+from msoffcrypto.format.ooxml import OOXMLFile
+from PIL import Image
+from typer.testing import CliRunner
+
+from intake.makers import TSV_REPORT
+from intake.makers import gbk_report
+from intake.readers.docx_builders import entity_bomb_xml
+from intake.readers.docx_builders import replace_part
+from intake.readers.docx_builders import zip_bomb_docx
+from jixiao.cli import app
+from jixiao.core.model import Evaluation
+from jixiao.intake.batch import check_files
+from jixiao.intake.batch import find_files
+from jixiao.intake.limits import MB
+from jixiao.intake.limits import Limits
+from jixiao.intake.readers.libreoffice import soffice
+
+DATA = Path(__file__).parent.parent / "data"
+GOOD_DOCX = DATA / "formats" / "002_report.docx"
+
+
+def _encrypted_docx(target: Path) -> None:
+    with GOOD_DOCX.open("rb") as src, target.open("wb") as out:
+        office = OOXMLFile(src)
+        office.encrypt("secret", out)
+
+
+def _encrypted_pdf(target: Path) -> None:
+    exe = soffice()
+    assert exe, "LibreOffice is installed by scripts/system-deps"
+    opts = '{"EncryptFile":{"type":"boolean","value":"true"},"DocumentOpenPassword":{"type":"string","value":"secret"}}'
+    with tempfile.TemporaryDirectory() as work:
+        src = Path(work) / "x.txt"
+        src.write_text("保密文件", encoding="utf-8")
+        subprocess.run(
+            [
+                exe,
+                f"-env:UserInstallation={Path(work, 'p').as_uri()}",
+                "--headless",
+                "--convert-to",
+                f"pdf:writer_pdf_Export:{opts}",
+                "--outdir",
+                work,
+                str(src),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        shutil.copyfile(Path(work) / "x.pdf", target)
+
+
+@pytest.fixture(scope="module")
+def inbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("收件箱")
+    sub = root / "二级单位"
+    sub.mkdir()
+    shutil.copyfile(GOOD_DOCX, root / "good.docx")
+    (sub / "report.txt").write_text(TSV_REPORT, encoding="utf-8")
+    gbk_report(sub / "gbk.txt")
+    (root / "empty.docx").write_bytes(b"")
+    (root / "random.docx").write_bytes(bytes(range(256)) * 40)
+    data = GOOD_DOCX.read_bytes()
+    (root / "truncated.docx").write_bytes(data[: len(data) // 2])
+    _encrypted_docx(root / "encrypted.docx")
+    _encrypted_pdf(root / "encrypted.pdf")
+    zip_bomb_docx(GOOD_DOCX, root / "zipbomb.docx", padding_mb=200)
+    replace_part(GOOD_DOCX, root / "entitybomb.docx", "word/document.xml", entity_bomb_xml())
+    with (root / "huge.txt").open("wb") as fh:  # sparse: 200 MB on paper, nothing on disk
+        fh.truncate(200 * MB)
+    Image.new("RGB", (600, 800), "white").save(root / "scanned.pdf")
+    (root / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
+    (root / "~$good.docx").write_bytes(b"lock")  # an Office lock file: skipped
+    return root
+
+
+@pytest.fixture(scope="module")
+def results(inbox: Path) -> dict[str, Evaluation]:
+    files = find_files([inbox])
+    return {p.name: ev for p, ev in check_files(files, jobs=2, limits=Limits())}
+
+
+def reason(ev: Evaluation) -> str:
+    found = [f for f in ev.findings if f.code == "UNREADABLE_DOCUMENT"]
+    assert len(found) == 1, [f.code for f in ev.findings]
+    return found[0].message
+
+
+def test_every_file_has_a_result(results: dict[str, Evaluation]) -> None:
+    assert "~$good.docx" not in results
+    assert len(results) == 13
+
+
+def test_good_files_are_read(results: dict[str, Evaluation]) -> None:
+    assert results["good.docx"].claimed.total == 97
+    assert results["report.txt"].claimed.total is not None
+    assert results["gbk.txt"].project.name == "乡村道路养护"
+    for name in ("good.docx", "report.txt", "gbk.txt"):
+        assert not any(f.code == "UNREADABLE_DOCUMENT" for f in results[name].findings)
+
+
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [
+        ("empty.docx", "为空"),
+        ("random.docx", "损坏"),
+        ("truncated.docx", "损坏"),
+        ("encrypted.docx", "加密"),
+        ("encrypted.pdf", "加密"),
+        ("zipbomb.docx", "压缩炸弹"),
+        ("entitybomb.docx", "实体"),
+        ("huge.txt", "过大"),
+        ("scanned.pdf", "文字层"),
+        ("photo.png", "不支持"),
+    ],
+)
+def test_bad_files_get_their_reason(results: dict[str, Evaluation], name: str, words: str) -> None:
+    assert words in reason(results[name])
+
+
+def test_size_limit_is_configurable(inbox: Path) -> None:
+    files = [inbox / "good.docx"]
+    [(_, ev)] = list(check_files(files, jobs=1, limits=Limits(max_file_bytes=10_000)))
+    assert "过大" in reason(ev)
+
+
+@pytest.mark.skipif(soffice() is None, reason="needs LibreOffice")
+def test_a_file_over_its_time_is_killed_and_the_batch_goes_on(tmp_path: Path) -> None:
+    slow = tmp_path / "slow.doc"
+    shutil.copyfile(DATA / "formats" / "002_report.doc", slow)  # a LibreOffice conversion: > 0.3 s
+    fast = tmp_path / "fast.txt"
+    fast.write_text(TSV_REPORT, encoding="utf-8")
+    out = dict(check_files([slow, fast], jobs=1, limits=Limits(file_timeout=0.3)))
+    assert "超时" in reason(out[slow])
+    assert out[fast].claimed.total is not None
+
+
+def test_cli_check_prints_every_file_and_the_summary(inbox: Path) -> None:
+    result = CliRunner().invoke(app, ["check", str(inbox), "--jobs", "2"])
+    assert result.exit_code == 1, result.output  # unreadable files are errors
+    for name in ("good.docx", "gbk.txt", "zipbomb.docx", "scanned.pdf"):
+        assert name in result.output
+    assert "汇总：13 个文件" in result.output
+    assert "UNREADABLE_DOCUMENT" in result.output
+    assert "自评表 第" in result.output  # findings name their row
+
+
+def test_cli_check_json_lines(inbox: Path) -> None:
+    result = CliRunner().invoke(app, ["check", str(inbox / "二级单位"), "--format", "json"])
+    lines = [json.loads(line) for line in result.output.splitlines() if line.strip()]
+    assert [Path(d["source"]["path"]).name for d in lines] == ["gbk.txt", "report.txt"]
+    assert all(d["schema"] == "jixiao.evaluation/1" for d in lines)
+    assert result.exit_code in {0, 1}
+
+
+def test_cli_extract_json_and_errors(inbox: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    ok = runner.invoke(app, ["extract", str(inbox / "good.docx"), "--json"])
+    assert ok.exit_code == 0, ok.output
+    assert json.loads(ok.output)["claimed"]["total"] == 97
+    missing = runner.invoke(app, ["extract", str(tmp_path / "nope.docx")])
+    assert missing.exit_code == 2 and "找不到文件" in missing.output
+    folder = runner.invoke(app, ["extract", str(inbox)])
+    assert folder.exit_code == 2 and "jixiao check" in folder.output
+    bad_scheme = runner.invoke(app, ["check", str(inbox / "good.docx"), "--scheme", "nope"])
+    assert bad_scheme.exit_code == 2
+
+
+def test_zip_archive_member_count_does_not_matter_only_size(tmp_path: Path) -> None:
+    # a docx with many small parts is fine: the limits are about bytes, not parts
+    target = tmp_path / "many.docx"
+    with zipfile.ZipFile(GOOD_DOCX) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            out.writestr(info.filename, src.read(info.filename))
+        for i in range(300):
+            out.writestr(f"customXml/item{i}.xml", "<a/>")
+    [(_, ev)] = list(check_files([target], jobs=1))
+    assert ev.claimed.total == 97
