@@ -24,7 +24,7 @@ from jixiao.intake.extract.sections import outline
 from jixiao.intake.readers.text import parse_lines
 
 
-def paras(*texts: str):  # noqa: ANN201
+def paras(*texts: str):
     doc = Document(path="x", format="txt", blocks=[Paragraph(t, f"第{i + 1}行") for i, t in enumerate(texts)])
     return outline(doc)
 
