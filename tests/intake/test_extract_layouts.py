@@ -6,10 +6,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+
 from intake.makers import TSV_REPORT
 from intake.makers import gbk_report
 from intake.makers import national_docx
-
 from jixiao.core.model import Evaluation
 from jixiao.intake.pipeline import extract_file
 
@@ -73,7 +73,7 @@ def test_national_total_is_the_score_column_not_the_weight(national: Evaluation)
 
 def test_national_findings_name_the_row(national: Evaluation) -> None:
     mismatch = next(f for f in national.findings if f.code == "GRADE_MISMATCH")
-    assert mismatch.location and "评价等级" in mismatch.location or "第" in (mismatch.location or "")
+    assert (mismatch.location and "评价等级" in mismatch.location) or "第" in (mismatch.location or "")
     assert all(i.location and "三级指标“" in i.location and "第" in i.location for i in national.indicators)
 
 

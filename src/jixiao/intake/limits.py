@@ -22,6 +22,9 @@ class Limits:
     # compress better than ``max_ratio`` : 1 (real XML compresses about 10:1; bombs 1000:1).
     max_unpacked_bytes: int = 400 * MB
     max_ratio: int = 200
+    # No single part (one XML file inside) may unpack beyond this: its parse tree would take
+    # several times as much memory.
+    max_part_bytes: int = 150 * MB
     # LibreOffice conversions (.doc/.wps/.et/.xls) and whole-file processing in a batch.
     convert_timeout: float = 120.0
     file_timeout: float = 300.0

@@ -60,9 +60,13 @@ def _inline(text: str, place: str) -> Iterator[Field]:
             m = _INLINE.match(part)
             if m and m["value"].strip():
                 yield Field(squash(m["label"]), m["value"].strip(), place)
-            elif part.endswith(("：", ":")) and i + 1 < len(parts) and 2 <= len(part) <= 17:
-                if not _INLINE.match(parts[i + 1]):
-                    yield Field(squash(part).rstrip("：:"), parts[i + 1], place)
+            elif (
+                part.endswith(("：", ":"))
+                and i + 1 < len(parts)
+                and 2 <= len(part) <= 17
+                and not _INLINE.match(parts[i + 1])
+            ):
+                yield Field(squash(part).rstrip("：:"), parts[i + 1], place)
 
 
 def first(fields: list[Field], pattern: re.Pattern[str]) -> Field | None:

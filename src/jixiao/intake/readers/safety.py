@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 from jixiao.intake.document import UnreadableDocument
@@ -19,7 +20,7 @@ from jixiao.intake.limits import human_size
 
 # OOXML never needs a DTD; any DOCTYPE or ENTITY declaration in a part is refused outright.
 _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
-_HEAD_BYTES = 4096
+_CHUNK = 1 << 20
 
 
 def open_ooxml(path: Path, limits: Limits, kind: str) -> zipfile.ZipFile:
@@ -29,7 +30,7 @@ def open_ooxml(path: Path, limits: Limits, kind: str) -> zipfile.ZipFile:
     """
     try:
         zf = zipfile.ZipFile(path)
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, UnicodeDecodeError, ValueError, EOFError):
         raise UnreadableDocument(f"文件已损坏或不是有效的{kind}（无法作为压缩包打开）") from None
     except OSError as exc:
         raise UnreadableDocument(f"无法读取文件（{exc.strerror or exc}）") from None
@@ -57,15 +58,28 @@ def check_archive(zf: zipfile.ZipFile, limits: Limits) -> None:
                     f"压缩包内 {info.filename} 的压缩比为 {ratio:.0f}:1（疑似压缩炸弹），已拒绝"
                 )
     for info in zf.infolist():
-        if not info.filename.lower().endswith((".xml", ".rels")):
-            continue
-        try:
-            with zf.open(info) as fh:
-                head = fh.read(_HEAD_BYTES)
-        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
-            raise UnreadableDocument(f"文件已损坏（压缩包内 {info.filename} 无法解压：{exc}）") from None
-        if _DTD.search(head):
+        if info.file_size > limits.max_part_bytes:
+            raise UnreadableDocument(
+                f"压缩包内 {info.filename} 展开后为 {human_size(info.file_size)}，超过单个部件上限 "
+                f"{human_size(limits.max_part_bytes)}，已拒绝"
+            )
+        if info.filename.lower().endswith((".xml", ".rels")) and _declares_dtd(zf, info):
             raise UnreadableDocument(f"压缩包内 {info.filename} 含 DTD/实体定义（疑似 XML 实体炸弹），已拒绝")
+
+
+def _declares_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """Whether a part declares a DTD anywhere (streamed in chunks, with an overlap so a
+    declaration split between chunks is still seen)."""
+    tail = b""
+    try:
+        with zf.open(info) as fh:
+            while chunk := fh.read(_CHUNK):
+                if _DTD.search(tail + chunk):
+                    return True
+                tail = chunk[-16:]
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, zlib.error) as exc:
+        raise UnreadableDocument(f"文件已损坏（压缩包内 {info.filename} 无法解压：{exc}）") from None
+    return False
 
 
 def encrypted_ole(path: Path) -> bool:
