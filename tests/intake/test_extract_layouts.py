@@ -34,7 +34,11 @@ def test_national_header_and_budget(national: Evaluation) -> None:
     assert national.project.implementer == "县农村供水管理站"
     assert national.project.year == 2023
     b = national.budget
-    assert (b.initial_yuan, b.planned_yuan, b.executed_yuan) == (Decimal(12000000), Decimal(11500000), Decimal(11040000))
+    assert (b.initial_yuan, b.planned_yuan, b.executed_yuan) == (
+        Decimal(12000000),
+        Decimal(11500000),
+        Decimal(11040000),
+    )
     assert b.stated_rate == Decimal("0.96")
     assert national.claimed.budget_execution_score == Decimal("9.6")
     assert national.scheme.weights.budget_execution == 10
@@ -86,14 +90,34 @@ def test_tsv_report_with_extra_columns(tmp_path: Path) -> None:
     assert (ev.budget.planned_yuan, ev.budget.executed_yuan) == (Decimal(860000), Decimal(791200))
     assert ev.budget.stated_rate == Decimal("0.92")
     got = rows(ev)
-    assert [r[2] for r in got] == ["线上讲座场次", "新增数字资源", "资源可用率", "平台故障修复时间", "注册读者增长", "读者满意度"]
+    assert [r[2] for r in got] == [
+        "线上讲座场次",
+        "新增数字资源",
+        "资源可用率",
+        "平台故障修复时间",
+        "注册读者增长",
+        "读者满意度",
+    ]
     assert [r[3] for r in got] == [Decimal(x) for x in (10, 10, 15, 15, 30, 10)]
-    assert [r[1] for r in got] == ["数量指标", "数量指标", "质量指标", "时效指标", "社会效益指标", "服务对象满意度指标"]
-    assert ev.scheme.weights.output == 50 and ev.scheme.weights.effect == 30 and ev.scheme.weights.satisfaction == 10
+    assert [r[1] for r in got] == [
+        "数量指标",
+        "数量指标",
+        "质量指标",
+        "时效指标",
+        "社会效益指标",
+        "服务对象满意度指标",
+    ]
+    assert (
+        ev.scheme.weights.output == 50
+        and ev.scheme.weights.effect == 30
+        and ev.scheme.weights.satisfaction == 10
+    )
     assert ev.claimed.total == Decimal("88.6") and ev.claimed.grade == "良好"
     assert ev.claimed.budget_execution_score == Decimal("9.2")
     assert ev.computed.total == Decimal("88.6")
-    assert not {"TOTAL_MISMATCH", "SCORE_MISMATCH", "WEIGHTS_SUM_MISMATCH", "BUDGET_RATE_MISMATCH"} & codes(ev)
+    assert not {"TOTAL_MISMATCH", "SCORE_MISMATCH", "WEIGHTS_SUM_MISMATCH", "BUDGET_RATE_MISMATCH"} & codes(
+        ev
+    )
     assert ev.problems and "采购合同" in ev.problems
 
 
