@@ -46,6 +46,7 @@ _TOTAL_LABEL = re.compile(r"(自评)?总分|综合得分|综合评分|自评得�
 _GRADE_LABEL = re.compile(r"(评价|绩效|自评)?等级|评价结论|自评结论|等次")
 _GRADE_WORD = re.compile(r"^[“\"]?(优秀|良好|合格|不合格|一般|较差|优|良|中|差)[”\"]?$")
 _SHORT_HEADING = 24
+_TITLE_CELL = re.compile(r"(自评|评价)(报告|表)$")
 _SCORE_VALUE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*分?\s*$")
 
 
@@ -67,7 +68,7 @@ def extract(doc: Document) -> Draft:
     notes = list(doc.notes)
     prov: dict[str, str] = {}
 
-    header = extract_header(fields, paras)
+    header = extract_header(fields, paras, _title_cells(grids))
     project = header.project
     prov.update(header.provenance)
 
@@ -106,6 +107,18 @@ def extract(doc: Document) -> Draft:
     if not project.name and not indicators and facts.planned is None and claimed.total is None:
         notes.append(("全文", "没有找到项目名称、预算、绩效指标或自评得分，文件可能不是绩效自评报告"))
     return Draft(ev, {g: w for g, (w, _) in declared.items()}, notes)
+
+
+def _title_cells(grids: dict[int, Grid]) -> list[Para]:
+    """Title-like cells in the first rows of tables (“2020年度社会保障专项项目自评表”)."""
+    found: list[Para] = []
+    for index, grid in grids.items():
+        for r in range(min(grid.n_rows, 3)):
+            for slot in grid.row(r):
+                text = slot.text.replace("\n", "")
+                if len(text) <= 60 and _TITLE_CELL.search(text):
+                    found.append(Para(text, "", (), None, grid.place(r), index))
+    return found
 
 
 def _budget(

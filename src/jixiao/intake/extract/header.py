@@ -144,8 +144,11 @@ def _unit_from_signature(paras: list[Para]) -> tuple[str, str] | None:
     return None
 
 
-def extract_header(fields: list[Field], paras: list[Para]) -> HeaderResult:
-    """The project header from labelled fields and the title."""
+def extract_header(fields: list[Field], paras: list[Para], titles: list[Para] | None = None) -> HeaderResult:
+    """The project header from labelled fields and the title.
+
+    ``titles`` are title-like table cells (a spreadsheet form has its title in the first row).
+    """
     values: dict[str, object] = {}
     prov: dict[str, str] = {}
     for key, pattern in _LABELS.items():
@@ -164,7 +167,7 @@ def extract_header(fields: list[Field], paras: list[Para]) -> HeaderResult:
             value = _clean_value(hit.value)
             if value and not _MARKS.search(value):
                 values[key], prov[f"project.{key}"] = value, hit.location
-    front = front_matter(paras)
+    front = front_matter(paras) or list(titles or [])
     if "unit" not in values:
         found = _unit_from_front(front) or _unit_from_signature(paras)
         if found:
@@ -174,7 +177,7 @@ def extract_header(fields: list[Field], paras: list[Para]) -> HeaderResult:
         titled = title_name(front, unit if isinstance(unit, str) else None)
         if titled:
             values["name"], prov["project.name"] = titled
-    year = _year(front, paras)
+    year = _year(front, paras or list(titles or []))
     if year:
         values["year"], prov["project.year"] = year
     return HeaderResult(Project.model_validate(values), prov)
