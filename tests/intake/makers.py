@@ -147,3 +147,60 @@ def gbk_report(path: Path) -> Path:
     )
     path.write_bytes(text.encode("gbk"))
     return path
+
+
+def national_xlsx(path: Path) -> Path:
+    """The national 自评表 as one worksheet with merged cells, numbers as numbers (元, not 万元)."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "项目支出绩效自评表"
+    ws.append(["项目支出绩效自评表（2023年度）"])
+    ws.merge_cells("A1:H1")
+    for label, value in (
+        ("项目名称", "农村饮水安全巩固提升工程"),
+        ("主管部门", "县水利局"),
+        ("实施单位", "县农村供水管理站"),
+    ):
+        ws.append([label, value])
+        ws.merge_cells(start_row=ws.max_row, start_column=2, end_row=ws.max_row, end_column=8)
+    ws.append(["项目资金（元）", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"])
+    ws.append(["", "年度资金总额", 12000000, 11500000, 11040000, 10, 0.96, 9.6])
+    ws.cell(ws.max_row, 7).number_format = "0%"
+    ws.cell(ws.max_row, 3).number_format = "#,##0.00"
+    ws.append(["", "其中：当年财政拨款", 12000000, 11500000, 11040000, None, None, None])
+    ws.merge_cells(start_row=ws.max_row - 2, start_column=1, end_row=ws.max_row, end_column=1)
+    ws.append(
+        [
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "年度指标值",
+            "实际完成值",
+            "分值",
+            "得分",
+            "偏差原因分析及改进措施",
+        ]
+    )
+    rows = [
+        ("产出指标", "数量指标", "新建供水管网长度", "≥30公里", "32公里", 15, 15, None),
+        ("", "", "改造水厂数量", "3座", "2座", 10, 6.67, "一座水厂因征地延误，顺延至次年"),
+        ("", "质量指标", "水质达标率", "≥95%", "97%", 15, 15, None),
+        ("", "时效指标", "工程按期完工率", "100%", "90%", 10, 9, "受汛期影响"),
+        ("效益指标", "社会效益指标", "受益人口", "≥5万人", "5.2万人", 15, 15, None),
+        ("", "可持续影响指标", "工程运行年限", "≥20年", "20年", 15, 15, None),
+        ("满意度指标", "服务对象满意度指标", "受益群众满意度", "≥90%", "93%", 10, 10, None),
+    ]
+    first = ws.max_row + 1
+    for values in rows:
+        ws.append(list(values))
+    ws.merge_cells(start_row=first, start_column=1, end_row=first + 3, end_column=1)
+    ws.merge_cells(start_row=first, start_column=2, end_row=first + 1, end_column=2)
+    ws.merge_cells(start_row=first + 4, start_column=1, end_row=first + 5, end_column=1)
+    ws.append(["总分", "", "", "", "", 100, 95.27, None])
+    ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=5)
+    ws.append(["评价等级", "良好"])
+    ws.append(["存在的问题及改进措施", "一座水厂因征地延误未按期完工，已督促施工单位加快进度。"])
+    wb.save(str(path))
+    return path

@@ -10,6 +10,7 @@ import pytest
 from intake.makers import TSV_REPORT
 from intake.makers import gbk_report
 from intake.makers import national_docx
+from intake.makers import national_xlsx
 from jixiao.core.model import Evaluation
 from jixiao.intake.pipeline import extract_file
 
@@ -22,10 +23,13 @@ def rows(ev: Evaluation) -> list[tuple[str | None, str | None, str, Decimal | No
     return [(i.level1, i.level2, i.name, i.weight, i.claimed_score) for i in ev.indicators]
 
 
-@pytest.fixture(scope="module", params=[None, 3], ids=["one-table", "split-table"])
+@pytest.fixture(scope="module", params=["docx", "docx-split", "xlsx"])
 def national(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Evaluation:
-    path = national_docx(tmp_path_factory.mktemp("national") / "自评表.docx", split_at=request.param)
-    return extract_file(path)
+    folder = tmp_path_factory.mktemp("national")
+    if request.param == "xlsx":
+        return extract_file(national_xlsx(folder / "自评表.xlsx"))
+    split = 3 if request.param == "docx-split" else None
+    return extract_file(national_docx(folder / "自评表.docx", split_at=split))
 
 
 def test_national_header_and_budget(national: Evaluation) -> None:

@@ -46,7 +46,7 @@ _TOTAL_LABEL = re.compile(r"(自评)?总分|综合得分|综合评分|自评得�
 _GRADE_LABEL = re.compile(r"(评价|绩效|自评)?等级|评价结论|自评结论|等次")
 _GRADE_WORD = re.compile(r"^[“\"]?(优秀|良好|合格|不合格|一般|较差|优|良|中|差)[”\"]?$")
 _SHORT_HEADING = 24
-_TITLE_CELL = re.compile(r"(自评|评价)(报告|表)$")
+_TITLE_CELL = re.compile(r"(自评|评价)(报告|表)")
 _SCORE_VALUE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*分?\s*$")
 
 
