@@ -47,7 +47,7 @@ def sniff(path: Path, head: bytes) -> str:
         try:
             with zipfile.ZipFile(path) as zf:
                 names = set(zf.namelist())
-        except (zipfile.BadZipFile, OSError, ValueError):
+        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, UnicodeDecodeError, EOFError):
             return suffix or "unknown"  # let the expected reader report the corruption
         if "word/document.xml" in names:
             return "docx"

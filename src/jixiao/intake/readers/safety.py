@@ -30,7 +30,7 @@ def open_ooxml(path: Path, limits: Limits, kind: str) -> zipfile.ZipFile:
     """
     try:
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, UnicodeDecodeError, ValueError, EOFError):
+    except (zipfile.BadZipFile, UnicodeDecodeError, ValueError, EOFError, NotImplementedError):
         raise UnreadableDocument(f"文件已损坏或不是有效的{kind}（无法作为压缩包打开）") from None
     except OSError as exc:
         raise UnreadableDocument(f"无法读取文件（{exc.strerror or exc}）") from None
