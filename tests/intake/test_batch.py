@@ -185,6 +185,6 @@ def test_zip_archive_member_count_does_not_matter_only_size(tmp_path: Path) -> N
         for info in src.infolist():
             out.writestr(info.filename, src.read(info.filename))
         for i in range(300):
-            out.writestr(f"customXml/item{i}.xml", "<a/>")
+            out.writestr(f"customXml/extra{i}.xml", "<a/>")
     [(_, ev)] = list(check_files([target], jobs=1))
     assert ev.claimed.total == 97
