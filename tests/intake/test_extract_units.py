@@ -191,3 +191,16 @@ def test_tsv_rows_with_blank_lines_between_are_one_table() -> None:
     blocks = parse_lines(["项目名称\t\t社区建设", "", "主管部门\t街道\t实施单位\t社区", "说明文字"])
     assert len(blocks) == 2
     assert blocks[0].text_rows()[1] == ["主管部门", "街道", "实施单位", "社区"]  # type: ignore[union-attr]
+
+
+def test_prose_initial_and_adjusted_budget() -> None:
+    facts = budget_ex.merge(
+        None, budget_ex.from_prose(paras("年初预算50万元，年中调整后预算数45万元，实际支出45万元。"))
+    )
+    assert (facts.initial, facts.planned, facts.executed) == (
+        Decimal(500000),
+        Decimal(450000),
+        Decimal(450000),
+    )
+    only = budget_ex.merge(None, budget_ex.from_prose(paras("该项目年初预算安排20万元，实际支出18万元。")))
+    assert (only.initial, only.planned) == (Decimal(200000), Decimal(200000))

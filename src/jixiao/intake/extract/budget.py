@@ -40,6 +40,7 @@ _WEIGHT = re.compile(r"(\d+(?:\.\d+)?)分")
 
 # Prose: the keyword right before an amount says which figure it is.
 _PROSE_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("initial", re.compile(r"年初(预算|批复|安排)(安排|批复)?(资金|金额|数)?(为|共|合计|是)?$")),
     ("received", re.compile(r"(到位|拨付|拨入|下拨)(资金|金额|数)?(为|共|合计|了)?$")),
     (
         "executed",
@@ -51,7 +52,7 @@ _PROSE_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "planned",
         re.compile(
-            r"(预算(安排|资金|金额|数|总额|批复)?|安排(资金|经费)?|批复(资金|金额)?|下达(资金|预算)?|总投资)"
+            r"(?<!年初)(预算(安排|资金|金额|数|总额|批复)?|(?<!年初)安排(资金|经费)?|(?<!年初)批复(资金|金额)?|下达(资金|预算)?|总投资)"
             r"(资金|金额|总额)?(为|共|合计|是|了)?$"
         ),
     ),
@@ -213,10 +214,18 @@ def from_prose(paras: list[Para]) -> BudgetFacts:
     return facts
 
 
+def _only_initial(facts: BudgetFacts) -> BudgetFacts:
+    """A text that states only the 年初 budget: that is the budget the rate is taken against."""
+    if facts.planned is None and facts.initial is not None:
+        facts.planned = facts.initial
+        facts.where["planned"] = facts.where["initial"]
+    return facts
+
+
 def merge(table: BudgetFacts | None, prose: BudgetFacts) -> BudgetFacts:
     """The table's figures, refined by prose that agrees with them more precisely."""
     if table is None:
-        return prose
+        return _only_initial(prose)
     merged = BudgetFacts(
         planned=table.planned,
         initial=table.initial,
