@@ -204,3 +204,22 @@ def test_prose_initial_and_adjusted_budget() -> None:
     )
     only = budget_ex.merge(None, budget_ex.from_prose(paras("该项目年初预算安排20万元，实际支出18万元。")))
     assert (only.initial, only.planned) == (Decimal(200000), Decimal(200000))
+
+
+def test_scheme_weights_completed_from_the_rows() -> None:
+    from jixiao.core.model import Group
+    from jixiao.core.model import Indicator
+    from jixiao.intake.pipeline import choose_scheme
+
+    rows = (
+        Indicator(level1="产出指标", name="a", weight=Decimal(25)),
+        Indicator(level1="产出指标", name="b", weight=Decimal(15)),
+        Indicator(level1="效益指标", name="c", weight=Decimal(40)),
+    )
+    scheme, ref = choose_scheme({Group.BUDGET_EXECUTION: Decimal(20)}, None, rows)
+    assert scheme.id == "hubei-2019"
+    assert (ref.weights.output, ref.weights.effect, ref.weights.satisfaction) == (40, 40, 0)
+    # rows that do not complete the stated weights to 100: the scheme's defaults stand
+    scheme, ref = choose_scheme({Group.BUDGET_EXECUTION: Decimal(10)}, None, rows[:2])
+    assert scheme.id == "mof-2020"
+    assert (ref.weights.output, ref.weights.effect) == (50, 30)

@@ -17,8 +17,10 @@ from pathlib import Path
 
 from jixiao.core.checks import BY_CODE
 from jixiao.core.engine import evaluate
+from jixiao.core.groups import group_of
 from jixiao.core.model import Evaluation
 from jixiao.core.model import Group
+from jixiao.core.model import Indicator
 from jixiao.core.model import SchemeRef
 from jixiao.core.model import Source
 from jixiao.core.model import Weights
@@ -56,26 +58,48 @@ def unreadable(path: Path, reason: str, source: Source | None = None) -> Evaluat
     return Evaluation(source=source or Source(path=str(path)), findings=(finding,))
 
 
-def choose_scheme(declared: dict[Group, Decimal], requested: str | Scheme | None) -> tuple[Scheme, SchemeRef]:
+def choose_scheme(
+    declared: dict[Group, Decimal],
+    requested: str | Scheme | None,
+    indicators: tuple[Indicator, ...] = (),
+) -> tuple[Scheme, SchemeRef]:
     """The scheme to score with, and the reference the evaluation records.
 
-    Weights the document states are kept whatever the scheme (they are what the unit applied); a
-    group it does not state is 0 when the stated ones already make 100, else the scheme's.
+    Weights the document states are kept whatever the scheme (they are what the unit applied). A
+    group it does not state is 0 when the stated ones already make 100; else, when the indicator
+    rows' weights per group complete the stated ones to exactly 100, those (a national 自评表
+    prints the budget's 分值 but no level-1 weights); else the scheme's default.
     """
     if isinstance(requested, Scheme):
         chosen: Scheme | None = requested
     else:
         chosen = load_scheme(requested) if requested else None
     stated_total = sum(declared.values(), Decimal(0))
+    from_rows = _row_weights(indicators)
     if declared and stated_total == _HUNDRED:
         weights = Weights(**{g.value: declared.get(g, Decimal(0)) for g in Group})
-        if chosen is None:
-            chosen = match_scheme(weights)
+    elif from_rows and stated_total + sum(v for g, v in from_rows.items() if g not in declared) == _HUNDRED:
+        weights = Weights(**{g.value: declared.get(g, from_rows.get(g, Decimal(0))) for g in Group})
     else:
         base = chosen or load_scheme(DEFAULT_SCHEME)
         weights = Weights(**{g.value: declared.get(g, base.weights.of(g)) for g in Group})
+        return base, SchemeRef(id=base.id, weights=weights, declared=bool(declared))
+    if chosen is None:
+        chosen = match_scheme(weights)
     scheme = chosen or load_scheme(DEFAULT_SCHEME)
-    return scheme, SchemeRef(id=scheme.id, weights=weights, declared=bool(declared))
+    return scheme, SchemeRef(id=scheme.id, weights=weights, declared=True)
+
+
+def _row_weights(indicators: tuple[Indicator, ...]) -> dict[Group, Decimal]:
+    """Each level-1 group's indicator weights added up; empty unless every row has a weight and a
+    group (a 成本 row counts as output, as in the schemes without a cost group)."""
+    sums: dict[Group, Decimal] = {}
+    for ind in indicators:
+        group = group_of(ind, Decimal(0))
+        if ind.weight is None or group is None:
+            return {}
+        sums[group] = sums.get(group, Decimal(0)) + ind.weight
+    return sums
 
 
 def extract_file(
@@ -98,7 +122,7 @@ def extract_file(
         return unreadable(path, f"读取时发生内部错误（{type(exc).__name__}: {exc}）", source)
     try:
         draft = extract(doc)
-        chosen, ref = choose_scheme(draft.declared, scheme)
+        chosen, ref = choose_scheme(draft.declared, scheme, draft.evaluation.indicators)
         ev = draft.evaluation.model_copy(update={"source": source, "scheme": ref})
         notes = tuple(
             BY_CODE["EXTRACTION_INCOMPLETE"].finding(location=place, part=place, reason=reason)

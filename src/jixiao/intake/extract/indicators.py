@@ -46,6 +46,7 @@ _ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("target", re.compile(r"目标|指标值|预期|计划|标准")),
 )
 _NEEDED = {"name", "target", "actual"}
+_SPECIFIC_NAME = re.compile(r"^三级|指标名称|^具体指标")
 _MAX_LABEL = 12
 _LEVEL1 = re.compile(r"^(项目)?(产出|效益|效果|满意度?|成本|影响)(类)?(指标)?$")
 _LEVEL2 = re.compile(
@@ -108,6 +109,8 @@ def find_header(grid: Grid) -> Header | None:
                 continue
             for role, pattern in _ROLES:
                 if pattern.search(text):
+                    if role == "name" and "name" in columns and _SPECIFIC_NAME.search(text):
+                        columns["name"] = slot.col  # “三级指标” beats a block label “绩效指标”
                     columns.setdefault(role, slot.col)
                     break
         if columns.keys() >= _NEEDED:
