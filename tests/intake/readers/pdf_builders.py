@@ -1,0 +1,217 @@
+"""PDFs for the PDF reader's tests, built here rather than stored.
+
+- Word files written with python-docx and exported by LibreOffice (real text layers, ruled tables,
+  a table that runs over a page break, an encrypted export);
+- a raw PDF writer for what no office suite writes on purpose: fonts without a Unicode map
+  (pdfminer prints ``(cid:N)`` for their glyphs), pages with and without text.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import docx
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt
+
+from jixiao.intake.readers import libreoffice
+
+# ---------------------------------------------------------------------------------------------
+# Word documents → PDF
+# ---------------------------------------------------------------------------------------------
+
+
+def _repeat_header(row: object) -> None:
+    tr_pr = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    tr_pr.append(header)
+
+
+def _cant_split(row: object) -> None:
+    tr_pr = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
+    tr_pr.append(OxmlElement("w:cantSplit"))
+
+
+def long_table_docx(path: Path, n_rows: int = 60, merge: tuple[int, int] = (20, 45)) -> Path:
+    """A report whose indicator table runs over a page break.
+
+    Columns 一级指标 / 三级指标 / 目标值 / 得分; the header row repeats on every page; the first
+    column is merged vertically over rows ``merge`` (1-based data rows, inclusive), across the
+    break; a paragraph follows the table.
+    """
+    document = docx.Document()
+    style = document.styles["Normal"]
+    style.font.size = Pt(11)  # type: ignore[attr-defined]
+    document.add_paragraph("一、项目基本情况")
+    document.add_paragraph("本项目的绩效指标完成情况见下表。" * 3)
+    table = document.add_table(rows=n_rows + 1, cols=4)
+    table.style = "Table Grid"
+    for i, text in enumerate(["一级指标", "三级指标", "年初目标值", "得分"]):
+        table.cell(0, i).text = text
+    _repeat_header(table.rows[0])
+    for r in range(1, n_rows + 1):
+        _cant_split(table.rows[r])
+        table.cell(r, 1).text = f"指标第{r}项完成情况"
+        table.cell(r, 2).text = f"{r * 10}%"
+        table.cell(r, 3).text = f"{r}"
+    first, last = merge
+    for r in range(1, n_rows + 1):
+        if not first <= r <= last:
+            table.cell(r, 0).text = "产出指标"
+    merged = table.cell(first, 0).merge(table.cell(last, 0))
+    merged.text = "效益指标"
+    document.add_paragraph("二、自评结论：项目完成情况良好。")
+    document.save(str(path))
+    return path
+
+
+def paged_docx(path: Path, pages: list[str | None], image: Path | None = None) -> Path:
+    """One page per entry: a paragraph of text, or (``None``) only the picture ``image``."""
+    document = docx.Document()
+    for i, text in enumerate(pages):
+        if i:
+            document.add_page_break()
+        if text is None:
+            assert image is not None
+            document.add_picture(str(image))
+        else:
+            document.add_paragraph(text)
+    document.save(str(path))
+    return path
+
+
+def to_pdf(source: Path, outdir: Path) -> Path:
+    """Export with LibreOffice (what the project itself uses to convert)."""
+    return libreoffice.convert(source, "pdf", outdir, 120)
+
+
+def encrypted_pdf(source: Path, outdir: Path, open_password: str | None, owner_password: str | None) -> Path:
+    """Export ``source`` to a PDF with an open password and/or an owner (permissions) password."""
+    options = []
+    if open_password:
+        options.append(
+            f'"EncryptFile":{{"type":"boolean","value":"true"}},'
+            f'"DocumentOpenPassword":{{"type":"string","value":"{open_password}"}}'
+        )
+    if owner_password:
+        options.append(
+            f'"RestrictPermissions":{{"type":"boolean","value":"true"}},'
+            f'"PermissionPassword":{{"type":"string","value":"{owner_password}"}},'
+            f'"EnableCopyingOfContent":{{"type":"boolean","value":"false"}}'
+        )
+    target = "pdf:writer_pdf_Export:{" + ",".join(options) + "}"
+    exe = libreoffice.soffice()
+    assert exe is not None
+    outdir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="jixiao-test-lo-") as profile:
+        staged = Path(profile) / f"input{source.suffix}"
+        shutil.copyfile(source, staged)
+        subprocess.run(
+            [
+                exe,
+                f"-env:UserInstallation={Path(profile, 'user').as_uri()}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                target,
+                "--outdir",
+                str(outdir),
+                str(staged),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+            env={**os.environ, "HOME": profile, "SAL_USE_VCLPLUGIN": "svp"},
+        )
+    produced = outdir / "input.pdf"
+    final = outdir / f"{source.stem}.pdf"
+    produced.replace(final)
+    return final
+
+
+# ---------------------------------------------------------------------------------------------
+# Raw PDFs
+# ---------------------------------------------------------------------------------------------
+
+# Helvetica: one of the 14 standard fonts, mapped to Unicode by every reader.
+HELVETICA = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+# A composite font with Identity-H encoding, no ToUnicode map and no embedded font program: its
+# two-byte codes mean nothing to any text extractor.
+UNMAPPED = (
+    "<< /Type /Font /Subtype /Type0 /BaseFont /Unmapped /Encoding /Identity-H /DescendantFonts [<< "
+    "/Type /Font /Subtype /CIDFontType2 /BaseFont /Unmapped "
+    "/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> "
+    "/FontDescriptor << /Type /FontDescriptor /FontName /Unmapped /Flags 4 "
+    "/FontBBox [0 -200 1000 900] /ItalicAngle 0 /Ascent 900 /Descent -200 /CapHeight 700 /StemV 80 >> "
+    "/DW 1000 >>] >>"
+)
+
+
+def text_ops(lines: list[str], font: str = "/F1", size: int = 12) -> str:
+    """Content-stream operators drawing ASCII ``lines`` from the top of a 300×300 page."""
+    ops = []
+    for i, line in enumerate(lines):
+        escaped = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+        ops.append(f"BT {font} {size} Tf 20 {260 - i * 20} Td ({escaped}) Tj ET")
+    return "\n".join(ops)
+
+
+def placed_ops(items: list[tuple[float, float, str, str]], size: int = 12) -> str:
+    """Operators drawing each ``(x, y, font, text)``: ASCII or Latin-1 text at PDF coordinates."""
+    ops = []
+    for x, y, font, text in items:
+        escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+        ops.append(f"BT {font} {size} Tf {x} {y} Td ({escaped}) Tj ET")
+    return "\n".join(ops)
+
+
+def garbled_ops(n_glyphs: int = 12, size: int = 12) -> str:
+    """Operators drawing ``n_glyphs`` two-byte codes in the unmapped font ``/F2``."""
+    codes = "".join(f"{0x0100 + i:04X}" for i in range(n_glyphs))
+    return f"BT /F2 {size} Tf 20 260 Td <{codes}> Tj ET"
+
+
+def raw_pdf(path: Path, pages: list[str], fonts: dict[str, str] | None = None) -> Path:
+    """A minimal valid PDF: one 300×300 page per content stream, sharing the ``fonts``
+    (resource name → font dictionary; by default ``/F1`` Helvetica and ``/F2`` unmapped)."""
+    fonts = fonts or {"F1": HELVETICA, "F2": UNMAPPED}
+    objects: list[bytes] = []
+
+    def add(body: str | bytes) -> int:
+        objects.append(body.encode("latin-1") if isinstance(body, str) else body)
+        return len(objects)
+
+    font_refs = {name: add(body) for name, body in fonts.items()}
+    resources = "<< /Font << " + " ".join(f"/{n} {i} 0 R" for n, i in font_refs.items()) + " >> >>"
+    pages_id = len(objects) + 2 * len(pages) + 1
+    kids = []
+    for content in pages:
+        data = content.encode("latin-1")
+        stream = add(f"<< /Length {len(data)} >>\nstream\n".encode() + data + b"\nendstream")
+        kids.append(
+            add(
+                f"<< /Type /Page /Parent {pages_id} 0 R /MediaBox [0 0 300 300] "
+                f"/Contents {stream} 0 R /Resources {resources} >>"
+            )
+        )
+    assert (
+        add(f"<< /Type /Pages /Kids [{' '.join(f'{k} 0 R' for k in kids)}] /Count {len(kids)} >>") == pages_id
+    )
+    catalog = add(f"<< /Type /Catalog /Pages {pages_id} 0 R >>")
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root {catalog} 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    path.write_bytes(bytes(out))
+    return path
