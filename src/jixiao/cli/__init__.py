@@ -187,3 +187,4 @@ def main() -> None:
 
 
 from jixiao.cli import review as _review  # noqa: E402, F401  (registers extract and check)
+from jixiao.cli import export as _export  # noqa: E402,F401  (registers the export command)

@@ -34,9 +34,12 @@ def soffice() -> str | None:
     return None
 
 
-def convert(source: Path, target: str, outdir: Path, timeout: float) -> Path:
+def convert(
+    source: Path, target: str, outdir: Path, timeout: float, env: dict[str, str] | None = None
+) -> Path:
     """Convert ``source`` to format ``target`` (``"docx"``, ``"xlsx"``, ``"pdf"``) into ``outdir``.
 
+    ``env`` adds variables for this conversion only (the exporters pass ``FONTCONFIG_FILE``).
     Returns the converted file. Raises ``UnreadableDocument`` when LibreOffice is missing, fails,
     produces nothing, or runs out of time.
     """
@@ -66,14 +69,14 @@ def convert(source: Path, target: str, outdir: Path, timeout: float) -> Path:
             str(outdir),
             str(staged),
         ]
-        env = {**os.environ, "HOME": profile, "SAL_USE_VCLPLUGIN": "svp"}
+        run_env = {**os.environ, "HOME": profile, "SAL_USE_VCLPLUGIN": "svp", **(env or {})}
         try:
             proc = subprocess.Popen(
                 cmd,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 stdin=subprocess.DEVNULL,
-                env=env,
+                env=run_env,
                 start_new_session=True,
             )
         except OSError as exc:

@@ -1,0 +1,183 @@
+"""Entry points: write one evaluation as a document, or many as the review report.
+
+:func:`export_evaluation` picks the document by the output's suffix and kind:
+
+=========  =========================  ==============================
+kind       suffixes                   document
+=========  =========================  ==============================
+table      .xlsx, .docx, .pdf         自评表 in the scheme's layout
+report     .docx, .pdf                自评报告 draft, 自评表 appended
+=========  =========================  ==============================
+
+The kind is ``kind`` when given, else ``report`` when the file name contains 报告 and ``table``
+otherwise (``2024-自评报告.docx`` is a report, ``自评表.docx`` a table). The evaluation is scored
+under ``scheme`` first, so what is printed is consistent with the rules even for an evaluation
+that arrives unscored; its stated scores are printed as stated (see :mod:`jixiao.export.fields`).
+Files are written to a temporary name next to ``out`` and renamed, so a failure never leaves a
+half-written document behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Literal
+
+from jixiao.core.engine import evaluate
+from jixiao.core.model import Evaluation
+from jixiao.core.scheme import Scheme
+from jixiao.export.errors import ExportError
+from jixiao.export.fields import Facts
+from jixiao.export.form import Form
+from jixiao.export.form import build_form
+from jixiao.export.layout import Layout
+from jixiao.export.layout import layout_for
+from jixiao.export.layout import load_layout
+
+Kind = Literal["table", "report"]
+KINDS: tuple[Kind, ...] = ("table", "report")
+SUFFIXES: dict[Kind, tuple[str, ...]] = {"table": (".xlsx", ".docx", ".pdf"), "report": (".docx", ".pdf")}
+REVIEW_SUFFIXES = (".xlsx", ".html")
+KIND_NAMES: dict[Kind, str] = {"table": "自评表", "report": "自评报告"}
+
+
+def kind_of(out: Path, kind: str | None = None) -> Kind:
+    """The document ``out`` stands for: ``kind`` if given, else by its name (报告 → report)."""
+    if kind is None:
+        return "report" if "报告" in out.name else "table"
+    for known in KINDS:
+        if kind == known:
+            return known
+    raise ExportError(f"不认识的文档类型“{kind}”：应为 table（自评表）或 report（自评报告）。")
+
+
+def resolve_layout(layout: str | Path | Layout | None, scheme: Scheme) -> Layout:
+    """The layout to draw with: one given (id, path or object), else the scheme's default."""
+    if isinstance(layout, Layout):
+        return layout
+    if layout is None:
+        return layout_for(scheme.id)
+    return load_layout(layout)
+
+
+def _target(out: Path, allowed: tuple[str, ...], what: str) -> str:
+    suffix = out.suffix.lower()
+    if suffix not in allowed:
+        raise ExportError(
+            f"{what}不能导出为“{out.suffix or '（无扩展名）'}”文件：可用 {'、'.join(allowed)}。"
+        )
+    parent = out.parent
+    if not parent.is_dir():
+        raise ExportError(f"无法写入 {out}：目录 {parent} 不存在。")
+    if out.is_dir():
+        raise ExportError(f"无法写入 {out}：这是一个目录。")
+    return suffix
+
+
+def _atomic(out: Path, write: Callable[[Path], None]) -> Path:
+    """Run ``write(tmp)`` for a temporary file next to ``out``, then move it into place."""
+    fd, name = tempfile.mkstemp(prefix=f".{out.stem[:40]}-", suffix=out.suffix, dir=out.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        write(tmp)
+        os.replace(tmp, out)
+    except OSError as exc:
+        raise ExportError(
+            f"无法写入 {out}：{exc.strerror or exc}（文件是否正被 Excel/Word 等程序打开？）"
+        ) from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+    return out
+
+
+def _docx_writer(form: Form, facts: Facts, kind: Kind) -> Callable[[Path], None]:
+    if kind == "table":
+        from jixiao.export.docx_table import table_document
+
+        doc = table_document(form)
+    else:
+        from jixiao.core.scoring import score_evaluation
+        from jixiao.export.report_docx import report_document
+        from jixiao.export.report_text import report_blocks
+
+        blocks = report_blocks(facts, score_evaluation(facts.ev, facts.scheme), form.title)
+        doc = report_document(blocks, form)
+    return lambda path: doc.save(str(path))
+
+
+def export_evaluation(
+    ev: Evaluation,
+    scheme: Scheme,
+    out: Path | str,
+    *,
+    layout: str | Path | Layout | None = None,
+    kind: str | None = None,
+    timeout: float | None = None,
+) -> Path:
+    """Write ``ev`` as the 自评表 or the 自评报告 draft to ``out``; return ``out``.
+
+    ``layout`` is a built-in layout id, a layout file, a :class:`Layout`, or None for the
+    scheme's default. ``kind`` is ``"table"`` or ``"report"`` (default: by the file name).
+    ``timeout`` bounds a PDF conversion (seconds). Raises :class:`ExportError` when the
+    document cannot be written, :class:`~jixiao.export.errors.LayoutError` for a bad layout.
+    """
+    out = Path(out)
+    chosen = kind_of(out, kind)
+    suffix = _target(out, SUFFIXES[chosen], KIND_NAMES[chosen])
+    drawn = resolve_layout(layout, scheme)
+    scored = evaluate(ev, scheme)
+    facts = Facts.of(scored, scheme)
+    form = build_form(facts, drawn)
+    if suffix == ".xlsx":
+        from jixiao.export.xlsx_table import table_workbook
+
+        workbook = table_workbook(form)
+        return _atomic(out, lambda path: workbook.save(str(path)))
+    write_docx = _docx_writer(form, facts, chosen)
+    if suffix == ".docx":
+        return _atomic(out, write_docx)
+    from jixiao.export.pdf import DEFAULT_TIMEOUT
+    from jixiao.export.pdf import to_pdf
+
+    def write_pdf(path: Path) -> None:
+        with tempfile.TemporaryDirectory(prefix="jixiao-export-") as work:
+            source = Path(work) / "document.docx"
+            write_docx(source)
+            pdf = to_pdf(source, Path(work), timeout or DEFAULT_TIMEOUT)
+            shutil.move(pdf, path)
+
+    return _atomic(out, write_pdf)
+
+
+def write_review(evaluations: Sequence[Evaluation], out: Path | str) -> Path:
+    """Write the review report (复核报告) over scored evaluations as ``.xlsx`` or ``.html``.
+
+    One summary row per evaluation (key figures, claimed and recomputed totals, finding counts)
+    and, per evaluation, its findings with their places. Evaluations are taken as scored: run
+    them through the engine first (``jixiao check`` does).
+    """
+    out = Path(out)
+    suffix = _target(out, REVIEW_SUFFIXES, "复核报告")
+    from jixiao.export.review import review_rows
+
+    rows = review_rows(evaluations)
+    if suffix == ".xlsx":
+        from jixiao.export.review_xlsx import review_workbook
+
+        workbook = review_workbook(rows)
+        return _atomic(out, lambda path: workbook.save(str(path)))
+    from jixiao.export.review_html import review_html
+
+    text = review_html(rows)
+
+    def write_html(path: Path) -> None:
+        path.write_text(text, encoding="utf-8")
+
+    return _atomic(out, write_html)

@@ -1,0 +1,194 @@
+"""The 自评表 as an Excel workbook (openpyxl), the way units' own spreadsheets look.
+
+One worksheet: the title merged across, the lines above the table without borders, then the grid
+with its merges, thin borders on every cell of a merged range (Excel draws a merged cell's
+border from each covered cell), wrapped text, exact numbers with display formats (万元
+``#,##0.00`` holding the exact amount, ``0.00%``, ``yyyy"年"m"月"d"日"``), and an A4 print setup
+that fits the width, repeats the indicator header on each page and numbers the pages. Fonts are
+named with the GB2312 charset, which is how Excel marks an East-Asian font. Row heights are
+estimated from the text, since neither Excel nor openpyxl fits wrapped rows when a file opens.
+"""
+
+from __future__ import annotations
+
+import functools
+from copy import copy
+
+from openpyxl import Workbook
+from openpyxl.cell.rich_text import CellRichText
+from openpyxl.cell.rich_text import TextBlock
+from openpyxl.cell.text import InlineFont
+from openpyxl.styles import Alignment
+from openpyxl.styles import Border
+from openpyxl.styles import Font
+from openpyxl.styles import Side
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from jixiao.export.form import Form
+from jixiao.export.form import FormCell
+from jixiao.export.formatting import lines_needed
+
+GB2312_CHARSET = 134
+MAX_CELL_CHARS = 32767  # Excel's limit for one cell
+TRUNCATED = "……（超出 Excel 单元格长度，已截断；全文见 Word 版）"
+MM_PER_WIDTH_UNIT = 1.9  # one Excel width unit (a '0' of the default 11 pt font) on paper
+A4_SHORT_MM, A4_LONG_MM = 210.0, 297.0
+_THIN = Side(style="thin", color="000000")
+_NONE = Border()
+
+
+@functools.cache
+def _font(name: str, size: float, bold: bool) -> Font:
+    return Font(name=name, sz=size, b=bold, charset=GB2312_CHARSET)
+
+
+@functools.cache
+def _border(open_top: bool, open_bottom: bool) -> Border:
+    return Border(
+        left=_THIN, right=_THIN, top=Side() if open_top else _THIN, bottom=Side() if open_bottom else _THIN
+    )
+
+
+@functools.cache
+def _align(horizontal: str) -> Alignment:
+    return Alignment(horizontal=horizontal, vertical="center", wrap_text=True)
+
+
+def fit_cell(text: str) -> str:
+    """Text as a spreadsheet cell can hold it: Excel refuses a file with a longer cell."""
+    if len(text) <= MAX_CELL_CHARS:
+        return text
+    return text[: MAX_CELL_CHARS - len(TRUNCATED)] + TRUNCATED
+
+
+class _Sheet:
+    """Writes cells onto one worksheet with the layout's fonts."""
+
+    def __init__(self, ws: Worksheet, form: Form, widths: list[float]) -> None:
+        self.ws = ws
+        self.form = form
+        self.widths = widths
+        self.font = form.layout.font
+        self.size = form.layout.font_size
+        self.heights: dict[int, float] = {}
+        self.spread: list[tuple[int, int, float]] = []  # (first row, rows, height) of merged cells
+        self.styles: dict[tuple[object, ...], StyleArray] = {}
+
+    def put(self, cell: FormCell, row: int, *, framed: bool) -> None:
+        """Write one form cell with its top-left at sheet row ``row`` (1-based)."""
+        ws = self.ws
+        col = cell.col + 1
+        target = ws.cell(row=row, column=col)
+        if cell.value is not None:
+            target.value = cell.value
+        elif cell.text:
+            target.value = fit_cell(cell.text)
+        merged = cell.rowspan > 1 or cell.colspan > 1
+        last_row, last_col = row + cell.rowspan - 1, col + cell.colspan - 1
+        if merged:
+            # Merged before styling, so openpyxl has no borders to spread (which is slow);
+            # every covered cell then gets the top-left's style, borders included.
+            ws.merge_cells(start_row=row, start_column=col, end_row=last_row, end_column=last_col)
+        # Styling through openpyxl's descriptors hashes every style object on every cell; a
+        # cell's style is one of a few combinations, so each is built once and copied after.
+        key = (cell.bold, cell.align, framed, cell.open_top, cell.open_bottom, cell.number_format)
+        style = self.styles.get(key)
+        if style is None:
+            target.font = _font(self.font, self.size, cell.bold)
+            target.alignment = _align(cell.align)
+            target.border = _border(cell.open_top, cell.open_bottom) if framed else _NONE
+            if cell.number_format:
+                target.number_format = cell.number_format
+            style = self.styles[key] = copy(target._style)
+        else:
+            target._style = copy(style)
+        if merged:
+            cells = ws._cells
+            for r in range(row, last_row + 1):
+                for c in range(col, last_col + 1):
+                    if (r, c) != (row, col):
+                        cells[(r, c)]._style = copy(style)
+        capacity = sum(self.widths[cell.col : cell.col + cell.colspan]) * 10.5 / self.size - 1
+        needed = lines_needed(cell.text, capacity) * self.size * 1.32 + 5
+        if cell.rowspan == 1:
+            self.heights[row] = max(self.heights.get(row, 0.0), needed)
+        else:
+            self.spread.append((row, cell.rowspan, needed))
+
+    def finish_heights(self, default: float) -> None:
+        """Set every row's height; a merged cell taller than its rows stretches its last row."""
+        for row, span, needed in self.spread:
+            rows = range(row, row + span)
+            have = sum(self.heights.get(r, default) for r in rows)
+            if needed > have:
+                last = row + span - 1
+                self.heights[last] = self.heights.get(last, default) + needed - have
+        for row, height in self.heights.items():
+            self.ws.row_dimensions[row].height = round(min(height, 409.0), 1)
+
+
+def table_workbook(form: Form) -> Workbook:
+    """A workbook holding the 自评表 on one sheet named as the layout says."""
+    layout = form.layout
+    wb = Workbook()
+    ws = wb.active
+    ws.title = layout.sheet
+    m = layout.margins_mm
+    landscape = layout.orientation == "landscape"
+    paper_width = A4_LONG_MM if landscape else A4_SHORT_MM
+    printable = paper_width - m.left - m.right
+    total = sum(layout.columns)
+    widths = [w * printable / total / MM_PER_WIDTH_UNIT for w in layout.columns]
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = round(width, 2)
+    sheet = _Sheet(ws, form, widths)
+    n = form.n_cols
+
+    # The title and its subtitle (“（2020年度）”) share the first row, as on printed forms: a
+    # reader of the sheet finds the year where it finds the title.
+    row = 1
+    title = ws.cell(row=1, column=1)
+    title.font = _font(layout.title_font, layout.title_size, True)
+    title.alignment = _align("center")
+    height = layout.title_size * 2
+    if form.subtitle:
+        big = InlineFont(rFont=layout.title_font, sz=layout.title_size, b=True, charset=GB2312_CHARSET)
+        small = InlineFont(rFont=layout.font, sz=layout.font_size + 1, charset=GB2312_CHARSET)
+        title.value = CellRichText(TextBlock(big, form.title), TextBlock(small, "\n" + form.subtitle))
+        height += layout.font_size * 1.6
+    else:
+        title.value = form.title
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=n)
+    ws.row_dimensions[1].height = round(height, 1)
+    for line in form.lines:
+        row += 1
+        for cell in line:
+            sheet.put(cell, row, framed=False)
+    top = row + 1
+    for cell in form.cells:
+        sheet.put(cell, top + cell.row, framed=True)
+    sheet.finish_heights(layout.font_size * 1.32 + 5)
+
+    setup = ws.page_setup
+    setup.paperSize = ws.PAPERSIZE_A4
+    setup.orientation = "landscape" if landscape else "portrait"
+    setup.fitToWidth = 1
+    setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    inch = 25.4
+    ws.page_margins.left = m.left / inch
+    ws.page_margins.right = m.right / inch
+    ws.page_margins.top = m.top / inch
+    ws.page_margins.bottom = m.bottom / inch
+    ws.page_margins.footer = min(10.0, m.bottom / 2) / inch
+    if form.repeat_header:
+        header = top + form.header_row
+        ws.print_title_rows = f"{header}:{header}"
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.print_area = f"A1:{get_column_letter(n)}{top + form.n_rows - 1}"
+    wb.properties.title = form.title[:255]
+    wb.properties.creator = "jixiao"
+    return wb

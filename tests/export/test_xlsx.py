@@ -1,0 +1,186 @@
+"""The 自评表 workbook: merges, borders, exact numbers with formats, fonts, print setup."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from export.support import SEED_002
+from export.support import SEED_004
+from export.support import scored
+from jixiao.export import export_evaluation
+
+
+@pytest.fixture(scope="module")
+def hubei_004(tmp_path_factory: pytest.TempPathFactory) -> Worksheet:
+    ev, scheme = scored(SEED_004)
+    out = export_evaluation(ev, scheme, tmp_path_factory.mktemp("x") / "自评表.xlsx")
+    return load_workbook(out).active
+
+
+@pytest.fixture(scope="module")
+def national_002(tmp_path_factory: pytest.TempPathFactory) -> Worksheet:
+    ev, scheme = scored(SEED_002)
+    out = export_evaluation(ev, scheme, tmp_path_factory.mktemp("x") / "自评表.xlsx", layout="mof-2020")
+    return load_workbook(out).active
+
+
+def find(ws: Worksheet, text: str) -> tuple[int, int]:
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value == text:
+                return cell.row, cell.column
+    raise AssertionError(f"{text} not in sheet")
+
+
+def merged(ws: Worksheet, row: int, col: int) -> tuple[int, int]:
+    """(rows, columns) of the merged range whose top-left is (row, col); (1, 1) if none."""
+    for rng in ws.merged_cells.ranges:
+        if (rng.min_row, rng.min_col) == (row, col):
+            return rng.max_row - rng.min_row + 1, rng.max_col - rng.min_col + 1
+    return 1, 1
+
+
+def test_sheet_title_and_header_block(hubei_004: Worksheet) -> None:
+    ws = hubei_004
+    assert ws.title == "项目自评表"
+    assert ws["A1"].value == "2020年度社会保障专项项目绩效自评表"
+    assert merged(ws, 1, 1) == (1, 7)
+    assert ws["A2"].value == "单位名称：武汉市东湖新技术开发区花山街道办事处"
+    assert ws["A2"].alignment.horizontal == "left"
+    assert ws["A2"].border.top is None or ws["A2"].border.top.style is None  # no frame above the table
+    row, col = find(ws, "项目名称")
+    assert merged(ws, row, col) == (1, 2)
+    assert ws.cell(row=row, column=3).value == "社会保障专项"
+    assert merged(ws, row, 3) == (1, 5)
+    row, _ = find(ws, "项目实施单位")
+    assert ws.cell(row=row, column=6).value == "花山街社区办、民政办"
+    assert find(ws, "1、部门预算项目 ■\u30002、专项资金 □\u30003、上级转移支付项目 □")
+
+
+def test_filled_date_is_a_real_date(hubei_004: Worksheet) -> None:
+    row, col = find(hubei_004, "填报日期：")
+    date = hubei_004.cell(row=row, column=col + 2)
+    assert date.value == dt.datetime(2021, 6, 30)
+    assert date.number_format == 'yyyy"年"m"月"d"日"'
+
+
+def test_budget_block_holds_exact_numbers(hubei_004: Worksheet) -> None:
+    ws = hubei_004
+    row, col = find(ws, "预算执行情况（万元）\n（20分）")
+    assert merged(ws, row, col) == (2, 2)
+    assert [ws.cell(row=row, column=c).value for c in range(4, 8)] == [
+        "预算数（A）",
+        "执行数（B）",
+        "执行率（B/A）",
+        "得分\n（20分*执行率）",
+    ]
+    values = [ws.cell(row=row + 1, column=c) for c in range(3, 8)]
+    assert values[0].value == "年度财政资金总额"
+    assert [Decimal(str(v.value)) for v in values[1:]] == [Decimal("2440.91"), Decimal("2440.91"), 1, 20]
+    assert [v.number_format for v in values[1:]] == ["#,##0.00", "#,##0.00", "0.00%", "General"]
+
+
+def test_budget_of_002_keeps_the_yuan(tmp_path: Path) -> None:
+    ev, scheme = scored(SEED_002)
+    ws = load_workbook(export_evaluation(ev, scheme, tmp_path / "t.xlsx")).active
+    row, col = find(ws, "年度财政资金总额")
+    assert Decimal(str(ws.cell(row=row, column=col + 1).value)) * 10000 == Decimal("5358672")
+
+
+def test_indicator_block_merges_and_borders(hubei_004: Worksheet) -> None:
+    ws = hubei_004
+    head, _ = find(ws, "一级指标")
+    assert [ws.cell(row=head, column=c).value for c in range(1, 8)] == [
+        "项目年度绩效指标",
+        "一级指标",
+        "二级指标",
+        "三级指标（权重）",
+        "年初目标值（A）",
+        "实际完成值（B）",
+        "得分",
+    ]
+    assert merged(ws, head + 1, 2) == (16, 1)
+    assert ws.cell(row=head + 1, column=2).value == "产出指标\n（40分）"
+    assert merged(ws, head + 17, 2) == (11, 1)
+    assert merged(ws, head + 1, 1) == (27, 1)
+    # every cell of a merged range carries the border, else Excel draws gaps
+    for r in range(head + 1, head + 17):
+        side = ws.cell(row=r, column=2).border
+        assert side.left.style == side.right.style == "thin"
+    # the label sits in the repeated header row, with no line between it and the block below
+    assert ws.cell(row=head, column=1).border.bottom.style is None
+    assert ws.cell(row=head + 1, column=1).border.top.style is None
+    assert ws.cell(row=head + 27, column=1).border.bottom.style == "thin"
+    score = ws.cell(row=head + 5, column=7)
+    assert (score.value, ws.cell(row=head + 5, column=4).value) == (1, "年组织开展群众文体活动（2分）")
+
+
+def test_total_grade_and_notes(hubei_004: Worksheet) -> None:
+    ws = hubei_004
+    row, _ = find(ws, "总分")
+    assert ws.cell(row=row, column=3).value == 98
+    row, _ = find(ws, "自评等级")
+    assert ws.cell(row=row, column=3).value == "优"
+    notes = ws.cell(row=ws.max_row, column=1).value
+    assert notes.startswith("备注：\n1.预算执行情况口径")
+    assert merged(ws, ws.max_row, 1) == (1, 7)
+
+
+def test_fonts_are_named_for_the_east_asian_slot(hubei_004: Worksheet) -> None:
+    head, _ = find(hubei_004, "一级指标")
+    font = hubei_004.cell(row=head, column=2).font
+    assert (font.name, font.charset, font.b) == ("宋体", 134, True)
+    assert hubei_004["A1"].font.sz == 18
+
+
+def test_print_setup(hubei_004: Worksheet) -> None:
+    ws = hubei_004
+    setup = ws.page_setup
+    assert (setup.orientation, setup.paperSize, setup.fitToWidth, setup.fitToHeight) == ("landscape", 9, 1, 0)
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    head, _ = find(ws, "一级指标")
+    assert ws.print_title_rows == f"${head}:${head}"
+    assert ws.print_options.horizontalCentered
+    assert "&P" in ws.oddFooter.center.text
+    assert all(ws.row_dimensions[r].height for r in range(head, head + 28))
+    assert ws.cell(row=head + 1, column=5).alignment.wrap_text
+
+
+def test_national_layout(national_002: Worksheet) -> None:
+    ws = national_002
+    assert str(ws["A1"].value) == "项目支出绩效自评表\n（2018年度）"
+    assert ws.title == "项目支出绩效自评表"
+    row, col = find(ws, "项目资金（万元）")
+    assert merged(ws, row, col) == (5, 1)
+    assert [ws.cell(row=row, column=c).value for c in range(4, 10)] == [
+        "年初预算数",
+        "全年预算数",
+        "全年执行数",
+        "分值",
+        "执行率",
+        "得分",
+    ]
+    assert ws.cell(row=row + 2, column=2).value == "其中：当年财政拨款"
+    assert ws.cell(row=row + 2, column=7).value == "—"
+    head, _ = find(ws, "一级指标")
+    assert ws.cell(row=head, column=9).value == "偏差原因分析及改进措施"
+    assert ws.cell(row=head + 1, column=7).value == 10
+    row, _ = find(ws, "总分")
+    assert [ws.cell(row=row, column=c).value for c in (7, 8)] == [100, 97]
+
+
+def test_a_ten_billion_budget_keeps_its_fen(tmp_path: Path) -> None:
+    ev, scheme = scored(SEED_002)
+    big = ev.model_copy(
+        update={"budget": ev.budget.model_copy(update={"planned_yuan": Decimal("99999999999.99")})}
+    )
+    out = export_evaluation(big, scheme, tmp_path / "t.xlsx")
+    with zipfile.ZipFile(out) as z:
+        assert "<v>9999999.999999</v>" in z.read("xl/worksheets/sheet1.xml").decode()
