@@ -20,6 +20,25 @@ ALLOWED: dict[str, tuple[set[str], tuple[str, ...]]] = {
         {"pydantic", "yaml"},
         ("jixiao.core", "jixiao.errors", "jixiao.schemes", "jixiao.authoring"),
     ),
+    # Reading submitted files: document libraries, and the core to score what was read.
+    "intake": (
+        {"pydantic", "lxml", "openpyxl", "xlrd", "pdfplumber", "pdfminer", "pypdfium2", "olefile"},
+        ("jixiao.core", "jixiao.errors", "jixiao.schemes", "jixiao.intake"),
+    ),
+    # The extractors work on the neutral document only: no file formats, no files.
+    "intake/extract": ({"pydantic"}, ("jixiao.core", "jixiao.intake.document", "jixiao.intake.extract")),
+    # Writing documents: office libraries; LibreOffice conversion is shared with the readers.
+    "export": (
+        {"pydantic", "lxml", "openpyxl", "docx"},
+        (
+            "jixiao.core",
+            "jixiao.errors",
+            "jixiao.schemes",
+            "jixiao.export",
+            "jixiao.intake.document",
+            "jixiao.intake.readers.libreoffice",
+        ),
+    ),
 }
 FORBIDDEN_IN_CORE = {
     "docx", "openpyxl", "xlrd", "pdfplumber", "pdfminer", "fitz", "sqlalchemy", "alembic", "psycopg",
