@@ -188,3 +188,17 @@ def test_zip_archive_member_count_does_not_matter_only_size(tmp_path: Path) -> N
             out.writestr(f"customXml/extra{i}.xml", "<a/>")
     [(_, ev)] = list(check_files([target], jobs=1))
     assert ev.claimed.total == 97
+
+
+def test_cli_check_writes_the_review_report(inbox: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    out = tmp_path / "复核报告.xlsx"
+    result = CliRunner().invoke(
+        app, ["check", str(inbox / "二级单位"), str(inbox / "random.docx"), "--report", str(out)]
+    )
+    assert result.exit_code == 1
+    book = load_workbook(out)
+    text = "\n".join(str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value)
+    for words in ("gbk.txt", "report.txt", "random.docx", "UNREADABLE_DOCUMENT", "乡村道路养护"):
+        assert words in text
