@@ -89,7 +89,7 @@ def extract(doc: Document) -> Draft:
     if not indicators:
         indicators = prose_indicators(body)
 
-    budget = _budget(doc, grids, body, facts, prov)
+    budget = _budget(grids, body, facts, prov)
     claimed = _claimed(fields, body, found.total, facts, prov)
     declared = _declared(found.level1_weights, facts, body, prov)
     problems = _problems(paras, found.problems, prov)
@@ -122,7 +122,6 @@ def _title_cells(grids: dict[int, Grid]) -> list[Para]:
 
 
 def _budget(
-    doc: Document,
     grids: dict[int, Grid],
     body: list[Para],
     facts: budget_ex.BudgetFacts,
@@ -136,7 +135,6 @@ def _budget(
             break
     if lines_result is None:
         lines_result = lines_ex.from_prose(body)
-    del doc
     rate = facts.rate
     execution = None
     if facts.planned and facts.executed is not None and facts.planned > 0:

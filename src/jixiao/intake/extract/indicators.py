@@ -220,7 +220,7 @@ def _kind_in_row(slot: Slot, state: _State, cols: dict[str, int] | None, aligned
     kind = label_kind(slot.text)
     core = strip_weight(squash(slot.text))
     by_position: int | None = None
-    if cols is not None and aligned and not (slot.above and slot.cell.row < 0):
+    if cols is not None and aligned:
         if slot.col == cols.get("level1"):
             by_position = 1
         elif slot.col == cols.get("level2"):

@@ -38,7 +38,6 @@ _TOLERANCE = Decimal(1)
 class LinesResult:
     lines: tuple[BudgetLine, ...]
     where: str
-    unit_stated: bool
 
 
 def from_table(grid: Grid, budget_total: Decimal | None) -> LinesResult | None:
@@ -66,7 +65,7 @@ def from_table(grid: Grid, budget_total: Decimal | None) -> LinesResult | None:
             )
             for row, name, planned, executed in rows
         )
-        return LinesResult(lines, grid.table.place, unit_stated=True)
+        return LinesResult(lines, grid.table.place)
     return None
 
 
@@ -182,7 +181,7 @@ def from_prose(paras: list[Para]) -> LinesResult | None:
             line.model_copy(update={"executed_yuan": line.planned_yuan, "planned_yuan": None})
             for line in lines
         ]
-    return LinesResult(tuple(lines), run[0].para.location, unit_stated=True)
+    return LinesResult(tuple(lines), run[0].para.location)
 
 
 def _hierarchy(run: list[_Item]) -> list[BudgetLine]:

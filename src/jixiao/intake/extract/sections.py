@@ -27,7 +27,7 @@ class Para:
     """A paragraph with its section path and a location for findings."""
 
     text: str
-    heading: str | None  # the nearest heading above it ("" before the first one)
+    heading: str  # the nearest heading above it ("" before the first one)
     path: tuple[str, ...]  # every heading above it, outermost first
     level: int | None  # its own outline level when it is itself a heading
     location: str
