@@ -19,6 +19,7 @@ from openpyxl.styles import Font
 from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from jixiao.core.model import Severity
@@ -28,6 +29,7 @@ from jixiao.export.review import SEVERITY_NAMES
 from jixiao.export.review import SUMMARY_HEAD
 from jixiao.export.review import ReviewRow
 from jixiao.export.review import review_date
+from jixiao.export.xlsx_table import active_sheet
 from jixiao.export.xlsx_table import fit_cell
 
 MAX_DOCUMENT_SHEETS = 500
@@ -62,7 +64,8 @@ def _put(ws: Worksheet, row: int, column: int, value: object) -> Cell:
     """Write a value; text is cleaned of control characters and fitted to a cell."""
     if isinstance(value, str):
         value = fit_cell(clean(value))
-    return ws.cell(row=row, column=column, value=value)
+    cell: Cell = ws.cell(row=row, column=column, value=value)  # type: ignore[call-overload]
+    return cell
 
 
 def _head(ws: Worksheet, row: int, labels: Sequence[str]) -> None:
@@ -83,9 +86,9 @@ def _landscape(ws: Worksheet, title_rows: str) -> None:
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.print_title_rows = title_rows
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"  # type: ignore[union-attr]  # always present
 
 
 def _summary(ws: Worksheet, rows: Sequence[ReviewRow], names: dict[int, str] | None) -> None:
@@ -212,7 +215,7 @@ def _document(ws: Worksheet, row: ReviewRow) -> None:
 def review_workbook(rows: Sequence[ReviewRow]) -> Workbook:
     """The review report as a workbook."""
     wb = Workbook()
-    summary = wb.active
+    summary = active_sheet(wb)
     summary.title = "汇总"
     names = _sheet_names(rows) if len(rows) <= MAX_DOCUMENT_SHEETS else None
     _summary(summary, rows, names)

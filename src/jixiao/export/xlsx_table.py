@@ -24,6 +24,7 @@ from openpyxl.styles import Font
 from openpyxl.styles import Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from jixiao.export.form import Form
@@ -101,15 +102,15 @@ class _Sheet:
             target.border = _border(cell.open_top, cell.open_bottom) if framed else _NONE
             if cell.number_format:
                 target.number_format = cell.number_format
-            style = self.styles[key] = copy(target._style)
+            style = self.styles[key] = copy(target._style)  # type: ignore[union-attr]
         else:
-            target._style = copy(style)
+            target._style = copy(style)  # type: ignore[union-attr]
         if merged:
             cells = ws._cells
             for r in range(row, last_row + 1):
                 for c in range(col, last_col + 1):
                     if (r, c) != (row, col):
-                        cells[(r, c)]._style = copy(style)
+                        cells[(r, c)]._style = copy(style)  # type: ignore[union-attr]
         capacity = sum(self.widths[cell.col : cell.col + cell.colspan]) * 10.5 / self.size - 1
         needed = lines_needed(cell.text, capacity) * self.size * 1.32 + 5
         if cell.rowspan == 1:
@@ -129,11 +130,19 @@ class _Sheet:
             self.ws.row_dimensions[row].height = round(min(height, 409.0), 1)
 
 
+def active_sheet(wb: Workbook) -> Worksheet:
+    """A new workbook's one worksheet (openpyxl types ``active`` as possibly a chart sheet)."""
+    ws = wb.active
+    if not isinstance(ws, Worksheet):
+        raise TypeError("a new workbook has a worksheet")
+    return ws
+
+
 def table_workbook(form: Form) -> Workbook:
     """A workbook holding the 自评表 on one sheet named as the layout says."""
     layout = form.layout
     wb = Workbook()
-    ws = wb.active
+    ws = active_sheet(wb)
     ws.title = layout.sheet
     m = layout.margins_mm
     landscape = layout.orientation == "landscape"
@@ -176,7 +185,7 @@ def table_workbook(form: Form) -> Workbook:
     setup.orientation = "landscape" if landscape else "portrait"
     setup.fitToWidth = 1
     setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.print_options.horizontalCentered = True
     inch = 25.4
     ws.page_margins.left = m.left / inch
@@ -187,7 +196,7 @@ def table_workbook(form: Form) -> Workbook:
     if form.repeat_header:
         header = top + form.header_row
         ws.print_title_rows = f"{header}:{header}"
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"  # type: ignore[union-attr]  # always present
     ws.print_area = f"A1:{get_column_letter(n)}{top + form.n_rows - 1}"
     wb.properties.title = form.title[:255]
     wb.properties.creator = "jixiao"

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Iterator
+from collections.abc import Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.connection import wait
@@ -66,9 +67,9 @@ class _Slot:
     started: float = 0.0
 
 
-def _context() -> mp.context.BaseContext:
-    # fork is fast and shares the imported libraries; elsewhere use the platform default.
-    return mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+def _context() -> mp.context.ForkContext | mp.context.SpawnContext:
+    # fork is fast and shares the imported libraries; elsewhere spawn.
+    return mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context("spawn")
 
 
 def check_files(
@@ -123,7 +124,7 @@ def check_files(
 def _collect(
     slot: _Slot,
     files: list[Path],
-    ready: list[object],
+    ready: Sequence[object],
     now: float,
     limits: Limits,
     spawn: Callable[[], _Slot],
