@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 import docx
@@ -111,3 +113,13 @@ def test_a_failing_pdf_conversion_is_an_export_error(tmp_path: Path, monkeypatch
     with pytest.raises(ExportError, match="无法启动 LibreOffice"):
         export_evaluation(ev, scheme, tmp_path / "自评表.pdf")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_exported_files_get_the_usual_permissions(tmp_path: Path) -> None:
+    ev, scheme = scored(SEED_002)
+    old = os.umask(0o022)
+    try:
+        out = export_evaluation(ev, scheme, tmp_path / "自评表.xlsx")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644

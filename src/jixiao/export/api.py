@@ -23,6 +23,7 @@ import contextlib
 import os
 import shutil
 import tempfile
+import uuid
 from collections.abc import Callable
 from collections.abc import Sequence
 from pathlib import Path
@@ -81,10 +82,11 @@ def _target(out: Path, allowed: tuple[str, ...], what: str) -> str:
 
 def _atomic(out: Path, write: Callable[[Path], None]) -> Path:
     """Run ``write(tmp)`` for a temporary file next to ``out``, then move it into place."""
-    fd, name = tempfile.mkstemp(prefix=f".{out.stem[:40]}-", suffix=out.suffix, dir=out.parent)
-    os.close(fd)
-    tmp = Path(name)
+    # Not mkstemp, which makes the file private (0600): a document is shared like any file the
+    # user saves, so it is created with the permissions the user's umask gives new files.
+    tmp = out.parent / f".{out.stem[:40]}-{uuid.uuid4().hex[:12]}{out.suffix}"
     try:
+        os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
         write(tmp)
         os.replace(tmp, out)
     except OSError as exc:
