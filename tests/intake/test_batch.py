@@ -202,3 +202,14 @@ def test_cli_check_writes_the_review_report(inbox: Path, tmp_path: Path) -> None
     text = "\n".join(str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value)
     for words in ("gbk.txt", "report.txt", "random.docx", "UNREADABLE_DOCUMENT", "乡村道路养护"):
         assert words in text
+
+
+def test_cli_check_refuses_an_unwritable_report_before_any_work(inbox: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    bad_suffix = runner.invoke(app, ["check", str(inbox / "good.docx"), "--report", str(tmp_path / "r.pdf")])
+    assert bad_suffix.exit_code == 2 and ".xlsx 或 .html" in bad_suffix.output
+    no_dir = runner.invoke(
+        app, ["check", str(inbox / "good.docx"), "--report", str(tmp_path / "nope" / "r.xlsx")]
+    )
+    assert no_dir.exit_code == 2 and "不存在" in no_dir.output
+    assert "good.docx" not in no_dir.output  # refused before any file was processed

@@ -97,6 +97,8 @@ def check(
         raise JixiaoError(f"找不到：{'、'.join(str(p) for p in missing)}")
     if scheme:
         load_scheme(scheme)  # a bad scheme is reported once, before any work
+    if report is not None:
+        _check_report_path(report)  # … and so is a report that could not be written
     files = find_files(paths)
     if not files:
         raise JixiaoError(f"{'、'.join(str(p) for p in paths)} 中没有文件")
@@ -125,7 +127,8 @@ def check(
 
         for path, ev in check_files(files, scheme=scheme, limits=limits, jobs=jobs, on_done=done):
             errors = errors or has_errors(ev)
-            results.append((path, ev))
+            # The summary needs only the key figures and findings; the report needs everything.
+            results.append((path, ev if report is not None else _slim(ev)))
             if output_format == "json":
                 sys.stdout.write(ev.to_json(indent=None) + "\n")
                 sys.stdout.flush()
@@ -137,6 +140,27 @@ def check(
         _write_report(report, [ev for _, ev in results])
     if errors:
         raise typer.Exit(1)
+
+
+def _slim(ev: Evaluation) -> Evaluation:
+    """What the summary table reads, so a batch of thousands of files stays small in memory."""
+    return ev.model_copy(
+        update={
+            "indicators": (),
+            "budget": ev.budget.model_copy(update={"lines": ()}),
+            "provenance": {},
+            "problems": None,
+        }
+    )
+
+
+def _check_report_path(report: Path) -> None:
+    from jixiao.export.api import REVIEW_SUFFIXES
+
+    if report.suffix.lower() not in REVIEW_SUFFIXES:
+        raise JixiaoError(f"复核报告只能写成 .xlsx 或 .html，而不是“{report.suffix or report.name}”")
+    if not report.parent.is_dir():
+        raise JixiaoError(f"无法写复核报告 {report}：目录 {report.parent} 不存在")
 
 
 def _write_report(report: Path, evaluations: list[Evaluation]) -> None:
