@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing as mp
+import os
 import random
 import shutil
 import sys
@@ -161,16 +162,18 @@ def time_pipeline(files: list[Path], jobs: int) -> tuple[float, float, float]:
 
 
 def _workers_rss() -> float:
-    """Largest RSS among this process's live children (the batch workers), MiB."""
+    """Largest peak RSS (VmHWM) among this process's live child processes (the workers), MiB."""
+    me = str(os.getpid())
     best = 0.0
-    for child in mp.active_children():
+    for status in Path("/proc").glob("[0-9]*/status"):
         try:
-            with open(f"/proc/{child.pid}/status", encoding="ascii") as fh:
-                for line in fh:
-                    if line.startswith("VmHWM:"):
-                        best = max(best, int(line.split()[1]) / 1024)
+            fields = dict(
+                line.split(":", 1) for line in status.read_text(encoding="ascii").splitlines() if ":" in line
+            )
         except OSError:
             continue
+        if fields.get("PPid", "").strip() == me and "VmHWM" in fields:
+            best = max(best, int(fields["VmHWM"].split()[0]) / 1024)
     return best
 
 

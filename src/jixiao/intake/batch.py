@@ -1,6 +1,6 @@
 """Checking many submitted files: find them, process them in worker processes, never stop.
 
-Each file is read in a worker process, so a file that hangs a parser or exhausts its memory takes
+Each file is read in a worker process (``python -m jixiao.intake.worker``), so a file that hangs a parser or exhausts its memory takes
 down only that worker: after ``Limits.file_timeout`` seconds the worker is killed, the file gets
 an ``UNREADABLE_DOCUMENT`` finding (处理超时), and a fresh worker takes the next file. Results come
 back in input order.
@@ -8,24 +8,29 @@ back in input order.
 
 from __future__ import annotations
 
-import multiprocessing as mp
+import contextlib
 import os
+import signal
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Iterator
-from collections.abc import Sequence
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from multiprocessing.connection import wait
 from pathlib import Path
+from typing import Any
 
 from jixiao.core.model import Evaluation
+from jixiao.errors import JixiaoError
 from jixiao.intake.limits import Limits
-from jixiao.intake.pipeline import extract_file
 from jixiao.intake.pipeline import unreadable
+from jixiao.intake.worker import READY
+from jixiao.intake.worker import limits_to_json
 
 _SKIP_PREFIXES = (".", "~$", "~")
+_STARTUP_TIMEOUT = 120.0
 
 
 def find_files(paths: Iterable[Path]) -> list[Path]:
@@ -46,36 +51,39 @@ def find_files(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
-def _worker(conn: Connection, scheme: str | None, limits: Limits) -> None:
-    """Worker loop: receive a path, send back the evaluation's JSON; ``None`` ends it."""
-    while True:
-        try:
-            task = conn.recv()
-        except EOFError:
-            return
-        if task is None:
-            return
-        ev = extract_file(Path(task), scheme=scheme, limits=limits)
-        conn.send(ev.to_json(indent=None))
-
-
 @dataclass(slots=True)
 class _Slot:
-    process: mp.process.BaseProcess
-    conn: Connection
+    process: subprocess.Popen[bytes]
     index: int | None = None
     started: float = 0.0
 
+    def fileno(self) -> int:
+        """The worker's stdout, which ``wait`` watches."""
+        stdout = self.process.stdout
+        assert stdout is not None
+        return stdout.fileno()
 
-def _context() -> mp.context.ForkServerContext | mp.context.SpawnContext:
-    """Workers start from a fork server where there is one: a clean, single-threaded process
-    that has already imported the readers, so starting a worker is a cheap fork, and nothing the
-    caller runs in threads (a progress bar, a web server) is copied into it mid-operation."""
-    if "forkserver" in mp.get_all_start_methods():
-        ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["jixiao.intake.pipeline"])
-        return ctx
-    return mp.get_context("spawn")
+
+def _start(scheme: str | None, limits: Limits) -> _Slot:
+    cmd = [sys.executable, "-m", "jixiao.intake.worker", limits_to_json(limits), scheme or ""]
+    process = subprocess.Popen(
+        cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    return _Slot(process)
+
+
+def _ready(slot: _Slot) -> _Slot:
+    """Wait until the worker has imported everything (its start-up is not a file's time)."""
+    if wait([slot.fileno()], timeout=_STARTUP_TIMEOUT):
+        stdout = slot.process.stdout
+        if stdout is not None and stdout.readline().decode().strip() == READY:
+            return slot
+    _kill(slot)
+    raise JixiaoError("无法启动处理进程（python -m jixiao.intake.worker）；请检查安装是否完整")
+
+
+def _spawn(scheme: str | None, limits: Limits) -> _Slot:
+    return _ready(_start(scheme, limits))
 
 
 def check_files(
@@ -95,16 +103,11 @@ def check_files(
     if not files:
         return
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(files)))
-    ctx = _context()
 
     def spawn() -> _Slot:
-        parent, child = ctx.Pipe()
-        process = ctx.Process(target=_worker, args=(child, scheme, limits), daemon=True)
-        process.start()
-        child.close()
-        return _Slot(process, parent)
+        return _spawn(scheme, limits)
 
-    slots = [spawn() for _ in range(jobs)]
+    slots = [_ready(slot) for slot in [_start(scheme, limits) for _ in range(jobs)]]
     pending = iter(range(len(files)))
     results: dict[int, Evaluation] = {}
     next_out = 0
@@ -114,7 +117,7 @@ def check_files(
         while any(s.index is not None for s in slots):
             busy = [s for s in slots if s.index is not None]
             timeout = max(0.05, min(s.started + limits.file_timeout for s in busy) - time.monotonic())
-            ready = wait([s.conn for s in busy], timeout=timeout)
+            ready = set(wait([s.fileno() for s in busy], timeout=timeout))
             now = time.monotonic()
             for i in range(len(slots)):
                 slots[i] = _collect(slots[i], files, ready, now, limits, spawn, results, on_done)
@@ -130,7 +133,7 @@ def check_files(
 def _collect(
     slot: _Slot,
     files: list[Path],
-    ready: Sequence[object],
+    ready: set[Any],
     now: float,
     limits: Limits,
     spawn: Callable[[], _Slot],
@@ -142,10 +145,11 @@ def _collect(
         return slot
     path = files[slot.index]
     ev: Evaluation | None = None
-    if slot.conn in ready:
+    if slot.fileno() in ready:
+        line = slot.process.stdout.readline() if slot.process.stdout else b""
         try:
-            ev = Evaluation.from_json(slot.conn.recv())
-        except (EOFError, OSError):
+            ev = Evaluation.from_json(line)
+        except ValueError:
             ev = unreadable(path, "处理该文件的进程意外退出（可能内存耗尽或解析库崩溃）")
             slot = _replace(slot, spawn)
     elif now - slot.started > limits.file_timeout:
@@ -168,27 +172,38 @@ def _assign(slot: _Slot, pending: Iterator[int], files: list[Path]) -> None:
         return
     slot.index = index
     slot.started = time.monotonic()
-    slot.conn.send(str(files[index]))
+    stdin = slot.process.stdin
+    assert stdin is not None
+    try:
+        stdin.write(str(files[index]).encode("utf-8", "surrogateescape") + b"\n")
+        stdin.flush()
+    except BrokenPipeError:
+        pass  # the worker is gone; its empty answer is reported as a crash
+
+
+def _kill(slot: _Slot) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(slot.process.pid, signal.SIGKILL)
+    slot.process.wait()
+    for stream in (slot.process.stdin, slot.process.stdout):
+        if stream is not None:
+            with contextlib.suppress(OSError):
+                stream.close()
 
 
 def _replace(slot: _Slot, spawn: Callable[[], _Slot]) -> _Slot:
     index = slot.index
-    slot.process.kill()
-    slot.process.join()
-    slot.conn.close()
+    _kill(slot)
     fresh = spawn()
     fresh.index = index
     return fresh
 
 
 def _stop(slot: _Slot) -> None:
-    try:
-        if slot.process.is_alive():
-            slot.conn.send(None)
-            slot.process.join(timeout=2)
-    except (OSError, BrokenPipeError):
-        pass
-    if slot.process.is_alive():
-        slot.process.kill()
-        slot.process.join()
-    slot.conn.close()
+    stdin = slot.process.stdin
+    if stdin is not None:
+        with contextlib.suppress(OSError):
+            stdin.close()  # end of input: the worker finishes and exits
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        slot.process.wait(timeout=2)
+    _kill(slot)
