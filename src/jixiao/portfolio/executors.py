@@ -1,0 +1,89 @@
+"""Where extraction runs during an import: local worker processes, or a Dask cluster.
+
+Both take files and yield ``(path, evaluation)``; the importer writes every result through the
+one database connection it holds, so a cluster never needs database access.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from jixiao.core.model import Evaluation
+from jixiao.errors import JixiaoError
+from jixiao.intake.batch import check_files
+from jixiao.intake.limits import Limits
+from jixiao.intake.pipeline import extract_file
+from jixiao.intake.pipeline import unreadable
+
+
+class Executor(Protocol):
+    """Runs extraction over files."""
+
+    def run(self, files: list[Path]) -> Iterator[tuple[Path, Evaluation]]: ...
+
+
+@dataclass(slots=True)
+class ProcessExecutor:
+    """Local worker processes (``jixiao.intake.batch``): per-file timeout, crash isolation."""
+
+    workers: int
+    limits: Limits
+    scheme: str | None = None
+
+    def run(self, files: list[Path]) -> Iterator[tuple[Path, Evaluation]]:
+        yield from check_files(files, scheme=self.scheme, limits=self.limits, jobs=self.workers)
+
+
+def extract_as_json(path: str, scheme: str | None, limits: Limits) -> str:
+    """The task a Dask worker runs: one file to contract JSON (plain text travels well)."""
+    return extract_file(Path(path), scheme=scheme, limits=limits).to_json(indent=None)
+
+
+@dataclass(slots=True)
+class DaskExecutor:
+    """An existing Dask distributed cluster (``dask://HOST:PORT`` or ``tcp://HOST:PORT``).
+
+    The workers need jixiao installed and must see the files at the same paths (a shared
+    filesystem). Results are collected as they complete.
+    """
+
+    address: str
+    limits: Limits
+    scheme: str | None = None
+
+    def run(self, files: list[Path]) -> Iterator[tuple[Path, Evaluation]]:
+        try:
+            from distributed import Client
+            from distributed import as_completed
+        except ImportError:
+            raise JixiaoError("使用 Dask 集群需要安装 dask[distributed]：uv sync --extra dask") from None
+        address = self.address.replace("dask://", "tcp://", 1)
+        try:
+            client = Client(address, timeout="20s")
+        except OSError as exc:
+            raise JixiaoError(f"无法连接 Dask 集群 {self.address}：{exc}") from None
+        try:
+            futures = client.map(
+                extract_as_json, [str(f) for f in files], scheme=self.scheme, limits=self.limits, pure=False
+            )
+            by_key = {fut.key: path for fut, path in zip(futures, files, strict=True)}
+            for fut in as_completed(futures):
+                path = by_key[fut.key]
+                try:
+                    yield path, Evaluation.from_json(fut.result())
+                except Exception as exc:  # a worker died or the task failed: report, go on
+                    yield path, unreadable(path, f"Dask 任务失败（{type(exc).__name__}: {exc}）")
+        finally:
+            client.close()
+
+
+def make_executor(spec: str | None, workers: int, limits: Limits, scheme: str | None) -> Executor:
+    """``None`` or ``processes`` → local processes; ``dask://HOST:PORT`` → a Dask cluster."""
+    if spec is None or spec == "processes":
+        return ProcessExecutor(workers, limits, scheme)
+    if spec.startswith(("dask://", "tcp://")):
+        return DaskExecutor(spec, limits, scheme)
+    raise JixiaoError(f"无法识别的执行方式“{spec}”：应为 processes 或 dask://主机:端口")

@@ -1,0 +1,232 @@
+"""Settings: one declarative table, read from defaults < config file < environment < command line.
+
+Every setting jixiao reads is a row of :data:`SETTINGS`: its name, type, default, environment
+variable and a Chinese description (``docs/settings.md`` is generated from this table and a test
+keeps it equal). The config file is TOML with the setting names as keys, found at
+``$JIXIAO_CONFIG``, else ``./jixiao.toml``, else ``$XDG_CONFIG_HOME/jixiao/config.toml``
+(``~/.config/jixiao/config.toml``).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Callable
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from jixiao.errors import JixiaoError
+from jixiao.intake.limits import MB
+from jixiao.intake.limits import Limits
+
+
+def _data_home() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "jixiao"
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """One setting: how it is named everywhere, what it is, and its default."""
+
+    name: str
+    kind: type
+    default: Callable[[dict[str, object]], object]
+    env: str
+    help: str
+    flag: str | None = None
+
+    @property
+    def default_text(self) -> str:
+        return _DEFAULT_TEXT.get(self.name, "")
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "data_dir",
+        Path,
+        lambda _: _data_home(),
+        "JIXIAO_DATA_DIR",
+        "数据目录：默认的 SQLite 数据库（jixiao.db）与报送原件存档（documents/，按内容哈希存放）",
+        "--data-dir",
+    ),
+    Setting(
+        "database_url",
+        str,
+        lambda s: f"sqlite:///{Path(str(s['data_dir'])) / 'jixiao.db'}",
+        "JIXIAO_DATABASE_URL",
+        "数据库地址：sqlite:///路径 或 postgresql+psycopg://用户:密码@主机:端口/库名",
+        "--database",
+    ),
+    Setting(
+        "workers",
+        int,
+        lambda _: os.cpu_count() or 1,
+        "JIXIAO_WORKERS",
+        "批量导入与复核时的并行进程数",
+        "--workers",
+    ),
+    Setting(
+        "max_file_mb",
+        float,
+        lambda _: Limits().max_file_bytes / MB,
+        "JIXIAO_MAX_FILE_MB",
+        "单个报送文件的大小上限（MB），超过即报告“文件过大”",
+        "--max-size",
+    ),
+    Setting(
+        "file_timeout",
+        float,
+        lambda _: Limits().file_timeout,
+        "JIXIAO_FILE_TIMEOUT",
+        "单个文件的处理时限（秒），超时的进程被终止并报告“处理超时”",
+        "--timeout",
+    ),
+    Setting(
+        "convert_timeout",
+        float,
+        lambda _: Limits().convert_timeout,
+        "JIXIAO_CONVERT_TIMEOUT",
+        "LibreOffice 转换（.doc/.wps/.et/.xls 读取、PDF 导出）的时限（秒）",
+    ),
+    Setting(
+        "max_pages",
+        int,
+        lambda _: Limits().max_pages,
+        "JIXIAO_MAX_PAGES",
+        "PDF 页数上限",
+    ),
+)
+BY_NAME = {s.name: s for s in SETTINGS}
+_DEFAULT_TEXT = {
+    "data_dir": "`$XDG_DATA_HOME/jixiao`（`~/.local/share/jixiao`）",
+    "database_url": "数据目录下的 `jixiao.db`（SQLite）",
+    "workers": "CPU 核数",
+    "max_file_mb": "100",
+    "file_timeout": "300",
+    "convert_timeout": "120",
+    "max_pages": "500",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The resolved settings (see the module docstring for the order)."""
+
+    data_dir: Path
+    database_url: str
+    workers: int
+    max_file_mb: float
+    file_timeout: float
+    convert_timeout: float
+    max_pages: int
+    sources: Mapping[str, str]  # setting → where its value came from (默认/配置文件/环境变量/命令行)
+
+    def limits(self) -> Limits:
+        return Limits(
+            max_file_bytes=int(self.max_file_mb * MB),
+            file_timeout=self.file_timeout,
+            convert_timeout=self.convert_timeout,
+            max_pages=self.max_pages,
+        )
+
+
+def config_path(env: Mapping[str, str] | None = None) -> Path | None:
+    """The config file in use, if any."""
+    env = os.environ if env is None else env
+    if env.get("JIXIAO_CONFIG"):
+        return Path(env["JIXIAO_CONFIG"])
+    local = Path("jixiao.toml")
+    if local.is_file():
+        return local
+    base = env.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    user = Path(base) / "jixiao" / "config.toml"
+    return user if user.is_file() else None
+
+
+def _convert(setting: Setting, value: object, where: str) -> object:
+    try:
+        if setting.kind is Path:
+            return Path(str(value)).expanduser()
+        if setting.kind is int:
+            if isinstance(value, float) and not value.is_integer():
+                raise ValueError(value)
+            return int(str(value)) if not isinstance(value, int | float) else int(value)
+        if setting.kind is float:
+            return float(str(value))
+        return str(value)
+    except (TypeError, ValueError):
+        raise JixiaoError(
+            f"设置 {setting.name} 的值“{value}”无效（来自{where}），应为{_KIND_NAME[setting.kind]}"
+        ) from None
+
+
+_KIND_NAME = {Path: "路径", int: "整数", float: "数字", str: "文本"}
+
+
+def load_settings(cli: Mapping[str, object] | None = None, env: Mapping[str, str] | None = None) -> Settings:
+    """Resolve every setting: defaults < config file < ``JIXIAO_*`` environment < ``cli``."""
+    env = os.environ if env is None else env
+    chosen: dict[str, object] = {}
+    sources: dict[str, str] = {}
+    path = config_path(env)
+    file_values: dict[str, object] = {}
+    if path is not None:
+        try:
+            file_values = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise JixiaoError(f"找不到配置文件 {path}（JIXIAO_CONFIG 所指）") from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise JixiaoError(f"配置文件 {path} 格式错误：{exc}") from None
+        unknown = sorted(set(file_values) - set(BY_NAME))
+        if unknown:
+            raise JixiaoError(
+                f"配置文件 {path} 中有未知的设置：{'、'.join(unknown)}；可用的有：{'、'.join(BY_NAME)}"
+            )
+    for setting in SETTINGS:
+        value: object = None
+        where = "默认"
+        if setting.name in file_values:
+            value, where = file_values[setting.name], f"配置文件 {path}"
+        if env.get(setting.env):
+            value, where = env[setting.env], f"环境变量 {setting.env}"
+        if cli and cli.get(setting.name) is not None:
+            value, where = cli[setting.name], f"命令行 {setting.flag or setting.name}"
+        value = setting.default(chosen) if value is None else _convert(setting, value, where)
+        chosen[setting.name] = value
+        sources[setting.name] = where
+    if int(str(chosen["workers"])) < 1:
+        raise JixiaoError("设置 workers 至少为 1")
+    return Settings(**chosen, sources=sources)  # type: ignore[arg-type]
+
+
+def settings_markdown() -> str:
+    """The settings table as Markdown (``docs/settings.md``)."""
+    lines = [
+        "# 设置 / Settings",
+        "",
+        "优先级：默认值 < 配置文件 < 环境变量 < 命令行选项。配置文件为 TOML，键名即下表“名称”，位置依次为",
+        "`$JIXIAO_CONFIG`、当前目录的 `jixiao.toml`、`$XDG_CONFIG_HOME/jixiao/config.toml`"
+        "（`~/.config/jixiao/config.toml`）。`jixiao settings` 显示当前生效的值及其来源。",
+        "",
+        "Precedence: defaults < config file < environment < command line. This page is generated from",
+        "`jixiao.settings.SETTINGS` (`jixiao settings --markdown`).",
+        "",
+        "| 名称 | 环境变量 | 命令行 | 默认 | 含义 |",
+        "|---|---|---|---|---|",
+    ]
+    for s in SETTINGS:
+        flag = f"`{s.flag}`" if s.flag else "—"
+        lines.append(f"| `{s.name}` | `{s.env}` | {flag} | {s.default_text} | {s.help} |")
+    lines += [
+        "",
+        "```toml",
+        "# jixiao.toml 示例",
+        'database_url = "postgresql+psycopg://jixiao@db.example/jixiao"',
+        "workers = 4",
+        "max_file_mb = 200",
+        "```",
+        "",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,173 @@
+"""The database schema (SQLAlchemy 2 declarative): the contract, made queryable.
+
+An evaluation is stored twice over, on purpose: its contract JSON (``evaluations.contract``) is
+the record — what was read from the document, exactly, and what ``jixiao show`` prints — and its
+parts are projected into columns and child tables (indicators, budget lines, findings) so the
+portfolio queries run in SQL. Both are written in one transaction and never change afterwards; a
+unit's resubmission is a new version.
+
+Money is exact: integer fen (``BIGINT``). Scores, weights and rates are ``NUMERIC``. Nothing is
+``REAL``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import BigInteger
+from sqlalchemy import DateTime
+from sqlalchemy import ForeignKey
+from sqlalchemy import Index
+from sqlalchemy import Integer
+from sqlalchemy import MetaData
+from sqlalchemy import Numeric
+from sqlalchemy import String
+from sqlalchemy import Text
+from sqlalchemy import UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import relationship
+
+# Stable constraint names, so migrations can refer to them on every backend.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+SCORE = Numeric(12, 4)
+RATE = Numeric(14, 6)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Unit(Base):
+    """A budget unit (预算单位) that submits evaluations."""
+
+    __tablename__ = "units"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    projects: Mapped[list[Project]] = relationship(back_populates="unit")
+
+
+class Project(Base):
+    """A spending project of a unit; evaluated once a year (or more, with resubmissions)."""
+
+    __tablename__ = "projects"
+    __table_args__ = (UniqueConstraint("unit_id", "name"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    name: Mapped[str] = mapped_column(String(300))
+    unit: Mapped[Unit] = relationship(back_populates="projects")
+
+
+class ImportRun(Base):
+    """One ``jixiao import``: what it was asked to read and how far it got."""
+
+    __tablename__ = "import_runs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    source: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="running")
+    files_seen: Mapped[int] = mapped_column(Integer, default=0)
+    imported: Mapped[int] = mapped_column(Integer, default=0)
+    skipped: Mapped[int] = mapped_column(Integer, default=0)
+    unreadable: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Document(Base):
+    """A submitted file, known by its content: the same bytes are one document, whatever their
+    name. The original is kept content-addressed under the data directory as evidence."""
+
+    __tablename__ = "documents"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(500))
+    path: Mapped[str] = mapped_column(Text)
+    format: Mapped[str | None] = mapped_column(String(10))
+    size: Mapped[int] = mapped_column(BigInteger)
+    stored: Mapped[str | None] = mapped_column(String(200))
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("import_runs.id"))
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class EvaluationRow(Base):
+    """One project's evaluation for one year (one version of it)."""
+
+    __tablename__ = "evaluations"
+    __table_args__ = (
+        UniqueConstraint("project_id", "year", "version"),
+        Index("ix_evaluations_year_unit", "year", "unit_id"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    year: Mapped[int | None] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), unique=True)
+    scheme_id: Mapped[str] = mapped_column(String(100))
+    planned_fen: Mapped[int | None] = mapped_column(BigInteger)
+    executed_fen: Mapped[int | None] = mapped_column(BigInteger)
+    execution_rate: Mapped[Decimal | None] = mapped_column(RATE)
+    claimed_total: Mapped[Decimal | None] = mapped_column(SCORE)
+    claimed_grade: Mapped[str | None] = mapped_column(String(20))
+    computed_total: Mapped[Decimal | None] = mapped_column(SCORE)
+    computed_grade: Mapped[str | None] = mapped_column(String(20))
+    errors: Mapped[int] = mapped_column(Integer, default=0)
+    warnings: Mapped[int] = mapped_column(Integer, default=0)
+    infos: Mapped[int] = mapped_column(Integer, default=0)
+    unreadable: Mapped[bool] = mapped_column(default=False)
+    contract: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+    project: Mapped[Project] = relationship()
+    unit: Mapped[Unit] = relationship()
+    document: Mapped[Document | None] = relationship()
+
+
+class IndicatorRow(Base):
+    __tablename__ = "indicators"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    level1: Mapped[str | None] = mapped_column(String(100))
+    level2: Mapped[str | None] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(Text)
+    weight: Mapped[Decimal | None] = mapped_column(SCORE)
+    claimed_score: Mapped[Decimal | None] = mapped_column(SCORE)
+    computed_score: Mapped[Decimal | None] = mapped_column(SCORE)
+    target: Mapped[str | None] = mapped_column(Text)
+    actual: Mapped[str | None] = mapped_column(Text)
+
+
+class BudgetLineRow(Base):
+    __tablename__ = "budget_lines"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(Text)
+    planned_fen: Mapped[int | None] = mapped_column(BigInteger)
+    executed_fen: Mapped[int | None] = mapped_column(BigInteger)
+    group_name: Mapped[str | None] = mapped_column(Text)
+
+
+class FindingRow(Base):
+    __tablename__ = "findings"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(String(60), index=True)
+    severity: Mapped[str] = mapped_column(String(10))
+    message: Mapped[str] = mapped_column(Text)
+    location: Mapped[str | None] = mapped_column(Text)
