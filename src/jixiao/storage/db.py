@@ -107,25 +107,25 @@ def open_database(url: str, *, create: bool = True) -> Database:
         revision = current_revision(engine)
         if revision is None:
             if inspect(engine).get_table_names():
-                raise StorageError(f"数据库 {_safe(url)} 中已有其他表，不是 jixiao 的数据库")
+                raise StorageError(f"数据库 {safe_url(url)} 中已有其他表，不是 jixiao 的数据库")
             if not create:
-                raise StorageError(f"数据库 {_safe(url)} 尚未初始化；请运行 jixiao db upgrade")
+                raise StorageError(f"数据库 {safe_url(url)} 尚未初始化；请运行 jixiao db upgrade")
             upgrade(engine)
         elif revision != head_revision():
             raise StorageError(
-                f"数据库 {_safe(url)} 的结构版本为 {revision}，本程序需要 {head_revision()}；"
+                f"数据库 {safe_url(url)} 的结构版本为 {revision}，本程序需要 {head_revision()}；"
                 "请先备份，再运行 jixiao db upgrade"
             )
     except OperationalError as exc:
         engine.dispose()
-        raise StorageError(f"无法连接数据库 {_safe(url)}：{exc.orig or exc}") from None
+        raise StorageError(f"无法连接数据库 {safe_url(url)}：{exc.orig or exc}") from None
     except BaseException:
         engine.dispose()
         raise
     return Database(url, engine, sessionmaker(engine, expire_on_commit=False))
 
 
-def _safe(url: str) -> str:
+def safe_url(url: str) -> str:
     """The URL without its password, for messages."""
     try:
         return make_url(url).render_as_string(hide_password=True)
