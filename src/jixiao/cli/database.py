@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 from typing import Annotated
 
 import typer
@@ -13,9 +12,7 @@ from jixiao.cli import _console
 from jixiao.cli import app
 from jixiao.cli import friendly
 from jixiao.errors import JixiaoError
-
-if TYPE_CHECKING:
-    pass
+from jixiao.settings import Settings
 
 db_app = typer.Typer(help="管理数据库结构（迁移）。", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(db_app, name="db")
