@@ -21,8 +21,8 @@ from jixiao.intake.limits import MB
 from jixiao.intake.limits import Limits
 
 
-def _data_home() -> Path:
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+def _data_home(env: Mapping[str, str]) -> Path:
+    base = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "jixiao"
 
 
@@ -32,7 +32,7 @@ class Setting:
 
     name: str
     kind: type
-    default: Callable[[dict[str, object]], object]
+    default: Callable[[dict[str, object], Mapping[str, str]], object]
     env: str
     help: str
     flag: str | None = None
@@ -46,7 +46,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "data_dir",
         Path,
-        lambda _: _data_home(),
+        lambda _, env: _data_home(env),
         "JIXIAO_DATA_DIR",
         "数据目录：默认的 SQLite 数据库（jixiao.db）与报送原件存档（documents/，按内容哈希存放）",
         "--data-dir",
@@ -54,7 +54,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "database_url",
         str,
-        lambda s: f"sqlite:///{Path(str(s['data_dir'])) / 'jixiao.db'}",
+        lambda s, _: f"sqlite:///{Path(str(s['data_dir'])) / 'jixiao.db'}",
         "JIXIAO_DATABASE_URL",
         "数据库地址：sqlite:///路径 或 postgresql+psycopg://用户:密码@主机:端口/库名",
         "--database",
@@ -62,7 +62,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "workers",
         int,
-        lambda _: os.cpu_count() or 1,
+        lambda _, __: os.cpu_count() or 1,
         "JIXIAO_WORKERS",
         "批量导入与复核时的并行进程数",
         "--workers",
@@ -70,7 +70,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "max_file_mb",
         float,
-        lambda _: Limits().max_file_bytes / MB,
+        lambda _, __: Limits().max_file_bytes / MB,
         "JIXIAO_MAX_FILE_MB",
         "单个报送文件的大小上限（MB），超过即报告“文件过大”",
         "--max-size",
@@ -78,7 +78,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "file_timeout",
         float,
-        lambda _: Limits().file_timeout,
+        lambda _, __: Limits().file_timeout,
         "JIXIAO_FILE_TIMEOUT",
         "单个文件的处理时限（秒），超时的进程被终止并报告“处理超时”",
         "--timeout",
@@ -86,14 +86,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "convert_timeout",
         float,
-        lambda _: Limits().convert_timeout,
+        lambda _, __: Limits().convert_timeout,
         "JIXIAO_CONVERT_TIMEOUT",
         "LibreOffice 转换（.doc/.wps/.et/.xls 读取、PDF 导出）的时限（秒）",
     ),
     Setting(
         "max_pages",
         int,
-        lambda _: Limits().max_pages,
+        lambda _, __: Limits().max_pages,
         "JIXIAO_MAX_PAGES",
         "PDF 页数上限",
     ),
@@ -193,7 +193,7 @@ def load_settings(cli: Mapping[str, object] | None = None, env: Mapping[str, str
             value, where = env[setting.env], f"环境变量 {setting.env}"
         if cli and cli.get(setting.name) is not None:
             value, where = cli[setting.name], f"命令行 {setting.flag or setting.name}"
-        value = setting.default(chosen) if value is None else _convert(setting, value, where)
+        value = setting.default(chosen, env) if value is None else _convert(setting, value, where)
         chosen[setting.name] = value
         sources[setting.name] = where
     if int(str(chosen["workers"])) < 1:
