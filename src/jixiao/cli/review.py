@@ -34,15 +34,14 @@ def extract(
     """从一份提交的文件中提取结构化评价，重新计分并检查。有“错误”级问题时退出码为1。"""
     from jixiao.cli.render import render_evaluation
     from jixiao.core.engine import has_errors
-    from jixiao.intake.limits import MB
-    from jixiao.intake.limits import Limits
     from jixiao.intake.pipeline import extract_file
+    from jixiao.settings import load_settings
 
     if not file.exists():
         raise JixiaoError(f"找不到文件：{file}")
     if file.is_dir():
         raise JixiaoError(f"{file} 是文件夹；处理整个文件夹请用 jixiao check {file}")
-    limits = Limits.from_env(max_file_bytes=int(max_size * MB) if max_size else None)
+    limits = load_settings(cli={"max_file_mb": max_size}).limits()
     ev = extract_file(file, scheme=scheme, limits=limits)
     if as_json:
         sys.stdout.write(ev.to_json() + "\n")
@@ -86,9 +85,8 @@ def check(
     from jixiao.core.engine import has_errors
     from jixiao.intake.batch import check_files
     from jixiao.intake.batch import find_files
-    from jixiao.intake.limits import MB
-    from jixiao.intake.limits import Limits
     from jixiao.schemes import load_scheme
+    from jixiao.settings import load_settings
 
     if output_format not in {"text", "json"}:
         raise JixiaoError(f"--format 只能是 text 或 json，而不是“{output_format}”")
@@ -102,10 +100,8 @@ def check(
     files = find_files(paths)
     if not files:
         raise JixiaoError(f"{'、'.join(str(p) for p in paths)} 中没有文件")
-    limits = Limits.from_env(
-        max_file_bytes=int(max_size * MB) if max_size else None,
-        file_timeout=timeout,
-    )
+    settings = load_settings(cli={"max_file_mb": max_size, "file_timeout": timeout, "workers": jobs})
+    limits = settings.limits()
     console = _console()
     results: list[tuple[Path, Evaluation]] = []
     errors = False
@@ -125,7 +121,7 @@ def check(
         def done(path: Path, _ev: object) -> None:
             progress.update(task, advance=1, description=path.name)
 
-        for path, ev in check_files(files, scheme=scheme, limits=limits, jobs=jobs, on_done=done):
+        for path, ev in check_files(files, scheme=scheme, limits=limits, jobs=settings.workers, on_done=done):
             errors = errors or has_errors(ev)
             # The summary needs only the key figures and findings; the report needs everything.
             results.append((path, ev if report is not None else _slim(ev)))

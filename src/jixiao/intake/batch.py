@@ -99,7 +99,7 @@ def check_files(
     ``jobs`` worker processes (default: the number of CPUs, at most the number of files);
     ``on_done`` is called as each file finishes, in completion order (for progress bars).
     """
-    limits = limits or Limits.from_env()
+    limits = limits or Limits()
     if not files:
         return
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(files)))

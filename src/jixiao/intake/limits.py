@@ -1,13 +1,12 @@
 """Limits that keep a hostile or broken file from exhausting the machine.
 
 Every reader takes a :class:`Limits`. The defaults suit real submissions (a report with photos is
-rarely above 30 MB); a bureau can raise or lower them with ``--max-size`` or the environment
-variables ``JIXIAO_MAX_FILE_MB``, ``JIXIAO_CONVERT_TIMEOUT`` and ``JIXIAO_MAX_PAGES``.
+rarely above 30 MB); a bureau changes them through the settings (``jixiao.settings``: config file,
+``JIXIAO_MAX_FILE_MB`` and friends, ``--max-size``).
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 MB = 1024 * 1024
@@ -30,22 +29,6 @@ class Limits:
     file_timeout: float = 300.0
     max_pages: int = 500
     max_cells: int = 200_000
-
-    @classmethod
-    def from_env(cls, **overrides: object) -> Limits:
-        """Defaults, then the environment, then explicit overrides (``None`` means unset)."""
-        values: dict[str, object] = {}
-        env = os.environ
-        if env.get("JIXIAO_MAX_FILE_MB"):
-            values["max_file_bytes"] = int(float(env["JIXIAO_MAX_FILE_MB"]) * MB)
-        if env.get("JIXIAO_CONVERT_TIMEOUT"):
-            values["convert_timeout"] = float(env["JIXIAO_CONVERT_TIMEOUT"])
-        if env.get("JIXIAO_FILE_TIMEOUT"):
-            values["file_timeout"] = float(env["JIXIAO_FILE_TIMEOUT"])
-        if env.get("JIXIAO_MAX_PAGES"):
-            values["max_pages"] = int(env["JIXIAO_MAX_PAGES"])
-        values.update({k: v for k, v in overrides.items() if v is not None})
-        return cls(**values)  # type: ignore[arg-type]
 
 
 def human_size(n: int) -> str:
