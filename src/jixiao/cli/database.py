@@ -35,7 +35,9 @@ def _settings(**cli: object) -> Settings:
 @friendly
 def import_(
     paths: Annotated[list[Path], typer.Argument(help="报送文件或文件夹（递归），可多个", show_default=False)],
-    year: Annotated[int | None, typer.Option("--year", "-y", help="本批材料所属年度（优先于从文件中识别出的年度）")] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", "-y", help="本批材料所属年度（优先于从文件中识别出的年度）")
+    ] = None,
     workers: Annotated[int | None, typer.Option("--workers", "-w", help="并行进程数，默认 CPU 核数")] = None,
     executor: Annotated[
         str | None,
