@@ -221,7 +221,6 @@ def test_cli_writes_inbox_and_refuses_a_full_folder(tmp_path: Path) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason=inbox.KNOWN_ISSUES["level2_label_as_indicator_name"])
 def test_known_issue_indicator_named_like_a_level2_label(tmp_path: Path) -> None:
     path = tmp_path / "自评表.txt"
     path.write_text(
@@ -235,7 +234,6 @@ def test_known_issue_indicator_named_like_a_level2_label(tmp_path: Path) -> None
     assert [i.name for i in ev.indicators] == ["服务老人人次", "服务对象满意度"]
 
 
-@pytest.mark.xfail(strict=True, reason=inbox.KNOWN_ISSUES["detail_table_read_as_budget"])
 def test_known_issue_detail_table_with_a_spending_column(tmp_path: Path) -> None:
     lines = "".join(f"{i}\t第{i}项工作经费\t20\t19\n" for i in range(1, 6))
     path = tmp_path / "自评报告.txt"

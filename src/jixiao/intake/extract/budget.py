@@ -32,6 +32,7 @@ _COLUMNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("planned", re.compile(r"预算数|预算金额|预算资金|调整后预算|批复数|全年预算")),
     ("executed", re.compile(r"执行数|实际支出|支出数|决算数|执行金额|实际执行|全年执行")),
 )
+_DETAIL_HEAD = re.compile(r"^(序号|项目内容|支出内容|明细|用途|支出项目|经费项目)$")
 _TOTAL_ROW = re.compile(r"资金总额|合计|总计|总额")
 _SUB_ROW = re.compile(r"^其中|结转|其他资金|自筹")
 _UNIT_WAN = re.compile(r"万元|[（(]万[)）]|单位[:：]?万")
@@ -104,6 +105,8 @@ def from_table(grid: Grid) -> BudgetFacts | None:
         columns = _header_columns(grid, r)
         if "planned" not in columns or not ({"executed", "rate"} & columns.keys()):
             continue
+        if any(_DETAIL_HEAD.search(squash(slot.text)) for slot in grid.row(r)):
+            continue  # a detail table (序号 | 项目内容 | 预算金额 | 实际支出), not the budget block
         found = _data_row(grid, r, columns)
         if found is None:
             continue

@@ -262,7 +262,11 @@ def _aligned(
         tail = [s for s in slots if s.col > name_col and s.text and not s.above]
         if len(tail) >= 2:
             return None
-    if label_kind(values.get("name", "")) is not None:
+    if label_kind(values.get("name", "")) is not None and not any(
+        values.get(k) for k in ("target", "actual", "score")
+    ):
+        # A label alone in the name column (a merged label spilling over); a row with figures
+        # is an indicator even when its name reads like a label (“服务对象满意度”).
         return {**values, "name": ""}
     return values
 
