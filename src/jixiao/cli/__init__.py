@@ -188,4 +188,5 @@ def main() -> None:
 
 from jixiao.cli import database as _database  # noqa: E402, F401  (registers import, show, db, settings)
 from jixiao.cli import export as _export  # noqa: E402,F401  (registers the export command)
+from jixiao.cli import portfolio as _portfolio  # noqa: E402, F401  (registers the portfolio command)
 from jixiao.cli import review as _review  # noqa: E402, F401  (registers extract and check)

@@ -108,7 +108,24 @@ class EvaluationRow(Base):
     __tablename__ = "evaluations"
     __table_args__ = (
         UniqueConstraint("project_id", "year", "version"),
-        Index("ix_evaluations_year_unit", "year", "unit_id"),
+        # Covers every portfolio query, so none reads the wide rows holding the contract text.
+        Index(
+            "ix_evaluations_report",
+            "year",
+            "unit_id",
+            "scheme_id",
+            "computed_grade",
+            "claimed_grade",
+            "project_id",
+            "version",
+            "unreadable",
+            "claimed_total",
+            "computed_total",
+            "execution_rate",
+            "errors",
+            "warnings",
+            "document_id",
+        ),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
@@ -164,10 +181,14 @@ class BudgetLineRow(Base):
 
 class FindingRow(Base):
     __tablename__ = "findings"
+    __table_args__ = (
+        Index("ix_findings_code_severity_evaluation", "code", "severity", "evaluation_id"),
+        Index("ix_findings_evaluation_code", "evaluation_id", "code", "severity"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id", ondelete="CASCADE"), index=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)
-    code: Mapped[str] = mapped_column(String(60), index=True)
+    code: Mapped[str] = mapped_column(String(60))
     severity: Mapped[str] = mapped_column(String(10))
     message: Mapped[str] = mapped_column(Text)
     location: Mapped[str | None] = mapped_column(Text)

@@ -1,8 +1,8 @@
 """initial schema
 
 Revision ID: 0001
-Revises:
-Create Date: 2026-11-22 02:05:22.812660
+Revises: (none)
+Create Date: 2026-11-22 03:00:34.354522
 """
 
 from __future__ import annotations
@@ -96,7 +96,26 @@ def upgrade() -> None:
         sa.UniqueConstraint("project_id", "year", "version", name=op.f("uq_evaluations_project_id")),
     )
     with op.batch_alter_table("evaluations", schema=None) as batch_op:
-        batch_op.create_index("ix_evaluations_year_unit", ["year", "unit_id"], unique=False)
+        batch_op.create_index(
+            "ix_evaluations_report",
+            [
+                "year",
+                "unit_id",
+                "scheme_id",
+                "computed_grade",
+                "claimed_grade",
+                "project_id",
+                "version",
+                "unreadable",
+                "claimed_total",
+                "computed_total",
+                "execution_rate",
+                "errors",
+                "warnings",
+                "document_id",
+            ],
+            unique=False,
+        )
 
     op.create_table(
         "budget_lines",
@@ -136,8 +155,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_findings")),
     )
     with op.batch_alter_table("findings", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_findings_code"), ["code"], unique=False)
-        batch_op.create_index(batch_op.f("ix_findings_evaluation_id"), ["evaluation_id"], unique=False)
+        batch_op.create_index(
+            "ix_findings_code_severity_evaluation", ["code", "severity", "evaluation_id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_findings_evaluation_code", ["evaluation_id", "code", "severity"], unique=False
+        )
 
     op.create_table(
         "indicators",
@@ -173,8 +196,8 @@ def downgrade() -> None:
 
     op.drop_table("indicators")
     with op.batch_alter_table("findings", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_findings_evaluation_id"))
-        batch_op.drop_index(batch_op.f("ix_findings_code"))
+        batch_op.drop_index("ix_findings_evaluation_code")
+        batch_op.drop_index("ix_findings_code_severity_evaluation")
 
     op.drop_table("findings")
     with op.batch_alter_table("budget_lines", schema=None) as batch_op:
@@ -182,7 +205,7 @@ def downgrade() -> None:
 
     op.drop_table("budget_lines")
     with op.batch_alter_table("evaluations", schema=None) as batch_op:
-        batch_op.drop_index("ix_evaluations_year_unit")
+        batch_op.drop_index("ix_evaluations_report")
 
     op.drop_table("evaluations")
     op.drop_table("projects")

@@ -1,0 +1,615 @@
+"""The bureau's portfolio report (绩效自评汇总): what the stored evaluations say as a whole.
+
+The report covers the *current* evaluations — the latest version of each project × year, from a
+readable document — optionally of one year and/or one unit; unreadable files are counted apart.
+Its sections:
+
+- totals: current evaluations, submitted documents (every version, readable or not), units,
+  unreadable files, and evaluations replaced by a resubmission;
+- grades per unit: the computed grade and the grade the unit claimed (a document writes 优秀,
+  良好, 合格…; each is counted under the grade it names in the evaluation's scheme — 优/良/中/差
+  for mof-2020, 优秀/良好/一般/较差 for hebei-2020, whose bands differ);
+- the distribution of claimed totals over :data:`CLAIMED_BINS`;
+- score inflation per unit: claimed − computed total where both are known — mean, maximum, and
+  the share inflated by more than one point — worst unit first;
+- execution rate against claimed total: Pearson's r over every pair, a deterministic sample of at
+  most ``sample`` points for the scatter, and the mean claimed total per :data:`RATE_BANDS` band;
+- the finding codes, most frequent first, with the number of evaluations they occur in;
+- the worst evaluations: most errors first, then most inflated.
+
+Every figure is aggregated by the database (:mod:`jixiao.storage.queries`); this module turns the
+aggregates into exact Decimals (means to four decimals, shares as fractions) and orders them.
+``to_dict`` is the JSON form (numbers as JSON numbers); the renderers draw the same figures.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import json
+import os
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP
+from decimal import Decimal
+from decimal import localcontext
+from pathlib import Path
+
+from jixiao.core.checks import BY_CODE
+from jixiao.core.model import Severity
+from jixiao.errors import JixiaoError
+from jixiao.schemes import builtin_schemes
+from jixiao.storage.db import Database
+from jixiao.storage.queries import Bound
+from jixiao.storage.queries import CorrelationSums
+from jixiao.storage.queries import Filter
+from jixiao.storage.queries import PortfolioReader
+from jixiao.storage.queries import UnitGrade
+
+DEFAULT_LIMIT = 20
+DEFAULT_SAMPLE = 5000
+NO_GRADE = "无等级"
+MEAN_PLACES = Decimal("0.0001")
+SHARE_PLACES = Decimal("0.0001")
+CORRELATION_PLACES = Decimal("0.0001")
+SEVERITY_NAMES = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
+
+
+def severity_name(severity: str) -> str:
+    """错误/警告/提示 for a stored severity; an unknown one as stored."""
+    try:
+        return SEVERITY_NAMES[Severity(severity)]
+    except ValueError:
+        return severity
+
+
+@dataclass(frozen=True, slots=True)
+class BinSpec:
+    """A bin of a distribution: its label and its range ``[low, high)`` (``high`` included when
+    ``inclusive``; ``None`` is open)."""
+
+    label: str
+    low: Decimal | None
+    high: Decimal | None
+    inclusive: bool = False
+
+
+def _bins(labels: Iterable[str], edges: Iterable[str | int]) -> tuple[BinSpec, ...]:
+    """Half-open bins between consecutive edges, then ``= last edge`` and ``> last edge``."""
+    cuts = [Decimal(str(e)) for e in edges]
+    names = list(labels)
+    specs = [BinSpec(names[0], None, cuts[0])]
+    specs += [BinSpec(names[i], cuts[i - 1], cuts[i]) for i in range(1, len(cuts))]
+    specs.append(BinSpec(names[len(cuts)], cuts[-1], cuts[-1], inclusive=True))
+    specs.append(BinSpec(names[len(cuts) + 1], cuts[-1], None))
+    return tuple(specs)
+
+
+CLAIMED_BINS = _bins(
+    ("<60", "60–70", "70–80", "80–85", "85–90", "90–95", "95–100", "100", ">100"),
+    (60, 70, 80, 85, 90, 95, 100),
+)
+"""Claimed totals: ``[60, 70)`` and so on; ``100`` is exactly full marks; above 100 (which the
+checks flag) is a bin of its own rather than hidden in another."""
+
+RATE_BANDS = _bins(
+    ("<80%", "80–90%", "90–95%", "95–100%", "100%", ">100%"),
+    ("0.8", "0.9", "0.95", "1"),
+)
+"""Execution rates (fractions): ``100%`` is exactly fully spent; over-spending is its own band."""
+
+
+def _bounds(specs: tuple[BinSpec, ...]) -> tuple[Bound, ...]:
+    """The SQL bins' upper bounds (the last bin is everything above)."""
+    return tuple(Bound(s.high, s.inclusive) for s in specs if s.high is not None)
+
+
+# -- the report -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    evaluations: int  # current: latest version of each project × year, readable
+    documents: int  # submitted files in scope, every version, readable or not
+    units: int  # units with a current evaluation
+    unreadable: int  # files that could not be read
+    superseded: int  # readable evaluations replaced by a newer version
+
+
+@dataclass(frozen=True, slots=True)
+class UnitGrades:
+    """One unit's current evaluations by grade: ``computed[i]``/``claimed[i]`` count the grade
+    ``GradeTable.labels[i]``."""
+
+    unit: str
+    evaluations: int
+    computed: tuple[int, ...]
+    claimed: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class GradeTable:
+    labels: tuple[str, ...]
+    units: tuple[UnitGrades, ...]
+    computed: tuple[int, ...]  # all units
+    claimed: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BinCount:
+    label: str
+    low: Decimal | None
+    high: Decimal | None
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Distribution:
+    bins: tuple[BinCount, ...]
+    missing: int  # current evaluations without a claimed total
+
+    def share(self, count: int) -> Decimal:
+        """``count`` as a fraction of the evaluations placed in a bin (to six decimals)."""
+        placed = sum(b.count for b in self.bins)
+        if not placed:
+            return Decimal(0)
+        return (Decimal(count) / Decimal(placed)).quantize(Decimal("0.000001"), ROUND_HALF_UP)
+
+
+@dataclass(frozen=True, slots=True)
+class Inflation:
+    """Claimed − computed total over a unit's current evaluations that have both."""
+
+    unit: str
+    count: int
+    mean: Decimal
+    max: Decimal
+    inflated: int  # claimed above computed by more than one point
+    share: Decimal  # inflated / count
+
+
+@dataclass(frozen=True, slots=True)
+class ScatterPoint:
+    id: int
+    rate: Decimal
+    claimed: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class BandMean:
+    label: str
+    low: Decimal | None
+    high: Decimal | None
+    count: int
+    mean_claimed: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class Execution:
+    pairs: int  # current evaluations with both an execution rate and a claimed total
+    correlation: Decimal | None  # Pearson's r over all pairs; None below two pairs or without spread
+    points: tuple[ScatterPoint, ...]  # every pair, or a sample of them (``sampled``)
+    sampled: bool
+    bands: tuple[BandMean, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FindingCount:
+    code: str
+    severity: str  # error / warning / info
+    count: int
+    evaluations: int
+
+    @property
+    def title(self) -> str:
+        """What the code means (the check catalogue's title; empty for a code it lacks)."""
+        check = BY_CODE.get(self.code)
+        return check.title if check is not None else ""
+
+    @property
+    def severity_name(self) -> str:
+        return severity_name(self.severity)
+
+
+@dataclass(frozen=True, slots=True)
+class WorstEvaluation:
+    id: int
+    unit: str
+    project: str
+    year: int | None
+    version: int
+    document: str | None
+    claimed: Decimal | None
+    computed: Decimal | None
+    errors: int
+    warnings: int
+
+    @property
+    def difference(self) -> Decimal | None:
+        if self.claimed is None or self.computed is None:
+            return None
+        return self.claimed - self.computed
+
+
+@dataclass(frozen=True, slots=True)
+class PortfolioReport:
+    year: int | None
+    unit: str | None
+    limit: int
+    totals: Totals
+    grades: GradeTable
+    claimed_totals: Distribution
+    inflation: tuple[Inflation, ...]
+    execution: Execution
+    findings: tuple[FindingCount, ...]
+    worst: tuple[WorstEvaluation, ...]
+
+    @property
+    def empty(self) -> bool:
+        """No current evaluation in scope (there may still be unreadable files)."""
+        return self.totals.evaluations == 0
+
+    @property
+    def scope(self) -> str:
+        """The scope in words: “2024年 · 某某局”, or “全部”."""
+        parts = [f"{self.year}年"] if self.year is not None else []
+        if self.unit is not None:
+            parts.append(self.unit)
+        return " · ".join(parts) or "全部年度与单位"
+
+    def to_dict(self) -> dict[str, object]:
+        """The report as JSON-ready data; Decimals stay Decimals (see :func:`to_json`)."""
+        g = self.grades
+        return {
+            "scope": {"year": self.year, "unit": self.unit},
+            "totals": {
+                "evaluations": self.totals.evaluations,
+                "documents": self.totals.documents,
+                "units": self.totals.units,
+                "unreadable": self.totals.unreadable,
+                "superseded": self.totals.superseded,
+            },
+            "grades": {
+                "labels": list(g.labels),
+                "units": [
+                    {
+                        "unit": u.unit,
+                        "evaluations": u.evaluations,
+                        "computed": dict(zip(g.labels, u.computed, strict=True)),
+                        "claimed": dict(zip(g.labels, u.claimed, strict=True)),
+                    }
+                    for u in g.units
+                ],
+                "total": {
+                    "computed": dict(zip(g.labels, g.computed, strict=True)),
+                    "claimed": dict(zip(g.labels, g.claimed, strict=True)),
+                },
+            },
+            "claimed_totals": {
+                "bins": [
+                    {"label": b.label, "low": b.low, "high": b.high, "count": b.count}
+                    for b in self.claimed_totals.bins
+                ],
+                "missing": self.claimed_totals.missing,
+            },
+            "inflation": [
+                {
+                    "unit": i.unit,
+                    "count": i.count,
+                    "mean": i.mean,
+                    "max": i.max,
+                    "inflated": i.inflated,
+                    "share": i.share,
+                }
+                for i in self.inflation
+            ],
+            "execution": {
+                "pairs": self.execution.pairs,
+                "correlation": self.execution.correlation,
+                "sampled": self.execution.sampled,
+                "points": [{"id": p.id, "rate": p.rate, "claimed": p.claimed} for p in self.execution.points],
+                "bands": [
+                    {
+                        "label": b.label,
+                        "low": b.low,
+                        "high": b.high,
+                        "count": b.count,
+                        "mean_claimed": b.mean_claimed,
+                    }
+                    for b in self.execution.bands
+                ],
+            },
+            "findings": [
+                {
+                    "code": f.code,
+                    "severity": f.severity,
+                    "title": f.title,
+                    "count": f.count,
+                    "evaluations": f.evaluations,
+                }
+                for f in self.findings
+            ],
+            "worst": [
+                {
+                    "id": w.id,
+                    "unit": w.unit,
+                    "project": w.project,
+                    "year": w.year,
+                    "version": w.version,
+                    "document": w.document,
+                    "claimed": w.claimed,
+                    "computed": w.computed,
+                    "difference": w.difference,
+                    "errors": w.errors,
+                    "warnings": w.warnings,
+                }
+                for w in self.worst
+            ],
+        }
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent, default=_json_default) + "\n"
+
+
+def json_number(value: Decimal) -> int | float:
+    """A Decimal as a JSON number: integral values as ints; others (at most a few decimals, far
+    below 15 significant digits) as the float whose shortest repr is exactly these digits."""
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, Decimal):
+        return json_number(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+# -- grades ------------------------------------------------------------------------------------------------
+
+
+@functools.cache
+def _grade_names() -> tuple[dict[str, tuple[str, ...]], dict[str, dict[str, str]]]:
+    """Per built-in scheme: its grades, best first, and every name or alias → its grade."""
+    grades: dict[str, tuple[str, ...]] = {}
+    names: dict[str, dict[str, str]] = {}
+    for scheme in builtin_schemes():
+        bands = sorted(scheme.grades, key=lambda b: -b.min)
+        grades[scheme.id] = tuple(b.grade for b in bands)
+        mapping = names.setdefault(scheme.id, {})
+        for band in bands:
+            mapping[band.grade] = band.grade
+            for alias in band.aliases:
+                mapping.setdefault(alias, band.grade)
+    return grades, names
+
+
+def canonical_grade(grade: str | None, scheme_id: str) -> str:
+    """The grade a stated one means under its scheme (mof-2020: “优秀” → “优”; hebei-2020:
+    “优” → “优秀”); a word the scheme does not know as written; none → 无等级."""
+    if grade is None or not grade.strip():
+        return NO_GRADE
+    text = grade.strip()
+    return _grade_names()[1].get(scheme_id, {}).get(text, text)
+
+
+def _grade_table(rows: Iterable[UnitGrade]) -> GradeTable:
+    """Counts per unit and grade. The columns: every grade of the schemes in use, best first
+    (a grade nobody got is a column of zeros, which is worth seeing), then any other word
+    found, then 无等级 if some evaluation has none."""
+    by_unit: dict[str, tuple[Counter[str], Counter[str]]] = {}
+    schemes: set[str] = set()
+    for row in rows:
+        schemes.add(row.scheme)
+        computed, claimed = by_unit.setdefault(row.unit, (Counter(), Counter()))
+        computed[canonical_grade(row.computed, row.scheme)] += row.count
+        claimed[canonical_grade(row.claimed, row.scheme)] += row.count
+    seen = {g for pair in by_unit.values() for counts in pair for g in counts if counts[g]}
+    grades, _ = _grade_names()
+    labels = list(dict.fromkeys(g for scheme_id in grades if scheme_id in schemes for g in grades[scheme_id]))
+    labels += sorted(seen - set(labels) - {NO_GRADE})
+    if NO_GRADE in seen:
+        labels.append(NO_GRADE)
+    units = tuple(
+        UnitGrades(
+            unit,
+            sum(comp.values()),
+            tuple(comp[g] for g in labels),
+            tuple(claim[g] for g in labels),
+        )
+        for unit, (comp, claim) in sorted(by_unit.items())
+    )
+    return GradeTable(
+        tuple(labels),
+        units,
+        tuple(sum(u.computed[i] for u in units) for i in range(len(labels))),
+        tuple(sum(u.claimed[i] for u in units) for i in range(len(labels))),
+    )
+
+
+# -- arithmetic --------------------------------------------------------------------------------------------
+
+
+def _mean(total: Decimal, count: int) -> Decimal:
+    return (total / Decimal(count)).quantize(MEAN_PLACES, ROUND_HALF_UP)
+
+
+def pearson(sums: CorrelationSums) -> Decimal | None:
+    """Pearson's r from the sums, to four decimals; None below two pairs or when either variable
+    does not vary. The sums are floats (rates and scores); the formula runs in Decimal, where
+    the float values are exact, so only the database's summation rounds."""
+    if sums.n < 2:
+        return None
+    with localcontext() as ctx:
+        ctx.prec = 50
+        n = Decimal(sums.n)
+        sx, sy = Decimal(sums.sum_x), Decimal(sums.sum_y)
+        sxx, syy, sxy = Decimal(sums.sum_xx), Decimal(sums.sum_yy), Decimal(sums.sum_xy)
+        var_x = n * sxx - sx * sx
+        var_y = n * syy - sy * sy
+        # A spread this small next to the sums is the summation's rounding, not data.
+        tiny = Decimal("1e-9")
+        if var_x <= tiny * n * sxx or var_y <= tiny * n * syy:
+            return None
+        r = (n * sxy - sx * sy) / (var_x * var_y).sqrt()
+    r = max(Decimal(-1), min(Decimal(1), r))
+    return r.quantize(CORRELATION_PLACES, ROUND_HALF_UP)
+
+
+# -- building it -------------------------------------------------------------------------------------------
+
+
+def build_report(
+    db: Database,
+    *,
+    year: int | None = None,
+    unit: str | None = None,
+    limit: int = DEFAULT_LIMIT,
+    sample: int = DEFAULT_SAMPLE,
+) -> PortfolioReport:
+    """The portfolio report over ``db``, of one year and/or one unit if given."""
+    if limit < 0:
+        raise JixiaoError(f"--limit 不能为负数（{limit}）")
+    with PortfolioReader(db) as r:
+        unit_id = None
+        if unit is not None:
+            unit_id = r.unit_id(unit)
+            if unit_id is None:
+                similar = r.similar_units(unit)
+                hint = f"；名称中含“{unit}”的单位有：{'、'.join(similar)}" if similar else ""
+                raise JixiaoError(f"库中没有名为“{unit}”的单位{hint}")
+        f = Filter(year=year, unit_id=unit_id)
+        counts = r.scope_counts(f)
+        grades = _grade_table(r.grades(f))
+        histogram = r.claimed_histogram(f, _bounds(CLAIMED_BINS))
+        inflation = r.inflation(f)
+        sums = r.correlation_sums(f)
+        points = r.rate_points(f, available=sums.n, limit=sample)
+        bands = r.rate_bands(f, _bounds(RATE_BANDS))
+        codes = r.finding_codes(f, current=sum(u.evaluations for u in grades.units))
+        worst = r.worst(f, limit)
+    current = sum(u.evaluations for u in grades.units)
+    totals = Totals(
+        evaluations=current,
+        documents=counts.documents,
+        units=len(grades.units),
+        unreadable=counts.unreadable,
+        # every stored row in scope is current, replaced or unreadable (current ones never are)
+        superseded=counts.rows - counts.unreadable - current,
+    )
+    inflations = sorted(
+        (
+            Inflation(
+                i.unit,
+                i.count,
+                _mean(i.total, i.count),
+                i.max,
+                i.inflated,
+                (Decimal(i.inflated) / Decimal(i.count)).quantize(SHARE_PLACES, ROUND_HALF_UP),
+            )
+            for i in inflation
+            if i.count
+        ),
+        key=lambda i: (-i.mean, -i.share, -i.max, i.unit),
+    )
+    return PortfolioReport(
+        year=year,
+        unit=unit,
+        limit=limit,
+        totals=totals,
+        grades=grades,
+        claimed_totals=Distribution(
+            tuple(
+                BinCount(spec.label, spec.low, spec.high, n)
+                for spec, n in zip(CLAIMED_BINS, histogram.counts, strict=True)
+            ),
+            histogram.missing,
+        ),
+        inflation=tuple(inflations),
+        execution=Execution(
+            pairs=sums.n,
+            correlation=pearson(sums),
+            points=tuple(ScatterPoint(p.evaluation_id, p.rate, p.claimed) for p in points),
+            sampled=len(points) < sums.n,
+            bands=tuple(
+                BandMean(
+                    spec.label,
+                    spec.low,
+                    spec.high,
+                    band.count,
+                    _mean(band.claimed_sum, band.count) if band.count else None,
+                )
+                for spec, band in zip(RATE_BANDS, bands, strict=True)
+            ),
+        ),
+        findings=tuple(FindingCount(c.code, c.severity, c.count, c.evaluations) for c in codes),
+        worst=tuple(
+            WorstEvaluation(
+                w.id,
+                w.unit,
+                w.project,
+                w.year,
+                w.version,
+                w.document,
+                w.claimed,
+                w.computed,
+                w.errors,
+                w.warnings,
+            )
+            for w in worst
+        ),
+    )
+
+
+# -- writing it --------------------------------------------------------------------------------------------
+
+REPORT_SUFFIXES = (".xlsx", ".html")
+
+
+def check_report_path(out: Path) -> None:
+    """Refuse, before any work, a report file that could not be written."""
+    if out.suffix.lower() not in REPORT_SUFFIXES:
+        raise JixiaoError(f"汇总报告只能写成 .xlsx 或 .html，而不是“{out.suffix or out.name}”")
+    if out.is_dir():
+        raise JixiaoError(f"无法写汇总报告 {out}：这是一个文件夹")
+    if not out.parent.is_dir():
+        raise JixiaoError(f"无法写汇总报告 {out}：目录 {out.parent} 不存在")
+
+
+def write_report(report: PortfolioReport, out: Path) -> Path:
+    """Write the report as a workbook (``.xlsx``) or a self-contained page (``.html``)."""
+    check_report_path(out)
+    if out.suffix.lower() == ".xlsx":
+        from jixiao.portfolio.report_xlsx import portfolio_workbook
+
+        workbook = portfolio_workbook(report)
+        return _atomic(out, lambda path: workbook.save(str(path)))
+    from jixiao.portfolio.report_html import portfolio_html
+
+    text = portfolio_html(report)
+
+    def write_html(path: Path) -> None:
+        path.write_text(text, encoding="utf-8")
+
+    return _atomic(out, write_html)
+
+
+def _atomic(out: Path, write: Callable[[Path], None]) -> Path:
+    """``write`` a temporary file next to ``out``, then move it into place: a reader never sees
+    half a report. Created with the user's umask (a report is shared like any saved file)."""
+    tmp = out.parent / f".{out.stem[:40]}-{uuid.uuid4().hex[:12]}{out.suffix}"
+    try:
+        os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+        write(tmp)
+        os.replace(tmp, out)
+    except OSError as exc:
+        raise JixiaoError(
+            f"无法写汇总报告 {out}：{exc.strerror or exc}（文件是否正被 Excel 等程序打开？）"
+        ) from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+    return out

@@ -1,0 +1,358 @@
+"""The portfolio report as one self-contained HTML page: tables and inline SVG charts.
+
+No scripts, no external files, no web fonts: the page opens offline, prints on A4, and can be
+mailed as it is. Every piece of text that comes from the database (unit, project and document
+names, grades as written) is escaped, in the tables and inside the SVG alike. Chart geometry is
+computed here (scores and rates placed on pixels; nothing is summed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from html import escape
+
+from jixiao.core.numbers import fmt_number
+from jixiao.core.numbers import fmt_percent
+from jixiao.core.numbers import fmt_score
+from jixiao.export.review import review_date
+from jixiao.portfolio.report import PortfolioReport
+from jixiao.portfolio.report_render import totals_line
+
+_CSS = """
+body { font-family: "宋体", "SimSun", "Noto Serif CJK SC", serif; margin: 2em; color: #111; }
+h1 { font-size: 1.6em; } h2 { font-size: 1.2em; margin-top: 2em; border-bottom: 1px solid #999; }
+table { border-collapse: collapse; margin: .5em 0 1em; }
+th, td { border: 1px solid #888; padding: .25em .5em; vertical-align: top; }
+th { background: #e6e6e6; } td.n { text-align: right; white-space: nowrap; }
+tfoot td { font-weight: bold; }
+.error { color: #c00000; font-weight: bold; } .warning { color: #9c5700; } .info { color: #1f4e79; }
+.note { color: #444; } figure { margin: 1em 0; } svg { max-width: 100%; height: auto; }
+svg text { font-family: "宋体", "SimSun", "Noto Sans CJK SC", sans-serif; font-size: 12px; fill: #222; }
+svg .axis { stroke: #444; stroke-width: 1; } svg .grid { stroke: #ddd; stroke-width: 1; }
+@media print { @page { size: A4 landscape; margin: 15mm; } section { break-inside: avoid-page; } }
+"""
+_COLOURS = ("#2e75b6", "#70ad47", "#ffc000", "#c00000", "#7f7f7f", "#7030a0", "#264478", "#9e480e")
+_SEVERITY_CLASS = {"error": "error", "warning": "warning", "info": "info"}
+
+
+def _n(value: Decimal | None) -> str:
+    return fmt_number(value) if value is not None else "—"
+
+
+def _pct(value: Decimal | None, digits: int = 1) -> str:
+    return fmt_percent(value, digits) if value is not None else "—"
+
+
+def _f(value: float) -> str:
+    """A coordinate: two decimals at most, no trailing zeros."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _table(head: Sequence[str], rows: Sequence[str], foot: str = "") -> str:
+    th = "".join(f"<th>{escape(h)}</th>" for h in head)
+    tfoot = f"<tfoot>{foot}</tfoot>" if foot else ""
+    return f"<table><thead><tr>{th}</tr></thead><tbody>{''.join(rows)}</tbody>{tfoot}</table>"
+
+
+def _td(value: object, numeric: bool = False, cls: str = "") -> str:
+    classes = " ".join(c for c in ("n" if numeric else "", cls) if c)
+    attr = f' class="{classes}"' if classes else ""
+    return f"<td{attr}>{escape(str(value))}</td>"
+
+
+def _svg(width: float, height: float, title: str, body: str) -> str:
+    return (
+        f'<figure><svg xmlns="http://www.w3.org/2000/svg" role="img" width="{_f(width)}" '
+        f'height="{_f(height)}" viewBox="0 0 {_f(width)} {_f(height)}"><title>{escape(title)}</title>'
+        f"{body}</svg></figure>"
+    )
+
+
+def _text(x: float, y: float, text: str, anchor: str = "start", extra: str = "") -> str:
+    return f'<text x="{_f(x)}" y="{_f(y)}" text-anchor="{anchor}"{extra}>{escape(text)}</text>'
+
+
+def _nice_step(top: float, ticks: int = 5) -> float:
+    """A round tick step (1, 2 or 5 × 10ⁿ) that covers ``top`` in about ``ticks`` steps."""
+    if top <= 0:
+        return 1.0
+    raw = top / ticks
+    magnitude = 10 ** len(str(int(raw))) / 10 if raw >= 1 else 1.0
+    for factor in (1, 2, 5, 10):
+        if raw <= factor * magnitude:
+            return max(1.0, factor * magnitude)
+    return max(1.0, 10 * magnitude)
+
+
+# -- charts -----------------------------------------------------------------------------------------------
+
+
+def grades_chart(report: PortfolioReport) -> str:
+    """Horizontal stacked bars: each unit's current evaluations by computed grade."""
+    g = report.grades
+    if not g.units or not g.labels:
+        return ""
+    left, right, top, bar, gap = 200.0, 40.0, 40.0, 14.0, 6.0
+    plot = 560.0
+    most = max(u.evaluations for u in g.units) or 1
+    height = top + len(g.units) * (bar + gap) + 30
+    parts: list[str] = []
+    x = left
+    for i, label in enumerate(g.labels):  # the legend
+        colour = _COLOURS[i % len(_COLOURS)]
+        parts.append(f'<rect x="{_f(x)}" y="10" width="12" height="12" fill="{colour}"/>')
+        parts.append(_text(x + 16, 21, label))
+        x += 30 + 13 * len(label)
+    for row, u in enumerate(g.units):
+        y = top + row * (bar + gap)
+        name = u.unit if len(u.unit) <= 14 else u.unit[:13] + "…"
+        parts.append(_text(left - 6, y + bar - 3, name, "end"))
+        x = left
+        for i, count in enumerate(u.computed):
+            if count:
+                w = plot * count / most
+                parts.append(
+                    f'<rect x="{_f(x)}" y="{_f(y)}" width="{_f(w)}" height="{_f(bar)}" '
+                    f'fill="{_COLOURS[i % len(_COLOURS)]}"><title>{escape(f"{u.unit} {g.labels[i]}：{count}")}'
+                    "</title></rect>"
+                )
+                x += w
+        parts.append(_text(x + 4, y + bar - 3, str(u.evaluations)))
+    axis_y = top + len(g.units) * (bar + gap)
+    parts.append(f'<line class="axis" x1="{_f(left)}" y1="{_f(top - 4)}" x2="{_f(left)}" y2="{_f(axis_y)}"/>')
+    return _svg(left + plot + right, height, "各单位复算等级（评价数）", "".join(parts))
+
+
+def histogram_chart(report: PortfolioReport) -> str:
+    """Vertical bars: current evaluations per claimed-total bin."""
+    bins = report.claimed_totals.bins
+    left, top, bottom, plot_h, slot = 50.0, 20.0, 40.0, 220.0, 64.0
+    most = max((b.count for b in bins), default=0)
+    step = _nice_step(most)
+    scale_top = step * max(1, -(-most // step)) if most else step
+    width = left + slot * len(bins) + 20
+    parts: list[str] = []
+    value = 0.0
+    while value <= scale_top:  # the y grid
+        y = top + plot_h - plot_h * value / scale_top
+        parts.append(f'<line class="grid" x1="{_f(left)}" y1="{_f(y)}" x2="{_f(width - 20)}" y2="{_f(y)}"/>')
+        parts.append(_text(left - 6, y + 4, f"{value:g}", "end"))
+        value += step
+    for i, b in enumerate(bins):
+        h = plot_h * b.count / scale_top
+        x = left + i * slot + 4
+        y = top + plot_h - h
+        parts.append(
+            f'<rect x="{_f(x)}" y="{_f(y)}" width="{_f(slot - 8)}" height="{_f(h)}" fill="{_COLOURS[0]}">'
+            f"<title>{escape(f'{b.label}：{b.count}')}</title></rect>"
+        )
+        if b.count:
+            parts.append(_text(x + (slot - 8) / 2, y - 4, str(b.count), "middle"))
+        parts.append(_text(x + (slot - 8) / 2, top + plot_h + 16, b.label, "middle"))
+    base = top + plot_h
+    parts.append(
+        f'<line class="axis" x1="{_f(left)}" y1="{_f(base)}" x2="{_f(width - 20)}" y2="{_f(base)}"/>'
+    )
+    parts.append(_text(left + (width - left) / 2, base + 34, "自评总分（分）", "middle"))
+    return _svg(width, top + plot_h + bottom, "自评总分分布（份数）", "".join(parts))
+
+
+def scatter_chart(report: PortfolioReport) -> str:
+    """Points: execution rate (x) against claimed total (y)."""
+    points = report.execution.points
+    if not points:
+        return ""
+    left, top, plot_w, plot_h = 60.0, 20.0, 560.0, 320.0
+    rates = [float(p.rate) for p in points]
+    scores = [float(p.claimed) for p in points]
+    x_low = min(0.5, 0.1 * int(min(rates) * 10))
+    x_high = max(1.1, 0.1 * -int(-max(rates) * 10))
+    y_low = min(50.0, 10.0 * int(min(scores) / 10))
+    y_high = max(100.0, 10.0 * -int(-max(scores) / 10))
+
+    def px(rate: float) -> float:
+        return left + plot_w * (rate - x_low) / (x_high - x_low)
+
+    def py(score: float) -> float:
+        return top + plot_h - plot_h * (score - y_low) / (y_high - y_low)
+
+    parts: list[str] = []
+    tick = x_low
+    while tick <= x_high + 1e-9:
+        x = px(tick)
+        parts.append(f'<line class="grid" x1="{_f(x)}" y1="{_f(top)}" x2="{_f(x)}" y2="{_f(top + plot_h)}"/>')
+        parts.append(_text(x, top + plot_h + 16, f"{round(tick * 100)}%", "middle"))
+        tick += 0.1
+    score = y_low
+    while score <= y_high + 1e-9:
+        y = py(score)
+        parts.append(
+            f'<line class="grid" x1="{_f(left)}" y1="{_f(y)}" x2="{_f(left + plot_w)}" y2="{_f(y)}"/>'
+        )
+        parts.append(_text(left - 6, y + 4, f"{score:g}", "end"))
+        score += 10
+    parts.append(
+        f'<path class="axis" fill="none" d="M{_f(left)} {_f(top)}V{_f(top + plot_h)}H{_f(left + plot_w)}"/>'
+    )
+    parts.extend(
+        f'<circle cx="{_f(px(r))}" cy="{_f(py(s))}" r="2.5" fill="{_COLOURS[0]}" fill-opacity="0.45"/>'
+        for r, s in zip(rates, scores, strict=True)
+    )
+    parts.append(_text(left + plot_w / 2, top + plot_h + 36, "预算执行率", "middle"))
+    parts.append(
+        _text(
+            16, top + plot_h / 2, "自评总分", "middle", f' transform="rotate(-90 16 {_f(top + plot_h / 2)})"'
+        )
+    )
+    return _svg(left + plot_w + 20, top + plot_h + 50, "预算执行率与自评总分", "".join(parts))
+
+
+# -- sections ---------------------------------------------------------------------------------------------
+
+
+def _grades(report: PortfolioReport) -> str:
+    g = report.grades
+    head = [
+        "单位",
+        "评价数",
+        *(f"复算·{label}" for label in g.labels),
+        *(f"自评·{label}" for label in g.labels),
+    ]
+    rows = [
+        "<tr>"
+        + _td(u.unit)
+        + _td(u.evaluations, True)
+        + "".join(_td(n, True) for n in (*u.computed, *u.claimed))
+        + "</tr>"
+        for u in g.units
+    ]
+    foot = (
+        "<tr>"
+        + _td("合计")
+        + _td(report.totals.evaluations, True)
+        + "".join(_td(n, True) for n in (*g.computed, *g.claimed))
+        + "</tr>"
+    )
+    return (
+        '<section id="grades"><h2>各单位等级分布</h2>'
+        '<p class="note">复算等级为按评分方案重新计分所得；自评等级为单位在报告中所写（按其评分方案的等级计：mof-2020 中“优秀”即“优”，余类推）。</p>'
+        f"{grades_chart(report)}{_table(head, rows, foot)}</section>"
+    )
+
+
+def _distribution(report: PortfolioReport) -> str:
+    d = report.claimed_totals
+    rows = [
+        "<tr>" + _td(b.label) + _td(b.count, True) + _td(_pct(d.share(b.count)), True) + "</tr>"
+        for b in d.bins
+    ]
+    missing = f'<p class="note">另有 {d.missing} 份未写明自评总分。</p>' if d.missing else ""
+    return (
+        '<section id="claimed"><h2>自评总分分布</h2>'
+        '<p class="note">各区间含下限、不含上限；“100”为满分。</p>'
+        f"{histogram_chart(report)}{_table(('区间（分）', '份数', '占比'), rows)}{missing}</section>"
+    )
+
+
+def _inflation(report: PortfolioReport) -> str:
+    rows = [
+        "<tr>"
+        + _td(i.unit)
+        + _td(i.count, True)
+        + _td(fmt_score(i.mean), True, "error" if i.mean > 1 else "")
+        + _td(fmt_score(i.max), True)
+        + _td(i.inflated, True)
+        + _td(_pct(i.share), True)
+        + "</tr>"
+        for i in report.inflation
+    ]
+    head = ("单位", "可比份数", "平均差值", "最大差值", "高出1分以上", "占比")
+    return (
+        '<section id="inflation"><h2>自评总分高于复算总分的程度（按单位）</h2>'
+        '<p class="note">差值 = 自评总分 − 复算总分，只计两者都有的评价；平均差值大者在前。</p>'
+        f"{_table(head, rows)}</section>"
+    )
+
+
+def _execution(report: PortfolioReport) -> str:
+    e = report.execution
+    r_text = str(e.correlation) if e.correlation is not None else "—（不足两对或无差异）"
+    shown = f"图中为按 ID 等距抽取的 {len(e.points)} 个点" if e.sampled else "图中为全部点"
+    rows = [
+        "<tr>" + _td(b.label) + _td(b.count, True) + _td(fmt_score(b.mean_claimed), True) + "</tr>"
+        for b in e.bands
+    ]
+    return (
+        '<section id="execution"><h2>预算执行率与自评总分</h2>'
+        f'<p class="note">共 {e.pairs} 份同时有执行率与自评总分，相关系数 r = {escape(r_text)}（按全部计算）；'
+        f"{shown}。</p>{scatter_chart(report)}{_table(('执行率区间', '份数', '平均自评总分'), rows)}</section>"
+    )
+
+
+def _findings(report: PortfolioReport) -> str:
+    rows = [
+        "<tr>"
+        + f"<td><code>{escape(f.code)}</code></td>"
+        + _td(f.severity_name, cls=_SEVERITY_CLASS.get(f.severity, ""))
+        + _td(f.title)
+        + _td(f.count, True)
+        + _td(f.evaluations, True)
+        + "</tr>"
+        for f in report.findings
+    ]
+    return (
+        '<section id="findings"><h2>常见问题</h2>'
+        '<p class="note">次数为问题出现的总次数；涉及评价为有该问题的评价份数。</p>'
+        f"{_table(('代码', '级别', '含义', '次数', '涉及评价'), rows)}</section>"
+    )
+
+
+def _worst(report: PortfolioReport) -> str:
+    rows = [
+        "<tr>"
+        + _td(w.id, True)
+        + _td(w.unit)
+        + _td(w.project + (f"（第{w.version}版）" if w.version > 1 else ""))
+        + _td(w.year if w.year is not None else "—", True)
+        + _td(w.document or "—")
+        + _td(_n(w.claimed), True)
+        + _td(_n(w.computed), True)
+        + _td(w.errors, True, "error" if w.errors else "")
+        + _td(w.warnings, True)
+        + "</tr>"
+        for w in report.worst
+    ]
+    head = ("ID", "单位", "项目", "年度", "文件", "自评总分", "复算总分", "错误", "警告")
+    return (
+        '<section id="worst"><h2>问题最多的评价</h2>'
+        f'<p class="note">错误多者在前，其次自评总分高出复算总分多者；前 {report.limit} 份。'
+        "用 <code>jixiao show ID</code> 查看全文。</p>"
+        f"{_table(head, rows)}</section>"
+    )
+
+
+def portfolio_html(report: PortfolioReport) -> str:
+    """The whole page."""
+    title = f"绩效自评汇总（{report.scope}）"
+    if report.empty:
+        body = "<p>所选范围内没有可汇总的评价。</p>"
+    else:
+        body = "".join(
+            (
+                _grades(report),
+                _distribution(report),
+                _inflation(report),
+                _execution(report),
+                _findings(report),
+                _worst(report),
+            )
+        )
+    return (
+        '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
+        f'<meta name="generator" content="jixiao"><title>{escape(title)}</title>'
+        f"<style>{_CSS}</style></head><body>"
+        f"<h1>{escape(title)}</h1>"
+        f"<p>生成日期：{review_date()}</p><p>{escape(totals_line(report))}</p>"
+        f"{body}</body></html>\n"
+    )
