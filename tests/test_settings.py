@@ -28,7 +28,9 @@ def test_precedence_default_file_env_cli(tmp_path: Path) -> None:
 
 
 def test_xdg_defaults(tmp_path: Path) -> None:
-    s = load_settings(env={"XDG_DATA_HOME": str(tmp_path / "share"), "XDG_CONFIG_HOME": str(tmp_path / "cfg")})
+    s = load_settings(
+        env={"XDG_DATA_HOME": str(tmp_path / "share"), "XDG_CONFIG_HOME": str(tmp_path / "cfg")}
+    )
     assert s.data_dir == tmp_path / "share" / "jixiao"
     assert s.workers >= 1
 
