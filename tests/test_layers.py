@@ -27,6 +27,24 @@ ALLOWED: dict[str, tuple[set[str], tuple[str, ...]]] = {
     ),
     # The extractors work on the neutral document only: no file formats, no files.
     "intake/extract": ({"pydantic"}, ("jixiao.core", "jixiao.intake.document", "jixiao.intake.extract")),
+    # The database: the only package that imports SQLAlchemy and Alembic.
+    "storage": (
+        {"pydantic", "sqlalchemy", "alembic"},
+        ("jixiao.core", "jixiao.errors", "jixiao.schemes", "jixiao.storage"),
+    ),
+    # Importing and reporting: domain objects from storage, never SQLAlchemy itself.
+    "portfolio": (
+        {"pydantic", "openpyxl", "rich", "distributed"},
+        (
+            "jixiao.core",
+            "jixiao.errors",
+            "jixiao.schemes",
+            "jixiao.intake",
+            "jixiao.export",
+            "jixiao.storage",
+            "jixiao.portfolio",
+        ),
+    ),
     # Writing documents: office libraries; LibreOffice conversion is shared with the readers.
     "export": (
         {"pydantic", "lxml", "openpyxl", "docx"},
@@ -91,3 +109,14 @@ def test_importing_the_core_loads_no_io_library() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_sqlalchemy_only_in_storage() -> None:
+    outside = [
+        f"{path.relative_to(SRC)}: {name}"
+        for path in sorted(SRC.rglob("*.py"))
+        if "storage" not in path.relative_to(SRC).parts
+        for name in _imports(path)
+        if name.split(".")[0] in {"sqlalchemy", "alembic"}
+    ]
+    assert outside == []
