@@ -45,6 +45,7 @@ from jixiao.schemes import builtin_schemes
 from jixiao.storage.db import Database
 from jixiao.storage.queries import Bound
 from jixiao.storage.queries import CorrelationSums
+from jixiao.storage.queries import DocumentRow
 from jixiao.storage.queries import Filter
 from jixiao.storage.queries import PortfolioReader
 from jixiao.storage.queries import UnitGrade
@@ -215,26 +216,6 @@ class FindingCount:
 
 
 @dataclass(frozen=True, slots=True)
-class WorstEvaluation:
-    id: int
-    unit: str
-    project: str
-    year: int | None
-    version: int
-    document: str | None
-    claimed: Decimal | None
-    computed: Decimal | None
-    errors: int
-    warnings: int
-
-    @property
-    def difference(self) -> Decimal | None:
-        if self.claimed is None or self.computed is None:
-            return None
-        return self.claimed - self.computed
-
-
-@dataclass(frozen=True, slots=True)
 class PortfolioReport:
     year: int | None
     unit: str | None
@@ -245,7 +226,7 @@ class PortfolioReport:
     inflation: tuple[Inflation, ...]
     execution: Execution
     findings: tuple[FindingCount, ...]
-    worst: tuple[WorstEvaluation, ...]
+    worst: tuple[DocumentRow, ...]
 
     @property
     def empty(self) -> bool:
@@ -546,21 +527,7 @@ def build_report(
             ),
         ),
         findings=tuple(FindingCount(c.code, c.severity, c.count, c.evaluations) for c in codes),
-        worst=tuple(
-            WorstEvaluation(
-                w.id,
-                w.unit,
-                w.project,
-                w.year,
-                w.version,
-                w.document,
-                w.claimed,
-                w.computed,
-                w.errors,
-                w.warnings,
-            )
-            for w in worst
-        ),
+        worst=tuple(worst),
     )
 
 

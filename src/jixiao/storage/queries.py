@@ -177,6 +177,13 @@ class DocumentRow:
     errors: int
     warnings: int
 
+    @property
+    def difference(self) -> Decimal | None:
+        """Claimed minus computed total (score inflation), when both exist."""
+        if self.claimed is None or self.computed is None:
+            return None
+        return self.claimed - self.computed
+
 
 # -- the conditions every query shares ----------------------------------------------------------------
 
