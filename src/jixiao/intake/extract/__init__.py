@@ -36,6 +36,7 @@ from jixiao.intake.extract.narrative import prose_grade
 from jixiao.intake.extract.narrative import prose_indicators
 from jixiao.intake.extract.narrative import prose_total
 from jixiao.intake.extract.narrative import prose_weights
+from jixiao.intake.extract.prose import points
 from jixiao.intake.extract.sections import Para
 from jixiao.intake.extract.sections import outline
 from jixiao.intake.extract.sections import section_text
@@ -47,7 +48,6 @@ _GRADE_LABEL = re.compile(r"(评价|绩效|自评)?等级|评价结论|自评结
 _GRADE_WORD = re.compile(r"^[“\"]?(优秀|良好|合格|不合格|一般|较差|优|良|中|差)[”\"]?$")
 _SHORT_HEADING = 24
 _TITLE_CELL = re.compile(r"(自评|评价)(报告|表)")
-_SCORE_VALUE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*分?\s*$")
 
 
 @dataclass(slots=True)
@@ -175,9 +175,9 @@ def _claimed(
     if total is None:
         for f in fields:
             if _TOTAL_LABEL.fullmatch(f.label):
-                m = _SCORE_VALUE.match(f.value)
-                if m:
-                    total = (Decimal(m[1]), f.location)
+                value = points(f.value)
+                if value is not None:
+                    total = (value, f.location)
                     break
     if total is None:
         total = prose_total(body)

@@ -19,6 +19,7 @@ from jixiao.intake.extract.grid import Grid
 from jixiao.intake.extract.prose import amounts
 from jixiao.intake.extract.prose import clause_before
 from jixiao.intake.extract.prose import nfkc
+from jixiao.intake.extract.prose import points
 from jixiao.intake.extract.prose import squash
 from jixiao.intake.extract.sections import Para
 
@@ -125,7 +126,7 @@ def from_table(grid: Grid) -> BudgetFacts | None:
         if values.get("rate"):
             facts.rate = parse_rate(values["rate"])
             facts.where["rate"] = place
-        score = _number(values.get("score") or "")
+        score = points(values.get("score"))
         if score is not None:
             facts.score, facts.where["score"] = score, place
         facts.weight = _block_weight(grid, r, columns)
@@ -133,11 +134,6 @@ def from_table(grid: Grid) -> BudgetFacts | None:
             facts.where["weight"] = grid.place(r)
         return facts
     return None
-
-
-def _number(text: str) -> Decimal | None:
-    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*分?\s*", nfkc(text))
-    return Decimal(m[1]) if m else None
 
 
 def _row_values(grid: Grid, r: int, columns: dict[str, int]) -> dict[str, str] | None:
@@ -178,7 +174,7 @@ def _block_weight(grid: Grid, header: int, columns: dict[str, int]) -> Decimal |
     """The budget block's weight: “预算执行情况（20分）”, a 分值 column, “得分（20分*执行率）”."""
     if "weight" in columns:
         for r in range(header + 1, min(grid.n_rows, header + 3)):
-            value = _number(grid.texts(r)[columns["weight"]])
+            value = points(grid.texts(r)[columns["weight"]])
             if value is not None:
                 return value
     for r in range(max(0, header - 1), min(grid.n_rows, header + 2)):

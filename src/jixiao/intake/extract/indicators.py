@@ -32,6 +32,7 @@ from jixiao.core.values import parse_value
 from jixiao.intake.extract.grid import Grid
 from jixiao.intake.extract.grid import Slot
 from jixiao.intake.extract.prose import nfkc
+from jixiao.intake.extract.prose import points
 from jixiao.intake.extract.prose import squash
 
 _ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -55,13 +56,7 @@ _LEVEL2 = re.compile(
 )
 _END = re.compile(r"^(总分|合计|总计|自评总分|综合得分|得分合计|偏差大|改进措施|备注|说明|注[:：]?|填报说明)")
 _WEIGHT_IN = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分?\s*[)）]\s*$")
-_NUMBER = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*分?\s*$")
 _SEQ = re.compile(r"^\s*\d{1,3}\s*[.、]?\s*$")
-_LEVEL2_TO_LEVEL1 = {
-    Group.OUTPUT: "产出指标",
-    Group.EFFECT: "效益指标",
-    Group.SATISFACTION: "满意度指标",
-}
 
 
 def label_kind(text: str) -> int | None:
@@ -282,18 +277,11 @@ def _in_order(slots: list[Slot], roles: list[str], header_row: int) -> dict[str,
     return dict(zip(roles, cells, strict=False))
 
 
-def _number(text: str | None) -> Decimal | None:
-    if not text:
-        return None
-    m = _NUMBER.match(nfkc(text).replace("　", " "))
-    return Decimal(m[1]) if m else None
-
-
 def _indicator(name: str, values: dict[str, str], state: _State, location: str) -> Indicator:
     one_line = re.sub(r"\s*\n\s*", "", name)
     own_weight = label_weight(one_line)
     clean = strip_weight(one_line)
-    weight = _number(values.get("weight")) if values.get("weight") else None
+    weight = points(values.get("weight")) if values.get("weight") else None
     if weight is None:
         weight = own_weight
     target = values.get("target") or ""
@@ -310,7 +298,7 @@ def _indicator(name: str, values: dict[str, str], state: _State, location: str) 
         weight=weight,
         target=parse_value(target) if target.strip() else None,
         actual=parse_value(actual) if actual.strip() else None,
-        claimed_score=_number(values.get("score")),
+        claimed_score=points(values.get("score")),
         level2_weight=state.level2_weight,
         group=state.group or None,
         deviation_reason=(values.get("deviation") or "").strip() or None,
@@ -342,7 +330,7 @@ def _end_row(grid: Grid, r: int, header: Header, out: Extracted) -> None:
         texts = grid.texts(r)
         value = None
         if "score" in header.columns:
-            value = _number(texts[header.columns["score"]])
+            value = points(texts[header.columns["score"]])
         if value is None:
             inline = re.search(r"(\d+(?:\.\d+)?)\s*分?$", nfkc(key))
             value = (
@@ -352,7 +340,7 @@ def _end_row(grid: Grid, r: int, header: Header, out: Extracted) -> None:
             )
             if value is None:
                 after = [s for s in slots if s.col > lead.col and s.text]
-                nums = [n for n in (_number(s.text) for s in after) if n is not None]
+                nums = [n for n in (points(s.text) for s in after) if n is not None]
                 value = nums[-1] if nums else None
         if value is not None:
             out.total = (value, grid.place(r))

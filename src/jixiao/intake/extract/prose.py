@@ -50,6 +50,17 @@ def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+_POINTS = re.compile(r"\s*(\d+(?:\.\d+)?)\s*分?\s*")
+
+
+def points(text: str | None) -> Decimal | None:
+    """A cell or value that is just a score or weight: “10”, “　10”, “8分”, “９５.５”; else None."""
+    if not text:
+        return None
+    m = _POINTS.fullmatch(nfkc(text))
+    return Decimal(m[1]) if m else None
+
+
 def heading_level(text: str) -> int | None:
     """The outline level a paragraph's own number gives it (“（一）…” → 2), or None."""
     stripped = text.lstrip()
