@@ -72,7 +72,7 @@ def test_round_trip_is_lossless_and_the_tables_mirror_it(db: Database, ev: Evalu
     assert store.parts(saved.evaluation_id) == (len(ev.indicators), len(ev.budget.lines), len(ev.findings))
 
 
-def _simple(name: str = "社区建设", year: int = 2023, unit: str = "宝丰街道办事处") -> Evaluation:
+def _simple(name: str = "社区建设", year: int | None = 2023, unit: str = "宝丰街道办事处") -> Evaluation:
     return scored(Evaluation(project=Project(name=name, year=year, unit=unit)))
 
 
@@ -95,6 +95,19 @@ def test_resubmission_is_a_new_version(db: Database) -> None:
     listed = store.list()
     assert [(e.year, e.version) for e in listed] == [(2024, 1), (2023, 2), (2023, 1)]
     assert {e.unit for e in listed} == {"宝丰街道办事处"}
+    # Only the highest version of each project × year is the current one; no year is a year too.
+    store.save(_simple(year=None), doc("d"))
+    three = store.save(_simple(year=None), doc("e"))
+    assert three.version == 2
+    with db.engine.connect() as conn:
+        flags = conn.execute(text("SELECT year, version, latest FROM evaluations ORDER BY id")).all()
+    assert [(y, v, bool(f)) for y, v, f in flags] == [
+        (2023, 1, False),
+        (2023, 2, True),
+        (2024, 1, True),
+        (None, 1, False),
+        (None, 2, True),
+    ]
 
 
 def test_year_override_and_unknown_names(db: Database) -> None:
@@ -132,7 +145,46 @@ def test_schema_version_is_checked(db_url: str) -> None:
     database.close()
     with pytest.raises(StorageError, match="jixiao db upgrade"):
         open_database(db_url)
-    assert head_revision() == "0001"
+    assert head_revision() == "0003"
+
+
+def test_a_database_of_the_previous_release_is_upgraded_keeping_its_data(db_url: str) -> None:
+    """A 0001 database (before the web app's tables and the ``latest`` flag) is refused until
+    ``jixiao db upgrade``, which keeps its data and marks the versions replaced."""
+    from alembic import command
+
+    from jixiao.storage.db import _alembic_config
+    from jixiao.storage.db import make_engine
+    from jixiao.storage.db import upgrade
+
+    engine = make_engine(db_url)
+    config = _alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+        conn.execute(text("INSERT INTO units (id, name) VALUES (1, '旧单位')"))
+        conn.execute(text("INSERT INTO projects (id, unit_id, name) VALUES (1, 1, '旧项目')"))
+        # Two versions of 2020, one of no year, one of 2021: only the first 2020 one is replaced.
+        for id_, year, version in ((1, 2020, 1), (2, 2020, 2), (3, None, 1), (4, 2021, 1)):
+            conn.execute(
+                text(
+                    "INSERT INTO evaluations (id, project_id, unit_id, year, version, scheme_id,"
+                    " errors, warnings, infos, unreadable, contract, created_at)"
+                    " VALUES (:id, 1, 1, :year, :version, 'mof-2020', 0, 0, 0, false, '{}', :at)"
+                ),
+                {"id": id_, "year": year, "version": version, "at": "2020-01-01 00:00:00+00:00"},
+            )
+    with pytest.raises(StorageError, match=r"0001.*jixiao db upgrade"):
+        open_database(db_url)
+    upgrade(engine)
+    engine.dispose()
+    database = open_database(db_url)
+    with database.engine.connect() as conn:
+        assert conn.execute(text("SELECT name FROM units")).scalar_one() == "旧单位"
+        assert conn.execute(text("SELECT count(*) FROM users")).scalar_one() == 0
+        latest = conn.execute(text("SELECT id, latest FROM evaluations ORDER BY id")).all()
+        assert [(i, bool(flag)) for i, flag in latest] == [(1, False), (2, True), (3, True), (4, True)]
+    database.close()
 
 
 def test_an_uninitialised_database_is_not_created_when_asked_not_to(tmp_path) -> None:

@@ -5,12 +5,17 @@ files it already holds and skips them, so a run stopped by Ctrl-C or a killed ma
 where it was. Each file's evaluation is saved in its own transaction, after its original has
 been copied, content-addressed, under ``<data_dir>/documents/``; a crash between the two leaves
 only an orphan copy that the next run overwrites with the same bytes.
+
+The importing process keeps the extraction going in one thread and archives and saves the results
+in another, so the workers never wait for the database.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import queue
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -99,7 +104,11 @@ def import_paths(
     on_start: Callable[[ImportProgress], None] | None = None,
     on_file: Callable[[Path, Evaluation, ImportProgress], None] | None = None,
 ) -> ImportResult:
-    """Import every file under ``paths`` not yet in the database (see the module docstring)."""
+    """Import every file under ``paths`` not yet in the database (see the module docstring).
+
+    The results are written by a second thread while this one keeps the extraction going, so
+    the workers never wait for the database; ``on_file`` is called from that writing thread,
+    after each file is saved."""
     started = time.monotonic()
     files = find_files(paths)
     hashes: dict[Path, str | None] = {f: sha256_of(f) for f in files}
@@ -118,42 +127,16 @@ def import_paths(
     store.update_run(run_id, files_seen=len(files), skipped=progress.skipped)
     if on_start is not None:
         on_start(progress)
-    ids: list[int] = []
-    last_update = time.monotonic()
+    writer = _Writer(store, run_id, data_dir, year, progress, on_file)
     status = "interrupted"
     try:
+        writer.start()
         for path, ev in executor.run(pending):
-            sha = hashes.get(path)
-            document = None
-            if sha is not None:
-                stored = keep_original(path, sha, data_dir)
-                document = DocumentInfo(
-                    sha256=sha,
-                    name=path.name,
-                    path=str(path),
-                    format=SUFFIXES.get(path.suffix.lower(), path.suffix.lower().lstrip(".") or None),
-                    size=path.stat().st_size if path.exists() else 0,
-                    stored=stored,
-                )
-            result = store.save(ev, document, year=year, run_id=run_id)
-            progress.done += 1
-            if result.duplicate:
-                progress.skipped += 1
-            else:
-                progress.imported += 1
-                if result.evaluation_id is not None:
-                    ids.append(result.evaluation_id)
-            if any(f.code == "UNREADABLE_DOCUMENT" for f in ev.findings):
-                progress.unreadable += 1
-            elif any(f.severity is Severity.ERROR for f in ev.findings):
-                progress.with_errors += 1
-            if on_file is not None:
-                on_file(path, ev, progress)
-            if time.monotonic() - last_update > 2:
-                _record(store, run_id, progress)
-                last_update = time.monotonic()
+            writer.put(path, hashes.get(path), ev)
+        writer.finish()
         status = "finished"
     finally:
+        writer.stop()
         _record(store, run_id, progress, status=status)
     return ImportResult(
         run_id,
@@ -163,8 +146,121 @@ def import_paths(
         progress.unreadable,
         progress.with_errors,
         time.monotonic() - started,
-        ids,
+        writer.ids,
     )
+
+
+_QUEUED = 64  # extracted files waiting for the writer, at most (then extraction waits)
+_DONE = None
+
+
+class _Writer:
+    """The thread that archives and saves each extracted file, one transaction each, in the
+    order given. An error stops it; the next :meth:`put` or :meth:`finish` raises it."""
+
+    def __init__(
+        self,
+        store: Store,
+        run_id: int,
+        data_dir: Path,
+        year: int | None,
+        progress: ImportProgress,
+        on_file: Callable[[Path, Evaluation, ImportProgress], None] | None,
+    ) -> None:
+        self.store = store
+        self.run_id = run_id
+        self.data_dir = data_dir
+        self.year = year
+        self.progress = progress
+        self.on_file = on_file
+        self.ids: list[int] = []
+        self._queue: queue.Queue[tuple[Path, str | None, Evaluation] | None] = queue.Queue(_QUEUED)
+        self._stopping = threading.Event()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="jixiao-import-writer", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def put(self, path: Path, sha: str | None, ev: Evaluation) -> None:
+        while True:
+            self._raise()
+            try:
+                self._queue.put((path, sha, ev), timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def finish(self) -> None:
+        """Wait until everything put is saved."""
+        while True:
+            self._raise()
+            try:
+                self._queue.put(_DONE, timeout=0.1)
+                break
+            except queue.Full:
+                continue
+        self._thread.join()
+        self._raise()
+
+    def stop(self) -> None:
+        """Stop after the file being saved (the rest is left for the next run)."""
+        self._stopping.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            raise self._error
+
+    def _run(self) -> None:
+        last_update = time.monotonic()
+        try:
+            while not self._stopping.is_set():
+                try:
+                    item = self._queue.get(timeout=0.1)
+                except queue.Empty:
+                    continue
+                if item is _DONE:
+                    return
+                self._save(*item)
+                if time.monotonic() - last_update > 2:
+                    _record(self.store, self.run_id, self.progress)
+                    last_update = time.monotonic()
+        except BaseException as exc:  # handed to the importing thread
+            self._error = exc
+
+    def _save(self, path: Path, sha: str | None, ev: Evaluation) -> None:
+        document = None
+        if sha is not None:
+            stored = keep_original(path, sha, self.data_dir)
+            try:
+                size = path.stat().st_size
+            except OSError:
+                size = 0
+            document = DocumentInfo(
+                sha256=sha,
+                name=path.name,
+                path=str(path),
+                format=SUFFIXES.get(path.suffix.lower(), path.suffix.lower().lstrip(".") or None),
+                size=size,
+                stored=stored,
+            )
+        result = self.store.save(ev, document, year=self.year, run_id=self.run_id)
+        progress = self.progress
+        progress.done += 1
+        if result.duplicate:
+            progress.skipped += 1
+        else:
+            progress.imported += 1
+            if result.evaluation_id is not None:
+                self.ids.append(result.evaluation_id)
+        if any(f.code == "UNREADABLE_DOCUMENT" for f in ev.findings):
+            progress.unreadable += 1
+        elif any(f.severity is Severity.ERROR for f in ev.findings):
+            progress.with_errors += 1
+        if self.on_file is not None:
+            self.on_file(path, ev, progress)
 
 
 def _record(store: Store, run_id: int, progress: ImportProgress, status: str | None = None) -> None:

@@ -18,10 +18,10 @@ while an import is writing. Every function returns frozen dataclasses of plain v
 Speed (a synthetic 100,000-evaluation database, :mod:`jixiao.storage.synthetic`): each figure is
 one pass with ``GROUP BY`` over the current evaluations in scope, or over their findings; only the
 scatter's points come back as rows, at most ``limit`` of them, every k-th id. “Not replaced by a
-newer version” is asked the way each backend answers it fastest (see :func:`_current`); the
-finding codes are counted on whichever side is smaller (see :meth:`PortfolioReader.finding_codes`).
-On SQLite the report wants the covering and widened indexes of ``synthetic.PROPOSED_INDEXES``:
-without them every pass reads the large evaluations rows (their contract text).
+newer version” is the ``latest`` flag kept at save (see :func:`_current`); the finding codes
+are counted on whichever side is smaller (see :meth:`PortfolioReader.finding_codes`). The
+migrations' covering index ``ix_evaluations_report`` holds every column the report reads, so no
+pass reads the large evaluations rows (their contract text).
 """
 
 from __future__ import annotations
@@ -38,15 +38,14 @@ from sqlalchemy import Connection
 from sqlalchemy import Float
 from sqlalchemy import Select
 from sqlalchemy import SQLColumnExpression
-from sqlalchemy import and_
 from sqlalchemy import case
 from sqlalchemy import cast
 from sqlalchemy import func
 from sqlalchemy import literal
 from sqlalchemy import or_
 from sqlalchemy import select
+from sqlalchemy import true
 from sqlalchemy import union_all
-from sqlalchemy.orm import aliased
 
 from jixiao.storage.db import Database
 from jixiao.storage.schema import Document
@@ -59,7 +58,6 @@ E = EvaluationRow
 _TEN_THOUSAND = 10_000
 _PER_POINT = Decimal(_TEN_THOUSAND)
 _WORK_MEM = "64MB"  # PostgreSQL, for this transaction only
-_NO_YEAR = -1  # stands for a NULL year when versions are compared (no real year is negative)
 
 
 # -- what the queries take and give ----------------------------------------------------------------
@@ -197,53 +195,10 @@ def _filtered(f: Filter) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _same_project_year(a: type[EvaluationRow], b: type[EvaluationRow]) -> list[ColumnElement[bool]]:
-    """``a`` and ``b`` are versions of one project × year. ``COALESCE`` makes a NULL year equal
-    to itself while keeping a plain equality, which PostgreSQL can hash."""
-    return [a.project_id == b.project_id, func.coalesce(a.year, _NO_YEAR) == func.coalesce(b.year, _NO_YEAR)]
-
-
-def _has_newer_version() -> ColumnElement[bool]:
-    """Whether a newer version of the row's project × year exists.
-
-    On SQLite an index-only probe of the unique ``(project_id, year, version)`` index; on
-    PostgreSQL a hash anti-join, whose hashed side the redundant ``version > 1`` (only a second
-    or later version can replace another) shrinks to the resubmissions.
-    """
-    newer = aliased(EvaluationRow, name="newer")
-    return (
-        select(literal(1))
-        .where(*_same_project_year(newer, E), newer.version > E.version, newer.version > 1)
-        .exists()
-    )
-
-
-def _superseded_ids(dialect: str) -> Select[Any]:
-    """The ids of every evaluation a newer version replaces.
-
-    SQLite starts from the resubmissions (``version > 1``, a few percent of the rows) and looks
-    up the versions they replace; PostgreSQL semi-joins every row with the hashed resubmissions.
-    """
-    if dialect != "sqlite":
-        return select(E.id).where(_has_newer_version())
-    newer = aliased(EvaluationRow, name="newer")
-    old = aliased(EvaluationRow, name="old")
-    return (
-        select(old.id)
-        .join(newer, and_(*_same_project_year(old, newer), old.version < newer.version))
-        .where(newer.version > 1)
-    )
-
-
-def _current(f: Filter, dialect: str) -> list[ColumnElement[bool]]:
-    """The report's evaluations: in scope, readable, and the latest version.
-
-    “Not replaced” is asked the way each backend answers fastest: SQLite checks each row
-    against the small, once-built list of replaced ids (faster than probing the unique index
-    for every row); PostgreSQL hashes the resubmissions and anti-joins.
-    """
-    latest = E.id.not_in(_superseded_ids(dialect)) if dialect == "sqlite" else ~_has_newer_version()
-    return [*_filtered(f), ~E.unreadable, latest]
+def _current(f: Filter) -> list[ColumnElement[bool]]:
+    """The report's evaluations: in scope, readable, and the latest version (the flag
+    ``evaluations.latest`` that saving a new version clears on the earlier ones)."""
+    return [*_filtered(f), ~E.unreadable, E.latest == true()]
 
 
 def _points(expr: SQLColumnExpression[Any]) -> ColumnElement[int]:
@@ -306,7 +261,7 @@ class PortfolioReader:
             self._conn = None
 
     def _current(self, f: Filter) -> list[ColumnElement[bool]]:
-        return _current(f, self.conn.dialect.name)
+        return _current(f)
 
     @property
     def conn(self) -> Connection:
@@ -448,7 +403,7 @@ class PortfolioReader:
             return self._codes(FindingRow.evaluation_id.in_(select(E.id).where(*self._current(f))))
         left_out: list[Select[Any]] = [
             select(E.id).where(E.unreadable),
-            _superseded_ids(self.conn.dialect.name),
+            select(E.id).where(~E.latest),
         ]
         if f.year is not None:
             left_out.append(select(E.id).where(or_(E.year.is_(None), E.year != f.year)))

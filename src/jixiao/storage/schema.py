@@ -25,6 +25,7 @@ from sqlalchemy import Numeric
 from sqlalchemy import String
 from sqlalchemy import Text
 from sqlalchemy import UniqueConstraint
+from sqlalchemy import true
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
@@ -86,6 +87,11 @@ class ImportRun(Base):
     unreadable: Mapped[int] = mapped_column(Integer, default=0)
 
 
+# Trigram indexes of the names the web list searches (``ILIKE '%…%'``): PostgreSQL only, made by
+# migration 0003 when the pg_trgm extension is available, so not declared on the models.
+SEARCH_INDEXES = frozenset({"ix_projects_name_trgm", "ix_documents_name_trgm"})
+
+
 class Document(Base):
     """A submitted file, known by its content: the same bytes are one document, whatever their
     name. The original is kept content-addressed under the data directory as evidence."""
@@ -125,7 +131,10 @@ class EvaluationRow(Base):
             "errors",
             "warnings",
             "document_id",
+            "latest",
         ),
+        # A unit's evaluations, newest first (a unit user's list and dashboard).
+        Index("ix_evaluations_unit_id", "unit_id", "id"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
@@ -145,6 +154,9 @@ class EvaluationRow(Base):
     warnings: Mapped[int] = mapped_column(Integer, default=0)
     infos: Mapped[int] = mapped_column(Integer, default=0)
     unreadable: Mapped[bool] = mapped_column(default=False)
+    # Whether this is the highest version of its project × year (a resubmission or an edit
+    # replaces the earlier one). Kept by Store.save, so no query has to look for newer versions.
+    latest: Mapped[bool] = mapped_column(default=True, server_default=true())
     contract: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
@@ -192,3 +204,66 @@ class FindingRow(Base):
     severity: Mapped[str] = mapped_column(String(10))
     message: Mapped[str] = mapped_column(Text)
     location: Mapped[str | None] = mapped_column(Text)
+
+
+# -- the web app: users, their sessions, review status and the audit log ------------------------------
+
+
+class UserRow(Base):
+    """A person who logs in: an admin, a reviewer of the finance bureau, or a unit's user (who
+    sees only ``unit_id``'s evaluations)."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class SessionRow(Base):
+    """A logged-in browser. Only the SHA-256 of the cookie's token is stored."""
+
+    __tablename__ = "web_sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ReviewRow(Base):
+    """The bureau's decision on one evaluation version (none yet: 待审核)."""
+
+    __tablename__ = "reviews"
+    evaluation_id: Mapped[int] = mapped_column(
+        ForeignKey("evaluations.id", ondelete="CASCADE"), primary_key=True
+    )
+    status: Mapped[str] = mapped_column(String(20))
+    comment: Mapped[str | None] = mapped_column(Text)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class AuditRow(Base):
+    """One change to a project's evaluation for a year: who, when, what, the old and new value.
+
+    Evaluations are never changed in place (an edit saves a new version), so the log is kept per
+    project × year and names the version each change produced."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_project_year", "project_id", "year", "id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor: Mapped[str] = mapped_column(String(100))
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
+    year: Mapped[int | None] = mapped_column(Integer)
+    evaluation_id: Mapped[int | None] = mapped_column(ForeignKey("evaluations.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(20))
+    field: Mapped[str | None] = mapped_column(Text)
+    old: Mapped[str | None] = mapped_column(Text)
+    new: Mapped[str | None] = mapped_column(Text)

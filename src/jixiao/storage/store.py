@@ -4,6 +4,10 @@ Each evaluation is saved in its own transaction together with its document, its 
 (created on first sight) and its child rows, so an interrupted import leaves only whole
 evaluations behind. A document is known by the SHA-256 of its bytes: saving the same bytes twice
 is refused by a unique constraint, so a resumed import can never store a file twice.
+
+Saving is the importer's inner loop, so it writes with SQLAlchemy Core rather than ORM objects
+(one statement per table, the child rows as one executemany), and a :class:`Store` remembers the
+ids of the units and projects it has seen committed, so a long import looks each up only once.
 """
 
 from __future__ import annotations
@@ -11,16 +15,25 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from dataclasses import field
 from decimal import Decimal
+from typing import Any
 
+from sqlalchemy import Connection
+from sqlalchemy import CursorResult
+from sqlalchemy import Table
+from sqlalchemy import bindparam
 from sqlalchemy import func
+from sqlalchemy import insert
 from sqlalchemy import select
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from jixiao.core.model import Evaluation
 from jixiao.core.model import Severity
 from jixiao.storage.db import Database
+from jixiao.storage.schema import Base
 from jixiao.storage.schema import BudgetLineRow
 from jixiao.storage.schema import Document
 from jixiao.storage.schema import EvaluationRow
@@ -79,11 +92,71 @@ class EvaluationSummary:
     document: str | None
 
 
+@dataclass(slots=True)
+class _Seen:
+    """Unit and project ids a transaction looked up or created, to remember once committed."""
+
+    units: dict[str, int] = field(default_factory=dict)
+    projects: dict[tuple[int, str], int] = field(default_factory=dict)
+
+
+def _table(entity: type[Base]) -> Table:
+    table = entity.__table__
+    assert isinstance(table, Table)
+    return table
+
+
+def _new_id(result: CursorResult[Any]) -> int:
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+# Built once: the statements of a save (SQLAlchemy caches their compiled form too).
+_INSERT_DOCUMENT = insert(_table(Document))
+_INSERT_UNIT = insert(_table(Unit))
+_INSERT_PROJECT = insert(_table(Project))
+_INSERT_EVALUATION = insert(_table(EvaluationRow))
+_INSERT_INDICATOR = insert(_table(IndicatorRow))
+_INSERT_BUDGET_LINE = insert(_table(BudgetLineRow))
+_INSERT_FINDING = insert(_table(FindingRow))
+_FIND_UNIT = select(Unit.id).where(Unit.name == bindparam("name"))
+_FIND_PROJECT = select(Project.id).where(
+    Project.unit_id == bindparam("unit_id"), Project.name == bindparam("name")
+)
+_PROJECT_UNIT = select(Project.unit_id).where(Project.id == bindparam("id"))
+_LATEST = func.coalesce(func.max(EvaluationRow.version), 0)
+_LATEST_VERSION = select(_LATEST).where(
+    EvaluationRow.project_id == bindparam("project_id"), EvaluationRow.year == bindparam("year")
+)
+_LATEST_NULL_YEAR = select(_LATEST).where(
+    EvaluationRow.project_id == bindparam("project_id"), EvaluationRow.year.is_(None)
+)
+# A new version replaces the earlier ones of its project × year.
+_REPLACE = (
+    update(_table(EvaluationRow))
+    .where(
+        EvaluationRow.project_id == bindparam("p"),
+        EvaluationRow.year == bindparam("y"),
+        EvaluationRow.latest,
+    )
+    .values(latest=False)
+)
+_REPLACE_NULL_YEAR = (
+    update(_table(EvaluationRow))
+    .where(EvaluationRow.project_id == bindparam("p"), EvaluationRow.year.is_(None), EvaluationRow.latest)
+    .values(latest=False)
+)
+
+
 class Store:
     """The portfolio database, seen as evaluations."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        # Committed ids of units and projects, so a run of imports looks each up only once.
+        self._units: dict[str, int] = {}
+        self._projects: dict[tuple[int, str], int] = {}
 
     # -- import runs ---------------------------------------------------------------------------
 
@@ -127,105 +200,214 @@ class Store:
         run_id: int | None = None,
     ) -> Stored:
         """Store one scored evaluation (and its document) in one transaction."""
+        contract = ev.to_json(indent=None)  # before the transaction: a writer holds it briefly
+        seen = _Seen()
         try:
-            with self.db.sessions.begin() as s:
-                return self._save(s, ev, document, year, run_id)
+            with self.db.engine.begin() as conn:
+                stored = self._insert(conn, ev, contract, document, year, run_id, seen)
         except IntegrityError:
             if document is not None and self.known_hashes([document.sha256]):
                 return Stored(None, None, duplicate=True)
             raise
+        # Only now, committed, may the ids serve the next evaluations (a rolled-back unit or
+        # project must not be remembered).
+        self._units.update(seen.units)
+        self._projects.update(seen.projects)
+        return stored
 
-    def _save(
-        self, s: Session, ev: Evaluation, document: DocumentInfo | None, year: int | None, run_id: int | None
+    def save_in(
+        self,
+        s: Session,
+        ev: Evaluation,
+        document: DocumentInfo | None = None,
+        *,
+        year: int | None = None,
+        run_id: int | None = None,
+        unit: str | None = None,
+        project_id: int | None = None,
     ) -> Stored:
-        unit = _get_or_create_unit(s, _unit_name(ev))
-        project = _get_or_create_project(s, unit, _project_name(ev, document))
-        the_year = year if year is not None else ev.project.year
-        doc_row = None
-        if document is not None:
-            doc_row = Document(
-                sha256=document.sha256,
-                name=document.name[:500],
-                path=document.path,
-                format=document.format,
-                size=document.size,
-                stored=document.stored,
-                run_id=run_id,
-            )
-            s.add(doc_row)
-            s.flush()
-        version = (
-            s.scalar(
-                select(func.coalesce(func.max(EvaluationRow.version), 0)).where(
-                    EvaluationRow.project_id == project.id,
-                    EvaluationRow.year.is_(None) if the_year is None else EvaluationRow.year == the_year,
+        """Store ``ev`` within the caller's transaction ``s`` (which commits or rolls back).
+
+        ``unit`` names the unit instead of the evaluation's own; ``project_id`` saves it as the
+        next version of that project (and its unit). A document already stored raises
+        ``IntegrityError``."""
+        s.flush()
+        conn = s.connection()
+        unit_id: int | None = None
+        if project_id is not None:
+            unit_id = conn.execute(_PROJECT_UNIT, {"id": project_id}).scalar_one()
+        seen = _Seen()  # not remembered: this transaction is the caller's
+        return self._insert(
+            conn,
+            ev,
+            ev.to_json(indent=None),
+            document,
+            year,
+            run_id,
+            seen,
+            unit_name=None if unit is None else (unit.strip()[:200] or UNKNOWN_UNIT),
+            ids=(unit_id, project_id) if project_id is not None and unit_id is not None else None,
+        )
+
+    def _insert(
+        self,
+        conn: Connection,
+        ev: Evaluation,
+        contract: str,
+        document: DocumentInfo | None,
+        year: int | None,
+        run_id: int | None,
+        seen: _Seen,
+        *,
+        unit_name: str | None = None,
+        ids: tuple[int, int] | None = None,
+    ) -> Stored:
+        """The evaluation's rows, with SQLAlchemy Core: one statement per table (the child rows
+        as one executemany), no ORM objects."""
+        document_id = None
+        if document is not None:  # first: a duplicate fails here, before any other work
+            document_id = _new_id(
+                conn.execute(
+                    _INSERT_DOCUMENT,
+                    {
+                        "sha256": document.sha256,
+                        "name": document.name[:500],
+                        "path": document.path,
+                        "format": document.format,
+                        "size": document.size,
+                        "stored": document.stored,
+                        "run_id": run_id,
+                    },
                 )
             )
-            or 0
-        ) + 1
-        counts = dict.fromkeys(Severity, 0)
+        new_project = False
+        if ids is None:
+            unit_id = self._unit_id(conn, unit_name or _unit_name(ev), seen)
+            project_id, new_project = self._project_id(conn, unit_id, _project_name(ev, document), seen)
+        else:
+            unit_id, project_id = ids
+        the_year = year if year is not None else ev.project.year
+        version = 1
+        if not new_project:  # a project created in this transaction has no evaluations yet
+            if the_year is None:
+                latest = conn.execute(_LATEST_NULL_YEAR, {"project_id": project_id}).scalar()
+            else:
+                latest = conn.execute(_LATEST_VERSION, {"project_id": project_id, "year": the_year}).scalar()
+            version = (latest or 0) + 1
+            if version > 1:
+                if the_year is None:
+                    conn.execute(_REPLACE_NULL_YEAR, {"p": project_id})
+                else:
+                    conn.execute(_REPLACE, {"p": project_id, "y": the_year})
+        errors = warnings = infos = 0
+        unreadable = False
         for f in ev.findings:
-            counts[f.severity] += 1
-        row = EvaluationRow(
-            project_id=project.id,
-            unit_id=unit.id,
-            year=the_year,
-            version=version,
-            document_id=doc_row.id if doc_row else None,
-            scheme_id=ev.scheme.id,
-            planned_fen=fen(ev.budget.planned_yuan),
-            executed_fen=fen(ev.budget.executed_yuan),
-            execution_rate=ev.budget.execution_rate,
-            claimed_total=ev.claimed.total,
-            claimed_grade=ev.claimed.grade,
-            computed_total=ev.computed.total,
-            computed_grade=ev.computed.grade,
-            errors=counts[Severity.ERROR],
-            warnings=counts[Severity.WARNING],
-            infos=counts[Severity.INFO],
-            unreadable=any(f.code == "UNREADABLE_DOCUMENT" for f in ev.findings),
-            contract=ev.to_json(indent=None),
-        )
-        s.add(row)
-        s.flush()
-        s.add_all(
-            IndicatorRow(
-                evaluation_id=row.id,
-                position=i,
-                level1=ind.level1,
-                level2=ind.level2,
-                name=ind.name,
-                weight=ind.weight,
-                claimed_score=ind.claimed_score,
-                computed_score=ind.computed_score,
-                target=ind.target.text if ind.target else None,
-                actual=ind.actual.text if ind.actual else None,
+            if f.severity is Severity.ERROR:
+                errors += 1
+            elif f.severity is Severity.WARNING:
+                warnings += 1
+            else:
+                infos += 1
+            if f.code == "UNREADABLE_DOCUMENT":
+                unreadable = True
+        evaluation_id = _new_id(
+            conn.execute(
+                _INSERT_EVALUATION,
+                {
+                    "project_id": project_id,
+                    "unit_id": unit_id,
+                    "year": the_year,
+                    "version": version,
+                    "document_id": document_id,
+                    "scheme_id": ev.scheme.id,
+                    "planned_fen": fen(ev.budget.planned_yuan),
+                    "executed_fen": fen(ev.budget.executed_yuan),
+                    "execution_rate": ev.budget.execution_rate,
+                    "claimed_total": ev.claimed.total,
+                    "claimed_grade": ev.claimed.grade,
+                    "computed_total": ev.computed.total,
+                    "computed_grade": ev.computed.grade,
+                    "errors": errors,
+                    "warnings": warnings,
+                    "infos": infos,
+                    "unreadable": unreadable,
+                    "latest": True,
+                    "contract": contract,
+                },
             )
-            for i, ind in enumerate(ev.indicators)
         )
-        s.add_all(
-            BudgetLineRow(
-                evaluation_id=row.id,
-                position=i,
-                name=line.name,
-                planned_fen=fen(line.planned_yuan),
-                executed_fen=fen(line.executed_yuan),
-                group_name=line.group,
+        if ev.indicators:
+            conn.execute(
+                _INSERT_INDICATOR,
+                [
+                    {
+                        "evaluation_id": evaluation_id,
+                        "position": i,
+                        "level1": ind.level1,
+                        "level2": ind.level2,
+                        "name": ind.name,
+                        "weight": ind.weight,
+                        "claimed_score": ind.claimed_score,
+                        "computed_score": ind.computed_score,
+                        "target": ind.target.text if ind.target else None,
+                        "actual": ind.actual.text if ind.actual else None,
+                    }
+                    for i, ind in enumerate(ev.indicators)
+                ],
             )
-            for i, line in enumerate(ev.budget.lines)
-        )
-        s.add_all(
-            FindingRow(
-                evaluation_id=row.id,
-                position=i,
-                code=f.code,
-                severity=f.severity.value,
-                message=f.message,
-                location=f.location,
+        if ev.budget.lines:
+            conn.execute(
+                _INSERT_BUDGET_LINE,
+                [
+                    {
+                        "evaluation_id": evaluation_id,
+                        "position": i,
+                        "name": line.name,
+                        "planned_fen": fen(line.planned_yuan),
+                        "executed_fen": fen(line.executed_yuan),
+                        "group_name": line.group,
+                    }
+                    for i, line in enumerate(ev.budget.lines)
+                ],
             )
-            for i, f in enumerate(ev.findings)
-        )
-        return Stored(row.id, version)
+        if ev.findings:
+            conn.execute(
+                _INSERT_FINDING,
+                [
+                    {
+                        "evaluation_id": evaluation_id,
+                        "position": i,
+                        "code": f.code,
+                        "severity": f.severity.value,
+                        "message": f.message,
+                        "location": f.location,
+                    }
+                    for i, f in enumerate(ev.findings)
+                ],
+            )
+        return Stored(evaluation_id, version)
+
+    def _unit_id(self, conn: Connection, name: str, seen: _Seen) -> int:
+        unit_id = self._units.get(name)
+        if unit_id is None:
+            unit_id = conn.execute(_FIND_UNIT, {"name": name}).scalar()
+            if unit_id is None:
+                unit_id = _new_id(conn.execute(_INSERT_UNIT, {"name": name}))
+            seen.units[name] = unit_id
+        return unit_id
+
+    def _project_id(self, conn: Connection, unit_id: int, name: str, seen: _Seen) -> tuple[int, bool]:
+        """The project's id, and whether it was created just now."""
+        key = (unit_id, name)
+        project_id = self._projects.get(key)
+        if project_id is not None:
+            return project_id, False
+        project_id = conn.execute(_FIND_PROJECT, {"unit_id": unit_id, "name": name}).scalar()
+        created = project_id is None
+        if project_id is None:
+            project_id = _new_id(conn.execute(_INSERT_PROJECT, {"unit_id": unit_id, "name": name}))
+        seen.projects[key] = project_id
+        return project_id, created
 
     def get(self, evaluation_id: int) -> Evaluation | None:
         """A stored evaluation, exactly as it was saved."""
@@ -249,6 +431,15 @@ class Store:
             evaluations = s.scalar(select(func.count()).select_from(EvaluationRow)) or 0
             documents = s.scalar(select(func.count()).select_from(Document)) or 0
         return evaluations, documents
+
+    def data_version(self) -> tuple[int, int, int]:
+        """The numbers of evaluations, documents and units: rows are only ever added, so these
+        change with every change of stored data except a review decision."""
+        with self.db.engine.connect() as conn:
+            evaluations = conn.scalar(select(func.count()).select_from(EvaluationRow)) or 0
+            documents = conn.scalar(select(func.count()).select_from(Document)) or 0
+            units = conn.scalar(select(func.count()).select_from(Unit)) or 0
+        return evaluations, documents, units
 
     def list(
         self, *, year: int | None = None, unit: str | None = None, limit: int = 100
@@ -296,21 +487,3 @@ def _project_name(ev: Evaluation, document: DocumentInfo | None) -> str:
     if document is not None:
         return f"{UNKNOWN_PROJECT}{document.name}"[:300]
     return UNKNOWN_PROJECT
-
-
-def _get_or_create_unit(s: Session, name: str) -> Unit:
-    unit = s.scalar(select(Unit).where(Unit.name == name))
-    if unit is None:
-        unit = Unit(name=name)
-        s.add(unit)
-        s.flush()
-    return unit
-
-
-def _get_or_create_project(s: Session, unit: Unit, name: str) -> Project:
-    project = s.scalar(select(Project).where(Project.unit_id == unit.id, Project.name == name))
-    if project is None:
-        project = Project(unit_id=unit.id, name=name)
-        s.add(project)
-        s.flush()
-    return project

@@ -167,6 +167,8 @@ class _Generator:
             for version in range(1, versions + 1):
                 if made >= room:
                     return made
+                if version > 1:  # it replaces the version just made
+                    batch.evaluations[-1]["latest"] = False
                 self._evaluation(batch, unit_id, project_id, year, version)
                 made += 1
         return made
@@ -226,6 +228,7 @@ class _Generator:
                 "warnings": 0,
                 "infos": 0,
                 "unreadable": False,
+                "latest": True,
                 "contract": self.contracts[ev_id % len(self.contracts)],
             }
         )
@@ -344,27 +347,6 @@ def fill(
             conn.commit()
 
 
-# The indexes the portfolio report asks of the schema (not yet in a migration): a covering index of
-# the columns the report reads (it replaces ix_evaluations_year_unit, its prefix), so SQLite never
-# reads the large evaluations rows, and within one year finds them grouped by unit, scheme and
-# grades; and the two findings indexes widened to cover code and severity (they replace
-# ix_findings_code and ix_findings_evaluation_id, their prefixes).
-PROPOSED_INDEXES = (
-    "CREATE INDEX IF NOT EXISTS ix_evaluations_report ON evaluations (year, unit_id, scheme_id, "
-    "computed_grade, claimed_grade, project_id, version, unreadable, claimed_total, computed_total, "
-    "execution_rate, errors, warnings, document_id)",
-    "CREATE INDEX IF NOT EXISTS ix_findings_code_severity_evaluation ON findings (code, severity, evaluation_id)",
-    "CREATE INDEX IF NOT EXISTS ix_findings_evaluation_code ON findings (evaluation_id, code, severity)",
-)
-
-
-def add_proposed_indexes(db: Database) -> None:
-    """Create :data:`PROPOSED_INDEXES` (for benchmarking them before a migration has them)."""
-    with db.engine.begin() as conn:
-        for ddl in PROPOSED_INDEXES:
-            conn.execute(text(ddl))
-
-
 def analyze(db: Database) -> None:
     """Refresh the planner's statistics (PostgreSQL's autovacuum does this by itself)."""
     if db.engine.dialect.name == "postgresql":
@@ -432,9 +414,6 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--analyze", action="store_true", help="ANALYZE before timing (SQLite)")
     parser.add_argument("--year", type=int, default=None)
     parser.add_argument("--unit-id", type=int, default=None)
-    parser.add_argument(
-        "--proposed-indexes", action="store_true", help="create the indexes the report asks for first"
-    )
     args = parser.parse_args(argv)
     db = open_database(args.url)
     try:
@@ -442,8 +421,6 @@ def main(argv: list[str] | None = None) -> None:
             began = time.perf_counter()
             fill(db, args.evaluations, seed=args.seed, progress=lambda n: print(f"\r{n} evaluations", end=""))
             print(f"\nfilled in {time.perf_counter() - began:.1f} s")
-        if args.proposed_indexes:
-            add_proposed_indexes(db)
         if args.analyze or db.engine.dialect.name == "postgresql":
             analyze(db)
         with db.engine.connect() as conn:

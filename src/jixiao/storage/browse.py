@@ -1,0 +1,271 @@
+"""The evaluation list of the web app: filter, search, sort and page the current evaluations.
+
+“Current” is the latest version of each project × year (an edit or a resubmission replaces the
+earlier one); unreadable documents are listed too, so nobody misses them. Every filter is a
+condition in SQL and a page is one ``LIMIT``/``OFFSET`` query plus one count; “current” is the
+``evaluations.latest`` flag, kept when a version is saved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement
+from sqlalchemy import Select
+from sqlalchemy import func
+from sqlalchemy import literal
+from sqlalchemy import select
+from sqlalchemy import true
+from sqlalchemy import union
+from sqlalchemy.orm import aliased
+
+from jixiao.storage.db import Database
+from jixiao.storage.schema import Document
+from jixiao.storage.schema import EvaluationRow
+from jixiao.storage.schema import FindingRow
+from jixiao.storage.schema import Project
+from jixiao.storage.schema import ReviewRow
+from jixiao.storage.schema import Unit
+
+E = EvaluationRow
+PENDING = "待审核"
+STATUSES = (PENDING, "退回修改", "审核通过")
+
+# Sort keys the list offers, and the column each sorts by (ties broken by id).
+SORTS: dict[str, Any] = {
+    "id": E.id,
+    "unit": Unit.name,
+    "project": Project.name,
+    "year": E.year,
+    "claimed": E.claimed_total,
+    "computed": E.computed_total,
+    "difference": E.claimed_total - E.computed_total,
+    "grade": E.computed_grade,
+    "rate": E.execution_rate,
+    "errors": E.errors,
+    "status": func.coalesce(ReviewRow.status, PENDING),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Browse:
+    """What the list shows. ``scope_unit_id`` is the unit a unit user is confined to."""
+
+    year: int | None = None
+    unit_id: int | None = None
+    grade: str | None = None
+    status: str | None = None
+    has_errors: bool | None = None
+    code: str | None = None
+    q: str | None = None
+    sort: str = "id"
+    descending: bool = True
+    page: int = 1
+    per_page: int = 50
+    scope_unit_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BrowseRow:
+    id: int
+    unit_id: int
+    unit: str
+    project: str
+    year: int | None
+    version: int
+    scheme_id: str
+    claimed_total: Decimal | None
+    claimed_grade: str | None
+    computed_total: Decimal | None
+    computed_grade: str | None
+    execution_rate: Decimal | None
+    errors: int
+    warnings: int
+    unreadable: bool
+    status: str
+    document: str | None
+
+    @property
+    def difference(self) -> Decimal | None:
+        if self.claimed_total is None or self.computed_total is None:
+            return None
+        return self.claimed_total - self.computed_total
+
+
+@dataclass(frozen=True, slots=True)
+class BrowsePage:
+    rows: tuple[BrowseRow, ...]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+@dataclass(frozen=True, slots=True)
+class Facets:
+    """The values the list's filters offer (finding codes come from the core's catalogue)."""
+
+    years: tuple[int, ...]
+    units: tuple[tuple[int, str], ...]
+    grades: tuple[str, ...]
+
+
+def _like(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _conditions(b: Browse) -> list[ColumnElement[bool]]:
+    c: list[ColumnElement[bool]] = [E.latest == true()]
+    if b.scope_unit_id is not None:
+        c.append(E.unit_id == b.scope_unit_id)
+    if b.unit_id is not None:
+        c.append(E.unit_id == b.unit_id)
+    if b.year is not None:
+        c.append(E.year == b.year)
+    if b.grade:
+        c.append(E.computed_grade == b.grade)
+    if b.has_errors is True:
+        c.append(E.errors > 0)
+    elif b.has_errors is False:
+        c.append(E.errors == 0)
+    if b.status:
+        c.append(func.coalesce(ReviewRow.status, PENDING) == b.status)
+    if b.code:
+        c.append(
+            select(literal(1)).where(FindingRow.evaluation_id == E.id, FindingRow.code == b.code).exists()
+        )
+    if b.q and b.q.strip():
+        pattern = _like(b.q.strip())
+        # Each name table is searched once (by its trigram index on PostgreSQL), then the
+        # evaluations of the matching ids are found by their own indexes: no scan of every row.
+        found = aliased(EvaluationRow, name="found")
+        c.append(
+            E.id.in_(
+                union(
+                    select(found.id).where(
+                        found.project_id.in_(
+                            select(Project.id).where(Project.name.ilike(pattern, escape="\\"))
+                        )
+                    ),
+                    select(found.id).where(
+                        found.unit_id.in_(select(Unit.id).where(Unit.name.ilike(pattern, escape="\\")))
+                    ),
+                    select(found.id).where(
+                        found.document_id.in_(
+                            select(Document.id).where(Document.name.ilike(pattern, escape="\\"))
+                        )
+                    ),
+                )
+            )
+        )
+    return c
+
+
+def _joined(q: Any) -> Select[Any]:
+    joined: Select[Any] = (
+        q.join(Unit, E.unit_id == Unit.id)
+        .join(Project, E.project_id == Project.id)
+        .outerjoin(Document, E.document_id == Document.id)
+        .outerjoin(ReviewRow, ReviewRow.evaluation_id == E.id)
+    )
+    return joined
+
+
+def _count(b: Browse, where: list[ColumnElement[bool]]) -> Select[Any]:
+    """The count joins the reviews only when the status is asked (an evaluation has at most one
+    review, so the join never changes the count)."""
+    count = select(func.count()).select_from(E)
+    if b.status:
+        count = count.outerjoin(ReviewRow, ReviewRow.evaluation_id == E.id)
+    return count.where(*where)
+
+
+class Browser:
+    """Pages of the evaluation list."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def page(self, b: Browse, total: int | None = None) -> BrowsePage:
+        """One page of the list; ``total`` is :meth:`count` of ``b`` when the caller knows it.
+
+        The page's ids are chosen first from the evaluations alone (joined only to the table a
+        filter or the sort names), and only those rows are then joined to their unit, project,
+        document and review: sorting every current row joined to four tables costs several times
+        more."""
+        per_page = max(1, min(b.per_page, 500))
+        page = max(1, b.page)
+        where = _conditions(b)
+        sort = b.sort if b.sort in SORTS else "id"
+        key = SORTS[sort]
+        if sort == "id":  # never NULL: the primary key's own order, which an index scan gives
+            order: list[Any] = [E.id.desc() if b.descending else E.id.asc()]
+        elif b.descending:
+            order = [key.desc().nulls_last(), E.id.desc()]
+        else:
+            order = [key.asc().nulls_last(), E.id]
+        chosen: Select[Any] = select(E.id)
+        if sort == "unit":
+            chosen = chosen.join(Unit, E.unit_id == Unit.id)
+        elif sort == "project":
+            chosen = chosen.join(Project, E.project_id == Project.id)
+        if sort == "status" or b.status:
+            chosen = chosen.outerjoin(ReviewRow, ReviewRow.evaluation_id == E.id)
+        ids = chosen.where(*where).order_by(*order).limit(per_page).offset((page - 1) * per_page).subquery()
+        q = _joined(
+            select(
+                E.id,
+                E.unit_id,
+                Unit.name,
+                Project.name,
+                E.year,
+                E.version,
+                E.scheme_id,
+                E.claimed_total,
+                E.claimed_grade,
+                E.computed_total,
+                E.computed_grade,
+                E.execution_rate,
+                E.errors,
+                E.warnings,
+                E.unreadable,
+                func.coalesce(ReviewRow.status, PENDING),
+                Document.name,
+            ).join(ids, ids.c.id == E.id)
+        ).order_by(*order)
+        with self.db.engine.connect() as conn:
+            if total is None:
+                total = conn.scalar(_count(b, where)) or 0
+            rows = tuple(BrowseRow(*r) for r in conn.execute(q))
+        return BrowsePage(rows, total, page, per_page)
+
+    def count(self, b: Browse) -> int:
+        """How many evaluations the list of ``b`` holds (on all its pages)."""
+        with self.db.engine.connect() as conn:
+            return conn.scalar(_count(b, _conditions(b))) or 0
+
+    def facets(self, scope_unit_id: int | None = None) -> Facets:
+        scoped = [E.unit_id == scope_unit_id] if scope_unit_id is not None else []
+        with self.db.engine.connect() as conn:
+            years = tuple(
+                y
+                for y in conn.scalars(select(E.year).distinct().where(*scoped).order_by(E.year.desc()))
+                if y is not None
+            )
+            units_q = select(Unit.id, Unit.name).order_by(Unit.name)
+            if scope_unit_id is not None:
+                units_q = units_q.where(Unit.id == scope_unit_id)
+            units = tuple((int(i), str(n)) for i, n in conn.execute(units_q))
+            grades = tuple(
+                g
+                for g in conn.scalars(
+                    select(E.computed_grade).distinct().where(*scoped).order_by(E.computed_grade)
+                )
+                if g
+            )
+        return Facets(years, units, grades)
