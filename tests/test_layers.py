@@ -45,6 +45,23 @@ ALLOWED: dict[str, tuple[set[str], tuple[str, ...]]] = {
             "jixiao.portfolio",
         ),
     ),
+    # The web app: everything inward (never the CLI), the web framework and password hashing.
+    "web": (
+        {"pydantic", "fastapi", "starlette", "jinja2", "argon2", "uvicorn", "openpyxl", "python_multipart"},
+        (
+            "jixiao.core",
+            "jixiao.errors",
+            "jixiao.schemes",
+            "jixiao.authoring",
+            "jixiao.intake",
+            "jixiao.export",
+            "jixiao.storage",
+            "jixiao.portfolio",
+            "jixiao.services",
+            "jixiao.settings",
+            "jixiao.web",
+        ),
+    ),
     # Writing documents: office libraries; LibreOffice conversion is shared with the readers.
     "export": (
         {"pydantic", "lxml", "openpyxl", "docx"},

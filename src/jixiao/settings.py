@@ -97,6 +97,36 @@ SETTINGS: tuple[Setting, ...] = (
         "JIXIAO_MAX_PAGES",
         "PDF 页数上限",
     ),
+    Setting(
+        "host",
+        str,
+        lambda _, __: "127.0.0.1",
+        "JIXIAO_HOST",
+        "jixiao serve 监听的地址；供局域网访问时设为 0.0.0.0",
+        "--host",
+    ),
+    Setting(
+        "port",
+        int,
+        lambda _, __: 8000,
+        "JIXIAO_PORT",
+        "jixiao serve 监听的端口",
+        "--port",
+    ),
+    Setting(
+        "session_hours",
+        float,
+        lambda _, __: 12.0,
+        "JIXIAO_SESSION_HOURS",
+        "网页登录的有效时长（小时），过期后需重新登录",
+    ),
+    Setting(
+        "upload_max_files",
+        int,
+        lambda _, __: 1000,
+        "JIXIAO_UPLOAD_MAX_FILES",
+        "网页一次上传的文件个数上限（单个文件大小上限见 max_file_mb）",
+    ),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 _DEFAULT_TEXT = {
@@ -107,6 +137,10 @@ _DEFAULT_TEXT = {
     "file_timeout": "300",
     "convert_timeout": "120",
     "max_pages": "500",
+    "host": "127.0.0.1",
+    "port": "8000",
+    "session_hours": "12",
+    "upload_max_files": "1000",
 }
 
 
@@ -121,6 +155,10 @@ class Settings:
     file_timeout: float
     convert_timeout: float
     max_pages: int
+    host: str
+    port: int
+    session_hours: float
+    upload_max_files: int
     sources: Mapping[str, str]  # setting → where its value came from (默认/配置文件/环境变量/命令行)
 
     def limits(self) -> Limits:

@@ -190,3 +190,4 @@ from jixiao.cli import database as _database  # noqa: E402, F401  (registers imp
 from jixiao.cli import export as _export  # noqa: E402,F401  (registers the export command)
 from jixiao.cli import portfolio as _portfolio  # noqa: E402, F401  (registers the portfolio command)
 from jixiao.cli import review as _review  # noqa: E402, F401  (registers extract and check)
+from jixiao.cli import web as _web  # noqa: E402, F401  (registers serve and user)

@@ -1,0 +1,201 @@
+"""``jixiao serve`` (the web app) and ``jixiao user`` (its accounts)."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from typing import Annotated
+
+import typer
+
+from jixiao.cli import _console
+from jixiao.cli import app
+from jixiao.cli import friendly
+from jixiao.cli.database import DatabaseOption
+from jixiao.cli.database import DataDirOption
+from jixiao.errors import JixiaoError
+from jixiao.settings import Settings
+
+user_app = typer.Typer(help="管理网页的用户账号。", no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(user_app, name="user")
+
+ROLE_HELP = "角色：admin（管理员）、reviewer（审核人员，财政局）、unit（单位用户，只能看本单位）"
+
+
+def _settings(**cli: object) -> Settings:
+    from jixiao.settings import load_settings
+
+    return load_settings(cli=cli)
+
+
+def first_admin(settings: Settings) -> tuple[str, str] | None:
+    """Create the first admin (``admin`` with a random password) in a database without users."""
+    from jixiao.storage.accounts import Accounts
+    from jixiao.storage.accounts import Role
+    from jixiao.storage.db import open_database
+    from jixiao.web.security import hash_password
+    from jixiao.web.security import new_password
+
+    db = open_database(settings.database_url)
+    try:
+        accounts = Accounts(db)
+        if accounts.count_users():
+            return None
+        password = new_password()
+        accounts.add_user("admin", hash_password(password), Role.ADMIN, display_name="管理员")
+        return "admin", password
+    finally:
+        db.close()
+
+
+@app.command()
+@friendly
+def serve(
+    host: Annotated[str | None, typer.Option("--host", help="监听地址（默认 127.0.0.1，仅本机）")] = None,
+    port: Annotated[int | None, typer.Option("--port", "-p", help="端口（默认 8000）")] = None,
+    database: DatabaseOption = None,
+    data_dir: DataDirOption = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", "-w", help="服务进程数（默认 CPU 核数；每个进程各自连接数据库）"),
+    ] = None,
+    secure_cookies: Annotated[
+        bool,
+        typer.Option(
+            "--secure-cookies", help="仅通过 HTTPS 发送登录 Cookie（经 HTTPS 反向代理提供服务时使用）"
+        ),
+    ] = False,
+) -> None:
+    """启动网页：上传复核、编写评价、汇总看板。首次运行时创建管理员 admin 并显示其密码（仅显示一次）。"""
+    import os
+
+    import uvicorn
+
+    from jixiao.web.protocol import NoDelayH11Protocol
+
+    settings = _settings(host=host, port=port, database_url=database, data_dir=data_dir, workers=workers)
+    created = first_admin(settings)
+    console = _console()
+    if created:
+        console.print(
+            f"已创建管理员账号 {created[0]}，初始密码：{created[1]}\n"
+            "（仅显示这一次；请登录后在“用户与单位”中修改，或运行 jixiao user passwd admin）",
+            highlight=False,
+        )
+    # The server processes import jixiao.web.asgi, which reads its settings from the environment:
+    # hand this command's resolved settings down that way.
+    os.environ["JIXIAO_DATA_DIR"] = str(settings.data_dir)
+    os.environ["JIXIAO_DATABASE_URL"] = settings.database_url
+    os.environ["JIXIAO_SECURE_COOKIES"] = "1" if secure_cookies else "0"
+    console.print(
+        f"jixiao 网页：http://{settings.host}:{settings.port}/  （{settings.workers} 个服务进程；Ctrl-C 停止）",
+        highlight=False,
+    )
+    uvicorn.run(
+        "jixiao.web.asgi:app",
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        log_level="warning",
+        proxy_headers=True,
+        http=NoDelayH11Protocol,
+    )
+
+
+def _password(given: str | None, *, stdin: bool) -> str:
+    from jixiao.web.security import password_problem
+
+    if stdin:
+        given = sys.stdin.readline().rstrip("\n")
+    if given is None:
+        given = getpass.getpass("密码：")
+        if getpass.getpass("再输入一次：") != given:
+            raise JixiaoError("两次输入的密码不一致")
+    problem = password_problem(given)
+    if problem:
+        raise JixiaoError(problem)
+    return given
+
+
+@user_app.command("add")
+@friendly
+def user_add(
+    username: Annotated[str, typer.Argument(help="登录用户名")],
+    role: Annotated[str, typer.Option("--role", "-r", help=ROLE_HELP)] = "unit",
+    unit: Annotated[
+        str | None, typer.Option("--unit", "-u", help="单位用户所属单位（新单位会自动创建）")
+    ] = None,
+    name: Annotated[str | None, typer.Option("--name", help="显示名称（默认同用户名）")] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="从标准输入读取密码（供脚本使用）")
+    ] = False,
+    database: DatabaseOption = None,
+) -> None:
+    """新增用户。密码交互输入，或用 --password-stdin 从标准输入读取。"""
+    from jixiao.storage.accounts import Accounts
+    from jixiao.storage.accounts import Role
+    from jixiao.storage.db import open_database
+    from jixiao.web.security import hash_password
+
+    try:
+        chosen = Role(role)
+    except ValueError:
+        raise JixiaoError(f"角色“{role}”无效；{ROLE_HELP}") from None
+    if chosen is not Role.UNIT and unit:
+        raise JixiaoError("只有单位用户（--role unit）才指定 --unit")
+    password = _password(None, stdin=password_stdin)
+    db = open_database(_settings(database_url=database).database_url)
+    try:
+        user = Accounts(db).add_user(username, hash_password(password), chosen, unit=unit, display_name=name)
+    finally:
+        db.close()
+    _console().print(
+        f"已新增用户 {user.username}（{user.role.label}{'，' + user.unit_name if user.unit_name else ''}）",
+        highlight=False,
+    )
+
+
+@user_app.command("passwd")
+@friendly
+def user_passwd(
+    username: Annotated[str, typer.Argument(help="登录用户名")],
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="从标准输入读取密码")] = False,
+    database: DatabaseOption = None,
+) -> None:
+    """修改用户密码（该用户已登录的会话随之失效）。"""
+    from jixiao.storage.accounts import Accounts
+    from jixiao.storage.db import open_database
+    from jixiao.web.security import hash_password
+
+    db = open_database(_settings(database_url=database).database_url)
+    try:
+        accounts = Accounts(db)
+        user = accounts.by_username(username)
+        if user is None:
+            raise JixiaoError(f"没有用户名为“{username}”的用户")
+        accounts.update_user(user.id, password_hash=hash_password(_password(None, stdin=password_stdin)))
+    finally:
+        db.close()
+    _console().print(f"已修改用户 {username} 的密码", highlight=False)
+
+
+@user_app.command("list")
+@friendly
+def user_list(database: DatabaseOption = None) -> None:
+    """列出全部用户。"""
+    from rich.table import Table
+
+    from jixiao.storage.accounts import Accounts
+    from jixiao.storage.db import open_database
+
+    db = open_database(_settings(database_url=database).database_url)
+    try:
+        users = Accounts(db).users()
+    finally:
+        db.close()
+    table = Table("用户名", "显示名称", "角色", "单位", "状态")
+    for u in users:
+        table.add_row(
+            u.username, u.display_name, u.role.label, u.unit_name or "", "启用" if u.active else "停用"
+        )
+    _console().print(table)

@@ -1,0 +1,136 @@
+"""The FastAPI application: ``create_app(settings)`` wires the database, templates, static files,
+error pages and the routers.
+
+Every page is rendered on the server (Jinja2) and works without JavaScript; htmx, served from
+``/static/vendor`` (no CDN: users sit on intranets), adds live scoring and partial updates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.responses import RedirectResponse
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException
+
+from jixiao.settings import Settings
+from jixiao.storage.accounts import Accounts
+from jixiao.storage.browse import Browser
+from jixiao.storage.db import open_database
+from jixiao.storage.store import Store
+from jixiao.storage.workflow import Workflow
+from jixiao.web.deps import LoginRequired
+from jixiao.web.deps import login_redirect
+from jixiao.web.deps import render
+from jixiao.web.deps import wants_json
+from jixiao.web.filters import FILTERS
+from jixiao.web.state import WebState
+
+PACKAGE = Path(str(resources.files("jixiao.web")))
+STATIC = PACKAGE / "static"
+TEMPLATES = PACKAGE / "templates"
+
+# Pages may load only what this server serves: no CDN, no inline script from elsewhere.
+_CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
+
+
+def _templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(TEMPLATES))
+    templates.env.filters.update(FILTERS)
+    templates.env.globals["htmx_available"] = (STATIC / "vendor" / "htmx.min.js").exists()
+    return templates
+
+
+def create_app(settings: Settings, *, secure_cookies: bool = False) -> FastAPI:
+    """The app over ``settings.database_url`` (created at the current schema if empty)."""
+    from jixiao.web.routes import ROUTERS
+
+    db = open_database(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        db.close()
+
+    app = FastAPI(
+        lifespan=lifespan,
+        title="jixiao 预算项目支出绩效自评",
+        description="绩效自评的编写、复核与汇总。页面均有 JSON 版本；/api/ 下为 REST 接口，数据格式同评价合同（jixiao.evaluation/1）。",
+        version="1",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.web = WebState(
+        settings=settings,
+        db=db,
+        templates=_templates(),
+        accounts=Accounts(db),
+        store=Store(db),
+        workflow=Workflow(db),
+        browser=Browser(db),
+        secure_cookies=secure_cookies,
+    )
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+    for router in ROUTERS:
+        app.include_router(router)
+
+    @app.middleware("http")
+    async def headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+        response: Response = await call_next(request)
+        response.headers.setdefault("Content-Security-Policy", _CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if not request.url.path.startswith("/static/"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, _exc: LoginRequired) -> Response:
+        if wants_json(request):
+            return JSONResponse({"detail": "请先登录"}, status_code=401)
+        if request.headers.get("HX-Request"):
+            return Response(status_code=401, headers={"HX-Redirect": "/login"})
+        return RedirectResponse(login_redirect(request), status_code=303)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        detail = exc.detail if isinstance(exc.detail, str) else "请求无效"
+        if exc.status_code == 404 and detail == "Not Found":
+            detail = "页面不存在"
+        if exc.status_code == 405:
+            detail = "不支持此请求方式"
+        return render(
+            request,
+            "error.html",
+            {"detail": detail, "status": exc.status_code},
+            status_code=exc.status_code,
+            headers=exc.headers,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        problems = [
+            f"{'.'.join(str(p) for p in e.get('loc', ()) if p != 'body')}：{e.get('msg', '')}"
+            for e in exc.errors()
+        ]
+        return render(
+            request,
+            "error.html",
+            {"detail": "提交的内容无效：" + "；".join(problems), "status": 422},
+            status_code=422,
+        )
+
+    return app

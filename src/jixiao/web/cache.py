@@ -1,0 +1,98 @@
+"""What each server process keeps between requests: built dashboard reports, the list's filter
+choices and its counts, each under the database's version at the time it was built.
+
+Stored evaluations are never updated in place: an edit or a resubmission adds a row, a new unit
+adds a unit, and nothing is deleted. So the numbers of evaluations, documents and units — three
+index counts, a few milliseconds — tell whether a kept value is still the database's. Review
+decisions change none of those numbers: nothing that depends on them is kept. The version is read
+at most once a second per process (:data:`VERSION_SECONDS`), so a change shows within a second.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+from typing import TypeVar
+
+from fastapi import Request
+
+from jixiao.web.deps import web
+
+T = TypeVar("T")
+
+CACHE_SIZE = 256
+VERSION_SECONDS = 1.0
+"""How long a read of the database's version is trusted: a change shows within this time (a
+page costs the counts only once per this time and process)."""
+
+
+class Cache:
+    """Values (built reports, filter choices, list counts) by key, the key ending with the
+    database's version (see the module); the least recently used dropped beyond ``size``."""
+
+    def __init__(self, size: int = CACHE_SIZE) -> None:
+        self.size = size
+        self._entries: OrderedDict[tuple[object, ...], Any] = OrderedDict()
+        self._lock = threading.Lock()
+        self._building: dict[tuple[object, ...], threading.Lock] = {}
+        self._version: tuple[object, float] | None = None
+
+    def version(self, read: Callable[[], object], now: float) -> object:
+        """The database's version: read by ``read``, at most once every :data:`VERSION_SECONDS`
+        (the counts cost PostgreSQL a few milliseconds, most of a kept dashboard's time)."""
+        with self._lock:
+            known = self._version
+        if known is not None and now - known[1] < VERSION_SECONDS:
+            return known[0]
+        value = read()
+        with self._lock:
+            self._version = (value, now)
+        return value
+
+    def get(self, key: tuple[object, ...], build: Callable[[], T]) -> T:
+        """The entry under ``key``, built by ``build`` if missing (once, however many ask)."""
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                found: T = self._entries[key]
+                return found
+            gate = self._building.setdefault(key, threading.Lock())
+        with gate:  # one build per key; the others wait for it and take its result
+            try:
+                with self._lock:
+                    if key in self._entries:
+                        done: T = self._entries[key]
+                        return done
+                made = build()
+                with self._lock:
+                    self._entries[key] = made
+                    while len(self._entries) > self.size:
+                        self._entries.popitem(last=False)
+                return made
+            finally:
+                with self._lock:
+                    self._building.pop(key, None)
+
+
+_LOCK = threading.Lock()
+
+
+def kept(request: Request) -> Cache:
+    """The app's kept values (one per server process)."""
+    state = request.app.state
+    cache: Cache | None = getattr(state, "kept", None)
+    if cache is None:
+        with _LOCK:
+            cache = getattr(state, "kept", None)
+            if cache is None:
+                cache = Cache()
+                state.kept = cache
+    return cache
+
+
+def data_version(request: Request) -> object:
+    """The database's version (see the module), read at most once every :data:`VERSION_SECONDS`."""
+    return kept(request).version(web(request).store.data_version, time.monotonic())

@@ -1,0 +1,202 @@
+"""The dashboard's charts as inline SVG, drawn on the server (no script, no chart library: the
+page's CSP allows no inline script and intranets have no CDN).
+
+The grade bars, the claimed-total histogram and the scatter are the portfolio report's own
+(:mod:`jixiao.portfolio.report_html`, also used by ``jixiao portfolio --to 汇总.html``), given a
+report trimmed to what fits a screen: the largest units only, and a thinned scatter. The report
+file has no chart of inflation per unit or of the findings; :func:`bar_chart` draws both here.
+
+Every chart is an ``<svg role="img">`` with a ``<title>`` (its accessible name) and hover titles
+on its marks; the page shows its numbers in a table next to it. All text is escaped. Geometry is
+float pixels computed from the report's exact figures; nothing is summed here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from html import escape
+
+from jixiao.core.numbers import fmt_score
+from jixiao.portfolio.report import PortfolioReport
+from jixiao.portfolio.report_html import grades_chart
+from jixiao.portfolio.report_html import histogram_chart
+from jixiao.portfolio.report_html import scatter_chart
+
+MAX_UNITS = 15
+"""Units drawn in the per-unit charts (the tables beside them list every unit)."""
+MAX_CODES = 10
+"""Finding codes drawn in the findings chart."""
+MAX_POINTS = 1000
+"""Scatter points drawn (the report samples up to 5,000; 1,000 show the same cloud at a fifth of
+the page's weight)."""
+
+_BLUE = "#2e75b6"
+_RED = "#c00000"
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    """One bar: its label, its value (which may be negative), the value as written at the bar's
+    end, its hover text, and whether to draw it in the alarm colour (the text says it too)."""
+
+    label: str
+    value: Decimal
+    text: str
+    tip: str
+    alarm: bool = False
+
+
+def _f(value: float) -> str:
+    """A coordinate: two decimals at most, no trailing zeros."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _text(x: float, y: float, text: str, anchor: str = "start", cls: str = "") -> str:
+    klass = f' class="{cls}"' if cls else ""
+    return f'<text x="{_f(x)}" y="{_f(y)}" text-anchor="{anchor}"{klass}>{escape(text)}</text>'
+
+
+def _short(text: str, most: int) -> str:
+    return text if len(text) <= most else text[: most - 1] + "…"
+
+
+def _nice_step(top: float, ticks: int = 4) -> float:
+    """A round tick step (1, 2 or 5 × 10ⁿ, at least 0.1) covering ``top`` in about ``ticks`` steps."""
+    if top <= 0:
+        return 1.0
+    raw = top / ticks
+    magnitude = 0.1
+    while magnitude * 10 <= raw:
+        magnitude *= 10
+    for factor in (1, 2, 5, 10):
+        if raw <= factor * magnitude:
+            return factor * magnitude
+    return 10 * magnitude
+
+
+def bar_chart(bars: Sequence[Bar], title: str, axis: str, *, label_width: float = 210.0) -> str:
+    """Horizontal bars from a zero line (negative values to its left), one row per bar, with
+    the value written at each bar's end. Empty string when there is nothing to draw."""
+    if not bars:
+        return ""
+    row, gap, top, plot = 16.0, 6.0, 26.0, 420.0
+    values = [float(b.value) for b in bars]
+    least, most = min(0.0, *values), max(0.0, *values)
+    step = _nice_step(most - least)
+    low = -step * math.ceil(-least / step) if least < 0 else 0.0
+    high = step * math.ceil(most / step) if most > 0 else (0.0 if low < 0 else step)
+    span = high - low or 1.0
+    left = label_width
+
+    def px(value: float) -> float:
+        return left + plot * (value - low) / span
+
+    height = top + len(bars) * (row + gap) + 28
+    width = left + plot + 70
+    parts: list[str] = []
+    tick = low
+    while tick <= high + step / 1000:
+        x = px(tick)
+        parts.append(
+            f'<line class="grid" x1="{_f(x)}" y1="{_f(top - 6)}" x2="{_f(x)}" y2="{_f(height - 26)}"/>'
+        )
+        parts.append(_text(x, height - 12, f"{round(tick, 6):,g}", "middle"))
+        tick += step
+    zero = px(0.0)
+    for i, b in enumerate(bars):
+        y = top + i * (row + gap)
+        x0, x1 = sorted((zero, px(float(b.value))))
+        colour = _RED if b.alarm else _BLUE
+        parts.append(_text(left - 6, y + row - 4, _short(b.label, 16), "end"))
+        parts.append(
+            f'<rect x="{_f(x0)}" y="{_f(y)}" width="{_f(max(x1 - x0, 0.5))}" height="{_f(row)}" '
+            f'fill="{colour}"><title>{escape(b.tip)}</title></rect>'
+        )
+        if b.value < 0:
+            parts.append(_text(x0 - 4, y + row - 4, b.text, "end"))
+        else:
+            parts.append(_text(x1 + 4, y + row - 4, b.text))
+    parts.append(
+        f'<line class="axis" x1="{_f(zero)}" y1="{_f(top - 6)}" x2="{_f(zero)}" y2="{_f(height - 26)}"/>'
+    )
+    parts.append(_text(left + plot / 2, 14, axis, "middle", "caption"))
+    return (
+        f'<figure><svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{escape(title)}" '
+        f'width="{_f(width)}" height="{_f(height)}" viewBox="0 0 {_f(width)} {_f(height)}">'
+        f"<title>{escape(title)}</title>{''.join(parts)}</svg></figure>"
+    )
+
+
+def _labelled(svg: str) -> str:
+    """The report file's chart with its title repeated as ``aria-label`` (some screen readers
+    read only that)."""
+    start = svg.find("<title>")
+    end = svg.find("</title>", start)
+    if start < 0 or end < 0:
+        return svg
+    label = svg[start + len("<title>") : end]  # already escaped
+    return svg.replace('role="img"', f'role="img" aria-label="{label}"', 1)
+
+
+def grades(report: PortfolioReport, most: int = MAX_UNITS) -> str:
+    """Each unit's current evaluations stacked by computed grade: the ``most`` largest units."""
+    g = report.grades
+    shown = sorted(g.units, key=lambda u: (-u.evaluations, u.unit))[:most]
+    trimmed = dataclasses.replace(report, grades=dataclasses.replace(g, units=tuple(shown)))
+    return _labelled(grades_chart(trimmed))
+
+
+def claimed_histogram(report: PortfolioReport) -> str:
+    """Current evaluations per claimed-total bin."""
+    return _labelled(histogram_chart(report))
+
+
+def scatter(report: PortfolioReport, most: int = MAX_POINTS) -> str:
+    """Execution rate against claimed total: the report's points, every k-th if more than ``most``."""
+    points = report.execution.points
+    stride = -(-len(points) // most) if most > 0 else 1
+    if stride > 1:
+        points = points[::stride]
+    thinned = dataclasses.replace(report, execution=dataclasses.replace(report.execution, points=points))
+    return _labelled(scatter_chart(thinned))
+
+
+def scatter_points(report: PortfolioReport, most: int = MAX_POINTS) -> int:
+    """How many points :func:`scatter` draws."""
+    n = len(report.execution.points)
+    stride = -(-n // most) if most > 0 and n else 1
+    return -(-n // stride) if n else 0
+
+
+def inflation(report: PortfolioReport, most: int = MAX_UNITS) -> str:
+    """Mean claimed − computed total of the ``most`` most inflated units (red: above one point)."""
+    bars = [
+        Bar(
+            i.unit,
+            i.mean,
+            fmt_score(i.mean),
+            f"{i.unit}：平均差值 {fmt_score(i.mean)} 分（{i.count} 份，{i.inflated} 份高出1分以上）",
+            alarm=i.mean > 1,
+        )
+        for i in report.inflation[:most]
+    ]
+    return bar_chart(bars, "各单位自评总分 − 复算总分（平均差值，分）", "平均差值（分）")
+
+
+def findings(report: PortfolioReport, most: int = MAX_CODES) -> str:
+    """The ``most`` most frequent finding codes (red: error severity)."""
+    bars = [
+        Bar(
+            f.title or f.code,
+            Decimal(f.count),
+            f"{f.count:,}",
+            f"{f.code} {f.title}（{f.severity_name}）：{f.count:,} 次，涉及 {f.evaluations:,} 份评价",
+            alarm=f.severity == "error",
+        )
+        for f in report.findings[:most]
+    ]
+    return bar_chart(bars, "最常见的问题（出现次数）", "出现次数")

@@ -1,0 +1,137 @@
+"""Files the evaluation pages hand out: the submitted original, the exported documents (自评表,
+自评报告) and the review report (复核报告) of one evaluation.
+
+Nothing here checks access: the routes call :func:`jixiao.web.deps.visible_meta` first. What this
+module guards against is the file system: a stored path is followed only while it stays inside
+``<data_dir>/documents`` (the importer's content-addressed archive), and a file *name* — the
+submitter's, or a project's — is only ever written into a ``Content-Disposition`` header, cleaned
+and RFC 5987-encoded, never used as a path. Exports are written into a private temporary directory
+under a fixed ASCII name and read back as bytes (documents are small), so two requests never share
+a file and nothing is left behind.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import re
+import tempfile
+import unicodedata
+from pathlib import Path
+from pathlib import PurePosixPath
+from urllib.parse import quote
+
+from jixiao.core.model import Evaluation
+from jixiao.core.scheme import Scheme
+from jixiao.errors import SchemeError
+from jixiao.export.api import REVIEW_SUFFIXES
+from jixiao.export.api import SUFFIXES
+from jixiao.export.api import Kind
+from jixiao.export.api import export_evaluation
+from jixiao.export.api import write_review
+from jixiao.schemes import DEFAULT_SCHEME
+from jixiao.schemes import load_scheme
+
+DOCUMENTS = "documents"
+OCTET_STREAM = "application/octet-stream"
+MEDIA_TYPES: dict[str, str] = {
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".pdf": "application/pdf",
+    ".html": "text/html; charset=utf-8",
+    ".xls": "application/vnd.ms-excel",
+    ".doc": "application/msword",
+    ".txt": "text/plain",
+}
+# Characters no file name on Windows or Linux may hold, plus the quote that ends a header value.
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
+_MAX_NAME = 120
+
+
+def media_type(name: str) -> str:
+    """The media type a download of ``name`` is sent as (by its suffix; unknown → octet-stream)."""
+    suffix = PurePosixPath(name).suffix.lower()
+    return MEDIA_TYPES.get(suffix) or mimetypes.types_map.get(suffix) or OCTET_STREAM
+
+
+def safe_filename(name: str | None, default: str) -> str:
+    """``name`` fit to offer as a download name: its last path component, without control or
+    reserved characters, at most 120 characters with the suffix kept; ``default`` if nothing is
+    left."""
+    text = unicodedata.normalize("NFC", (name or "").replace("\\", "/"))
+    text = PurePosixPath(text).name if text else ""
+    text = _UNSAFE.sub("_", text).strip(" .")
+    if not text or not text.strip("_"):
+        return default
+    if len(text) > _MAX_NAME:
+        suffix = PurePosixPath(text).suffix
+        keep = suffix if len(suffix) <= 10 else ""
+        text = text[: _MAX_NAME - len(keep)].rstrip(" .") + keep
+    return text
+
+
+def content_disposition(name: str, fallback: str, *, inline: bool = False) -> str:
+    """A ``Content-Disposition`` value offering ``name`` (RFC 6266, with RFC 5987 ``filename*``
+    for the Chinese; ``fallback``, plain ASCII, for clients that read only ``filename``)."""
+    shown = safe_filename(name, fallback)
+    plain = safe_filename(fallback.encode("ascii", "replace").decode("ascii"), "download")
+    kind = "inline" if inline else "attachment"
+    return f"{kind}; filename=\"{plain}\"; filename*=UTF-8''{quote(shown, safe='')}"
+
+
+def original_path(data_dir: Path, stored: str | None) -> Path | None:
+    """The archived copy ``stored`` (relative to ``data_dir``) if it is a file inside
+    ``data_dir/documents``; None for anything else (absent, missing, or escaping the archive)."""
+    if not stored:
+        return None
+    archive = (data_dir / DOCUMENTS).resolve()
+    try:
+        path = (data_dir / stored).resolve()
+    except (OSError, RuntimeError):
+        return None
+    if not path.is_relative_to(archive) or not path.is_file():
+        return None
+    return path
+
+
+def scheme_for(ev: Evaluation) -> Scheme:
+    """The scheme ``ev`` names, or the default scheme if that id is not known here."""
+    try:
+        return load_scheme(ev.scheme.id)
+    except SchemeError:
+        return load_scheme(DEFAULT_SCHEME)
+
+
+def document_name(project: str | None, what: str, suffix: str) -> str:
+    """The offered name of an exported document: ``{项目名}_{自评表}.xlsx``."""
+    stem = safe_filename(project, "评价")
+    return f"{stem}_{what}{suffix}"
+
+
+def parse_kind(kind: str, fmt: str) -> tuple[Kind, str] | None:
+    """``("table", ".xlsx")`` for the path parts ``table`` and ``xlsx``; None if not offered."""
+    suffix = "." + fmt.lower()
+    for known in SUFFIXES:
+        if kind == known and suffix in SUFFIXES[known]:
+            return known, suffix
+    return None
+
+
+def export_bytes(ev: Evaluation, kind: Kind, suffix: str, *, timeout: float | None = None) -> bytes:
+    """The 自评表 or 自评报告 of ``ev`` as a ``suffix`` file's bytes.
+
+    Raises :class:`~jixiao.export.errors.ExportError` when it cannot be written (e.g. PDF without
+    a working LibreOffice)."""
+    with tempfile.TemporaryDirectory(prefix="jixiao-web-export-") as work:
+        out = Path(work) / f"document{suffix}"
+        export_evaluation(ev, scheme_for(ev), out, kind=kind, timeout=timeout)
+        return out.read_bytes()
+
+
+def review_bytes(ev: Evaluation, suffix: str) -> bytes:
+    """The review report (复核报告) of this one evaluation as ``.xlsx`` or ``.html`` bytes."""
+    if suffix not in REVIEW_SUFFIXES:
+        raise ValueError(f"review report cannot be {suffix}")
+    with tempfile.TemporaryDirectory(prefix="jixiao-web-review-") as work:
+        out = Path(work) / f"review{suffix}"
+        write_review([ev], out)
+        return out.read_bytes()

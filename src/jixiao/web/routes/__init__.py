@@ -1,0 +1,21 @@
+"""The app's routers, one module per area of the app; each holds its pages and their ``/api/`` twins."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from jixiao.web.routes import admin
+from jixiao.web.routes import auth
+from jixiao.web.routes import dashboard
+from jixiao.web.routes import editor
+from jixiao.web.routes import evaluations
+from jixiao.web.routes import uploads
+
+ROUTERS: tuple[APIRouter, ...] = (
+    auth.router,
+    dashboard.router,
+    evaluations.router,
+    editor.router,
+    uploads.router,
+    admin.router,
+)

@@ -1,0 +1,95 @@
+"""Logging in and out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter
+from fastapi import Form
+from fastapi import HTTPException
+from fastapi import Request
+from fastapi.responses import RedirectResponse
+from fastapi.responses import Response
+
+from jixiao.web.deps import LOGIN_CSRF_COOKIE
+from jixiao.web.deps import SESSION_COOKIE
+from jixiao.web.deps import CurrentUser
+from jixiao.web.deps import render
+from jixiao.web.deps import web
+from jixiao.web.security import new_token
+from jixiao.web.security import same
+from jixiao.web.security import token_hash
+from jixiao.web.security import verify_password
+
+router = APIRouter(tags=["登录"])
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site (never ``//host`` or a full URL) is followed after login."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
+
+
+def _login_page(request: Request, *, error: str | None = None, status_code: int = 200) -> Response:
+    token = request.cookies.get(LOGIN_CSRF_COOKIE) or new_token()
+    response = render(
+        request,
+        "login.html",
+        {"error": error},
+        status_code=status_code,
+        login_csrf=token,
+        next=_safe_next(request.query_params.get("next")),
+    )
+    response.set_cookie(
+        LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", secure=web(request).secure_cookies
+    )
+    return response
+
+
+@router.get("/login", include_in_schema=False)
+def login_form(request: Request) -> Response:
+    return _login_page(request)
+
+
+@router.post("/login", include_in_schema=False)
+def login(
+    request: Request,
+    username: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    if not same(csrf_token, request.cookies.get(LOGIN_CSRF_COOKIE)):
+        raise HTTPException(403, "登录表单已失效，请刷新页面后重试")
+    state = web(request)
+    user = state.accounts.by_username(username)
+    if not verify_password(user.password_hash if user else None, password) or user is None:
+        return _login_page(request, error="用户名或密码不正确", status_code=401)
+    if not user.active:
+        return _login_page(request, error="该账号已停用，请联系管理员", status_code=403)
+    token = new_token()
+    lifetime = dt.timedelta(hours=state.settings.session_hours)
+    state.accounts.open_session(user.id, token_hash(token), new_token(), lifetime)
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=int(lifetime.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=state.secure_cookies,
+    )
+    response.delete_cookie(LOGIN_CSRF_COOKIE)
+    return response
+
+
+@router.post("/logout", include_in_schema=False)
+def logout(request: Request, _user: CurrentUser) -> Response:
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        web(request).accounts.close_session(token_hash(token))
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response

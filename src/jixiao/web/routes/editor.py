@@ -1,0 +1,543 @@
+"""Writing and editing evaluations: the form with live scoring, and its REST twin under /api/.
+
+The form (``/evaluations/new``, ``/evaluations/{id}/edit``) is plain HTML that works without
+JavaScript: its buttons post the whole form and the page comes back re-rendered (计算得分 scores
+it, 添加一行 adds a row, × removes one, 保存 saves). With htmx every keystroke (after 400 ms)
+posts the form to ``/evaluations/preview``, which answers with the preview panel only: each row's
+recomputed score and its explanation, the budget score, the total and grade, the findings.
+
+Saving a new evaluation records who created it; saving an edit stores a new version with one
+audit entry per changed field (:mod:`jixiao.authoring.changes`), and is refused when someone else
+saved a newer version meanwhile. A unit user always writes for their own unit; reviewers only
+review (403 here).
+
+The API (tag 编写) takes and returns the contract JSON (``jixiao.evaluation/1``); malformed JSON
+is answered with a Chinese message naming the field's path.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+from collections.abc import Coroutine
+from dataclasses import dataclass
+from typing import Annotated
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi import Depends
+from fastapi import HTTPException
+from fastapi import Query
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.responses import RedirectResponse
+from fastapi.responses import Response
+from fastapi.routing import APIRoute
+from pydantic import BaseModel
+
+from jixiao.authoring.changes import FieldChange
+from jixiao.authoring.changes import diff
+from jixiao.authoring.changes import plain
+from jixiao.core.engine import evaluate
+from jixiao.core.model import Evaluation
+from jixiao.core.model import Finding
+from jixiao.core.model import Group
+from jixiao.core.model import SchemeRef
+from jixiao.core.model import Severity
+from jixiao.core.model import Weights
+from jixiao.core.scheme import Scheme
+from jixiao.schemes import builtin_schemes
+from jixiao.storage.accounts import Role
+from jixiao.storage.accounts import User
+from jixiao.storage.workflow import Change
+from jixiao.storage.workflow import Meta
+from jixiao.storage.workflow import WorkflowError
+from jixiao.web import form_model as fm
+from jixiao.web.deps import CurrentUser
+from jixiao.web.deps import actor
+from jixiao.web.deps import can_edit
+from jixiao.web.deps import is_api
+from jixiao.web.deps import render
+from jixiao.web.deps import visible_meta
+from jixiao.web.deps import web
+
+# -- Chinese errors for the API's JSON bodies ------------------------------------------------------
+
+_PROBLEMS = {
+    "missing": "缺少必填字段",
+    "extra_forbidden": "不允许的字段",
+    "int_parsing": "应是整数",
+    "int_from_float": "应是整数",
+    "int_type": "应是整数",
+    "decimal_parsing": "应是数字",
+    "decimal_type": "应是数字",
+    "float_parsing": "应是数字",
+    "float_type": "应是数字",
+    "string_type": "应是文字",
+    "bool_parsing": "应是 true 或 false",
+    "bool_type": "应是 true 或 false",
+    "date_from_datetime_parsing": '应是日期（如 "2019-07-28"）',
+    "date_parsing": '应是日期（如 "2019-07-28"）',
+    "date_type": '应是日期（如 "2019-07-28"）',
+    "literal_error": "取值不在允许的范围内",
+    "enum": "取值不在允许的范围内",
+    "model_type": "应是一个对象（{…}）",
+    "model_attributes_type": "应是一个对象（{…}）",
+    "dict_type": "应是一个对象（{…}）",
+    "tuple_type": "应是一个列表（[…]）",
+    "list_type": "应是一个列表（[…]）",
+    "json_invalid": "不是有效的 JSON",
+    "greater_than_equal": "取值过小",
+    "less_than_equal": "取值过大",
+}
+
+
+def validation_errors(errors: Any) -> list[dict[str, str]]:
+    """Pydantic's errors as ``{field, message}`` in Chinese; ``field`` is the path in the body
+    (``indicators.0.weight``) or the query parameter."""
+    out = []
+    for e in errors:
+        loc = [str(p) for p in e.get("loc", ()) if p not in ("body", "query", "path")]
+        field = ".".join(loc) or "（请求内容）"
+        problem = _PROBLEMS.get(str(e.get("type", "")), "取值不符合评价合同格式")
+        if field == "（请求内容）" and e.get("type") == "missing":
+            problem = "缺少请求内容（评价合同 JSON）"
+        out.append({"field": field, "message": f"{field}：{problem}"})
+    return out
+
+
+class _ChineseErrors(APIRoute):
+    """API routes answer a malformed body with the Chinese message of each bad field (the page
+    routes keep the app's error page)."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def route(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except RequestValidationError as exc:
+                if not is_api(request):
+                    raise
+                problems = validation_errors(exc.errors())
+                return JSONResponse(
+                    {
+                        "detail": "提交的内容无效：" + "；".join(p["message"] for p in problems),
+                        "errors": problems,
+                    },
+                    status_code=422,
+                )
+
+        return route
+
+
+router = APIRouter(route_class=_ChineseErrors)
+
+
+# -- what the pages show ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SchemeOption:
+    id: str
+    name: str
+    weights: Weights
+    shares: tuple[str, ...]  # the weights as written: 预算执行, 产出, 效益, 满意度, 成本
+    grades: tuple[str, ...]
+    cost: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Preview:
+    """The preview panel: the scored evaluation, each indicator's row number in the form (from
+    1) and the worst severity of its findings, and the fields that could not be read."""
+
+    evaluation: Evaluation
+    rows: tuple[int, ...]
+    marks: tuple[str | None, ...]
+    errors: dict[str, str]
+    scheme_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class EditorPage:
+    mode: str  # "new" or "edit"
+    action: str
+    base_id: int | None
+    version: int | None
+    unit: str | None  # the unit, when the form does not let it be typed
+    year_fixed: bool
+    fields: fm.FormFields
+    errors: dict[str, str]
+    message: str | None
+    schemes: tuple[SchemeOption, ...]
+    level1: tuple[str, ...]
+    max_rows: int
+    preview: Preview
+
+
+_GROUPS = (Group.BUDGET_EXECUTION, Group.OUTPUT, Group.EFFECT, Group.SATISFACTION, Group.COST)
+
+
+def _schemes() -> dict[str, Scheme]:
+    return {s.id: s for s in builtin_schemes()}
+
+
+def _options() -> tuple[SchemeOption, ...]:
+    return tuple(
+        SchemeOption(
+            s.id,
+            s.name,
+            s.weights,
+            tuple(plain(s.weights.of(g)) or "0" for g in _GROUPS),
+            tuple(b.grade for b in s.grades),
+            s.weights.cost > 0,
+        )
+        for s in builtin_schemes()
+    )
+
+
+_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
+def _marks(ev: Evaluation) -> tuple[str | None, ...]:
+    worst: dict[int, Finding] = {}
+    for f in ev.findings:
+        if f.indicator is None:
+            continue
+        known = worst.get(f.indicator)
+        if known is None or _ORDER[f.severity] < _ORDER[known.severity]:
+            worst[f.indicator] = f
+    return tuple(worst[i].severity.value if i in worst else None for i in range(len(ev.indicators)))
+
+
+def _preview(draft: fm.Draft) -> Preview:
+    return Preview(
+        evaluation=draft.evaluation,
+        rows=tuple(n + 1 for n in draft.rows),
+        marks=_marks(draft.evaluation),
+        errors=draft.errors,
+        scheme_name=draft.scheme.name,
+    )
+
+
+# -- the form ---------------------------------------------------------------------------------------
+
+
+async def _posted(request: Request, _user: CurrentUser) -> dict[str, list[str]]:
+    """The posted form as lists of values by name (files ignored), read after the login and
+    CSRF check (which may have read it already: Starlette keeps it)."""
+    form = await request.form()
+    out: dict[str, list[str]] = {}
+    for key, value in form.multi_items():
+        if isinstance(value, str):
+            out.setdefault(key, []).append(value)
+    return out
+
+
+PostedForm = Annotated[dict[str, list[str]], Depends(_posted)]
+
+
+def _may_write(user: User, meta: Meta | None = None) -> None:
+    if not can_edit(user, meta):
+        raise HTTPException(403, "审核人员不能编写或修改评价；请使用审核功能")
+
+
+def _unit_of(user: User) -> str | None:
+    """The unit a unit user always writes for."""
+    return user.unit_name if user.role is Role.UNIT else None
+
+
+def _page(
+    request: Request,
+    fields: fm.FormFields,
+    *,
+    user: User,
+    base: Evaluation | None = None,
+    meta: Meta | None = None,
+    required: tuple[str, ...] = (),
+    message: str | None = None,
+    status_code: int = 200,
+    draft: fm.Draft | None = None,
+) -> Response:
+    schemes = _schemes()
+    draft = draft or fm.build(fields, schemes, base=base, required=required)
+    unit: str | None = meta.unit if meta is not None else _unit_of(user)
+    if meta is not None:
+        action, mode = f"/evaluations/{meta.id}/edit", "edit"
+    else:
+        action, mode = "/evaluations/new", "new"
+    data = EditorPage(
+        mode=mode,
+        action=action,
+        base_id=meta.id if meta else None,
+        version=meta.version if meta else None,
+        unit=unit,
+        year_fixed=meta is not None,
+        fields=fields,
+        errors=draft.errors,
+        message=message,
+        schemes=_options(),
+        level1=fm.level1_choices(draft.scheme),
+        max_rows=fm.MAX_ROWS,
+        preview=_preview(draft),
+    )
+    return render(request, "editor/form.html", data, status_code=status_code, labels=fm.LABELS)
+
+
+def _step(fields: fm.FormFields, form: dict[str, list[str]]) -> tuple[str, fm.FormFields]:
+    """What a no-JavaScript button asked for: ``save``, or a re-render (``preview``) after adding
+    or removing a row."""
+    removed = (form.get("remove") or [""])[0]
+    if removed.isascii() and removed.isdigit():
+        return "preview", fm.without_row(fields, int(removed))
+    action = (form.get("action") or ["preview"])[0]
+    if action == "add_row":
+        return "preview", fm.with_row_added(fields)
+    return ("save" if action == "save" else "preview"), fields
+
+
+def _new_fields(fields: fm.FormFields, user: User) -> fm.FormFields:
+    unit = _unit_of(user)
+    return fields if unit is None else dataclasses.replace(fields, unit=unit)
+
+
+def _edit_fields(fields: fm.FormFields, base: Evaluation) -> fm.FormFields:
+    """An edit keeps the version's unit and year: a version belongs to one project × year."""
+    p = base.project
+    return dataclasses.replace(fields, unit=p.unit or "", year="" if p.year is None else str(p.year))
+
+
+@router.get("/evaluations/new", include_in_schema=False)
+def new_form(request: Request, user: CurrentUser) -> Response:
+    _may_write(user)
+    fields = _new_fields(fm.blank_form(year=dt.date.today().year - 1), user)
+    return _page(request, fields, user=user)
+
+
+@router.post("/evaluations/new", include_in_schema=False)
+def create(request: Request, user: CurrentUser, form: PostedForm) -> Response:
+    _may_write(user)
+    step, fields = _step(_new_fields(fm.fields_from_form(form), user), form)
+    if step != "save":
+        return _page(request, fields, user=user)
+    required = ("name", "unit", "year")
+    draft = fm.build(fields, _schemes(), required=required)
+    if not draft.ok:
+        return _page(
+            request, fields, user=user, draft=draft, status_code=422, message="有内容需要修改，尚未保存"
+        )
+    ev = draft.evaluation
+    new_id = web(request).workflow.save_new(
+        ev, actor(user), action="create", year=ev.project.year, unit=_unit_of(user) or fields.unit.strip()
+    )
+    assert new_id is not None  # no document, so never a duplicate
+    return RedirectResponse(f"/evaluations/{new_id}", status_code=303)
+
+
+def _editable(request: Request, user: User, evaluation_id: int) -> tuple[Meta, Evaluation]:
+    meta = visible_meta(request, user, evaluation_id)
+    _may_write(user, meta)
+    ev = web(request).store.get(evaluation_id)
+    if ev is None:  # deleted between the two reads
+        raise HTTPException(404, f"没有编号为 {evaluation_id} 的评价，或您无权查看")
+    return meta, ev
+
+
+def _not_latest(meta: Meta) -> str:
+    latest = next((v for v in meta.versions if v.id == meta.latest_id), None)
+    newer = f"第{latest.version}版（编号 {latest.id}）" if latest else f"编号 {meta.latest_id}"
+    return f"这是第{meta.version}版，该评价已有更新的{newer}；只能修改最新版本，请打开最新版本后再修改"
+
+
+@router.get("/evaluations/{evaluation_id:int}/edit", include_in_schema=False)
+def edit_form(request: Request, user: CurrentUser, evaluation_id: int) -> Response:
+    meta, ev = _editable(request, user, evaluation_id)
+    if not meta.is_latest:
+        raise HTTPException(409, _not_latest(meta))
+    fields = fm.fields_of(ev)
+    if not fields.rows:  # an unreadable document, say: start from one empty row per 一级
+        fields = dataclasses.replace(fields, rows=fm.blank_form().rows)
+    return _page(request, fields, user=user, base=ev, meta=meta)
+
+
+@router.post("/evaluations/{evaluation_id:int}/edit", include_in_schema=False)
+def update(request: Request, user: CurrentUser, evaluation_id: int, form: PostedForm) -> Response:
+    meta, base = _editable(request, user, evaluation_id)
+    step, fields = _step(_edit_fields(fm.fields_from_form(form), base), form)
+
+    def again(**more: Any) -> Response:
+        return _page(request, fields, user=user, base=base, meta=meta, **more)
+
+    if step != "save":
+        return again()
+    draft = fm.build(fields, _schemes(), base=base, required=("name",))
+    if not draft.ok:
+        return again(draft=draft, status_code=422, message="有内容需要修改，尚未保存")
+    if not meta.is_latest:
+        return again(draft=draft, status_code=409, message=_not_latest(meta))
+    changes = diff(base, draft.evaluation)
+    if not changes:
+        return again(draft=draft, message="没有修改")
+    try:
+        new_id = web(request).workflow.save_version(
+            draft.evaluation, evaluation_id, _audit(changes), actor(user)
+        )
+    except WorkflowError as exc:
+        return again(draft=draft, status_code=409, message=exc.message)
+    return RedirectResponse(f"/evaluations/{new_id}", status_code=303)
+
+
+@router.post("/evaluations/preview", include_in_schema=False)
+def preview(request: Request, user: CurrentUser, form: PostedForm) -> Response:
+    """The preview panel for the form as typed so far (htmx swaps it in); nothing is saved."""
+    fields = fm.fields_from_form(form)
+    base_id = (form.get("base_id") or [""])[0]
+    base = None
+    if base_id.isascii() and base_id.isdigit():
+        _meta, base = _editable(request, user, int(base_id))
+        fields = _edit_fields(fields, base)
+    else:
+        fields = _new_fields(fields, user)
+    draft = fm.build(fields, _schemes(), base=base)
+    data = _preview(draft)
+    return render(request, "editor/_preview.html", data, preview=data, labels=fm.LABELS)
+
+
+def _audit(changes: list[FieldChange]) -> list[Change]:
+    return [Change(c.field, c.old, c.new) for c in changes]
+
+
+# -- the API ----------------------------------------------------------------------------------------
+
+
+class SavedEvaluation(BaseModel):
+    """A saved evaluation: its id and its contract, as scored on the server."""
+
+    id: int
+    evaluation: Evaluation
+
+
+class ChangeOut(BaseModel):
+    field: str
+    old: str | None
+    new: str | None
+
+
+class UpdatedEvaluation(SavedEvaluation):
+    """The result of an edit: the new version's id (the old one when nothing changed), whether
+    anything changed, and the audit entries written."""
+
+    changed: bool
+    changes: list[ChangeOut]
+    detail: str | None = None
+
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    403: {"description": "没有权限（审核人员不能编写）"},
+    404: {"description": "没有这份评价，或它属于其他单位"},
+    422: {"description": "评价合同 JSON 无效（中文说明，含字段路径）"},
+}
+
+
+def _scored(ev: Evaluation, user: User) -> Evaluation:
+    """Score ``ev`` with the scheme it names (its declared weights kept, else the scheme's), its
+    unit forced to a unit user's own."""
+    scheme = _schemes().get(ev.scheme.id)
+    if scheme is None:
+        raise HTTPException(
+            422, f"scheme.id：未知的评分方案“{ev.scheme.id}”，可用的有：{'、'.join(_schemes())}"
+        )
+    weights = ev.scheme.weights if ev.scheme.declared else scheme.weights
+    ev = ev.model_copy(
+        update={"scheme": SchemeRef(id=scheme.id, weights=weights, declared=ev.scheme.declared)}
+    )
+    unit = _unit_of(user)
+    if unit is not None:
+        ev = ev.model_copy(update={"project": ev.project.model_copy(update={"unit": unit})})
+    return evaluate(ev, scheme)
+
+
+@router.post(
+    "/api/evaluations",
+    tags=["编写"],
+    summary="新建评价",
+    status_code=201,
+    response_model=SavedEvaluation,
+    responses=_ERRORS,
+)
+def api_create(
+    request: Request,
+    user: CurrentUser,
+    evaluation: Evaluation,
+    year: Annotated[
+        int | None, Query(ge=fm.MIN_YEAR, le=fm.MAX_YEAR, description="年度（覆盖合同中的年度）")
+    ] = None,
+) -> JSONResponse:
+    """Save a new evaluation from its contract JSON; it is scored and checked on the server. A
+    unit user's evaluation always belongs to their own unit."""
+    _may_write(user)
+    if year is not None:
+        evaluation = evaluation.model_copy(
+            update={"project": evaluation.project.model_copy(update={"year": year})}
+        )
+    ev = _scored(evaluation, user)
+    new_id = web(request).workflow.save_new(
+        ev, actor(user), action="create", year=ev.project.year, unit=_unit_of(user) or ev.project.unit
+    )
+    assert new_id is not None
+    return JSONResponse({"id": new_id, "evaluation": ev.to_dict()}, status_code=201)
+
+
+@router.put(
+    "/api/evaluations/{evaluation_id:int}",
+    tags=["编写"],
+    summary="修改评价（保存为新版本）",
+    response_model=UpdatedEvaluation,
+    responses={**_ERRORS, 409: {"description": "已有更新的版本"}},
+)
+def api_update(
+    request: Request, user: CurrentUser, evaluation_id: int, evaluation: Evaluation
+) -> JSONResponse:
+    """Save the contract JSON as the next version of ``evaluation_id`` (which must be the latest),
+    with one audit entry per changed field. Nothing is saved when nothing changed."""
+    meta, base = _editable(request, user, evaluation_id)
+    if not meta.is_latest:
+        raise HTTPException(409, _not_latest(meta))
+    ev = _scored(evaluation, user)
+    changes = diff(base, ev)
+    if not changes:
+        body = {
+            "id": evaluation_id,
+            "evaluation": base.to_dict(),
+            "changed": False,
+            "changes": [],
+            "detail": "没有修改",
+        }
+        return JSONResponse(body)
+    try:
+        new_id = web(request).workflow.save_version(ev, evaluation_id, _audit(changes), actor(user))
+    except WorkflowError as exc:
+        raise HTTPException(409, exc.message) from None
+    return JSONResponse(
+        {
+            "id": new_id,
+            "evaluation": ev.to_dict(),
+            "changed": True,
+            "changes": [c._asdict() for c in changes],
+            "detail": None,
+        }
+    )
+
+
+@router.post(
+    "/api/evaluations/preview",
+    tags=["编写"],
+    summary="试算评价（不保存）",
+    responses={422: _ERRORS[422]},
+)
+def api_preview(user: CurrentUser, evaluation: Evaluation) -> JSONResponse:
+    """Score and check a contract JSON as the server would on saving; nothing is stored."""
+    return JSONResponse(_scored(evaluation, user).to_dict())

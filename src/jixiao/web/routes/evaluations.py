@@ -1,0 +1,582 @@
+"""The evaluation list, one evaluation's page, its downloads and its review decision, with their
+``/api/`` twins.
+
+The list is :class:`~jixiao.storage.browse.Browser` behind a GET form: every filter, the sort and
+the page are query parameters, so a view is a bookmarkable URL; with htmx the results section is
+swapped in place (:func:`_partial`), without it the whole page reloads. A unit user's list is
+always confined to their own unit on the server (``scope_unit_id``), whatever the URL says, and
+every single-evaluation route starts with :func:`~jixiao.web.deps.visible_meta`, so another
+unit's evaluation, its exports and its original file answer 404 exactly like a missing one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Annotated
+from typing import Any
+from typing import Literal
+from urllib.parse import urlencode
+
+from fastapi import APIRouter
+from fastapi import Depends
+from fastapi import Form
+from fastapi import HTTPException
+from fastapi import Query
+from fastapi import Request
+from fastapi.responses import FileResponse
+from fastapi.responses import JSONResponse
+from fastapi.responses import RedirectResponse
+from fastapi.responses import Response
+from pydantic import BaseModel
+from pydantic import Field
+
+from jixiao.core.checks import BY_CODE
+from jixiao.core.checks import CATALOGUE
+from jixiao.core.model import Evaluation
+from jixiao.core.model import Finding
+from jixiao.core.model import Severity
+from jixiao.export.api import KIND_NAMES
+from jixiao.export.api import REVIEW_SUFFIXES
+from jixiao.export.api import SUFFIXES
+from jixiao.export.errors import ExportError
+from jixiao.export.review import SEVERITY_NAMES
+from jixiao.storage.accounts import Role
+from jixiao.storage.accounts import User
+from jixiao.storage.browse import SORTS
+from jixiao.storage.browse import STATUSES
+from jixiao.storage.browse import Browse
+from jixiao.storage.browse import BrowseRow
+from jixiao.storage.workflow import Meta
+from jixiao.storage.workflow import WorkflowError
+from jixiao.web.cache import data_version
+from jixiao.web.cache import kept
+from jixiao.web.deps import CurrentUser
+from jixiao.web.deps import actor
+from jixiao.web.deps import can_edit
+from jixiao.web.deps import can_review
+from jixiao.web.deps import render
+from jixiao.web.deps import require
+from jixiao.web.deps import visible_meta
+from jixiao.web.deps import web
+from jixiao.web.downloads import content_disposition
+from jixiao.web.downloads import document_name
+from jixiao.web.downloads import export_bytes
+from jixiao.web.downloads import media_type
+from jixiao.web.downloads import original_path
+from jixiao.web.downloads import parse_kind
+from jixiao.web.downloads import review_bytes
+from jixiao.web.downloads import scheme_for
+from jixiao.web.jsonable import jsonable
+
+router = APIRouter(tags=["评价"])
+
+PER_PAGE = 50
+DEFAULT_SORT = "id"
+# A unit user without a unit (which Accounts never creates) sees nothing rather than everything.
+_NO_UNIT = -1
+_MAX_Q = 100
+ERRORS_CHOICES = (("yes", "有"), ("no", "无"))
+# The list's columns: header and the sort key a click on it sorts by (None: not sortable).
+COLUMNS: tuple[tuple[str, str | None, bool], ...] = (
+    ("编号", "id", True),
+    ("单位", "unit", False),
+    ("项目", "project", False),
+    ("年度", "year", True),
+    ("版本", None, True),
+    ("申报总分", "claimed", True),
+    ("复核总分", "computed", True),
+    ("差额", "difference", True),
+    ("等级", "grade", False),
+    ("执行率", "rate", True),
+    ("问题", "errors", True),
+    ("审核状态", "status", False),
+    ("文件", None, False),
+)
+ACTIONS = {"review": "审核", "edit": "修改", "upload": "上传", "create": "新建", "import": "导入"}
+SEVERITY_LABELS = {s.value: name for s, name in SEVERITY_NAMES.items()}
+_NOT_FOUND = {"description": "没有这份评价，或当前用户无权查看（两者不加区分）"}
+_FORBIDDEN = {"description": "当前用户不是审核人员或管理员"}
+
+
+# -- the list ------------------------------------------------------------------------------------
+
+
+def _int(text: str | None) -> int | None:
+    try:
+        return int(text) if text and text.strip() else None
+    except ValueError:
+        return None
+
+
+def _text(text: str | None, limit: int = _MAX_Q) -> str | None:
+    text = (text or "").strip()
+    return text[:limit] or None
+
+
+@dataclass(frozen=True, slots=True)
+class ListQuery:
+    """What the list shows, as read (tolerantly) from the URL; :meth:`url` writes it back."""
+
+    year: int | None = None
+    unit: int | None = None
+    grade: str | None = None
+    status: str | None = None
+    errors: Literal["yes", "no"] | None = None
+    code: str | None = None
+    q: str | None = None
+    sort: str = DEFAULT_SORT
+    order: Literal["asc", "desc"] = "desc"
+    page: int = 1
+
+    @classmethod
+    def parse(cls, params: Mapping[str, str | None]) -> ListQuery:
+        """Read the query parameters; a value that makes no sense is ignored, never an error
+        (a bookmarked URL keeps working after a unit or a code is gone)."""
+        sort = params.get("sort") or DEFAULT_SORT
+        if sort not in SORTS:
+            sort = DEFAULT_SORT
+        asked = params.get("order")
+        order: Literal["asc", "desc"] = "desc" if sort == DEFAULT_SORT else "asc"
+        if asked in ("asc", "desc"):
+            order = "asc" if asked == "asc" else "desc"
+        said = params.get("errors")
+        errors: Literal["yes", "no"] | None = "yes" if said == "yes" else "no" if said == "no" else None
+        status = _text(params.get("status"))
+        return cls(
+            year=_int(params.get("year")),
+            unit=_int(params.get("unit")),
+            grade=_text(params.get("grade"), 20),
+            status=status if status in STATUSES else None,
+            errors=errors,
+            code=_text(params.get("code"), 60),
+            q=_text(params.get("q")),
+            sort=sort,
+            order=order,
+            page=max(1, _int(params.get("page")) or 1),
+        )
+
+    def browse(self, scope_unit_id: int | None) -> Browse:
+        return Browse(
+            year=self.year,
+            unit_id=self.unit if scope_unit_id is None else None,
+            grade=self.grade,
+            status=self.status,
+            has_errors={"yes": True, "no": False}.get(self.errors or ""),
+            code=self.code,
+            q=self.q,
+            sort=self.sort,
+            descending=self.order == "desc",
+            page=self.page,
+            per_page=PER_PAGE,
+            scope_unit_id=scope_unit_id,
+        )
+
+    def params(self, **changes: Any) -> dict[str, str]:
+        """The query parameters that differ from the defaults (after ``changes``)."""
+        q = dataclasses.replace(self, **changes)
+        out: dict[str, str] = {}
+        for name in ("year", "unit", "grade", "status", "errors", "code", "q"):
+            value = getattr(q, name)
+            if value is not None:
+                out[name] = str(value)
+        if q.sort != DEFAULT_SORT or q.order != "desc":
+            out["sort"] = q.sort
+            out["order"] = q.order
+        if q.page != 1:
+            out["page"] = str(q.page)
+        return out
+
+    def url(self, **changes: Any) -> str:
+        params = self.params(**changes)
+        return "/evaluations" + (f"?{urlencode(params)}" if params else "")
+
+    def sort_url(self, key: str) -> str:
+        """Sort by ``key`` (ascending first); the column already sorted by is reversed."""
+        reverse = {"asc": "desc", "desc": "asc"}[self.order]
+        return self.url(sort=key, order=reverse if key == self.sort else "asc", page=1)
+
+    @property
+    def filtered(self) -> bool:
+        return any(self.params(sort=DEFAULT_SORT, order="desc", page=1).values())
+
+
+def page_window(page: int, pages: int, radius: int = 2) -> list[int | None]:
+    """The page numbers the pager links: first, last and ``radius`` around ``page``; ``None``
+    marks a gap (shown as …)."""
+    shown = sorted({1, pages, *range(max(1, page - radius), min(pages, page + radius) + 1)})
+    out: list[int | None] = []
+    previous = 0
+    for n in shown:
+        if previous and n - previous > 1:
+            out.append(None)
+        out.append(n)
+        previous = n
+    return out
+
+
+def _row(r: BrowseRow) -> dict[str, Any]:
+    row = {f.name: getattr(r, f.name) for f in dataclasses.fields(r)}
+    row["difference"] = r.difference
+    row["url"] = f"/evaluations/{r.id}"
+    return row
+
+
+def list_query(
+    year: Annotated[str | None, Query(description="年度，如 2020")] = None,
+    unit: Annotated[str | None, Query(description="单位编号（单位用户只能看到本单位，此项无效）")] = None,
+    grade: Annotated[str | None, Query(description="复核等级，如 优")] = None,
+    status: Annotated[str | None, Query(description="审核状态：待审核、退回修改、审核通过")] = None,
+    errors: Annotated[str | None, Query(description="是否有“错误”级问题：yes 或 no")] = None,
+    code: Annotated[str | None, Query(description="问题代码，如 SCORE_MISMATCH")] = None,
+    q: Annotated[str | None, Query(description="在项目名、单位名、文件名中搜索")] = None,
+    sort: Annotated[str | None, Query(description=f"排序列：{'、'.join(SORTS)}")] = None,
+    order: Annotated[str | None, Query(description="asc 或 desc")] = None,
+    page: Annotated[str | None, Query(description="页码，每页 50 条")] = None,
+) -> ListQuery:
+    return ListQuery.parse(
+        {
+            "year": year,
+            "unit": unit,
+            "grade": grade,
+            "status": status,
+            "errors": errors,
+            "code": code,
+            "q": q,
+            "sort": sort,
+            "order": order,
+            "page": page,
+        }
+    )
+
+
+ListQueryDep = Annotated[ListQuery, Depends(list_query)]
+
+
+def _scope(user: User) -> int | None:
+    if user.sees_all:
+        return None
+    return user.unit_id if user.unit_id is not None else _NO_UNIT
+
+
+def _list_data(request: Request, user: User, query: ListQuery) -> tuple[dict[str, Any], ListQuery]:
+    scope = _scope(user)
+    if scope is not None:
+        query = dataclasses.replace(query, unit=None)
+    browser = web(request).browser
+    cache, version = kept(request), data_version(request)
+    browse = query.browse(scope)
+    # The count and the filter's choices are kept (see jixiao.web.cache), except a count by
+    # review status, which a review decision changes.
+    total = None
+    if not browse.status:
+        every_page = dataclasses.replace(browse, page=1, sort="id", descending=True)
+        total = cache.get(("list-count", every_page, version), lambda: browser.count(every_page))
+    found = browser.page(browse, total)
+    if found.total and query.page > found.pages:  # past the end (the list shrank): the last page
+        query = dataclasses.replace(query, page=found.pages)
+        found = browser.page(query.browse(scope), found.total)
+    facets = cache.get(("list-facets", scope, version), lambda: browser.facets(scope))
+    data = {
+        "filters": query,
+        "total": found.total,
+        "page": found.page,
+        "pages": found.pages,
+        "per_page": found.per_page,
+        "rows": [_row(r) for r in found.rows],
+        "choices": {
+            "years": facets.years,
+            "units": [{"id": i, "name": n} for i, n in facets.units] if scope is None else [],
+            "grades": facets.grades,
+            "statuses": STATUSES,
+            "errors": [{"value": v, "label": label} for v, label in ERRORS_CHOICES],
+            "codes": [{"code": c.code, "title": c.title} for c in CATALOGUE],
+        },
+    }
+    return data, query
+
+
+def _partial(request: Request) -> bool:
+    """An htmx request for the results section only (history restores want the whole page)."""
+    h = request.headers
+    return (
+        h.get("HX-Request") == "true"
+        and h.get("HX-Target") == "results"
+        and h.get("HX-History-Restore-Request") != "true"
+    )
+
+
+@router.get("/evaluations", include_in_schema=False)
+def evaluation_list(request: Request, user: CurrentUser, query: ListQueryDep) -> Response:
+    data, query = _list_data(request, user, query)
+    partial = _partial(request)
+    return render(
+        request,
+        "evaluations/_results.html" if partial else "evaluations/list.html",
+        data,
+        query=query,
+        columns=COLUMNS,
+        window=page_window(data["page"], data["pages"]),
+        scoped=not user.sees_all,
+        partial=partial,
+    )
+
+
+@router.get(
+    "/api/evaluations",
+    summary="评价列表",
+    response_description="当前版本的评价（每页 50 条）：rows、total、page、pages、filters 与各筛选项 choices",
+)
+def evaluation_list_api(request: Request, user: CurrentUser, query: ListQueryDep) -> Response:
+    data, _ = _list_data(request, user, query)
+    return JSONResponse(jsonable(data))
+
+
+# -- one evaluation ------------------------------------------------------------------------------
+
+
+def _stored(request: Request, meta: Meta) -> Evaluation:
+    ev = web(request).store.get(meta.id)
+    if ev is None:  # removed between the two reads
+        raise HTTPException(404, f"没有编号为 {meta.id} 的评价")
+    return ev
+
+
+def _downloads(meta: Meta) -> list[dict[str, Any]]:
+    base = f"/evaluations/{meta.id}"
+    groups: list[dict[str, Any]] = []
+    if meta.original is not None and meta.original.stored:
+        groups.append(
+            {
+                "title": "原始文件",
+                "links": [{"label": meta.original.name, "url": f"{base}/original"}],
+            }
+        )
+    for kind, suffixes in SUFFIXES.items():
+        groups.append(
+            {
+                "title": KIND_NAMES[kind],
+                "links": [{"label": s[1:], "url": f"{base}/export/{kind}.{s[1:]}"} for s in suffixes],
+            }
+        )
+    groups.append(
+        {
+            "title": "复核报告",
+            "links": [{"label": s[1:], "url": f"{base}/review.{s[1:]}"} for s in REVIEW_SUFFIXES],
+        }
+    )
+    return groups
+
+
+def _review(meta: Meta) -> dict[str, Any]:
+    return {
+        "status": meta.status,
+        "comment": meta.comment,
+        "reviewer": meta.reviewer,
+        "reviewed_at": meta.reviewed_at,
+    }
+
+
+def findings_by_row(findings: Sequence[Finding], rows: int) -> dict[int, list[Finding]]:
+    """The findings of each indicator row (by index); findings naming no row, or a row that does
+    not exist, are left out (they are listed with the evaluation's findings)."""
+    out: dict[int, list[Finding]] = {}
+    for f in findings:
+        if f.indicator is not None and 0 <= f.indicator < rows:
+            out.setdefault(f.indicator, []).append(f)
+    return out
+
+
+def worst(findings: Sequence[Finding]) -> str | None:
+    """The most serious severity among ``findings`` (``error`` > ``warning`` > ``info``)."""
+    for s in (Severity.ERROR, Severity.WARNING, Severity.INFO):
+        if any(f.severity is s for f in findings):
+            return s.value
+    return None
+
+
+@router.get("/evaluations/{evaluation_id:int}", include_in_schema=False)
+def evaluation_page(request: Request, evaluation_id: int, user: CurrentUser) -> Response:
+    meta = visible_meta(request, user, evaluation_id)
+    ev = _stored(request, meta)
+    editable = can_edit(user, meta) and meta.is_latest
+    scheme = scheme_for(ev)
+    data = {
+        "meta": meta,
+        "is_latest": meta.is_latest,
+        "evaluation": ev,
+        "scheme": {"id": ev.scheme.id, "name": scheme.name if scheme.id == ev.scheme.id else None},
+        "review": _review(meta),
+        "history": web(request).workflow.history(evaluation_id),
+        "downloads": _downloads(meta),
+        "edit_url": f"/evaluations/{evaluation_id}/edit" if editable else None,
+        "may_review": can_review(user),
+    }
+    return render(
+        request,
+        "evaluations/detail.html",
+        data,
+        row_findings=findings_by_row(ev.findings, len(ev.indicators)),
+        worst=worst,
+        titles={code: check.title for code, check in BY_CODE.items()},
+        severities=SEVERITY_LABELS,
+        actions=ACTIONS,
+        statuses=STATUSES,
+        version_of={v.id: v.version for v in meta.versions},
+        saved=request.query_params.get("saved") == "1",
+    )
+
+
+@router.get(
+    "/api/evaluations/{evaluation_id:int}",
+    summary="一份评价",
+    response_description="评价合同 JSON（jixiao.evaluation/1），另加 meta（单位、项目、版本、原始文件、审核状态）",
+    responses={404: _NOT_FOUND},
+)
+def evaluation_api(request: Request, evaluation_id: int, user: CurrentUser) -> Response:
+    meta = visible_meta(request, user, evaluation_id)
+    ev = _stored(request, meta)
+    contract: dict[str, Any] = ev.model_dump(mode="json", by_alias=True)
+    return JSONResponse({**contract, "meta": jsonable(meta), "downloads": _downloads(meta)})
+
+
+# -- the review decision -------------------------------------------------------------------------
+
+
+class StatusChange(BaseModel):
+    """A review decision: the status and the comment the unit will see."""
+
+    status: Literal["待审核", "退回修改", "审核通过"] = Field(description="审核状态")
+    comment: str | None = Field(default=None, max_length=2000, description="审核意见（单位可见）")
+
+
+def _set_status(request: Request, user: User, evaluation_id: int, status: str, comment: str | None) -> Meta:
+    visible_meta(request, user, evaluation_id)  # 404 for a missing evaluation
+    state = web(request)
+    try:
+        state.workflow.set_status(evaluation_id, status, (comment or "")[:2000], actor(user))
+    except WorkflowError as exc:
+        raise HTTPException(422, exc.message) from None
+    meta = state.workflow.meta(evaluation_id)
+    assert meta is not None
+    return meta
+
+
+Reviewer = Annotated[User, require(Role.ADMIN, Role.REVIEWER)]
+
+
+@router.post("/evaluations/{evaluation_id:int}/status", include_in_schema=False)
+def set_status_form(
+    request: Request,
+    evaluation_id: int,
+    user: Reviewer,
+    status: Annotated[str, Form()] = "",
+    comment: Annotated[str, Form()] = "",
+) -> Response:
+    _set_status(request, user, evaluation_id, status, comment)
+    return RedirectResponse(f"/evaluations/{evaluation_id}?saved=1#review", status_code=303)
+
+
+@router.post(
+    "/api/evaluations/{evaluation_id:int}/status",
+    summary="设置审核状态",
+    response_description="保存后的审核状态：status、comment、reviewer、reviewed_at",
+    responses={403: _FORBIDDEN, 404: _NOT_FOUND},
+)
+def set_status_api(request: Request, evaluation_id: int, change: StatusChange, user: Reviewer) -> Response:
+    meta = _set_status(request, user, evaluation_id, change.status, change.comment)
+    return JSONResponse(jsonable(_review(meta)))
+
+
+# -- downloads -----------------------------------------------------------------------------------
+
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _file(content: bytes, name: str, fallback: str, *, inline: bool = False) -> Response:
+    return Response(
+        content,
+        media_type=media_type(fallback),
+        headers={"Content-Disposition": content_disposition(name, fallback, inline=inline)},
+    )
+
+
+def _export_failed(request: Request, exc: ExportError) -> Response:
+    """A document that could not be written (e.g. LibreOffice failed): a Chinese error page."""
+    return render(
+        request,
+        "error.html",
+        {"detail": f"文档未能生成：{exc.message}", "status": 503},
+        status_code=503,
+    )
+
+
+@router.get(
+    "/evaluations/{evaluation_id:int}/original",
+    summary="原始文件",
+    response_description="单位报送的原始文件（原文件名见 Content-Disposition）",
+    response_class=FileResponse,
+    responses={404: {"description": "没有这份评价、无权查看，或它没有存档的原始文件"}},
+)
+def original_file(request: Request, evaluation_id: int, user: CurrentUser) -> Response:
+    meta = visible_meta(request, user, evaluation_id)
+    kept = meta.original
+    path = original_path(web(request).data_dir, kept.stored if kept else None)
+    if kept is None or path is None:
+        raise HTTPException(
+            404, "这份评价没有可下载的原始文件（在网页上填写的评价没有原始文件，或原件未能存档）"
+        )
+    fallback = f"evaluation-{evaluation_id}-original{path.suffix}"
+    return FileResponse(
+        path,
+        media_type=media_type(path.name),
+        headers={"Content-Disposition": content_disposition(kept.name, fallback)},
+    )
+
+
+@router.get(
+    "/evaluations/{evaluation_id:int}/export/{kind}.{fmt}",
+    summary="导出自评表或自评报告",
+    response_description="table（自评表）：xlsx、docx、pdf；report（自评报告初稿）：docx、pdf",
+    responses={
+        200: {"content": {_XLSX: {}, _DOCX: {}, "application/pdf": {}}},
+        404: _NOT_FOUND,
+        503: {"description": "文档未能生成（如 PDF 转换失败）"},
+    },
+)
+def export_document(request: Request, evaluation_id: int, kind: str, fmt: str, user: CurrentUser) -> Response:
+    meta = visible_meta(request, user, evaluation_id)
+    chosen = parse_kind(kind, fmt)
+    if chosen is None:
+        raise HTTPException(404, "没有这种导出格式：自评表可导出 xlsx、docx、pdf，自评报告可导出 docx、pdf")
+    ev = _stored(request, meta)
+    what, suffix = chosen
+    try:
+        content = export_bytes(ev, what, suffix, timeout=web(request).settings.convert_timeout)
+    except ExportError as exc:
+        return _export_failed(request, exc)
+    name = document_name(meta.project, KIND_NAMES[what], suffix)
+    return _file(content, name, f"evaluation-{evaluation_id}-{what}{suffix}")
+
+
+@router.get(
+    "/evaluations/{evaluation_id:int}/review.{fmt}",
+    summary="复核报告",
+    response_description="这份评价的复核报告：xlsx 或 html",
+    responses={200: {"content": {_XLSX: {}, "text/html": {}}}, 404: _NOT_FOUND},
+)
+def review_report(request: Request, evaluation_id: int, fmt: str, user: CurrentUser) -> Response:
+    meta = visible_meta(request, user, evaluation_id)
+    suffix = "." + fmt.lower()
+    if suffix not in REVIEW_SUFFIXES:
+        raise HTTPException(404, "复核报告只能导出为 xlsx 或 html")
+    ev = _stored(request, meta)
+    try:
+        content = review_bytes(ev, suffix)
+    except ExportError as exc:
+        return _export_failed(request, exc)
+    name = document_name(meta.project, "复核报告", suffix)
+    return _file(content, name, f"evaluation-{evaluation_id}-review{suffix}", inline=suffix == ".html")

@@ -1,0 +1,32 @@
+"""What every request handler reaches through ``request.app.state.web``: the open database and
+the services around it, the settings and the templates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastapi.templating import Jinja2Templates
+
+from jixiao.settings import Settings
+from jixiao.storage.accounts import Accounts
+from jixiao.storage.browse import Browser
+from jixiao.storage.db import Database
+from jixiao.storage.store import Store
+from jixiao.storage.workflow import Workflow
+
+
+@dataclass(slots=True)
+class WebState:
+    settings: Settings
+    db: Database
+    templates: Jinja2Templates
+    accounts: Accounts
+    store: Store
+    workflow: Workflow
+    browser: Browser
+    secure_cookies: bool = False
+
+    @property
+    def data_dir(self) -> Path:
+        return self.settings.data_dir

@@ -1,0 +1,546 @@
+"""The upload service: take submitted files from the browser, read them, and store them.
+
+A file arrives in one of two ways: streamed (``/api/uploads``, one file per request, as the
+upload page's script sends them) straight from the request body into a temporary file under
+``<data_dir>/uploads/``, refused with 413 as soon as it passes the size limit; or, from the plain
+form without JavaScript, as Starlette already parsed it, copied under the same limit. Either way
+the client's file name is never a path: only its last component, cleaned, is kept as the name
+people see, and its suffix (when it is one jixiao reads, ``jixiao.intake.readers.SUFFIXES``)
+names the temporary file, whose stem is random.
+
+Then, as ``jixiao import`` does for an inbox: a file whose SHA-256 the database knows is answered
+“已在库中” (with the evaluation it belongs to, when that can be found); any other is extracted in a
+separate worker process under the per-file timeout (``jixiao.intake.batch.check_files``), its
+original copied into the content-addressed store, and saved with an audit entry. A file that
+cannot be read is stored too — with its ``UNREADABLE_DOCUMENT`` finding — so the reviewer sees it.
+The temporary files are removed whatever happens.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import secrets
+import time
+import unicodedata
+from collections.abc import AsyncIterator
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Mapping
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from typing import BinaryIO
+from urllib.parse import unquote
+
+from python_multipart.multipart import MultipartParser
+from python_multipart.multipart import parse_options_header
+from starlette.concurrency import run_in_threadpool
+
+from jixiao.core.model import Evaluation
+from jixiao.core.model import Severity
+from jixiao.core.model import Source
+from jixiao.core.numbers import fmt_score
+from jixiao.errors import JixiaoError
+from jixiao.intake.batch import check_files
+from jixiao.intake.limits import Limits
+from jixiao.intake.limits import human_size
+from jixiao.intake.readers import SUFFIXES
+from jixiao.portfolio.importer import keep_original
+from jixiao.storage.store import DocumentInfo
+from jixiao.storage.workflow import Actor
+from jixiao.web.state import WebState
+
+CHUNK = 1 << 16
+UPLOADS = "uploads"
+MAX_NAME = 200
+# Room for the multipart framing and the small fields around one file.
+_OVERHEAD = 64 * 1024
+_MAX_FIELD = 4096
+_UNREADABLE = "UNREADABLE_DOCUMENT"
+# Hidden files and Office lock files (~$报告.docx) in a chosen folder are not submissions.
+_SKIPPED_PREFIXES = (".", "~$")
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"|?*]')
+
+
+class UploadRefused(Exception):
+    """A file (or a whole request) that is not taken, with the HTTP status and a Chinese reason."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+# -- names ------------------------------------------------------------------------------------------
+
+
+def display_name(raw: str | None) -> str:
+    """The name people see for a client's file name: its last component (after ``/`` or ``\\``),
+    without control or reserved characters, at most 200 characters (the suffix kept)."""
+    text = unicodedata.normalize("NFC", raw or "")
+    last = re.split(r"[/\\]", text)[-1]
+    # Trailing dots and spaces go (Windows drops them); a leading dot stays (a hidden file).
+    cleaned = _UNSAFE.sub("", last).strip().rstrip(". ")
+    if not cleaned.strip("."):
+        return "未命名文件"
+    if len(cleaned) > MAX_NAME:
+        stem, dot, suffix = cleaned.rpartition(".")
+        if dot and 0 < len(suffix) <= 10:
+            cleaned = stem[: MAX_NAME - len(suffix) - 1] + "." + suffix
+        else:
+            cleaned = cleaned[:MAX_NAME]
+    return cleaned
+
+
+def suffix_of(name: str) -> str | None:
+    """The name's suffix (lower case, with its dot) when jixiao reads that type, else None."""
+    _, dot, suffix = name.rpartition(".")
+    found = f".{suffix.lower()}" if dot else ""
+    return found if found in SUFFIXES else None
+
+
+def accepted() -> tuple[str, ...]:
+    """The suffixes an upload may have (for the page and its script)."""
+    return tuple(SUFFIXES)
+
+
+def refusal(name: str) -> UploadRefused | None:
+    """Why a file of this (display) name is not taken, before reading any of it."""
+    if name.startswith(_SKIPPED_PREFIXES):
+        return UploadRefused(415, "隐藏文件或 Office 临时文件（~$ 开头），已跳过")
+    if suffix_of(name) is None:
+        shown = f"“.{name.rpartition('.')[2]}”" if "." in name else "（无扩展名）"
+        return UploadRefused(
+            415, f"不支持的文件类型{shown}：只接受 {'、'.join(s.lstrip('.') for s in SUFFIXES)} 文件"
+        )
+    return None
+
+
+def too_large(limit: int) -> UploadRefused:
+    return UploadRefused(413, f"文件超过大小上限 {human_size(limit)}，未上传")
+
+
+# -- receiving --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Received:
+    """A file as it arrived, kept under ``<data_dir>/uploads/`` under a random name."""
+
+    name: str
+    suffix: str
+    path: Path
+    size: int
+    sha256: str
+
+
+class _Sink:
+    """One file being written: counted against the limit and hashed as it goes."""
+
+    def __init__(self, directory: Path, name: str, suffix: str, limit: int) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        self.name = name
+        self.suffix = suffix
+        self.limit = limit
+        self.path = directory / f"{secrets.token_hex(16)}{suffix}"
+        self.size = 0
+        self.hash = hashlib.sha256()
+        self.file: BinaryIO = self.path.open("xb")
+
+    def write(self, data: bytes) -> None:
+        self.size += len(data)
+        if self.size > self.limit:
+            raise too_large(self.limit)
+        self.hash.update(data)
+        self.file.write(data)
+
+    def close(self) -> Received:
+        self.file.close()
+        return Received(self.name, self.suffix, self.path, self.size, self.hash.hexdigest())
+
+    def discard(self) -> None:
+        self.file.close()
+        self.path.unlink(missing_ok=True)
+
+
+def uploads_dir(state: WebState) -> Path:
+    return state.data_dir / UPLOADS
+
+
+def max_bytes(state: WebState) -> int:
+    return state.settings.limits().max_file_bytes
+
+
+def _disposition(raw: bytes) -> tuple[str, str | None]:
+    """A part's field name and file name (None for a plain field), from Content-Disposition;
+    ``filename*=UTF-8''…`` (RFC 5987) is read too."""
+    _, options = parse_options_header(raw)
+    name = options.get(b"name", b"").decode("utf-8", "replace")
+    if b"filename" in options:
+        return name, options[b"filename"].decode("utf-8", "replace")
+    star = re.search(rb"filename\*\s*=\s*([\w-]*)'[^']*'([^;\s]+)", raw, re.IGNORECASE)
+    if star:
+        charset = star.group(1).decode("ascii", "replace") or "utf-8"
+        try:
+            return name, unquote(star.group(2).decode("ascii", "replace"), encoding=charset, errors="replace")
+        except LookupError:
+            return name, unquote(star.group(2).decode("ascii", "replace"))
+    return name, None
+
+
+@dataclass(slots=True)
+class _Part:
+    headers: dict[bytes, bytes] = field(default_factory=dict)
+    header_field: bytes = b""
+    header_value: bytes = b""
+    name: str = ""
+    value: bytearray = field(default_factory=bytearray)
+    sink: _Sink | None = None
+    is_file: bool = False
+
+
+async def receive_stream(
+    headers: Mapping[str, str], stream: AsyncIterator[bytes], directory: Path, limit: int
+) -> tuple[Received, dict[str, str]]:
+    """Stream a ``multipart/form-data`` body holding one file (field ``file``) to ``directory``.
+
+    Returns the file and the plain fields. Raises :class:`UploadRefused`: 413 as soon as the body
+    or the file passes ``limit``, 415 for a type jixiao does not read (before writing any of it),
+    400 for a request that is not one file.
+    """
+    content_type, params = parse_options_header(headers.get("content-type", ""))
+    boundary = params.get(b"boundary")
+    if content_type != b"multipart/form-data" or not boundary:
+        raise UploadRefused(400, "请以 multipart/form-data 上传文件（字段名 file）")
+    length = headers.get("content-length", "")
+    if length.isdigit() and int(length) > limit + _OVERHEAD:
+        raise too_large(limit)
+
+    events: list[tuple[str, bytes]] = []
+
+    def note(kind: str) -> Callable[..., None]:
+        """A parser callback that queues its event (with the data slice, for data events)."""
+
+        def callback(*args: Any) -> None:
+            events.append((kind, bytes(args[0][args[1] : args[2]]) if args else b""))
+
+        return callback
+
+    parser = MultipartParser(
+        boundary,
+        {
+            "on_part_begin": note("begin"),
+            "on_header_field": note("header_field"),
+            "on_header_value": note("header_value"),
+            "on_header_end": note("header_end"),
+            "on_headers_finished": note("headers_done"),
+            "on_part_data": note("data"),
+            "on_part_end": note("end"),
+        },
+    )
+    files: list[Received] = []
+    fields: dict[str, str] = {}
+    part = _Part()
+    total = 0
+    try:
+        async for chunk in stream:
+            total += len(chunk)
+            if total > limit + _OVERHEAD:
+                raise too_large(limit)
+            parser.write(chunk)
+            for kind, data in events:
+                part = await _handle(kind, data, part, files, fields, directory, limit)
+            events.clear()
+        parser.finalize()
+    except BaseException:
+        if part.sink is not None:
+            part.sink.discard()
+        for done in files:
+            done.path.unlink(missing_ok=True)
+        raise
+    if len(files) != 1:
+        for done in files:
+            done.path.unlink(missing_ok=True)
+        raise UploadRefused(400, "没有收到文件（字段名 file）" if not files else "每次请求只能上传一个文件")
+    return files[0], fields
+
+
+async def _handle(
+    kind: str,
+    data: bytes,
+    part: _Part,
+    files: list[Received],
+    fields: dict[str, str],
+    directory: Path,
+    limit: int,
+) -> _Part:
+    if kind == "begin":
+        return _Part()
+    if kind == "header_field":
+        part.header_field += data
+    elif kind == "header_value":
+        part.header_value += data
+    elif kind == "header_end":
+        part.headers[part.header_field.lower()] = part.header_value
+        part.header_field = part.header_value = b""
+    elif kind == "headers_done":
+        part.name, filename = _disposition(part.headers.get(b"content-disposition", b""))
+        if filename is not None:
+            part.is_file = True
+            if part.name != "file":
+                return part  # another file field: ignored
+            if files:
+                raise UploadRefused(400, "每次请求只能上传一个文件")
+            name = display_name(filename)
+            refused = refusal(name)
+            if refused is not None:
+                raise refused
+            suffix = suffix_of(name)
+            assert suffix is not None
+            part.sink = _Sink(directory, name, suffix, limit)
+    elif kind == "data":
+        if part.sink is not None:
+            sink = part.sink
+            await run_in_threadpool(sink.write, data)
+        elif not part.is_file:
+            part.value += data
+            if len(part.value) > _MAX_FIELD:
+                raise UploadRefused(400, f"字段“{part.name}”过长")
+    elif kind == "end":
+        if part.sink is not None:
+            files.append(part.sink.close())
+            part.sink = None
+        elif not part.is_file:
+            fields[part.name] = part.value.decode("utf-8", "replace")
+    return part
+
+
+def receive_copy(filename: str | None, source: BinaryIO, directory: Path, limit: int) -> Received:
+    """Copy an already parsed upload (the form without JavaScript) under the same rules."""
+    name = display_name(filename)
+    refused = refusal(name)
+    if refused is not None:
+        raise refused
+    suffix = suffix_of(name)
+    assert suffix is not None
+    sink = _Sink(directory, name, suffix, limit)
+    try:
+        source.seek(0)
+        while chunk := source.read(CHUNK):
+            sink.write(chunk)
+    except BaseException:
+        sink.discard()
+        raise
+    return sink.close()
+
+
+def discard(files: Iterable[Received]) -> None:
+    for f in files:
+        f.path.unlink(missing_ok=True)
+
+
+# -- reading and storing ----------------------------------------------------------------------------
+
+STATUS_LABELS = {"done": "完成", "unreadable": "无法读取", "known": "已在库中", "failed": "失败"}
+
+
+@dataclass(frozen=True, slots=True)
+class UploadResult:
+    """What became of one file: ``done`` (read and stored), ``unreadable`` (stored, with the
+    reason), ``known`` (already stored before), ``failed`` (not taken: ``reason`` says why)."""
+
+    name: str
+    status: str
+    size: int = 0
+    evaluation_id: int | None = None
+    project: str | None = None
+    unit: str | None = None
+    year: int | None = None
+    claimed_total: Decimal | None = None
+    computed_total: Decimal | None = None
+    grade: str | None = None
+    errors: int = 0
+    warnings: int = 0
+    infos: int = 0
+    reason: str | None = None
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def url(self) -> str | None:
+        return None if self.evaluation_id is None else f"/evaluations/{self.evaluation_id}"
+
+    def as_json(self) -> dict[str, object]:
+        """The API's answer for this file (scores as exact decimal strings)."""
+        return {
+            "name": self.name,
+            "status": self.status,
+            "label": self.label,
+            "size": self.size,
+            "size_text": human_size(self.size),
+            "evaluation_id": self.evaluation_id,
+            "url": self.url,
+            "project": self.project,
+            "unit": self.unit,
+            "year": self.year,
+            "claimed_total": None if self.claimed_total is None else fmt_score(self.claimed_total),
+            "computed_total": None if self.computed_total is None else fmt_score(self.computed_total),
+            "grade": self.grade,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "infos": self.infos,
+            "reason": self.reason,
+        }
+
+
+def failed(name: str, reason: str, size: int = 0) -> UploadResult:
+    return UploadResult(name=name, status="failed", size=size, reason=reason)
+
+
+def _renamed(ev: Evaluation, f: Received) -> Evaluation:
+    """The evaluation as if read from a file of the client's name: the random temporary name
+    (in findings, locations, provenance) becomes the display name, and the source is the upload."""
+    text = ev.to_json(indent=None)
+    shown = json.dumps(f.name, ensure_ascii=False)[1:-1]
+    for old in (str(f.path), f.path.name):
+        text = text.replace(json.dumps(old, ensure_ascii=False)[1:-1], shown)
+    renamed = Evaluation.from_json(text)
+    source = Source(path=f.name, format=SUFFIXES.get(f.suffix), sha256=f.sha256)
+    return renamed.model_copy(update={"source": source})
+
+
+def _result(f: Received, ev: Evaluation, evaluation_id: int, status: str) -> UploadResult:
+    counts = dict.fromkeys(Severity, 0)
+    for finding in ev.findings:
+        counts[finding.severity] += 1
+    reason = next((x.message for x in ev.findings if x.code == _UNREADABLE), None)
+    return UploadResult(
+        name=f.name,
+        status=status,
+        size=f.size,
+        evaluation_id=evaluation_id,
+        project=ev.project.name,
+        unit=ev.project.unit,
+        year=ev.project.year,
+        claimed_total=ev.claimed.total,
+        computed_total=ev.computed.total,
+        grade=ev.computed.grade,
+        errors=counts[Severity.ERROR],
+        warnings=counts[Severity.WARNING],
+        infos=counts[Severity.INFO],
+        reason=reason,
+    )
+
+
+def find_stored(state: WebState, sha256: str) -> int | None:
+    """The latest version of the evaluation a stored document belongs to."""
+    return state.workflow.for_document(sha256)
+
+
+def _known(
+    state: WebState, f: Received, scope_unit_id: int | None, stored_id: int | None = None
+) -> UploadResult:
+    """A file whose bytes are already stored: linked to its evaluation when the user may see it."""
+    found = stored_id if stored_id is not None else find_stored(state, f.sha256)
+    meta = state.workflow.meta(found) if found is not None else None
+    if meta is None or (scope_unit_id is not None and meta.unit_id != scope_unit_id):
+        return UploadResult(name=f.name, status="known", size=f.size, reason="同一文件（内容相同）已上传过")
+    ev = state.store.get(meta.id)
+    if ev is None:
+        return UploadResult(name=f.name, status="known", size=f.size)
+    return _result(f, ev, meta.id, "known")
+
+
+def process(
+    state: WebState,
+    files: Sequence[Received],
+    *,
+    actor: Actor,
+    unit: str | None,
+    scope_unit_id: int | None,
+    year: int | None,
+    limits: Limits | None = None,
+) -> list[UploadResult]:
+    """Read and store ``files`` (see the module docstring); one result per file, in order.
+
+    ``unit`` is the unit the evaluations are saved under (a unit user's own; None: the unit the
+    document names); ``scope_unit_id`` limits which existing evaluations may be linked to.
+    """
+    results: dict[int, UploadResult] = {}
+    try:
+        known = state.store.known_hashes(f.sha256 for f in files)
+        first: dict[str, int] = {}
+        pending: list[int] = []
+        for i, f in enumerate(files):
+            if f.sha256 not in known and f.sha256 not in first:
+                first[f.sha256] = i
+                pending.append(i)
+        if pending:
+            read = check_files(
+                [files[i].path for i in pending], limits=limits or state.settings.limits(), jobs=1
+            )
+            try:
+                for i, (_path, ev) in zip(pending, read, strict=True):
+                    results[i] = _store(
+                        state, files[i], ev, actor=actor, unit=unit, scope_unit_id=scope_unit_id, year=year
+                    )
+            except JixiaoError as exc:  # no worker process could be started
+                for i in pending:
+                    if i not in results:
+                        results[i] = failed(files[i].name, f"未能读取：{exc.message}", files[i].size)
+        for i, f in enumerate(files):
+            if i not in results:
+                earlier = results.get(first.get(f.sha256, -1))
+                stored_id = earlier.evaluation_id if earlier is not None else None
+                results[i] = _known(state, f, scope_unit_id, stored_id)
+    finally:
+        discard(files)
+    return [results[i] for i in range(len(files))]
+
+
+def _store(
+    state: WebState,
+    f: Received,
+    ev: Evaluation,
+    *,
+    actor: Actor,
+    unit: str | None,
+    scope_unit_id: int | None,
+    year: int | None,
+) -> UploadResult:
+    ev = _renamed(ev, f)
+    document = DocumentInfo(
+        sha256=f.sha256,
+        name=f.name,
+        path=f"上传：{f.name}",
+        format=SUFFIXES.get(f.suffix),
+        size=f.size,
+        stored=keep_original(f.path, f.sha256, state.data_dir),
+    )
+    new_id = state.workflow.save_new(ev, actor, action="upload", year=year, document=document, unit=unit)
+    if new_id is None:  # stored meanwhile by another request
+        return _known(state, f, scope_unit_id)
+    if year is not None:
+        ev = ev.model_copy(update={"project": ev.project.model_copy(update={"year": year})})
+    unreadable = any(x.code == _UNREADABLE for x in ev.findings)
+    return _result(f, ev, new_id, "unreadable" if unreadable else "done")
+
+
+def cleanup_stale(directory: Path, older_than: float = 24 * 3600) -> None:
+    """Remove temporary files left by a server that stopped mid-upload (best effort)."""
+    if not directory.is_dir():
+        return
+    now = time.time()
+    for entry in directory.iterdir():
+        try:
+            if entry.is_file() and now - entry.stat().st_mtime > older_than:
+                entry.unlink()
+        except OSError:
+            continue
