@@ -133,8 +133,25 @@ class EvaluationRow(Base):
             "document_id",
             "latest",
         ),
-        # A unit's evaluations, newest first (a unit user's list and dashboard).
-        Index("ix_evaluations_unit_id", "unit_id", "id"),
+        # The same columns with the unit first: a unit's list and dashboard read only it, and a
+        # report grouping by unit reads it in order (SQLite prefers any unit_id index for that,
+        # so one that does not cover the report would make it read the large rows).
+        Index(
+            "ix_evaluations_unit",
+            "unit_id",
+            "scheme_id",
+            "computed_grade",
+            "claimed_grade",
+            "year",
+            "latest",
+            "unreadable",
+            "claimed_total",
+            "computed_total",
+            "execution_rate",
+            "errors",
+            "warnings",
+            "document_id",
+        ),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))

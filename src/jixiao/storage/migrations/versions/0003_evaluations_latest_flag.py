@@ -24,6 +24,21 @@ branch_labels = None
 depends_on = None
 
 TRIGRAM_TABLES = ("projects", "documents")
+_UNIT_COLUMNS = [
+    "unit_id",
+    "scheme_id",
+    "computed_grade",
+    "claimed_grade",
+    "year",
+    "latest",
+    "unreadable",
+    "claimed_total",
+    "computed_total",
+    "execution_rate",
+    "errors",
+    "warnings",
+    "document_id",
+]
 _REPORT_COLUMNS = [
     "year",
     "unit_id",
@@ -52,7 +67,7 @@ def upgrade() -> None:
     )
     op.drop_index("ix_evaluations_report", table_name="evaluations")
     op.create_index("ix_evaluations_report", "evaluations", [*_REPORT_COLUMNS, "latest"], unique=False)
-    op.create_index("ix_evaluations_unit_id", "evaluations", ["unit_id", "id"], unique=False)
+    op.create_index("ix_evaluations_unit", "evaluations", _UNIT_COLUMNS, unique=False)
     bind = op.get_bind()
     if bind.dialect.name == "postgresql":
         _trigram_indexes(bind)
@@ -79,7 +94,7 @@ def _trigram_indexes(bind: sa.Connection) -> None:
 def downgrade() -> None:
     for table in TRIGRAM_TABLES:
         op.execute(f"DROP INDEX IF EXISTS ix_{table}_name_trgm")
-    op.drop_index("ix_evaluations_unit_id", table_name="evaluations")
+    op.drop_index("ix_evaluations_unit", table_name="evaluations")
     op.drop_index("ix_evaluations_report", table_name="evaluations")
     op.create_index("ix_evaluations_report", "evaluations", _REPORT_COLUMNS, unique=False)
     with op.batch_alter_table("evaluations", schema=None) as batch_op:
