@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from concurrent.futures import ThreadPoolExecutor
 
 from uvicorn.config import Config
 from uvicorn.server import ServerState
@@ -47,4 +48,6 @@ async def _nodelay_of_accepted_connection() -> int:
 
 
 def test_every_connection_has_nagle_off() -> None:
-    assert asyncio.run(_nodelay_of_accepted_connection()) != 0
+    # In a thread of its own: another test's event loop (Playwright's) may run in this one.
+    with ThreadPoolExecutor(1) as pool:
+        assert pool.submit(asyncio.run, _nodelay_of_accepted_connection()).result() != 0
