@@ -23,7 +23,9 @@ from jixiao.web.deps import web
 
 T = TypeVar("T")
 
-CACHE_SIZE = 256
+SIZES = {"reports": 64, "list": 1024}
+"""Entries kept per kind: a few large built reports, many small list counts and choices (kept
+apart, so browsing many filters never pushes a built report out)."""
 VERSION_SECONDS = 1.0
 """How long a read of the database's version is trusted: a change shows within this time (a
 page costs the counts only once per this time and process)."""
@@ -33,7 +35,7 @@ class Cache:
     """Values (built reports, filter choices, list counts) by key, the key ending with the
     database's version (see the module); the least recently used dropped beyond ``size``."""
 
-    def __init__(self, size: int = CACHE_SIZE) -> None:
+    def __init__(self, size: int = SIZES["reports"]) -> None:
         self.size = size
         self._entries: OrderedDict[tuple[object, ...], Any] = OrderedDict()
         self._lock = threading.Lock()
@@ -80,17 +82,17 @@ class Cache:
 _LOCK = threading.Lock()
 
 
-def kept(request: Request) -> Cache:
-    """The app's kept values (one per server process)."""
+def kept(request: Request, kind: str = "reports") -> Cache:
+    """The app's kept values of ``kind`` (see :data:`SIZES`; one set per server process)."""
     state = request.app.state
-    cache: Cache | None = getattr(state, "kept", None)
-    if cache is None:
+    caches: dict[str, Cache] | None = getattr(state, "kept", None)
+    if caches is None:
         with _LOCK:
-            cache = getattr(state, "kept", None)
-            if cache is None:
-                cache = Cache()
-                state.kept = cache
-    return cache
+            caches = getattr(state, "kept", None)
+            if caches is None:
+                caches = {name: Cache(size) for name, size in SIZES.items()}
+                state.kept = caches
+    return caches[kind]
 
 
 def data_version(request: Request) -> object:

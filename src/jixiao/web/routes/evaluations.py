@@ -266,7 +266,7 @@ def _list_data(request: Request, user: User, query: ListQuery) -> tuple[dict[str
     if scope is not None:
         query = dataclasses.replace(query, unit=None)
     browser = web(request).browser
-    cache, version = kept(request), data_version(request)
+    cache, version = kept(request, "list"), data_version(request)
     browse = query.browse(scope)
     # The count and the filter's choices are kept (see jixiao.web.cache), except a count by
     # review status, which a review decision changes.
