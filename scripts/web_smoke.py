@@ -9,8 +9,14 @@ import socket
 import subprocess
 import sys
 import time
+from decimal import Decimal
 
 import httpx
+
+
+def _points(value: str | None) -> str:
+    """A score as the API gives it (an exact decimal string), to two places."""
+    return "—" if value is None else f"{Decimal(value):.2f}"
 
 
 def main() -> int:
@@ -48,8 +54,8 @@ def main() -> int:
             print(f"网页 {url} 列出 {data['total']} 份评价：")
             for row in data["rows"]:
                 print(
-                    f"  #{row['id']} {row['unit']} · {row['project']} · 自评 {row['claimed_total'] or '—'}"
-                    f" · 复核 {row['computed_total'] or '—'} · {row['status']}"
+                    f"  #{row['id']} {row['unit']} · {row['project']} · 自评 {_points(row['claimed_total'])}"
+                    f" · 复核 {_points(row['computed_total'])} · {row['status']}"
                 )
     finally:
         server.terminate()
