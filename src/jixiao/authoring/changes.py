@@ -32,6 +32,7 @@ from jixiao.core.model import Severity
 from jixiao.core.model import Value
 from jixiao.core.numbers import fmt_money
 from jixiao.core.numbers import fmt_percent
+from jixiao.core.numbers import plain_number
 
 T = TypeVar("T")
 
@@ -49,10 +50,7 @@ class FieldChange(NamedTuple):
 
 def plain(value: Decimal | None) -> str | None:
     """An exact number without exponent or trailing zeros: ``Decimal("2.50")`` → ``2.5``."""
-    if value is None:
-        return None
-    text = format(value.normalize(), "f")
-    return "0" if text in {"-0", ""} else text
+    return None if value is None else plain_number(value)
 
 
 def _money(value: Decimal | None) -> str | None:

@@ -61,6 +61,12 @@ def yuan(value: Decimal) -> Decimal:
     return round_to(value, YUAN)
 
 
+def plain_number(value: Decimal) -> str:
+    """A number exactly as it is, without exponent or trailing zeros: 2.50 → 2.5, 1E+2 → 100."""
+    text = format(value.normalize(), "f")
+    return "0" if text in {"-0", ""} else text
+
+
 @functools.lru_cache(maxsize=16384)
 def fmt_number(value: Decimal | None, max_places: int = 4) -> str:
     """Format a Decimal for Chinese text without exponent or needless trailing zeros: 2.50 → 2.5."""

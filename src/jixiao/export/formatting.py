@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from jixiao.core.numbers import HUNDRED
 from jixiao.core.numbers import WAN
+from jixiao.core.numbers import plain_number
 
 BLANK = "\u3000\u3000"
 """What a missing value prints as inside a sentence: a gap the unit can write into."""
@@ -37,13 +38,7 @@ def clean(text: str | None) -> str:
 
 def plain(value: Decimal | None) -> str:
     """A number exactly as it is, without exponent or trailing zeros: 2.50 → 2.5, 1E+2 → 100."""
-    if value is None:
-        return ""
-    if value == 0:
-        return "0"
-    if value == value.to_integral_value():
-        return f"{value.quantize(Decimal(1)):f}"
-    return f"{value.normalize():f}"
+    return "" if value is None else plain_number(value)
 
 
 def wan(yuan: Decimal) -> Decimal:

@@ -18,6 +18,10 @@ from jixiao.core.numbers import fmt_score
 from jixiao.export.review import review_date
 from jixiao.portfolio.report import PortfolioReport
 from jixiao.portfolio.report_render import totals_line
+from jixiao.portfolio.svg import coord
+from jixiao.portfolio.svg import figure
+from jixiao.portfolio.svg import nice_step
+from jixiao.portfolio.svg import text
 
 _CSS = """
 body { font-family: "宋体", "SimSun", "Noto Serif CJK SC", serif; margin: 2em; color: #111; }
@@ -44,11 +48,6 @@ def _pct(value: Decimal | None, digits: int = 1) -> str:
     return fmt_percent(value, digits) if value is not None else "—"
 
 
-def _f(value: float) -> str:
-    """A coordinate: two decimals at most, no trailing zeros."""
-    return f"{value:.2f}".rstrip("0").rstrip(".")
-
-
 def _table(head: Sequence[str], rows: Sequence[str], foot: str = "") -> str:
     th = "".join(f"<th>{escape(h)}</th>" for h in head)
     tfoot = f"<tfoot>{foot}</tfoot>" if foot else ""
@@ -59,30 +58,6 @@ def _td(value: object, numeric: bool = False, cls: str = "") -> str:
     classes = " ".join(c for c in ("n" if numeric else "", cls) if c)
     attr = f' class="{classes}"' if classes else ""
     return f"<td{attr}>{escape(str(value))}</td>"
-
-
-def _svg(width: float, height: float, title: str, body: str) -> str:
-    return (
-        f'<figure><svg xmlns="http://www.w3.org/2000/svg" role="img" width="{_f(width)}" '
-        f'height="{_f(height)}" viewBox="0 0 {_f(width)} {_f(height)}"><title>{escape(title)}</title>'
-        f"{body}</svg></figure>"
-    )
-
-
-def _text(x: float, y: float, text: str, anchor: str = "start", extra: str = "") -> str:
-    return f'<text x="{_f(x)}" y="{_f(y)}" text-anchor="{anchor}"{extra}>{escape(text)}</text>'
-
-
-def _nice_step(top: float, ticks: int = 5) -> float:
-    """A round tick step (1, 2 or 5 × 10ⁿ) that covers ``top`` in about ``ticks`` steps."""
-    if top <= 0:
-        return 1.0
-    raw = top / ticks
-    magnitude = 10 ** len(str(int(raw))) / 10 if raw >= 1 else 1.0
-    for factor in (1, 2, 5, 10):
-        if raw <= factor * magnitude:
-            return max(1.0, factor * magnitude)
-    return max(1.0, 10 * magnitude)
 
 
 # -- charts -----------------------------------------------------------------------------------------------
@@ -101,27 +76,29 @@ def grades_chart(report: PortfolioReport) -> str:
     x = left
     for i, label in enumerate(g.labels):  # the legend
         colour = _COLOURS[i % len(_COLOURS)]
-        parts.append(f'<rect x="{_f(x)}" y="10" width="12" height="12" fill="{colour}"/>')
-        parts.append(_text(x + 16, 21, label))
+        parts.append(f'<rect x="{coord(x)}" y="10" width="12" height="12" fill="{colour}"/>')
+        parts.append(text(x + 16, 21, label))
         x += 30 + 13 * len(label)
     for row, u in enumerate(g.units):
         y = top + row * (bar + gap)
         name = u.unit if len(u.unit) <= 14 else u.unit[:13] + "…"
-        parts.append(_text(left - 6, y + bar - 3, name, "end"))
+        parts.append(text(left - 6, y + bar - 3, name, "end"))
         x = left
         for i, count in enumerate(u.computed):
             if count:
                 w = plot * count / most
                 parts.append(
-                    f'<rect x="{_f(x)}" y="{_f(y)}" width="{_f(w)}" height="{_f(bar)}" '
+                    f'<rect x="{coord(x)}" y="{coord(y)}" width="{coord(w)}" height="{coord(bar)}" '
                     f'fill="{_COLOURS[i % len(_COLOURS)]}"><title>{escape(f"{u.unit} {g.labels[i]}：{count}")}'
                     "</title></rect>"
                 )
                 x += w
-        parts.append(_text(x + 4, y + bar - 3, str(u.evaluations)))
+        parts.append(text(x + 4, y + bar - 3, str(u.evaluations)))
     axis_y = top + len(g.units) * (bar + gap)
-    parts.append(f'<line class="axis" x1="{_f(left)}" y1="{_f(top - 4)}" x2="{_f(left)}" y2="{_f(axis_y)}"/>')
-    return _svg(left + plot + right, height, "各单位复算等级（评价数）", "".join(parts))
+    parts.append(
+        f'<line class="axis" x1="{coord(left)}" y1="{coord(top - 4)}" x2="{coord(left)}" y2="{coord(axis_y)}"/>'
+    )
+    return figure(left + plot + right, height, "各单位复算等级（评价数）", "".join(parts))
 
 
 def histogram_chart(report: PortfolioReport) -> str:
@@ -129,33 +106,35 @@ def histogram_chart(report: PortfolioReport) -> str:
     bins = report.claimed_totals.bins
     left, top, bottom, plot_h, slot = 50.0, 20.0, 40.0, 220.0, 64.0
     most = max((b.count for b in bins), default=0)
-    step = _nice_step(most)
+    step = nice_step(most, 5, least=1.0)
     scale_top = step * max(1, -(-most // step)) if most else step
     width = left + slot * len(bins) + 20
     parts: list[str] = []
     value = 0.0
     while value <= scale_top:  # the y grid
         y = top + plot_h - plot_h * value / scale_top
-        parts.append(f'<line class="grid" x1="{_f(left)}" y1="{_f(y)}" x2="{_f(width - 20)}" y2="{_f(y)}"/>')
-        parts.append(_text(left - 6, y + 4, f"{value:g}", "end"))
+        parts.append(
+            f'<line class="grid" x1="{coord(left)}" y1="{coord(y)}" x2="{coord(width - 20)}" y2="{coord(y)}"/>'
+        )
+        parts.append(text(left - 6, y + 4, f"{value:g}", "end"))
         value += step
     for i, b in enumerate(bins):
         h = plot_h * b.count / scale_top
         x = left + i * slot + 4
         y = top + plot_h - h
         parts.append(
-            f'<rect x="{_f(x)}" y="{_f(y)}" width="{_f(slot - 8)}" height="{_f(h)}" fill="{_COLOURS[0]}">'
+            f'<rect x="{coord(x)}" y="{coord(y)}" width="{coord(slot - 8)}" height="{coord(h)}" fill="{_COLOURS[0]}">'
             f"<title>{escape(f'{b.label}：{b.count}')}</title></rect>"
         )
         if b.count:
-            parts.append(_text(x + (slot - 8) / 2, y - 4, str(b.count), "middle"))
-        parts.append(_text(x + (slot - 8) / 2, top + plot_h + 16, b.label, "middle"))
+            parts.append(text(x + (slot - 8) / 2, y - 4, str(b.count), "middle"))
+        parts.append(text(x + (slot - 8) / 2, top + plot_h + 16, b.label, "middle"))
     base = top + plot_h
     parts.append(
-        f'<line class="axis" x1="{_f(left)}" y1="{_f(base)}" x2="{_f(width - 20)}" y2="{_f(base)}"/>'
+        f'<line class="axis" x1="{coord(left)}" y1="{coord(base)}" x2="{coord(width - 20)}" y2="{coord(base)}"/>'
     )
-    parts.append(_text(left + (width - left) / 2, base + 34, "自评总分（分）", "middle"))
-    return _svg(width, top + plot_h + bottom, "自评总分分布（份数）", "".join(parts))
+    parts.append(text(left + (width - left) / 2, base + 34, "自评总分（分）", "middle"))
+    return figure(width, top + plot_h + bottom, "自评总分分布（份数）", "".join(parts))
 
 
 def scatter_chart(report: PortfolioReport) -> str:
@@ -181,31 +160,37 @@ def scatter_chart(report: PortfolioReport) -> str:
     tick = x_low
     while tick <= x_high + 1e-9:
         x = px(tick)
-        parts.append(f'<line class="grid" x1="{_f(x)}" y1="{_f(top)}" x2="{_f(x)}" y2="{_f(top + plot_h)}"/>')
-        parts.append(_text(x, top + plot_h + 16, f"{round(tick * 100)}%", "middle"))
+        parts.append(
+            f'<line class="grid" x1="{coord(x)}" y1="{coord(top)}" x2="{coord(x)}" y2="{coord(top + plot_h)}"/>'
+        )
+        parts.append(text(x, top + plot_h + 16, f"{round(tick * 100)}%", "middle"))
         tick += 0.1
     score = y_low
     while score <= y_high + 1e-9:
         y = py(score)
         parts.append(
-            f'<line class="grid" x1="{_f(left)}" y1="{_f(y)}" x2="{_f(left + plot_w)}" y2="{_f(y)}"/>'
+            f'<line class="grid" x1="{coord(left)}" y1="{coord(y)}" x2="{coord(left + plot_w)}" y2="{coord(y)}"/>'
         )
-        parts.append(_text(left - 6, y + 4, f"{score:g}", "end"))
+        parts.append(text(left - 6, y + 4, f"{score:g}", "end"))
         score += 10
     parts.append(
-        f'<path class="axis" fill="none" d="M{_f(left)} {_f(top)}V{_f(top + plot_h)}H{_f(left + plot_w)}"/>'
+        f'<path class="axis" fill="none" d="M{coord(left)} {coord(top)}V{coord(top + plot_h)}H{coord(left + plot_w)}"/>'
     )
     parts.extend(
-        f'<circle cx="{_f(px(r))}" cy="{_f(py(s))}" r="2.5" fill="{_COLOURS[0]}" fill-opacity="0.45"/>'
+        f'<circle cx="{coord(px(r))}" cy="{coord(py(s))}" r="2.5" fill="{_COLOURS[0]}" fill-opacity="0.45"/>'
         for r, s in zip(rates, scores, strict=True)
     )
-    parts.append(_text(left + plot_w / 2, top + plot_h + 36, "预算执行率", "middle"))
+    parts.append(text(left + plot_w / 2, top + plot_h + 36, "预算执行率", "middle"))
     parts.append(
-        _text(
-            16, top + plot_h / 2, "自评总分", "middle", f' transform="rotate(-90 16 {_f(top + plot_h / 2)})"'
+        text(
+            16,
+            top + plot_h / 2,
+            "自评总分",
+            "middle",
+            f' transform="rotate(-90 16 {coord(top + plot_h / 2)})"',
         )
     )
-    return _svg(left + plot_w + 20, top + plot_h + 50, "预算执行率与自评总分", "".join(parts))
+    return figure(left + plot_w + 20, top + plot_h + 50, "预算执行率与自评总分", "".join(parts))
 
 
 # -- sections ---------------------------------------------------------------------------------------------

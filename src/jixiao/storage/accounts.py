@@ -22,6 +22,7 @@ from jixiao.storage.schema import EvaluationRow
 from jixiao.storage.schema import SessionRow
 from jixiao.storage.schema import Unit
 from jixiao.storage.schema import UserRow
+from jixiao.storage.schema import aware
 
 
 class Role(StrEnum):
@@ -78,11 +79,6 @@ def _user(row: UserRow, unit_name: str | None) -> User:
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    """SQLite gives naive datetimes back; they were written in UTC."""
-    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
 
 class Accounts:
@@ -218,7 +214,7 @@ class Accounts:
             if found is None:
                 return None
             session, row, unit = found
-            if _aware(session.expires_at) < _now() or not row.active:
+            if aware(session.expires_at) < _now() or not row.active:
                 return None
             return _user(row, unit), session.csrf
 

@@ -22,6 +22,7 @@ from sqlalchemy import union
 from sqlalchemy.orm import aliased
 
 from jixiao.storage.db import Database
+from jixiao.storage.queries import contains_pattern
 from jixiao.storage.schema import Document
 from jixiao.storage.schema import EvaluationRow
 from jixiao.storage.schema import FindingRow
@@ -115,10 +116,6 @@ class Facets:
     grades: tuple[str, ...]
 
 
-def _like(text: str) -> str:
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 def _conditions(b: Browse) -> list[ColumnElement[bool]]:
     c: list[ColumnElement[bool]] = [E.latest == true()]
     if b.scope_unit_id is not None:
@@ -140,7 +137,7 @@ def _conditions(b: Browse) -> list[ColumnElement[bool]]:
             select(literal(1)).where(FindingRow.evaluation_id == E.id, FindingRow.code == b.code).exists()
         )
     if b.q and b.q.strip():
-        pattern = _like(b.q.strip())
+        pattern = contains_pattern(b.q.strip())
         # Each name table is searched once (by its trigram index on PostgreSQL), then the
         # evaluations of the matching ids are found by their own indexes: no scan of every row.
         found = aliased(EvaluationRow, name="found")

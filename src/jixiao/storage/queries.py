@@ -195,6 +195,11 @@ def _filtered(f: Filter) -> list[ColumnElement[bool]]:
     return conditions
 
 
+def contains_pattern(text: str) -> str:
+    """A ``LIKE`` pattern (escape character ``\\``) matching any text that contains ``text``."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 _DIRECT = 5_000  # finding_codes reads the findings of this many evaluations directly, whatever the rest
 
 
@@ -280,8 +285,12 @@ class PortfolioReader:
 
     def similar_units(self, text: str, limit: int = 5) -> tuple[str, ...]:
         """Unit names containing ``text`` (for “did you mean”)."""
-        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        q = select(Unit.name).where(Unit.name.like(pattern, escape="\\")).order_by(Unit.name).limit(limit)
+        q = (
+            select(Unit.name)
+            .where(Unit.name.like(contains_pattern(text), escape="\\"))
+            .order_by(Unit.name)
+            .limit(limit)
+        )
         return tuple(self.conn.scalars(q))
 
     # -- the figures ------------------------------------------------------------------------------------

@@ -12,11 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from sqlalchemy import ColumnElement
 from sqlalchemy import and_
-from sqlalchemy import func
 from sqlalchemy import or_
 from sqlalchemy import select
+from sqlalchemy import true
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm import defer
@@ -33,6 +35,7 @@ from jixiao.storage.schema import Project
 from jixiao.storage.schema import ReviewRow
 from jixiao.storage.schema import Unit
 from jixiao.storage.schema import UserRow
+from jixiao.storage.schema import aware
 from jixiao.storage.store import DocumentInfo
 from jixiao.storage.store import Store
 
@@ -117,14 +120,9 @@ class Meta:
         return self.id == self.latest_id
 
 
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
-
-
-def _same_project_year(s: Session, project_id: int, year: int | None) -> Sequence[EvaluationRow]:
-    year_is = E.year.is_(None) if year is None else E.year == year
-    q = select(E).options(defer(E.contract)).where(E.project_id == project_id, year_is).order_by(E.version)
-    return s.scalars(q).all()
+def _same_year(a: Any, b: Any) -> ColumnElement[bool]:
+    """Two year columns are the same year: equal, or both NULL (no year is a year of its own)."""
+    return or_(a == b, and_(a.is_(None), b.is_(None)))
 
 
 class Workflow:
@@ -185,15 +183,13 @@ class Workflow:
             year=year,
             version=version,
             latest_id=chain[-1].id,
-            versions=tuple(
-                Version(v.id, v.version, _aware(v.created_at), v.status or PENDING) for v in chain
-            ),
+            versions=tuple(Version(v.id, v.version, aware(v.created_at), v.status or PENDING) for v in chain),
             original=original,
             status=this.status or PENDING,
             comment=this.comment,
             reviewer=this.display_name,
-            reviewed_at=_aware(this.updated_at) if this.status is not None else None,
-            created_at=_aware(created_at),
+            reviewed_at=aware(this.updated_at) if this.status is not None else None,
+            created_at=aware(created_at),
         )
 
     def set_status(self, evaluation_id: int, status: str, comment: str | None, actor: Actor) -> None:
@@ -201,7 +197,7 @@ class Workflow:
             raise WorkflowError(f"审核状态“{status}”无效，应为：{'、'.join(STATUSES)}")
         comment = (comment or "").strip() or None
         with self.db.sessions.begin() as s:
-            row = s.get(E, evaluation_id)
+            row = _row(s, evaluation_id)
             if row is None:
                 raise WorkflowError(f"没有编号为 {evaluation_id} 的评价")
             review = s.get(ReviewRow, evaluation_id)
@@ -219,7 +215,7 @@ class Workflow:
                 changes.append(Change("审核状态", old_status, status))
             if old_comment != comment:
                 changes.append(Change("审核意见", old_comment, comment))
-            _log(s, row, actor, "review", changes)
+            _log(s, row.id, row.project_id, row.year, actor, "review", changes)
 
     def save_version(self, ev: Evaluation, base_id: int, changes: Sequence[Change], actor: Actor) -> int:
         """Save ``ev`` as the next version of ``base_id``'s project × year, with its audit entries.
@@ -228,22 +224,16 @@ class Workflow:
         no edit silently overwrites another.
         """
         with self.db.sessions.begin() as s:
-            base = s.get(E, base_id)
+            base = _row(s, base_id)
             if base is None:
                 raise WorkflowError(f"没有编号为 {base_id} 的评价")
-            latest = s.scalar(
-                select(func.max(E.version)).where(
-                    E.project_id == base.project_id,
-                    E.year.is_(None) if base.year is None else E.year == base.year,
-                )
-            )
-            if latest != base.version:
+            if not base.latest:
                 raise WorkflowError("该评价已有更新的版本（可能是他人刚刚保存的），请打开最新版本后再修改")
             _rename_project(s, base.project_id, ev.project.name)
             stored = Store(self.db).save_in(s, ev, None, year=base.year, project_id=base.project_id)
-            new = s.get_one(E, stored.evaluation_id)
-            _log(s, new, actor, "edit", changes)
-            return new.id
+            assert stored.evaluation_id is not None
+            _log(s, stored.evaluation_id, base.project_id, base.year, actor, "edit", changes)
+            return stored.evaluation_id
 
     def save_new(
         self,
@@ -265,23 +255,30 @@ class Workflow:
             ):
                 return None
             stored = Store(self.db).save_in(s, ev, document, year=year, unit=unit)
-            row = s.get_one(E, stored.evaluation_id)
+            row = _row(s, stored.evaluation_id)
+            assert row is not None
             label = {"upload": "上传文件", "create": "新建评价"}.get(action, action)
             detail = document.name if document else (ev.project.name or "")
-            _log(s, row, actor, action, [Change(label, None, detail)])
+            _log(s, row.id, row.project_id, row.year, actor, action, [Change(label, None, detail)])
             return row.id
 
     def for_document(self, sha256: str) -> int | None:
         """The latest version of the evaluation a stored document (by its SHA-256) belongs to."""
-        with self.db.sessions() as s:
-            row = s.execute(
-                select(E.project_id, E.year)
-                .join(Document, E.document_id == Document.id)
-                .where(Document.sha256 == sha256)
-            ).first()
-            if row is None:
-                return None
-            return _same_project_year(s, row[0], row[1])[-1].id
+        of_document = aliased(EvaluationRow, name="of_document")
+        q = (
+            select(E.id)
+            .join(
+                of_document,
+                and_(
+                    E.project_id == of_document.project_id,
+                    _same_year(E.year, of_document.year),
+                ),
+            )
+            .join(Document, of_document.document_id == Document.id)
+            .where(Document.sha256 == sha256, E.latest == true())
+        )
+        with self.db.engine.connect() as conn:
+            return conn.scalar(q)
 
     def history(self, evaluation_id: int) -> list[AuditEntry]:
         """Every audit entry of the evaluation's project × year, oldest first."""
@@ -293,14 +290,14 @@ class Workflow:
                 and_(
                     this.id == evaluation_id,
                     AuditRow.project_id == this.project_id,
-                    or_(AuditRow.year == this.year, and_(AuditRow.year.is_(None), this.year.is_(None))),
+                    _same_year(AuditRow.year, this.year),
                 ),
             )
             .order_by(AuditRow.id)
         )
         with self.db.sessions() as s:
             return [
-                AuditEntry(a.id, _aware(a.at), a.actor, a.action, a.field, a.old, a.new, a.evaluation_id)
+                AuditEntry(a.id, aware(a.at), a.actor, a.action, a.field, a.old, a.new, a.evaluation_id)
                 for a in s.scalars(q)
             ]
 
@@ -318,16 +315,29 @@ def _rename_project(s: Session, project_id: int, name: str | None) -> None:
         s.flush()
 
 
-def _log(s: Session, row: EvaluationRow, actor: Actor, action: str, changes: Sequence[Change]) -> None:
+def _row(s: Session, evaluation_id: int | None) -> EvaluationRow | None:
+    """The evaluation's row without its contract text (which none of the workflow reads)."""
+    return None if evaluation_id is None else s.get(E, evaluation_id, options=[defer(E.contract)])
+
+
+def _log(
+    s: Session,
+    evaluation_id: int,
+    project_id: int,
+    year: int | None,
+    actor: Actor,
+    action: str,
+    changes: Sequence[Change],
+) -> None:
     now = dt.datetime.now(dt.UTC)
     s.add_all(
         AuditRow(
             at=now,
             user_id=actor.user_id,
             actor=actor.name[:100],
-            project_id=row.project_id,
-            year=row.year,
-            evaluation_id=row.id,
+            project_id=project_id,
+            year=year,
+            evaluation_id=evaluation_id,
             action=action,
             field=c.field,
             old=c.old,

@@ -19,6 +19,7 @@ from typing import TypeVar
 
 from fastapi import Request
 
+from jixiao.storage.browse import Facets
 from jixiao.web.deps import web
 
 T = TypeVar("T")
@@ -98,3 +99,10 @@ def kept(request: Request, kind: str = "reports") -> Cache:
 def data_version(request: Request) -> object:
     """The database's version (see the module), read at most once every :data:`VERSION_SECONDS`."""
     return kept(request).version(web(request).store.data_version, time.monotonic())
+
+
+def facets(request: Request, scope_unit_id: int | None) -> Facets:
+    """The filter's choices (years, units, grades) the list and the dashboard offer, kept."""
+    browser = web(request).browser
+    key = ("facets", scope_unit_id, data_version(request))
+    return kept(request, "list").get(key, lambda: browser.facets(scope_unit_id))

@@ -6,8 +6,8 @@ The grade bars, the claimed-total histogram and the scatter are the portfolio re
 report trimmed to what fits a screen: the largest units only, and a thinned scatter. The report
 file has no chart of inflation per unit or of the findings; :func:`bar_chart` draws both here.
 
-Every chart is an ``<svg role="img">`` with a ``<title>`` (its accessible name) and hover titles
-on its marks; the page shows its numbers in a table next to it. All text is escaped. Geometry is
+Every chart is an ``<svg role="img">`` with a ``<title>`` and the same ``aria-label`` (its
+accessible name, :func:`jixiao.portfolio.svg.figure`) and hover titles on its marks; the page shows its numbers in a table next to it. All text is escaped. Geometry is
 float pixels computed from the report's exact figures; nothing is summed here.
 """
 
@@ -25,6 +25,10 @@ from jixiao.portfolio.report import PortfolioReport
 from jixiao.portfolio.report_html import grades_chart
 from jixiao.portfolio.report_html import histogram_chart
 from jixiao.portfolio.report_html import scatter_chart
+from jixiao.portfolio.svg import coord
+from jixiao.portfolio.svg import figure
+from jixiao.portfolio.svg import nice_step
+from jixiao.portfolio.svg import text
 
 MAX_UNITS = 15
 """Units drawn in the per-unit charts (the tables beside them list every unit)."""
@@ -50,32 +54,8 @@ class Bar:
     alarm: bool = False
 
 
-def _f(value: float) -> str:
-    """A coordinate: two decimals at most, no trailing zeros."""
-    return f"{value:.2f}".rstrip("0").rstrip(".")
-
-
-def _text(x: float, y: float, text: str, anchor: str = "start", cls: str = "") -> str:
-    klass = f' class="{cls}"' if cls else ""
-    return f'<text x="{_f(x)}" y="{_f(y)}" text-anchor="{anchor}"{klass}>{escape(text)}</text>'
-
-
 def _short(text: str, most: int) -> str:
     return text if len(text) <= most else text[: most - 1] + "…"
-
-
-def _nice_step(top: float, ticks: int = 4) -> float:
-    """A round tick step (1, 2 or 5 × 10ⁿ, at least 0.1) covering ``top`` in about ``ticks`` steps."""
-    if top <= 0:
-        return 1.0
-    raw = top / ticks
-    magnitude = 0.1
-    while magnitude * 10 <= raw:
-        magnitude *= 10
-    for factor in (1, 2, 5, 10):
-        if raw <= factor * magnitude:
-            return factor * magnitude
-    return 10 * magnitude
 
 
 def bar_chart(bars: Sequence[Bar], title: str, axis: str, *, label_width: float = 210.0) -> str:
@@ -86,7 +66,7 @@ def bar_chart(bars: Sequence[Bar], title: str, axis: str, *, label_width: float 
     row, gap, top, plot = 16.0, 6.0, 26.0, 420.0
     values = [float(b.value) for b in bars]
     least, most = min(0.0, *values), max(0.0, *values)
-    step = _nice_step(most - least)
+    step = nice_step(most - least, 4)
     low = -step * math.ceil(-least / step) if least < 0 else 0.0
     high = step * math.ceil(most / step) if most > 0 else (0.0 if low < 0 else step)
     span = high - low or 1.0
@@ -102,44 +82,29 @@ def bar_chart(bars: Sequence[Bar], title: str, axis: str, *, label_width: float 
     while tick <= high + step / 1000:
         x = px(tick)
         parts.append(
-            f'<line class="grid" x1="{_f(x)}" y1="{_f(top - 6)}" x2="{_f(x)}" y2="{_f(height - 26)}"/>'
+            f'<line class="grid" x1="{coord(x)}" y1="{coord(top - 6)}" x2="{coord(x)}" y2="{coord(height - 26)}"/>'
         )
-        parts.append(_text(x, height - 12, f"{round(tick, 6):,g}", "middle"))
+        parts.append(text(x, height - 12, f"{round(tick, 6):,g}", "middle"))
         tick += step
     zero = px(0.0)
     for i, b in enumerate(bars):
         y = top + i * (row + gap)
         x0, x1 = sorted((zero, px(float(b.value))))
         colour = _RED if b.alarm else _BLUE
-        parts.append(_text(left - 6, y + row - 4, _short(b.label, 16), "end"))
+        parts.append(text(left - 6, y + row - 4, _short(b.label, 16), "end"))
         parts.append(
-            f'<rect x="{_f(x0)}" y="{_f(y)}" width="{_f(max(x1 - x0, 0.5))}" height="{_f(row)}" '
+            f'<rect x="{coord(x0)}" y="{coord(y)}" width="{coord(max(x1 - x0, 0.5))}" height="{coord(row)}" '
             f'fill="{colour}"><title>{escape(b.tip)}</title></rect>'
         )
         if b.value < 0:
-            parts.append(_text(x0 - 4, y + row - 4, b.text, "end"))
+            parts.append(text(x0 - 4, y + row - 4, b.text, "end"))
         else:
-            parts.append(_text(x1 + 4, y + row - 4, b.text))
+            parts.append(text(x1 + 4, y + row - 4, b.text))
     parts.append(
-        f'<line class="axis" x1="{_f(zero)}" y1="{_f(top - 6)}" x2="{_f(zero)}" y2="{_f(height - 26)}"/>'
+        f'<line class="axis" x1="{coord(zero)}" y1="{coord(top - 6)}" x2="{coord(zero)}" y2="{coord(height - 26)}"/>'
     )
-    parts.append(_text(left + plot / 2, 14, axis, "middle", "caption"))
-    return (
-        f'<figure><svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{escape(title)}" '
-        f'width="{_f(width)}" height="{_f(height)}" viewBox="0 0 {_f(width)} {_f(height)}">'
-        f"<title>{escape(title)}</title>{''.join(parts)}</svg></figure>"
-    )
-
-
-def _labelled(svg: str) -> str:
-    """The report file's chart with its title repeated as ``aria-label`` (some screen readers
-    read only that)."""
-    start = svg.find("<title>")
-    end = svg.find("</title>", start)
-    if start < 0 or end < 0:
-        return svg
-    label = svg[start + len("<title>") : end]  # already escaped
-    return svg.replace('role="img"', f'role="img" aria-label="{label}"', 1)
+    parts.append(text(left + plot / 2, 14, axis, "middle", ' class="caption"'))
+    return figure(width, height, title, "".join(parts))
 
 
 def grades(report: PortfolioReport, most: int = MAX_UNITS) -> str:
@@ -147,12 +112,12 @@ def grades(report: PortfolioReport, most: int = MAX_UNITS) -> str:
     g = report.grades
     shown = sorted(g.units, key=lambda u: (-u.evaluations, u.unit))[:most]
     trimmed = dataclasses.replace(report, grades=dataclasses.replace(g, units=tuple(shown)))
-    return _labelled(grades_chart(trimmed))
+    return grades_chart(trimmed)
 
 
 def claimed_histogram(report: PortfolioReport) -> str:
     """Current evaluations per claimed-total bin."""
-    return _labelled(histogram_chart(report))
+    return histogram_chart(report)
 
 
 def scatter(report: PortfolioReport, most: int = MAX_POINTS) -> str:
@@ -162,7 +127,7 @@ def scatter(report: PortfolioReport, most: int = MAX_POINTS) -> str:
     if stride > 1:
         points = points[::stride]
     thinned = dataclasses.replace(report, execution=dataclasses.replace(report.execution, points=points))
-    return _labelled(scatter_chart(thinned))
+    return scatter_chart(thinned)
 
 
 def scatter_points(report: PortfolioReport, most: int = MAX_POINTS) -> int:

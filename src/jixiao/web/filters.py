@@ -1,32 +1,29 @@
-"""How numbers are shown on the pages: money in yuan with thousands separators, scores with two
-decimals, rates as percentages. Exact: formatted from ``Decimal``, never through float."""
+"""How numbers are shown on the pages: the core's formats (money in yuan with thousands
+separators, scores with two decimals, rates as percentages, ``—`` for a missing value), and 万元.
+Exact: formatted from ``Decimal``, never through float."""
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP
 from decimal import Decimal
 from typing import Any
 
-_CENT = Decimal("0.01")
+from jixiao.core.numbers import WAN
+from jixiao.core.numbers import fmt_money
+from jixiao.core.numbers import fmt_percent
+from jixiao.core.numbers import fmt_score
 
 
 def money(value: Decimal | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value.quantize(_CENT, ROUND_HALF_UP):,}"
+    return fmt_money(value)
 
 
 def wan(value: Decimal | None) -> str:
     """Yuan shown in 万元 (two decimals)."""
-    if value is None:
-        return "—"
-    return f"{(value / 10000).quantize(_CENT, ROUND_HALF_UP):,}"
+    return "—" if value is None else fmt_money(value / WAN)
 
 
 def score(value: Decimal | int | None) -> str:
-    if value is None:
-        return "—"
-    return str(Decimal(value).quantize(_CENT, ROUND_HALF_UP))
+    return "—" if value is None else fmt_score(Decimal(value))
 
 
 def signed(value: Decimal | None) -> str:
@@ -38,9 +35,7 @@ def signed(value: Decimal | None) -> str:
 
 def percent(value: Decimal | None) -> str:
     """A rate stored as a fraction (0.95) shown as 95.00%."""
-    if value is None:
-        return "—"
-    return f"{(Decimal(value) * 100).quantize(_CENT, ROUND_HALF_UP)}%"
+    return "—" if value is None else fmt_percent(Decimal(value))
 
 
 FILTERS: dict[str, Any] = {

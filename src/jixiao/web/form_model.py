@@ -51,8 +51,8 @@ from jixiao.core.scheme import Scheme
 from jixiao.core.values import parse_amount
 from jixiao.core.values import parse_rate
 from jixiao.core.values import parse_value
+from jixiao.schemes import DEFAULT_SCHEME
 
-DEFAULT_SCHEME = "mof-2020"
 MAX_ROWS = 100
 MAX_TEXT = 20_000
 MIN_YEAR, MAX_YEAR = 1949, 2100

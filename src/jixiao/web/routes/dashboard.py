@@ -40,6 +40,7 @@ from jixiao.storage.accounts import User
 from jixiao.storage.browse import Facets
 from jixiao.web import charts
 from jixiao.web.cache import data_version
+from jixiao.web.cache import facets as kept_facets
 from jixiao.web.cache import kept
 from jixiao.web.deps import CurrentUser
 from jixiao.web.deps import can_edit
@@ -153,9 +154,7 @@ def _dashboard(request: Request, user: User, year: str | None, unit: str | None,
     cache = kept(request)
     # Read before the build, so a report is never older than the version it is kept under.
     version = data_version(request)
-    facets = cache.get(
-        ("facets", None if user.sees_all else user.unit_id, version), lambda: _facets(state, user)
-    )
+    facets = kept_facets(request, None if user.sees_all else user.unit_id)
     scope = _scope(user, facets, year_n, unit_n, lambda: _facets(state, user))
     key = ("report", scope.year, scope.unit_id, scope.unit, limit, version)
     return Dashboard(scope, cache.get(key, lambda: _build(state, scope, limit, facets)), key)

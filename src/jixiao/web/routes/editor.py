@@ -42,10 +42,8 @@ from jixiao.authoring.changes import diff
 from jixiao.authoring.changes import plain
 from jixiao.core.engine import evaluate
 from jixiao.core.model import Evaluation
-from jixiao.core.model import Finding
 from jixiao.core.model import Group
 from jixiao.core.model import SchemeRef
-from jixiao.core.model import Severity
 from jixiao.core.model import Weights
 from jixiao.core.scheme import Scheme
 from jixiao.schemes import builtin_schemes
@@ -62,6 +60,7 @@ from jixiao.web.deps import is_api
 from jixiao.web.deps import render
 from jixiao.web.deps import visible_meta
 from jixiao.web.deps import web
+from jixiao.web.marks import row_marks
 
 # -- Chinese errors for the API's JSON bodies ------------------------------------------------------
 
@@ -199,25 +198,11 @@ def _options() -> tuple[SchemeOption, ...]:
     )
 
 
-_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
-
-
-def _marks(ev: Evaluation) -> tuple[str | None, ...]:
-    worst: dict[int, Finding] = {}
-    for f in ev.findings:
-        if f.indicator is None:
-            continue
-        known = worst.get(f.indicator)
-        if known is None or _ORDER[f.severity] < _ORDER[known.severity]:
-            worst[f.indicator] = f
-    return tuple(worst[i].severity.value if i in worst else None for i in range(len(ev.indicators)))
-
-
 def _preview(draft: fm.Draft) -> Preview:
     return Preview(
         evaluation=draft.evaluation,
         rows=tuple(n + 1 for n in draft.rows),
-        marks=_marks(draft.evaluation),
+        marks=row_marks(draft.evaluation),
         errors=draft.errors,
         scheme_name=draft.scheme.name,
     )

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated
 from typing import Any
@@ -36,8 +35,6 @@ from pydantic import Field
 from jixiao.core.checks import BY_CODE
 from jixiao.core.checks import CATALOGUE
 from jixiao.core.model import Evaluation
-from jixiao.core.model import Finding
-from jixiao.core.model import Severity
 from jixiao.export.api import KIND_NAMES
 from jixiao.export.api import REVIEW_SUFFIXES
 from jixiao.export.api import SUFFIXES
@@ -52,6 +49,7 @@ from jixiao.storage.browse import BrowseRow
 from jixiao.storage.workflow import Meta
 from jixiao.storage.workflow import WorkflowError
 from jixiao.web.cache import data_version
+from jixiao.web.cache import facets as kept_facets
 from jixiao.web.cache import kept
 from jixiao.web.deps import CurrentUser
 from jixiao.web.deps import actor
@@ -70,6 +68,8 @@ from jixiao.web.downloads import parse_kind
 from jixiao.web.downloads import review_bytes
 from jixiao.web.downloads import scheme_for
 from jixiao.web.jsonable import jsonable
+from jixiao.web.marks import findings_by_row
+from jixiao.web.marks import worst
 
 router = APIRouter(tags=["评价"])
 
@@ -278,7 +278,7 @@ def _list_data(request: Request, user: User, query: ListQuery) -> tuple[dict[str
     if found.total and query.page > found.pages:  # past the end (the list shrank): the last page
         query = dataclasses.replace(query, page=found.pages)
         found = browser.page(query.browse(scope), found.total)
-    facets = cache.get(("list-facets", scope, version), lambda: browser.facets(scope))
+    facets = kept_facets(request, scope)
     data = {
         "filters": query,
         "total": found.total,
@@ -377,24 +377,6 @@ def _review(meta: Meta) -> dict[str, Any]:
         "reviewer": meta.reviewer,
         "reviewed_at": meta.reviewed_at,
     }
-
-
-def findings_by_row(findings: Sequence[Finding], rows: int) -> dict[int, list[Finding]]:
-    """The findings of each indicator row (by index); findings naming no row, or a row that does
-    not exist, are left out (they are listed with the evaluation's findings)."""
-    out: dict[int, list[Finding]] = {}
-    for f in findings:
-        if f.indicator is not None and 0 <= f.indicator < rows:
-            out.setdefault(f.indicator, []).append(f)
-    return out
-
-
-def worst(findings: Sequence[Finding]) -> str | None:
-    """The most serious severity among ``findings`` (``error`` > ``warning`` > ``info``)."""
-    for s in (Severity.ERROR, Severity.WARNING, Severity.INFO):
-        if any(f.severity is s for f in findings):
-            return s.value
-    return None
 
 
 @router.get("/evaluations/{evaluation_id:int}", include_in_schema=False)
