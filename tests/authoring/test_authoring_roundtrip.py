@@ -238,6 +238,19 @@ def test_extra_weights_without_rows(tmp_path: Path) -> None:
     assert again.indicators == ()
 
 
+def test_a_default_weight_is_written_when_the_others_make_100(tmp_path: Path) -> None:
+    """Stated weights that make 100 mean “no other group”: a group whose weight equals the
+    scheme's default must then be written too, or it reads back as 0 (found by hypothesis)."""
+    ev = Evaluation(
+        scheme=SchemeRef(
+            id="mof-2020",
+            weights=Weights(budget_execution=0, output=50, effect=0, satisfaction=40, cost=60),
+            declared=True,
+        )
+    )
+    assert reload(ev, tmp_path).scheme == ev.scheme
+
+
 def test_json_round_trip(tmp_path: Path) -> None:
     ev = load_evaluation(EXAMPLES / "002-基层政权和社区建设-2018.yaml")
     path = tmp_path / "ev.json"

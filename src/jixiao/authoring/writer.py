@@ -240,13 +240,14 @@ def _place_weights(ev: Evaluation, trees: list[list[_Level1]]) -> list[_Level1]:
             named.add(group)
             block.weight = weights.of(group)
     defaults = _default_weights(ev.scheme.id)
-    extra = []
-    for group, name in GROUP_LABELS.items():
-        if group is Group.BUDGET_EXECUTION or group in named:
-            continue
-        if defaults is None or defaults.of(group) != weights.of(group):
-            extra.append(_Level1(name, direct=False, weight=weights.of(group)))
-    return extra
+    unnamed = [g for g in GROUP_LABELS if g is not Group.BUDGET_EXECUTION and g not in named]
+    written = {g for g in unnamed if defaults is None or defaults.of(g) != weights.of(g)}
+    stated = weights.budget_execution + sum((weights.of(g) for g in named | written), Decimal(0))
+    if stated == 100:
+        # Stated weights that make 100 tell the reader the file has no other group: a group left
+        # out would read as 0, not as the scheme's weight, so every weighed one is written.
+        written |= {g for g in unnamed if weights.of(g) != 0}
+    return [_Level1(GROUP_LABELS[g], direct=False, weight=weights.of(g)) for g in unnamed if g in written]
 
 
 # --- the document ----------------------------------------------------------------------------------
