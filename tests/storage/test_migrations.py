@@ -7,11 +7,12 @@ from alembic.runtime.migration import MigrationContext
 
 from jixiao.storage.db import Database
 from jixiao.storage.schema import SEARCH_INDEXES
+from jixiao.storage.schema import SORT_INDEXES
 from jixiao.storage.schema import Base
 
 
 def _modelled(obj: object, name: str | None, kind: str, reflected: bool, compare_to: object) -> bool:
-    return not (kind == "index" and name in SEARCH_INDEXES)
+    return not (kind == "index" and name in SEARCH_INDEXES | SORT_INDEXES)
 
 
 def test_migrations_match_the_models(db: Database) -> None:
@@ -34,3 +35,14 @@ def test_postgresql_has_the_search_indexes(db: Database) -> None:
         return
     names = {ix["name"] for t in ("projects", "documents") for ix in inspect(db.engine).get_indexes(t)}
     assert names >= SEARCH_INDEXES
+
+
+def test_postgresql_has_the_sort_indexes(db: Database) -> None:
+    """The list's sort indexes (migration 0004) exist on PostgreSQL only."""
+    from sqlalchemy import inspect
+
+    names = {ix["name"] for t in ("evaluations", "projects") for ix in inspect(db.engine).get_indexes(t)}
+    if db.engine.dialect.name == "postgresql":
+        assert names >= SORT_INDEXES
+    else:
+        assert not names & SORT_INDEXES

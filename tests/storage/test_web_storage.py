@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
 from jixiao.core.model import Evaluation
 from jixiao.services import score_file
@@ -16,7 +17,9 @@ from jixiao.storage.accounts import Accounts
 from jixiao.storage.accounts import Role
 from jixiao.storage.browse import Browse
 from jixiao.storage.browse import Browser
+from jixiao.storage.browse import page_ids
 from jixiao.storage.db import Database
+from jixiao.storage.schema import EvaluationRow
 from jixiao.storage.store import DocumentInfo
 from jixiao.storage.store import Store
 from jixiao.storage.workflow import Actor
@@ -119,6 +122,41 @@ def test_browse_filters_sorts_scopes_and_pages(db: Database, example: Evaluation
     assert facets.years == (2020,)
     assert [name for _, name in facets.units] == ["乙单位", "甲单位"] or len(facets.units) == 2
     assert [name for _, name in browser.facets(unit_a).units] == ["甲单位"]
+
+
+def _node_types(plan: dict[str, object]) -> list[str]:
+    children = plan.get("Plans", [])
+    assert isinstance(children, list)
+    return [str(plan["Node Type"]), *(t for child in children for t in _node_types(child))]
+
+
+def test_sorts_put_blanks_last_and_read_the_sort_indexes(db: Database, example: Evaluation) -> None:
+    """Blank values come last in both directions; on PostgreSQL every indexed order is read off
+    its index (migration 0004): with sorting disabled the plan still needs no Sort node, which
+    it would if an index did not match the list's ORDER BY exactly."""
+    store = Store(db)
+    claimed = [Decimal("90"), None, Decimal("70"), Decimal("80")]
+    ids = [store.save(_as(example, unit="丙单位", project=f"排序{i}")).evaluation_id for i in range(4)]
+    with db.engine.begin() as conn:
+        for evaluation_id, value in zip(ids, claimed, strict=True):
+            conn.execute(
+                update(EvaluationRow).where(EvaluationRow.id == evaluation_id).values(claimed_total=value)
+            )
+    browser = Browser(db)
+    for descending, expected in ((True, [90, 80, 70, None]), (False, [70, 80, 90, None])):
+        rows = browser.page(Browse(sort="claimed", descending=descending)).rows
+        assert [r.claimed_total for r in rows] == expected
+    if db.engine.dialect.name != "postgresql":
+        return
+    with db.engine.connect() as conn:
+        conn.exec_driver_sql("SET enable_sort = off")
+        for sort in ("claimed", "computed", "difference", "rate", "errors", "unit", "project"):
+            for descending in (True, False):
+                query = page_ids(Browse(sort=sort, descending=descending, page=2)).compile(
+                    dialect=conn.dialect, compile_kwargs={"literal_binds": True}
+                )
+                plan = conn.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {query}").scalar_one()
+                assert "Sort" not in _node_types(plan[0]["Plan"]), (sort, descending)
 
 
 # -- review status, versions and the audit log ------------------------------------------------------------

@@ -203,20 +203,33 @@ class Accounts:
             s.add(SessionRow(token_hash=token_hash, user_id=user_id, csrf=csrf, expires_at=now + lifetime))
 
     def session(self, token_hash: str) -> tuple[User, str] | None:
-        """The active user of a live session, and the session's CSRF token."""
-        with self.db.sessions() as s:
-            found = s.execute(
-                select(SessionRow, UserRow, Unit.name)
-                .join(UserRow, SessionRow.user_id == UserRow.id)
-                .outerjoin(Unit, UserRow.unit_id == Unit.id)
-                .where(SessionRow.token_hash == token_hash)
-            ).first()
-            if found is None:
-                return None
-            session, row, unit = found
-            if aware(session.expires_at) < _now() or not row.active:
-                return None
-            return _user(row, unit), session.csrf
+        """The active user of a live session, and the session's CSRF token (asked on every
+        request: read with plain columns, without an ORM session)."""
+        q = (
+            select(
+                SessionRow.expires_at,
+                SessionRow.csrf,
+                UserRow.id,
+                UserRow.username,
+                UserRow.display_name,
+                UserRow.role,
+                UserRow.unit_id,
+                UserRow.active,
+                UserRow.password_hash,
+                Unit.name,
+            )
+            .join(UserRow, SessionRow.user_id == UserRow.id)
+            .outerjoin(Unit, UserRow.unit_id == Unit.id)
+            .where(SessionRow.token_hash == token_hash)
+        )
+        with self.db.reader() as conn:
+            found = conn.execute(q).first()
+        if found is None:
+            return None
+        expires, csrf, user_id, username, display, role, unit_id, active, password, unit = found
+        if aware(expires) < _now() or not active:
+            return None
+        return User(user_id, username, display, Role(role), unit_id, unit, active, password), csrf
 
     def close_session(self, token_hash: str) -> None:
         with self.db.sessions.begin() as s:

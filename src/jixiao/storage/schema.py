@@ -95,6 +95,21 @@ class ImportRun(Base):
 # Trigram indexes of the names the web list searches (``ILIKE '%…%'``): PostgreSQL only, made by
 # migration 0003 when the pg_trgm extension is available, so not declared on the models.
 SEARCH_INDEXES = frozenset({"ix_projects_name_trgm", "ix_documents_name_trgm"})
+# The web list's sort orders (PostgreSQL only, migration 0004): the current rows in each order the
+# list asks for, blanks last both ways, so a page is read off an index instead of sorting them all.
+SORT_INDEXES = frozenset(
+    {
+        *(
+            f"ix_evaluations_sort_{k}_{d}"
+            for k in ("claimed", "computed", "difference", "rate")
+            for d in ("asc", "desc")
+        ),
+        "ix_evaluations_sort_errors",
+        "ix_evaluations_sort_unit",
+        "ix_evaluations_sort_project",
+        "ix_projects_name",
+    }
+)
 
 
 class Document(Base):

@@ -411,9 +411,9 @@ class Store:
 
     def get(self, evaluation_id: int) -> Evaluation | None:
         """A stored evaluation, exactly as it was saved."""
-        with self.db.sessions() as s:
-            row = s.get(EvaluationRow, evaluation_id)
-            return Evaluation.from_json(row.contract) if row else None
+        with self.db.reader() as conn:
+            contract = conn.scalar(select(EvaluationRow.contract).where(EvaluationRow.id == evaluation_id))
+        return Evaluation.from_json(contract) if contract is not None else None
 
     def parts(self, evaluation_id: int) -> tuple[int, int, int] | None:
         """How many indicator, budget-line and finding rows an evaluation has in its tables."""
@@ -435,7 +435,7 @@ class Store:
     def data_version(self) -> tuple[int, int, int]:
         """The numbers of evaluations, documents and units: rows are only ever added, so these
         change with every change of stored data except a review decision."""
-        with self.db.engine.connect() as conn:
+        with self.db.reader() as conn:
             evaluations = conn.scalar(select(func.count()).select_from(EvaluationRow)) or 0
             documents = conn.scalar(select(func.count()).select_from(Document)) or 0
             units = conn.scalar(select(func.count()).select_from(Unit)) or 0

@@ -134,7 +134,7 @@ class Workflow:
     def meta(self, evaluation_id: int) -> Meta | None:
         """Where the evaluation sits (two queries: the row with its unit and project, then every
         version of its project × year with its review and document)."""
-        with self.db.engine.connect() as conn:
+        with self.db.reader() as conn:
             head = conn.execute(
                 select(E.project_id, E.unit_id, E.year, E.version, E.created_at, Unit.name, Project.name)
                 .join(Unit, E.unit_id == Unit.id)
