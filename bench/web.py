@@ -14,7 +14,9 @@ connection each) for ``--seconds``:
   search, sort) and a random page among the first 50;
 - ``detail``: ``/evaluations/{id}`` of a random sampled evaluation;
 - ``dashboard``: ``/`` over everything (an admin's first view);
-- ``dashboard-unit``: ``/?unit=…`` of a random unit (a unit user's view; mostly not yet built);
+- ``dashboard-unit``: ``/?unit=…`` of a random unit (a unit user's view: built at its first
+  request in each server process, then kept until the data change; the one-client run before
+  the 16-client one builds most of them, run ``--clients 16`` alone to measure the builds);
 - ``api-list``: ``/api/evaluations`` with a random filter;
 - ``api-detail``: ``/api/evaluations/{id}``.
 
@@ -65,7 +67,11 @@ from jixiao.storage import synthetic  # noqa: E402
 from jixiao.storage.accounts import Accounts  # noqa: E402
 from jixiao.storage.accounts import Role  # noqa: E402
 from jixiao.storage.db import Database  # noqa: E402
+from jixiao.storage.db import current_revision  # noqa: E402
+from jixiao.storage.db import head_revision  # noqa: E402
+from jixiao.storage.db import make_engine  # noqa: E402
 from jixiao.storage.db import open_database  # noqa: E402
+from jixiao.storage.db import upgrade  # noqa: E402
 from jixiao.web.security import hash_password  # noqa: E402
 
 USER = "bench"
@@ -143,6 +149,19 @@ def _ensure_user(db: Database) -> None:
         accounts.add_user(USER, hash_password(PASSWORD), Role.ADMIN, display_name="基准测试")
 
 
+def _upgrade(url: str) -> None:
+    """Bring a kept database made by an earlier version to the current schema (and analyse it)."""
+    engine = make_engine(url)
+    try:
+        if current_revision(engine) != head_revision():
+            upgrade(engine)
+            if engine.dialect.name == "postgresql":
+                with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                    conn.exec_driver_sql("ANALYZE")
+    finally:
+        engine.dispose()
+
+
 def _pg_tool(name: str) -> str:
     from pgserver import find_bin_dir
 
@@ -170,6 +189,7 @@ def _database(backend: str, args: argparse.Namespace, work: Path) -> Iterator[tu
             db = open_database(url)
             _prepare(db, n, args.seed).save(facts_file)
             db.close()
+        _upgrade(url)
         db = open_database(url)
         _ensure_user(db)
         db.close()
@@ -214,6 +234,7 @@ def _database(backend: str, args: argparse.Namespace, work: Path) -> Iterator[tu
             if args.reuse:
                 subprocess.run([_pg_tool("pg_dump"), "-Fc", "-f", str(dump), _libpq(url)], check=True)
     try:
+        _upgrade(url)
         db = open_database(url)
         assert _count(db) == n, f"{url}: expected {n} evaluations"
         _ensure_user(db)

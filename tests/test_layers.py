@@ -47,7 +47,17 @@ ALLOWED: dict[str, tuple[set[str], tuple[str, ...]]] = {
     ),
     # The web app: everything inward (never the CLI), the web framework and password hashing.
     "web": (
-        {"pydantic", "fastapi", "starlette", "jinja2", "argon2", "uvicorn", "openpyxl", "python_multipart"},
+        {
+            "pydantic",
+            "fastapi",
+            "starlette",
+            "anyio",
+            "jinja2",
+            "argon2",
+            "uvicorn",
+            "openpyxl",
+            "python_multipart",
+        },
         (
             "jixiao.core",
             "jixiao.errors",

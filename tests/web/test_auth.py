@@ -86,3 +86,8 @@ def test_pages_forbid_foreign_scripts(client: Callable[[str], Client]) -> None:
     page = client("admin").get("/login")
     assert "default-src 'self'" in page.headers["content-security-policy"]
     assert page.headers["x-content-type-options"] == "nosniff"
+    assert page.headers["referrer-policy"] == "same-origin"
+    assert page.headers["cache-control"] == "no-store"  # pages hold personal data
+    style = client("admin").get("/static/app.css")
+    assert style.status_code == 200 and "default-src 'self'" in style.headers["content-security-policy"]
+    assert "no-store" not in style.headers.get("cache-control", "")  # assets may be cached

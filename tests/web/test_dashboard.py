@@ -28,6 +28,7 @@ from jixiao.storage.workflow import Actor
 from jixiao.web import cache as kept_values
 from jixiao.web import charts
 from jixiao.web.cache import Cache
+from jixiao.web.cache import weight
 from jixiao.web.charts import Bar
 from jixiao.web.charts import bar_chart
 from web.conftest import UNIT_A
@@ -331,3 +332,34 @@ def test_report_cache_retries_after_a_failed_build() -> None:
     with pytest.raises(RuntimeError):
         cache.get(("k",), fail)
     assert cache.get(("k",), lambda: "ok") == "ok"
+
+
+def test_report_cache_keeps_within_its_byte_budget() -> None:
+    cache = Cache(size=100, budget=10)
+    for key in ("a", "b"):
+        cache.get((key,), lambda k=key: k.encode() * 4)  # 4 bytes each: both fit
+    cache.get(("a",), lambda: b"rebuilt")  # a was kept; now b is the least recently used
+    cache.get(("c",), lambda: b"cccc")  # 12 bytes: b goes
+    assert cache.get(("a",), lambda: b"rebuilt") == b"aaaa"
+    assert cache.get(("b",), lambda: b"rebuilt") == b"rebuilt"
+
+
+def test_report_cache_keeps_one_entry_larger_than_its_budget() -> None:
+    """A report larger than the whole budget is still kept (alone): building it again for every
+    request would cost far more."""
+    cache = Cache(size=100, budget=10)
+    cache.get(("small",), lambda: b"1234")
+    big = cache.get(("big",), lambda: b"x" * 50)
+    assert cache.get(("big",), lambda: b"rebuilt") is big
+    assert cache.get(("small",), lambda: b"rebuilt") == b"rebuilt"
+
+
+def test_weight_asks_the_value_then_measures_text() -> None:
+    class Report:
+        def weight(self) -> int:
+            return 12_345
+
+    assert weight(Report()) == 12_345
+    assert weight("七个汉字的文本") == 7
+    assert weight(b"abc") == 3
+    assert weight(42) > 0

@@ -262,6 +262,24 @@ def test_list_filters_match_the_evaluations(
     }
 
 
+def test_filter_form_offers_the_choices_and_keeps_the_chosen_ones(
+    client: ClientFor, kept: dict[str, Kept], web_app: FastAPI
+) -> None:
+    reviewer = client("reviewer")
+    accounts = web_app.state.web.accounts
+    unit_a, unit_b = accounts.unit_id(UNIT_A), accounts.unit_id(UNIT_B)
+    chosen = {"year": 2020, "unit": unit_b, "errors": "yes", "code": "SCORE_MISMATCH", "status": "待审核"}
+    page = reviewer.get("/evaluations", params=chosen).text
+    assert f'<option value="{unit_b}" selected>{escape(UNIT_B)}</option>' in page
+    assert f'<option value="{unit_a}">{escape(UNIT_A)}</option>' in page
+    assert '<option value="2020" selected>2020</option>' in page
+    assert '<option value="yes" selected>有</option>' in page and '<option value="no">无</option>' in page
+    assert re.search(r'<option value="SCORE_MISMATCH" selected>[^<]+（SCORE_MISMATCH）</option>', page)
+    assert "<option selected>待审核</option>" in page and "<option>审核通过</option>" in page
+    for grade in {k.ev.computed.grade for k in kept.values() if k.ev.computed.grade}:
+        assert f"<option>{grade}</option>" in page
+
+
 def test_list_sorts_by_a_column_and_reverses(client: ClientFor, kept: dict[str, Kept]) -> None:
     reviewer = client("reviewer")
     data = reviewer.get("/api/evaluations", params={"sort": "computed", "order": "asc"}).json()

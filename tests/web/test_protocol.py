@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from uvicorn.config import Config
 from uvicorn.server import ServerState
 
-from jixiao.web.protocol import NoDelayH11Protocol
+from jixiao.web.protocol import NoDelayHttpToolsProtocol
 
 
 async def _app(scope: object, receive: object, send: object) -> None:  # never called
@@ -18,12 +18,12 @@ async def _app(scope: object, receive: object, send: object) -> None:  # never c
 
 
 async def _nodelay_of_accepted_connection() -> int:
-    config = Config(app=_app, http=NoDelayH11Protocol, log_level="warning")
+    config = Config(app=_app, http=NoDelayHttpToolsProtocol, log_level="warning")
     config.load()
     state = ServerState()
     seen: asyncio.Queue[int] = asyncio.Queue()
 
-    class Probe(NoDelayH11Protocol):
+    class Probe(NoDelayHttpToolsProtocol):
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
             super().connection_made(transport)
             sock = transport.get_extra_info("socket")

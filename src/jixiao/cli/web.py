@@ -71,7 +71,8 @@ def serve(
 
     import uvicorn
 
-    from jixiao.web.protocol import NoDelayH11Protocol
+    from jixiao.web import workers as workers_module
+    from jixiao.web.protocol import NoDelayHttpToolsProtocol
 
     settings = _settings(host=host, port=port, database_url=database, data_dir=data_dir, workers=workers)
     created = first_admin(settings)
@@ -87,10 +88,19 @@ def serve(
     os.environ["JIXIAO_DATA_DIR"] = str(settings.data_dir)
     os.environ["JIXIAO_DATABASE_URL"] = settings.database_url
     os.environ["JIXIAO_SECURE_COOKIES"] = "1" if secure_cookies else "0"
-    console.print(
-        f"jixiao 网页：http://{settings.host}:{settings.port}/  （{settings.workers} 个服务进程；Ctrl-C 停止）",
-        highlight=False,
-    )
+    started = f"jixiao 网页：http://{settings.host}:{settings.port}/  （{settings.workers} 个服务进程；Ctrl-C 停止）"
+    if settings.workers > 1 and workers_module.supported():
+        # Each process listens on a socket of its own (see jixiao.web.workers).
+        sockets = workers_module.bind(settings.host, settings.port, settings.workers)
+        console.print(started, highlight=False)
+        console_err = _console(stderr=True)
+        code = workers_module.Workers(
+            sockets, workers_module.serve_app, report=lambda text: console_err.print(text, highlight=False)
+        ).run()
+        if code:
+            raise typer.Exit(code)
+        return
+    console.print(started, highlight=False)
     uvicorn.run(
         "jixiao.web.asgi:app",
         host=settings.host,
@@ -98,7 +108,7 @@ def serve(
         workers=settings.workers,
         log_level="warning",
         proxy_headers=True,
-        http=NoDelayH11Protocol,
+        http=NoDelayHttpToolsProtocol,
     )
 
 

@@ -20,7 +20,13 @@ from fastapi.responses import RedirectResponse
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp
+from starlette.types import Message
+from starlette.types import Receive
+from starlette.types import Scope
+from starlette.types import Send
 
 from jixiao.settings import Settings
 from jixiao.storage.accounts import Accounts
@@ -28,6 +34,7 @@ from jixiao.storage.browse import Browser
 from jixiao.storage.db import open_database
 from jixiao.storage.store import Store
 from jixiao.storage.workflow import Workflow
+from jixiao.web import threads
 from jixiao.web.deps import LoginRequired
 from jixiao.web.deps import login_redirect
 from jixiao.web.deps import render
@@ -46,8 +53,38 @@ _CSP = (
 )
 
 
+class SecurityHeaders:
+    """Adds the security headers to every response. A plain ASGI middleware: Starlette's
+    ``BaseHTTPMiddleware`` streams each response through a task group and a memory stream, a
+    sixth of the server's busy time in a profile of the list under load."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        static = scope["path"].startswith("/static/")
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("Content-Security-Policy", _CSP)
+                headers.setdefault("X-Content-Type-Options", "nosniff")
+                headers.setdefault("Referrer-Policy", "same-origin")
+                if not static:
+                    headers.setdefault("Cache-Control", "no-store")
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
 def _templates() -> Jinja2Templates:
+    # The templates are files of the installed package: never re-read (auto_reload would stat
+    # every template, and each one it imports, on every page).
     templates = Jinja2Templates(directory=str(TEMPLATES))
+    templates.env.auto_reload = False
     templates.env.filters.update(FILTERS)
     templates.env.globals["htmx_available"] = (STATIC / "vendor" / "htmx.min.js").exists()
     return templates
@@ -57,10 +94,11 @@ def create_app(settings: Settings, *, secure_cookies: bool = False) -> FastAPI:
     """The app over ``settings.database_url`` (created at the current schema if empty)."""
     from jixiao.web.routes import ROUTERS
 
-    db = open_database(settings.database_url)
+    db = open_database(settings.database_url, serving=True)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        threads.configure()
         yield
         db.close()
 
@@ -87,15 +125,7 @@ def create_app(settings: Settings, *, secure_cookies: bool = False) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
 
-    @app.middleware("http")
-    async def headers(request: Request, call_next):  # type: ignore[no-untyped-def]
-        response: Response = await call_next(request)
-        response.headers.setdefault("Content-Security-Policy", _CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        if not request.url.path.startswith("/static/"):
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
+    app.add_middleware(SecurityHeaders)
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, _exc: LoginRequired) -> Response:

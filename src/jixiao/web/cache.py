@@ -24,21 +24,40 @@ from jixiao.web.deps import web
 
 T = TypeVar("T")
 
-SIZES = {"reports": 64, "list": 1024}
-"""Entries kept per kind: a few large built reports, many small list counts and choices (kept
-apart, so browsing many filters never pushes a built report out)."""
+SIZES = {"reports": 4096, "list": 1024}
+"""Entries kept per kind: built reports and their pages' parts, and many small list counts and
+choices (kept apart, so browsing many filters never pushes a built report out)."""
+BUDGETS: dict[str, int | None] = {"reports": 64 * 1024 * 1024, "list": None}
+"""Bytes kept per kind and process, as :func:`weight` estimates them. Reports range from a small
+unit's (about 200 KB with its page part, at 400 evaluations) to the whole portfolio's (a few MB):
+64 MB keeps every unit's dashboard of a bureau of about 300 units, so a unit user who comes back
+finds it built until the data change."""
 VERSION_SECONDS = 1.0
 """How long a read of the database's version is trusted: a change shows within this time (a
 page costs the counts only once per this time and process)."""
 
 
+def weight(value: object) -> int:
+    """About how many bytes ``value`` holds: its own estimate (``weight()``), the length of bytes
+    or text, else a small constant (a count, a few choices)."""
+    estimate = getattr(value, "weight", None)
+    if callable(estimate):
+        return int(estimate())
+    if isinstance(value, bytes | str):
+        return len(value)
+    return 256
+
+
 class Cache:
     """Values (built reports, filter choices, list counts) by key, the key ending with the
-    database's version (see the module); the least recently used dropped beyond ``size``."""
+    database's version (see the module); the least recently used dropped beyond ``size``
+    entries or ``budget`` bytes (as :func:`weight` estimates them)."""
 
-    def __init__(self, size: int = SIZES["reports"]) -> None:
+    def __init__(self, size: int = 64, budget: int | None = None) -> None:
         self.size = size
-        self._entries: OrderedDict[tuple[object, ...], Any] = OrderedDict()
+        self.budget = budget
+        self._bytes = 0
+        self._entries: OrderedDict[tuple[object, ...], tuple[Any, int]] = OrderedDict()
         self._lock = threading.Lock()
         self._building: dict[tuple[object, ...], threading.Lock] = {}
         self._version: tuple[object, float] | None = None
@@ -60,20 +79,26 @@ class Cache:
         with self._lock:
             if key in self._entries:
                 self._entries.move_to_end(key)
-                found: T = self._entries[key]
+                found: T = self._entries[key][0]
                 return found
             gate = self._building.setdefault(key, threading.Lock())
         with gate:  # one build per key; the others wait for it and take its result
             try:
                 with self._lock:
                     if key in self._entries:
-                        done: T = self._entries[key]
+                        done: T = self._entries[key][0]
                         return done
                 made = build()
+                size = weight(made) if self.budget is not None else 0
                 with self._lock:
-                    self._entries[key] = made
-                    while len(self._entries) > self.size:
-                        self._entries.popitem(last=False)
+                    self._entries[key] = (made, size)
+                    self._bytes += size
+                    while len(self._entries) > 1 and (
+                        len(self._entries) > self.size
+                        or (self.budget is not None and self._bytes > self.budget)
+                    ):
+                        _, (_, dropped) = self._entries.popitem(last=False)
+                        self._bytes -= dropped
                 return made
             finally:
                 with self._lock:
@@ -91,7 +116,7 @@ def kept(request: Request, kind: str = "reports") -> Cache:
         with _LOCK:
             caches = getattr(state, "kept", None)
             if caches is None:
-                caches = {name: Cache(size) for name, size in SIZES.items()}
+                caches = {name: Cache(size, BUDGETS[name]) for name, size in SIZES.items()}
                 state.kept = caches
     return caches[kind]
 

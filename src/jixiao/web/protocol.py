@@ -1,4 +1,5 @@
-"""The HTTP protocol ``jixiao serve`` gives uvicorn: its h11 protocol, with Nagle's algorithm off.
+"""The HTTP protocol ``jixiao serve`` gives uvicorn: its httptools protocol (the C parser, several
+times cheaper per request than the pure-Python h11), with Nagle's algorithm off.
 
 With several server processes, uvicorn hands each one a listening socket that asyncio does not
 recognise as TCP, so it leaves Nagle's algorithm on for the accepted connections, and every
@@ -13,13 +14,18 @@ import asyncio
 import contextlib
 import socket
 
-from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 
-class NoDelayH11Protocol(H11Protocol):
+def no_delay(transport: asyncio.BaseTransport) -> None:
+    """Turn Nagle's algorithm off on ``transport``'s socket if it is TCP."""
+    sock = transport.get_extra_info("socket")
+    if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+        with contextlib.suppress(OSError):  # not TCP after all: nothing to turn off
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
+class NoDelayHttpToolsProtocol(HttpToolsProtocol):
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        sock = transport.get_extra_info("socket")
-        if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
-            with contextlib.suppress(OSError):  # not TCP after all: nothing to turn off
-                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        no_delay(transport)
         super().connection_made(transport)

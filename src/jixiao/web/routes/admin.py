@@ -38,6 +38,7 @@ from jixiao.web.deps import wants_json
 from jixiao.web.deps import web
 from jixiao.web.security import hash_password
 from jixiao.web.security import password_problem
+from jixiao.web.threads import slow
 
 router = APIRouter()
 
@@ -204,6 +205,7 @@ def _unit_for(request: Request, role: Role, form: NewUser) -> str | None:
 
 
 @router.post(PAGE, include_in_schema=False)
+@slow
 def add_user(
     request: Request,
     me: Admin,
@@ -274,6 +276,7 @@ def _target(request: Request, user_id: int) -> User:
 
 
 @router.post(PAGE + "/{user_id}/password", include_in_schema=False)
+@slow
 def reset_password(
     request: Request,
     me: Admin,

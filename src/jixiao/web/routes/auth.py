@@ -21,6 +21,7 @@ from jixiao.web.security import new_token
 from jixiao.web.security import same
 from jixiao.web.security import token_hash
 from jixiao.web.security import verify_password
+from jixiao.web.threads import slow
 
 router = APIRouter(tags=["登录"])
 
@@ -54,6 +55,7 @@ def login_form(request: Request) -> Response:
 
 
 @router.post("/login", include_in_schema=False)
+@slow
 def login(
     request: Request,
     username: Annotated[str, Form()] = "",

@@ -18,6 +18,7 @@ report not yet built wait for one build instead of each starting their own.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
@@ -75,15 +76,34 @@ class Scope:
         return urlencode(params)
 
 
-@dataclass(frozen=True, slots=True)
 class Built:
-    """A report with what is derived from it alone: its JSON (as sent), its charts, and the
-    filter's choices it was built with."""
+    """A report with the filter's choices it was built with, and its JSON (as sent; made when
+    first asked for: most requests want the page, whose rendered part is kept apart)."""
 
-    report: PortfolioReport
-    json: bytes
-    facets: Facets
-    charts: dict[str, str]
+    __slots__ = ("_json", "_lock", "facets", "report")
+
+    def __init__(self, report: PortfolioReport, facets: Facets) -> None:
+        self.report = report
+        self.facets = facets
+        self._json: bytes | None = None
+        self._lock = threading.Lock()
+
+    def weight(self) -> int:
+        """About the bytes it holds (for :mod:`jixiao.web.cache`): measured, about 300 per row of
+        the report (a scatter point is two Decimals in an object) and 16 KB besides; the JSON,
+        made later if at all, is not counted."""
+        r = self.report
+        rows = (
+            len(r.execution.points) + len(r.worst) + len(r.findings) + len(r.inflation) + len(r.grades.units)
+        )
+        return 16_384 + 300 * rows
+
+    @property
+    def json(self) -> bytes:
+        with self._lock:
+            if self._json is None:
+                self._json = self.report.to_json(indent=None).encode()
+            return self._json
 
 
 def _number(value: str | None, what: str) -> int | None:
@@ -125,18 +145,7 @@ def _build(state: WebState, scope: Scope, limit: int, facets: Facets) -> Built:
         report = build_report(state.db, year=scope.year, unit=scope.unit, limit=limit)
     except JixiaoError as exc:  # the unit was renamed or removed between the lookup and the build
         raise HTTPException(404, str(exc)) from None
-    return Built(
-        report=report,
-        json=report.to_json(indent=None).encode(),
-        facets=facets,
-        charts={
-            "grades": charts.grades(report),
-            "histogram": charts.claimed_histogram(report),
-            "inflation": charts.inflation(report),
-            "scatter": charts.scatter(report),
-            "findings": charts.findings(report),
-        },
-    )
+    return Built(report=report, facets=facets)
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,17 +185,19 @@ def dashboard(
         return _json(found.built)
     may_create = can_edit(user)
     # The report's part of the page depends on the report, its scope and one permission only:
-    # rendered once, then kept with the report (at 100,000 evaluations it is most of the work).
+    # rendered once, then kept with the report (at 100,000 evaluations it is most of the work),
+    # as UTF-8: half the memory of the text, which holds Chinese.
     body = kept(request).get(
         ("body", *found.key, found.scope, may_create),
         lambda: (
             web(request)
             .templates.env.get_template("dashboard_body.html")
             .render(_body(found.scope, found.built, may_create=may_create))
+            .encode()
         ),
     )
     # (The page's JSON twin is answered above, from the kept bytes; the template needs no data.)
-    return render(request, "dashboard.html", found.built.report, body=body)
+    return render(request, "dashboard.html", found.built.report, body=body.decode())
 
 
 @router.get("/api/portfolio", tags=["汇总"], summary="汇总报告（同 jixiao portfolio --format json）")
@@ -212,7 +223,13 @@ def _body(scope: Scope, built: Built, *, may_create: bool) -> dict[str, Any]:
     report = built.report
     return {
         "report": report,
-        "charts": built.charts,
+        "charts": {
+            "grades": charts.grades(report),
+            "histogram": charts.claimed_histogram(report),
+            "inflation": charts.inflation(report),
+            "scatter": charts.scatter(report),
+            "findings": charts.findings(report),
+        },
         "scope": scope,
         "list_query": scope.query,
         "max_units": charts.MAX_UNITS,

@@ -45,7 +45,9 @@ from jixiao.storage.accounts import User
 from jixiao.storage.browse import SORTS
 from jixiao.storage.browse import STATUSES
 from jixiao.storage.browse import Browse
+from jixiao.storage.browse import BrowsePage
 from jixiao.storage.browse import BrowseRow
+from jixiao.storage.browse import Facets
 from jixiao.storage.workflow import Meta
 from jixiao.storage.workflow import WorkflowError
 from jixiao.web.cache import data_version
@@ -58,6 +60,7 @@ from jixiao.web.deps import can_review
 from jixiao.web.deps import render
 from jixiao.web.deps import require
 from jixiao.web.deps import visible_meta
+from jixiao.web.deps import wants_json
 from jixiao.web.deps import web
 from jixiao.web.downloads import content_disposition
 from jixiao.web.downloads import document_name
@@ -70,6 +73,7 @@ from jixiao.web.downloads import scheme_for
 from jixiao.web.jsonable import jsonable
 from jixiao.web.marks import findings_by_row
 from jixiao.web.marks import worst
+from jixiao.web.threads import slow
 
 router = APIRouter(tags=["评价"])
 
@@ -224,7 +228,7 @@ def _row(r: BrowseRow) -> dict[str, Any]:
     return row
 
 
-def list_query(
+async def list_query(  # async: pure parsing, no reason to hop to a worker thread
     year: Annotated[str | None, Query(description="年度，如 2020")] = None,
     unit: Annotated[str | None, Query(description="单位编号（单位用户只能看到本单位，此项无效）")] = None,
     grade: Annotated[str | None, Query(description="复核等级，如 优")] = None,
@@ -261,7 +265,37 @@ def _scope(user: User) -> int | None:
     return user.unit_id if user.unit_id is not None else _NO_UNIT
 
 
-def _list_data(request: Request, user: User, query: ListQuery) -> tuple[dict[str, Any], ListQuery]:
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """One page of the list as a user may see it, with the filter's choices."""
+
+    query: ListQuery
+    found: BrowsePage
+    facets: Facets
+    scoped: bool
+
+    def data(self) -> dict[str, Any]:
+        """The page's JSON twin (and the API's answer)."""
+        found, facets = self.found, self.facets
+        return {
+            "filters": self.query,
+            "total": found.total,
+            "page": found.page,
+            "pages": found.pages,
+            "per_page": found.per_page,
+            "rows": [_row(r) for r in found.rows],
+            "choices": {
+                "years": facets.years,
+                "units": [] if self.scoped else [{"id": i, "name": n} for i, n in facets.units],
+                "grades": facets.grades,
+                "statuses": STATUSES,
+                "errors": [{"value": v, "label": label} for v, label in ERRORS_CHOICES],
+                "codes": [{"code": c.code, "title": c.title} for c in CATALOGUE],
+            },
+        }
+
+
+def _listing(request: Request, user: User, query: ListQuery) -> Listing:
     scope = _scope(user)
     if scope is not None:
         query = dataclasses.replace(query, unit=None)
@@ -278,24 +312,7 @@ def _list_data(request: Request, user: User, query: ListQuery) -> tuple[dict[str
     if found.total and query.page > found.pages:  # past the end (the list shrank): the last page
         query = dataclasses.replace(query, page=found.pages)
         found = browser.page(query.browse(scope), found.total)
-    facets = kept_facets(request, scope)
-    data = {
-        "filters": query,
-        "total": found.total,
-        "page": found.page,
-        "pages": found.pages,
-        "per_page": found.per_page,
-        "rows": [_row(r) for r in found.rows],
-        "choices": {
-            "years": facets.years,
-            "units": [{"id": i, "name": n} for i, n in facets.units] if scope is None else [],
-            "grades": facets.grades,
-            "statuses": STATUSES,
-            "errors": [{"value": v, "label": label} for v, label in ERRORS_CHOICES],
-            "codes": [{"code": c.code, "title": c.title} for c in CATALOGUE],
-        },
-    }
-    return data, query
+    return Listing(query, found, kept_facets(request, scope), scoped=scope is not None)
 
 
 def _partial(request: Request) -> bool:
@@ -310,16 +327,25 @@ def _partial(request: Request) -> bool:
 
 @router.get("/evaluations", include_in_schema=False)
 def evaluation_list(request: Request, user: CurrentUser, query: ListQueryDep) -> Response:
-    data, query = _list_data(request, user, query)
+    listing = _listing(request, user, query)
+    if wants_json(request):
+        return JSONResponse(jsonable(listing.data()))
     partial = _partial(request)
+    found = listing.found
+    # The template reads the rows and choices as objects and tuples: a dict's keys cost Jinja a
+    # failed attribute lookup each (an exception), thousands per page.
     return render(
         request,
         "evaluations/_results.html" if partial else "evaluations/list.html",
-        data,
-        query=query,
+        found,
+        query=listing.query,
+        facets=listing.facets,
+        codes=CATALOGUE,
+        statuses=STATUSES,
+        errors_choices=ERRORS_CHOICES,
         columns=COLUMNS,
-        window=page_window(data["page"], data["pages"]),
-        scoped=not user.sees_all,
+        window=page_window(found.page, found.pages),
+        scoped=listing.scoped,
         partial=partial,
     )
 
@@ -330,8 +356,7 @@ def evaluation_list(request: Request, user: CurrentUser, query: ListQueryDep) ->
     response_description="当前版本的评价（每页 50 条）：rows、total、page、pages、filters 与各筛选项 choices",
 )
 def evaluation_list_api(request: Request, user: CurrentUser, query: ListQueryDep) -> Response:
-    data, _ = _list_data(request, user, query)
-    return JSONResponse(jsonable(data))
+    return JSONResponse(jsonable(_listing(request, user, query).data()))
 
 
 # -- one evaluation ------------------------------------------------------------------------------
@@ -529,6 +554,7 @@ def original_file(request: Request, evaluation_id: int, user: CurrentUser) -> Re
         503: {"description": "文档未能生成（如 PDF 转换失败）"},
     },
 )
+@slow
 def export_document(request: Request, evaluation_id: int, kind: str, fmt: str, user: CurrentUser) -> Response:
     meta = visible_meta(request, user, evaluation_id)
     chosen = parse_kind(kind, fmt)
@@ -550,6 +576,7 @@ def export_document(request: Request, evaluation_id: int, kind: str, fmt: str, u
     response_description="这份评价的复核报告：xlsx 或 html",
     responses={200: {"content": {_XLSX: {}, "text/html": {}}}, 404: _NOT_FOUND},
 )
+@slow
 def review_report(request: Request, evaluation_id: int, fmt: str, user: CurrentUser) -> Response:
     meta = visible_meta(request, user, evaluation_id)
     suffix = "." + fmt.lower()

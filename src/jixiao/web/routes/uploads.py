@@ -39,6 +39,7 @@ from jixiao.web.deps import web
 from jixiao.web.form_model import MAX_YEAR
 from jixiao.web.form_model import MIN_YEAR
 from jixiao.web.state import WebState
+from jixiao.web.threads import slow
 
 router = APIRouter()
 
@@ -125,6 +126,7 @@ async def _posted_files(request: Request, _user: CurrentUser) -> _Posted:
 
 
 @router.post("/upload", include_in_schema=False)
+@slow
 def upload_form(
     request: Request, user: CurrentUser, posted: Annotated[_Posted, Depends(_posted_files)]
 ) -> Response:
@@ -228,6 +230,7 @@ _BODY = {
     responses=_RESPONSES,
     openapi_extra=_BODY,
 )
+@slow
 def api_upload(
     request: Request, user: CurrentUser, incoming: Annotated[_Incoming, Depends(_streamed)]
 ) -> JSONResponse:
