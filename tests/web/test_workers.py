@@ -3,13 +3,17 @@ connections spread over them, a dead one started again, a failing one not restar
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -113,3 +117,37 @@ def test_a_port_in_use_is_refused_in_chinese() -> None:
         finally:
             for sock in first:
                 sock.close()
+
+
+def test_ctrl_c_stops_jixiao_serve_quietly(tmp_path: Path) -> None:
+    """Ctrl-C (SIGINT to the whole process group, as a terminal sends it) stops the parent and
+    every server process, with exit code 0 and no traceback."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JIXIAO_")}
+    env["JIXIAO_DATA_DIR"] = str(tmp_path / "data")
+    command = [sys.executable, "-m", "jixiao", "serve", "--port", str(port), "--workers", "2"]
+    proc = subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, text=True
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            with (
+                contextlib.suppress(OSError),
+                socket.create_connection(("127.0.0.1", port), timeout=1) as conn,
+            ):
+                conn.sendall(b"GET /login HTTP/1.0\r\n\r\n")
+                if conn.recv(12).startswith(b"HTTP/1.1 200"):
+                    break
+            assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+            time.sleep(0.3)
+        os.killpg(proc.pid, signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err, err
+    assert "2 个服务进程" in out

@@ -184,4 +184,7 @@ def serve_app(sock: socket.socket) -> None:
         http=NoDelayHttpToolsProtocol,
         backlog=BACKLOG,
     )
-    uvicorn.Server(config).run(sockets=[sock])
+    # uvicorn stops gracefully on Ctrl-C, then raises the signal again: a KeyboardInterrupt,
+    # whose traceback would be all a user sees of a normal stop.
+    with contextlib.suppress(KeyboardInterrupt):
+        uvicorn.Server(config).run(sockets=[sock])
