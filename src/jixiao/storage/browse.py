@@ -185,8 +185,17 @@ def _count(b: Browse, where: list[ColumnElement[bool]]) -> Select[Any]:
     return count.where(*where)
 
 
+def _sort(b: Browse) -> str:
+    return b.sort if b.sort in SORTS else "id"
+
+
+def _paging(b: Browse) -> tuple[int, int]:
+    """The page number and the rows per page ``b`` asks for, within bounds."""
+    return max(1, b.page), max(1, min(b.per_page, 500))
+
+
 def _order(b: Browse) -> list[Any]:
-    sort = b.sort if b.sort in SORTS else "id"
+    sort = _sort(b)
     key = SORTS[sort]
     if sort == "id":  # never NULL: the primary key's own order, which an index scan gives
         return [E.id.desc() if b.descending else E.id.asc()]
@@ -201,9 +210,8 @@ def page_ids(b: Browse, where: list[ColumnElement[bool]] | None = None) -> Selec
     """The ids of the page ``b`` asks for, in order: chosen from the evaluations alone, joined
     only to the table a filter or the sort names (on PostgreSQL read off a sort index, migration
     0004, when nothing but the current rows are filtered)."""
-    per_page = max(1, min(b.per_page, 500))
-    page = max(1, b.page)
-    sort = b.sort if b.sort in SORTS else "id"
+    page, per_page = _paging(b)
+    sort = _sort(b)
     chosen: Select[Any] = select(E.id)
     if sort == "unit":
         chosen = chosen.join(Unit, E.unit_id == Unit.id)
@@ -228,8 +236,7 @@ class Browser:
         filter or the sort names), and only those rows are then joined to their unit, project,
         document and review: sorting every current row joined to four tables costs several times
         more."""
-        per_page = max(1, min(b.per_page, 500))
-        page = max(1, b.page)
+        page, per_page = _paging(b)
         where = _conditions(b)
         order = _order(b)
         ids = page_ids(b, where).subquery()

@@ -1,5 +1,5 @@
-"""The HTTP protocol ``jixiao serve`` gives uvicorn: its httptools protocol (the C parser, several
-times cheaper per request than the pure-Python h11), with Nagle's algorithm off.
+"""The HTTP protocol ``jixiao serve`` gives uvicorn: its httptools protocol (a C parser, where h11
+is pure Python and showed in profiles under load), with Nagle's algorithm off.
 
 With several server processes, uvicorn hands each one a listening socket that asyncio does not
 recognise as TCP, so it leaves Nagle's algorithm on for the accepted connections, and every
@@ -17,15 +17,10 @@ import socket
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 
-def no_delay(transport: asyncio.BaseTransport) -> None:
-    """Turn Nagle's algorithm off on ``transport``'s socket if it is TCP."""
-    sock = transport.get_extra_info("socket")
-    if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
-        with contextlib.suppress(OSError):  # not TCP after all: nothing to turn off
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-
 class NoDelayHttpToolsProtocol(HttpToolsProtocol):
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        no_delay(transport)
+        sock = transport.get_extra_info("socket")
+        if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+            with contextlib.suppress(OSError):  # not TCP after all: nothing to turn off
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         super().connection_made(transport)

@@ -9,10 +9,10 @@ threads per process than with 40, and its p95 latency was 221 ms against 281–3
 255–280; 4: 272–296; 1: 198–205). One thread would let a single slow query hold up every page
 of its process, so :data:`PAGE_THREADS` is 2. Requests beyond that wait their turn.
 
-Work that takes seconds — reading uploaded files, converting exports with LibreOffice, building
-a dashboard over everything for the first time, hashing a password — runs in threads of its
-own (:func:`slow`, at most :data:`SLOW_THREADS` at once per process), so it never holds up the
-pages.
+Work that takes seconds — reading uploaded files, converting exports with LibreOffice, hashing
+a password — runs in threads of its own (:func:`slow`, at most :data:`SLOW_THREADS` at once per process), so it never holds up the
+pages. (A dashboard is built in a page thread: most of its requests find it built, and the
+first of several requests for one waits while the others wait for it.)
 """
 
 from __future__ import annotations

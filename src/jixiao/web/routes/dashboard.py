@@ -18,7 +18,7 @@ report not yet built wait for one build instead of each starting their own.
 
 from __future__ import annotations
 
-import threading
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
@@ -80,13 +80,9 @@ class Built:
     """A report with the filter's choices it was built with, and its JSON (as sent; made when
     first asked for: most requests want the page, whose rendered part is kept apart)."""
 
-    __slots__ = ("_json", "_lock", "facets", "report")
-
     def __init__(self, report: PortfolioReport, facets: Facets) -> None:
         self.report = report
         self.facets = facets
-        self._json: bytes | None = None
-        self._lock = threading.Lock()
 
     def weight(self) -> int:
         """About the bytes it holds (for :mod:`jixiao.web.cache`): measured, about 300 per row of
@@ -98,12 +94,9 @@ class Built:
         )
         return 16_384 + 300 * rows
 
-    @property
+    @functools.cached_property
     def json(self) -> bytes:
-        with self._lock:
-            if self._json is None:
-                self._json = self.report.to_json(indent=None).encode()
-            return self._json
+        return self.report.to_json(indent=None).encode()
 
 
 def _number(value: str | None, what: str) -> int | None:
