@@ -4,6 +4,8 @@ and the audit log (on SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 
@@ -218,3 +220,26 @@ def test_upload_keeps_the_original_and_refuses_a_known_document(db: Database, ex
     assert flow.for_document("a" * 64) == edited  # the document leads to the latest version
     assert Store(db).get(edited) == example
     assert meta2.original.size == 123 and Decimal(meta2.original.size) == Decimal(123)
+
+
+def test_uploads_saved_at_the_same_moment_all_land(db: Database, example: Evaluation) -> None:
+    """The upload page sends two files at a time, and a bureau's folder holds twins (the same
+    report as docx, pdf, xlsx) and several reports of one new unit: saved at the same moment,
+    each becomes its own version, none fails on the unit, project or version the other one
+    created first."""
+    flow = Workflow(db)
+    ev = _as(example, unit="同时上传的单位", project="同时上传的项目")
+    count = 8
+    start = threading.Barrier(count)
+
+    def upload(i: int) -> int | None:
+        doc = DocumentInfo(f"{i + 7000:064d}", f"孪生{i}.docx", f"/in/twin{i}.docx", "docx", 10)
+        start.wait()
+        return flow.save_new(ev, Actor("u"), action="upload", document=doc)
+
+    with ThreadPoolExecutor(count) as pool:
+        saved = list(pool.map(upload, range(count)))
+    assert None not in saved and len(set(saved)) == count
+    metas = [flow.meta(i) for i in saved if i is not None]
+    assert sorted(m.version for m in metas if m) == list(range(1, count + 1))
+    assert sum(1 for m in metas if m and m.is_latest) == 1

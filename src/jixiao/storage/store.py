@@ -125,6 +125,9 @@ _FIND_PROJECT = select(Project.id).where(
     Project.unit_id == bindparam("unit_id"), Project.name == bindparam("name")
 )
 _PROJECT_UNIT = select(Project.unit_id).where(Project.id == bindparam("id"))
+# Saves of one project wait for each other here, so each reads the version the previous one wrote
+# (PostgreSQL; SQLite runs one writer at a time anyway).
+_LOCK_PROJECT = select(Project.id).where(Project.id == bindparam("id")).with_for_update()
 _LATEST = func.coalesce(func.max(EvaluationRow.version), 0)
 _LATEST_VERSION = select(_LATEST).where(
     EvaluationRow.project_id == bindparam("project_id"), EvaluationRow.year == bindparam("year")
@@ -289,6 +292,8 @@ class Store:
         the_year = year if year is not None else ev.project.year
         version = 1
         if not new_project:  # a project created in this transaction has no evaluations yet
+            if conn.dialect.name == "postgresql":
+                conn.execute(_LOCK_PROJECT, {"id": project_id})
             if the_year is None:
                 latest = conn.execute(_LATEST_NULL_YEAR, {"project_id": project_id}).scalar()
             else:

@@ -19,6 +19,7 @@ from sqlalchemy import and_
 from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import true
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm import defer
@@ -38,6 +39,9 @@ from jixiao.storage.schema import UserRow
 from jixiao.storage.schema import aware
 from jixiao.storage.store import DocumentInfo
 from jixiao.storage.store import Store
+
+SAVE_ATTEMPTS = 5
+"""How often :meth:`Workflow.save_new` tries a save that collided with another one."""
 
 E = EvaluationRow
 
@@ -248,19 +252,30 @@ class Workflow:
         """Save a new evaluation (a web upload or a form) with an audit entry saying who and how.
 
         ``unit`` overrides the unit the evaluation names (a unit user's own unit). Returns None
-        when ``document`` is already stored."""
-        with self.db.sessions.begin() as s:
-            if document is not None and s.scalar(
-                select(Document.id).where(Document.sha256 == document.sha256)
-            ):
-                return None
-            stored = Store(self.db).save_in(s, ev, document, year=year, unit=unit)
-            row = _row(s, stored.evaluation_id)
-            assert row is not None
-            label = {"upload": "上传文件", "create": "新建评价"}.get(action, action)
-            detail = document.name if document else (ev.project.name or "")
-            _log(s, row.id, row.project_id, row.year, actor, action, [Change(label, None, detail)])
-            return row.id
+        when ``document`` is already stored.
+
+        Requests save at the same moment (the upload page sends two files at a time): when
+        another one has just created the same unit, project or version, or stored this very
+        document, the transaction fails on a unique key and is tried again; the other's rows are
+        committed by then, so the next attempt builds on them."""
+        for attempt in range(1, SAVE_ATTEMPTS + 1):
+            try:
+                with self.db.sessions.begin() as s:
+                    if document is not None and s.scalar(
+                        select(Document.id).where(Document.sha256 == document.sha256)
+                    ):
+                        return None
+                    stored = Store(self.db).save_in(s, ev, document, year=year, unit=unit)
+                    row = _row(s, stored.evaluation_id)
+                    assert row is not None
+                    label = {"upload": "上传文件", "create": "新建评价"}.get(action, action)
+                    detail = document.name if document else (ev.project.name or "")
+                    _log(s, row.id, row.project_id, row.year, actor, action, [Change(label, None, detail)])
+                    return row.id
+            except IntegrityError:
+                if attempt == SAVE_ATTEMPTS:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def for_document(self, sha256: str) -> int | None:
         """The latest version of the evaluation a stored document (by its SHA-256) belongs to."""
