@@ -87,6 +87,8 @@ class Table:
     """A table as a grid of ``n_rows`` × ``n_cols`` positions covered by ``cells``.
 
     Positions no cell covers are empty. ``page`` is the page a PDF table starts on.
+    ``first_row`` is how many rows of the source table come before this one: a table cut into
+    the forms it holds keeps its rows' numbers in places (``表1 第21行``).
     """
 
     cells: tuple[Cell, ...]
@@ -94,6 +96,7 @@ class Table:
     n_cols: int
     place: str
     page: int | None = None
+    first_row: int = 0
 
     def grid(self) -> list[list[Cell | None]]:
         """Every grid position, rows first; a merged cell appears at every position it covers."""

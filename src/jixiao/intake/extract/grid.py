@@ -80,4 +80,4 @@ class Grid:
         return None
 
     def place(self, r: int) -> str:
-        return f"{self.table.place} 第{r + 1}行"
+        return f"{self.table.place} 第{r + 1 + self.table.first_row}行"
