@@ -97,11 +97,28 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade(engine: Engine) -> None:
-    """Bring the schema to the current version."""
+    """Bring the schema to the current version.
+
+    On SQLite a migration that changes a table's constraints rebuilds it (copy, drop, rename):
+    with foreign keys on, dropping the old ``evaluations`` would cascade to its indicators,
+    findings and reviews. So they are off while migrating (the pragma only takes effect outside a
+    transaction), checked after, and on again before the connection goes back to the pool."""
     config = _alembic_config()
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "head")
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as conn:
+        if sqlite:
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.commit()
+        try:
+            with conn.begin():
+                config.attributes["connection"] = conn
+                command.upgrade(config, "head")
+                if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+                    raise StorageError("数据库迁移后外键不一致，已撤销本次迁移")
+        finally:
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                conn.commit()
 
 
 @dataclass(slots=True)

@@ -113,12 +113,17 @@ SORT_INDEXES = frozenset(
 
 
 class Document(Base):
-    """A submitted file, known by its content: the same bytes are one document, whatever their
-    name. The original is kept content-addressed under the data directory as evidence."""
+    """A submitted file of one unit, known by its content: the same bytes are one document of a
+    unit, whatever their name. Two units submitting the same bytes each get their own document
+    (and evaluation), so neither learns anything about the other; the original is kept
+    content-addressed under the data directory as evidence, one copy of the bytes for all."""
 
     __tablename__ = "documents"
+    __table_args__ = (UniqueConstraint("sha256", "unit_id", name="uq_documents_sha256_unit"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    # The unit the document was filed under (empty only for documents of no evaluation).
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     name: Mapped[str] = mapped_column(String(500))
     path: Mapped[str] = mapped_column(Text)
     format: Mapped[str | None] = mapped_column(String(10))
@@ -134,6 +139,8 @@ class EvaluationRow(Base):
     __tablename__ = "evaluations"
     __table_args__ = (
         UniqueConstraint("project_id", "year", "version"),
+        # One file may hold several evaluations (one per table or sheet: ``part``).
+        UniqueConstraint("document_id", "part", name="uq_evaluations_document_part"),
         # Covers every portfolio query, so none reads the wide rows holding the contract text.
         Index(
             "ix_evaluations_report",
@@ -178,7 +185,9 @@ class EvaluationRow(Base):
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     year: Mapped[int | None] = mapped_column(Integer)
     version: Mapped[int] = mapped_column(Integer, default=1)
-    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), unique=True)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    # Which table or sheet of the document this evaluation came from (empty: the whole document).
+    part: Mapped[str | None] = mapped_column(Text)
     scheme_id: Mapped[str] = mapped_column(String(100))
     planned_fen: Mapped[int | None] = mapped_column(BigInteger)
     executed_fen: Mapped[int | None] = mapped_column(BigInteger)
@@ -270,6 +279,17 @@ class SessionRow(Base):
     csrf: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class LoginThrottleRow(Base):
+    """Failed logins counted per key (``user:<name>`` or ``addr:<address>``), kept in the database
+    so the back-off holds across server processes and restarts."""
+
+    __tablename__ = "login_throttle"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    blocked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class ReviewRow(Base):

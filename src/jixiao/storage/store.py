@@ -267,13 +267,19 @@ class Store:
     ) -> Stored:
         """The evaluation's rows, with SQLAlchemy Core: one statement per table (the child rows
         as one executemany), no ORM objects."""
+        new_project = False
+        if ids is None:
+            unit_id = self._unit_id(conn, unit_name or _unit_name(ev), seen)
+        else:
+            unit_id, project_id = ids
         document_id = None
-        if document is not None:  # first: a duplicate fails here, before any other work
+        if document is not None:  # a unit's duplicate fails here, before the project and rows
             document_id = _new_id(
                 conn.execute(
                     _INSERT_DOCUMENT,
                     {
                         "sha256": document.sha256,
+                        "unit_id": unit_id,
                         "name": document.name[:500],
                         "path": document.path,
                         "format": document.format,
@@ -283,12 +289,8 @@ class Store:
                     },
                 )
             )
-        new_project = False
         if ids is None:
-            unit_id = self._unit_id(conn, unit_name or _unit_name(ev), seen)
             project_id, new_project = self._project_id(conn, unit_id, _project_name(ev, document), seen)
-        else:
-            unit_id, project_id = ids
         the_year = year if year is not None else ev.project.year
         version = 1
         if not new_project:  # a project created in this transaction has no evaluations yet
