@@ -108,11 +108,13 @@ class Value(_Frozen):
 
 
 class Source(_Frozen):
-    """The file an evaluation was read from."""
+    """The file an evaluation was read from; ``part`` names the table, sheet or rows of it when
+    the file holds several evaluations (``"表3"``, ``"工作表“项目A”"``, ``"表1 第20–38行"``)."""
 
     path: str | None = None
     format: str | None = None
     sha256: str | None = None
+    part: str | None = None
 
 
 class Project(_Frozen):

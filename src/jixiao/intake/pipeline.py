@@ -1,8 +1,9 @@
-"""One submitted file in, one scored and checked evaluation out — never an exception.
+"""One submitted file in, its scored and checked evaluations out — never an exception.
 
-``extract_file`` reads the file (any supported format), extracts the contract evaluation,
-chooses the scheme (the one whose weights the document declares, else the one asked for, else the
-default), scores and checks it. A file that cannot be read comes back as an evaluation holding
+``extract_evaluations`` reads the file (any supported format), cuts it into the forms it holds
+(one project each; most files hold one), extracts each one's contract evaluation, chooses the
+scheme (the one whose weights the document declares, else the one asked for, else the default),
+scores and checks it. A file that cannot be read comes back as an evaluation holding
 only an ``UNREADABLE_DOCUMENT`` finding with the reason; a part that could not be placed adds an
 ``EXTRACTION_INCOMPLETE`` finding; an internal failure on one file is reported the same way, so a
 batch always goes on.
@@ -26,7 +27,8 @@ from jixiao.core.model import Source
 from jixiao.core.model import Weights
 from jixiao.core.scheme import Scheme
 from jixiao.intake.document import UnreadableDocument
-from jixiao.intake.extract import extract
+from jixiao.intake.extract import Draft
+from jixiao.intake.extract import extract_all
 from jixiao.intake.limits import Limits
 from jixiao.intake.readers import SUFFIXES
 from jixiao.intake.readers import read_document
@@ -108,7 +110,20 @@ def extract_file(
     scheme: str | Scheme | None = None,
     limits: Limits | None = None,
 ) -> Evaluation:
-    """Read, extract, score and check one submitted file (see the module docstring)."""
+    """The first evaluation :func:`extract_evaluations` gives: for a caller that knows the file
+    holds one form."""
+    return extract_evaluations(path, scheme=scheme, limits=limits)[0]
+
+
+def extract_evaluations(
+    path: Path | str,
+    *,
+    scheme: str | Scheme | None = None,
+    limits: Limits | None = None,
+) -> list[Evaluation]:
+    """Read, extract, score and check one submitted file: one evaluation per form it holds, in
+    the file's order, each with ``source.part`` naming its table or sheet when there are several
+    (see the module docstring). Never empty."""
     path = Path(path)
     if isinstance(scheme, str):
         scheme = load_scheme(scheme)  # a bad --scheme is the user's error, raised before any file
@@ -116,23 +131,43 @@ def extract_file(
     try:
         doc = read_document(path, limits or Limits())
     except UnreadableDocument as exc:
-        return unreadable(path, exc.reason, source)
+        return [unreadable(path, exc.reason, source)]
     except Exception as exc:  # a reader bug must not end a batch
         log.exception("reading %s failed", path)
-        return unreadable(path, f"读取时发生内部错误（{type(exc).__name__}: {exc}）", source)
+        return [unreadable(path, f"读取时发生内部错误（{type(exc).__name__}: {exc}）", source)]
     try:
-        draft = extract(doc)
-        chosen, ref = choose_scheme(draft.declared, scheme, draft.evaluation.indicators)
-        ev = draft.evaluation.model_copy(update={"source": source, "scheme": ref})
-        notes = tuple(
-            BY_CODE["EXTRACTION_INCOMPLETE"].finding(location=place, part=place, reason=reason)
-            for place, reason in draft.notes
-        )
-        ev = ev.model_copy(update={"findings": ev.findings + notes})
-        return evaluate(ev, chosen)
+        drafts = extract_all(doc)
     except Exception as exc:
         log.exception("extracting %s failed", path)
-        finding = BY_CODE["EXTRACTION_INCOMPLETE"].finding(
-            location=path.name, part="全文", reason=f"提取时发生内部错误（{type(exc).__name__}: {exc}）"
+        return [_internal_error(path, source, None, exc)]
+    out: list[Evaluation] = []
+    for draft in drafts:
+        part_source = source.model_copy(update={"part": draft.part}) if draft.part else source
+        try:
+            out.append(_scored(draft, part_source, scheme))
+        except Exception as exc:
+            log.exception("extracting %s (%s) failed", path, draft.part or "全文")
+            out.append(_internal_error(path, part_source, draft.part, exc))
+    return out
+
+
+def _scored(draft: Draft, source: Source, scheme: Scheme | None) -> Evaluation:
+    chosen, ref = choose_scheme(draft.declared, scheme, draft.evaluation.indicators)
+    ev = draft.evaluation.model_copy(update={"source": source, "scheme": ref})
+    notes = tuple(
+        BY_CODE["EXTRACTION_INCOMPLETE"].finding(location=where, part=where, reason=reason)
+        for where, reason in (
+            (draft.part if place == "全文" and draft.part else place, reason) for place, reason in draft.notes
         )
-        return Evaluation(source=source, findings=(finding,))
+    )
+    ev = ev.model_copy(update={"findings": ev.findings + notes})
+    return evaluate(ev, chosen)
+
+
+def _internal_error(path: Path, source: Source, part: str | None, exc: Exception) -> Evaluation:
+    finding = BY_CODE["EXTRACTION_INCOMPLETE"].finding(
+        location=part or path.name,
+        part=part or "全文",
+        reason=f"提取时发生内部错误（{type(exc).__name__}: {exc}）",
+    )
+    return Evaluation(source=source, findings=(finding,))

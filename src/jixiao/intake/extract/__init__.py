@@ -27,6 +27,7 @@ from jixiao.intake.document import Document
 from jixiao.intake.document import Table
 from jixiao.intake.extract import budget as budget_ex
 from jixiao.intake.extract import lines as lines_ex
+from jixiao.intake.extract import segment as segment_ex
 from jixiao.intake.extract.fields import Field
 from jixiao.intake.extract.fields import labelled
 from jixiao.intake.extract.grid import Grid
@@ -57,6 +58,18 @@ class Draft:
     evaluation: Evaluation
     declared: dict[Group, Decimal] = field(default_factory=dict)
     notes: list[tuple[str, str]] = field(default_factory=list)
+    part: str | None = None  # which table / sheet / rows of the file, when it holds several forms
+
+
+def extract_all(doc: Document) -> list[Draft]:
+    """One draft per form the document holds (see :mod:`.segment`); a document with one form
+    gives exactly ``[extract(doc)]``."""
+    drafts: list[Draft] = []
+    for piece in segment_ex.segment(doc):
+        draft = extract(piece.document)
+        draft.part = piece.place
+        drafts.append(draft)
+    return drafts
 
 
 def extract(doc: Document) -> Draft:
@@ -250,4 +263,4 @@ def _objectives(paras: list[Para]) -> Objectives:
     return Objectives()
 
 
-__all__ = ["Draft", "Project", "extract"]
+__all__ = ["Draft", "Project", "extract", "extract_all"]

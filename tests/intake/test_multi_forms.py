@@ -1,0 +1,138 @@
+"""One file, several projects: each form its own evaluation, with the part it came from."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+import docx
+import pytest
+
+from intake import multi_makers as mm
+from jixiao.intake.extract import extract
+from jixiao.intake.extract import extract_all
+from jixiao.intake.limits import Limits
+from jixiao.intake.pipeline import extract_evaluations
+from jixiao.intake.readers import read_document
+
+WAN = Decimal(10000)
+
+Builder = Callable[[Path, list[mm.Spec]], Path]
+
+
+def _sheets_with_summary(path: Path, forms: list[mm.Spec]) -> Path:
+    return mm.xlsx_sheets(path, forms, summary=True)
+
+
+def _docx_with_preamble(path: Path, forms: list[mm.Spec]) -> Path:
+    return mm.docx_forms(path, forms, preamble="县财政局2023年度项目支出绩效自评结果公开")
+
+
+CASES: list[tuple[str, Builder, int, list[str]]] = [
+    ("two.docx", mm.docx_forms, 2, ["表1、表2", "表3、表4"]),
+    ("eight.docx", _docx_with_preamble, 8, [f"表{2 * i + 1}、表{2 * i + 2}" for i in range(8)]),
+    ("stacked.docx", mm.docx_stacked, 3, ["表1 第1–12行", "表1 第13–24行", "表1 第25–36行"]),
+    ("sheets.xlsx", mm.xlsx_sheets, 3, [f"工作表“{s.name}”" for s in mm.specs(3)]),
+    ("summary.xlsx", _sheets_with_summary, 3, [f"工作表“{s.name}”" for s in mm.specs(3)]),
+    ("forms.txt", mm.tsv_forms, 3, ["表1（第3行起）", "表2（第17行起）", "表3（第31行起）"]),
+]
+
+
+@pytest.mark.parametrize(("name", "build", "count", "places"), CASES, ids=[c[0] for c in CASES])
+def test_each_form_is_its_own_evaluation(
+    tmp_path: Path, name: str, build: Builder, count: int, places: list[str]
+) -> None:
+    forms = mm.specs(count)
+    evs = extract_evaluations(build(tmp_path / name, forms))
+    assert len(evs) == count
+    for ev, spec, place in zip(evs, forms, places, strict=True):
+        assert ev.source is not None
+        assert ev.source.part == place
+        assert ev.source.path == str(tmp_path / name)
+        assert ev.project.name == spec.name
+        assert ev.project.year == spec.year
+        assert ev.budget.planned_yuan == Decimal(spec.planned) * WAN
+        assert ev.budget.executed_yuan == Decimal(spec.executed) * WAN
+        assert ev.claimed.total == spec.total
+        assert ev.indicators[0].name == f"{spec.thing}数量"
+        assert len(ev.indicators) == 4
+        assert not any(f.code in {"UNREADABLE_DOCUMENT", "EXTRACTION_INCOMPLETE"} for f in ev.findings)
+
+
+def test_a_cut_table_keeps_its_rows_numbers_in_places(tmp_path: Path) -> None:
+    evs = extract_evaluations(mm.docx_stacked(tmp_path / "stacked.docx", mm.specs(3)))
+    second = evs[1]
+    assert second.provenance["claimed.total"] == "表1 第24行"
+    assert second.provenance["budget.planned_yuan"] == "表1 第17行"
+
+
+def test_one_form_gives_exactly_what_extract_gives(tmp_path: Path) -> None:
+    doc = read_document(mm.docx_forms(tmp_path / "one.docx", mm.specs(1)), Limits())
+    drafts = extract_all(doc)
+    assert len(drafts) == 1
+    assert drafts[0].part is None
+    assert drafts[0].evaluation == extract(doc).evaluation
+    (ev,) = extract_evaluations(tmp_path / "one.docx")
+    assert ev.source is not None and ev.source.part is None
+
+
+def test_a_project_named_again_is_not_split(tmp_path: Path) -> None:
+    """A report names its project, then attaches the 自评表 (with 项目 added); the form's header is
+    printed again on its second page: one project, one evaluation."""
+    spec = mm.specs(1)[0]
+    d = docx.Document()
+    d.add_paragraph(f"项目名称：{spec.name}")
+    d.add_paragraph("一、项目概况")
+    d.add_paragraph("本项目由县财政局组织实施，资金已全部拨付。")
+    head = d.add_table(rows=0, cols=mm.WIDTH)
+    rows = mm.head_rows(spec)
+    rows[0][1] = f"县级{spec.name}项目"
+    for values in rows:
+        cells = head.add_row().cells
+        for c, v in enumerate(values):
+            cells[c].text = v
+    indicators = d.add_table(rows=0, cols=mm.WIDTH)
+    for values in [rows[0], *mm.indicator_rows(spec)]:  # 项目名称 repeated on the next page
+        cells = indicators.add_row().cells
+        for c, v in enumerate(values):
+            cells[c].text = v
+    d.save(str(tmp_path / "report.docx"))
+    evs = extract_evaluations(tmp_path / "report.docx")
+    assert len(evs) == 1
+    assert evs[0].claimed.total == spec.total
+
+
+def test_a_list_of_projects_is_not_a_form(tmp_path: Path) -> None:
+    """A page listing its projects (项目名称 as a column heading) above one form: one evaluation,
+    named after the form's project, not after the list's heading."""
+    spec = mm.specs(2)[1]
+    d = docx.Document()
+    listing = d.add_table(rows=0, cols=3)
+    for values in (["项目名称", "预算数（万元）", "执行数（万元）"], ["图书维护专项资金", "120", "120"]):
+        cells = listing.add_row().cells
+        for c, v in enumerate(values):
+            cells[c].text = v
+    form = d.add_table(rows=0, cols=mm.WIDTH)
+    for values in mm.head_rows(spec) + mm.indicator_rows(spec):
+        cells = form.add_row().cells
+        for c, v in enumerate(values):
+            cells[c].text = v
+    d.save(str(tmp_path / "listed.docx"))
+    evs = extract_evaluations(tmp_path / "listed.docx")
+    assert len(evs) == 1
+    assert evs[0].source is not None and evs[0].source.part is None
+
+
+def test_a_second_form_without_budget_or_indicators_stays_with_the_first(tmp_path: Path) -> None:
+    """A 项目名称 line with another name but no form of its own (a signature block naming a
+    related project) does not make an evaluation of its own."""
+    spec = mm.specs(1)[0]
+    path = mm.docx_forms(tmp_path / "one.docx", [spec])
+    d = docx.Document(str(path))
+    d.add_paragraph("项目名称：下年度延续项目（另行申报）")
+    d.add_paragraph("联系人：李华")
+    d.save(str(path))
+    evs = extract_evaluations(path)
+    assert len(evs) == 1
+    assert evs[0].project.name == spec.name
