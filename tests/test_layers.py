@@ -22,7 +22,7 @@ ALLOWED: dict[str, tuple[set[str], tuple[str, ...]]] = {
     ),
     # Reading submitted files: document libraries, and the core to score what was read.
     "intake": (
-        {"pydantic", "lxml", "openpyxl", "xlrd", "pdfplumber", "pdfminer", "pypdfium2", "olefile"},
+        {"pydantic", "lxml", "openpyxl", "xlrd", "pdfplumber", "pdfminer", "pypdfium2", "olefile", "opencc"},
         ("jixiao.core", "jixiao.errors", "jixiao.schemes", "jixiao.intake"),
     ),
     # The extractors work on the neutral document only: no file formats, no files.

@@ -8,7 +8,10 @@ Conventions every reader keeps:
 
 - Text is as the reader of the document sees it, with :func:`clean_text` applied: checkbox marks
   of any kind become ``☑`` (checked) or ``☐`` (unchecked); zero-width characters and soft hyphens
-  are dropped; non-breaking spaces become spaces. Full-width punctuation is kept as written.
+  are dropped; non-breaking spaces become spaces; then :func:`jixiao.intake.normalise.normalise`
+  (Traditional → Simplified, pinyin annotations dropped, full-width digits and letters, OCR
+  confusions in comparators and numbers). Full-width CJK punctuation is kept as written. A reader
+  that knows the text as written keeps it in ``original`` when normalisation changed it.
 - A paragraph numbered automatically by the word processor carries its generated number in its
   text (“2.项目绩效阶段性目标”), as a reader of the printed page sees it.
 - A table is a grid. A merged cell is one :class:`Cell` with ``rowspan``/``colspan``; the grid
@@ -27,6 +30,8 @@ import re
 from dataclasses import dataclass
 from dataclasses import field
 from decimal import Decimal
+
+from jixiao.intake.normalise import normalise
 
 CHECKED = "☑"
 UNCHECKED = "☐"
@@ -52,12 +57,20 @@ def clean_text(text: str) -> str:
         text = _HTML_BOX.sub(_html_box, text)
     if not text.isascii():
         text = _INVISIBLE.sub("", text).translate(_CHECK_TRANS)
-    return text
+    return normalise(text)
+
+
+def cleaned(text: str) -> tuple[str, str | None]:
+    """``clean_text`` of ``text`` (stripped), and the text as written when the two differ."""
+    clean = clean_text(text).strip()
+    return clean, (None if clean == text.strip() else text.strip())
 
 
 @dataclass(frozen=True, slots=True)
 class Paragraph:
     """A paragraph (or, from a PDF, a run of lines that form one).
+
+    ``original`` is the text as written when normalisation changed it (else ``None``).
 
     ``heading`` is the outline level (1 = top) when the source marks the paragraph as a heading
     (a Heading style, an outline level); readers of plain text leave it ``None`` and the
@@ -68,11 +81,12 @@ class Paragraph:
     place: str
     heading: int | None = None
     page: int | None = None
+    original: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Cell:
-    """One cell of a table, at its top-left grid position."""
+    """One cell of a table, at its top-left grid position; ``original`` as for :class:`Paragraph`."""
 
     text: str
     row: int
@@ -80,6 +94,7 @@ class Cell:
     rowspan: int = 1
     colspan: int = 1
     number: Decimal | None = None
+    original: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

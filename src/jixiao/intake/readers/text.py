@@ -9,6 +9,11 @@ the residue of tables in two shapes, both handled here:
   only when a TAB line follows it.
 - **row per line** (TSV, what copying from Excel produces): the cells of a row on one line,
   separated by TABs; merged cells show as empty or repeated fields.
+- **pipes** (Markdown, converters, web archives): see :mod:`jixiao.intake.readers.text_pipes`.
+
+The structure is read from the lines as written; each paragraph and cell is then normalised
+(:func:`~jixiao.intake.document.clean_text`), keeping the text as written in ``original`` when
+normalisation changed it. A paragraph's place is its line number in the file.
 
 Encoding: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (a superset of GBK and
 GB2312, what Chinese Windows writes). Bytes that decode as neither, or that are mostly control
@@ -22,13 +27,14 @@ import re
 from pathlib import Path
 
 from jixiao.intake.document import Block
+from jixiao.intake.document import Cell
 from jixiao.intake.document import Document
 from jixiao.intake.document import Paragraph
 from jixiao.intake.document import Table
 from jixiao.intake.document import UnreadableDocument
-from jixiao.intake.document import clean_text
-from jixiao.intake.document import table_from_rows
+from jixiao.intake.document import cleaned
 from jixiao.intake.limits import Limits
+from jixiao.intake.readers import text_pipes
 
 # Residue of Word bookmarks in Tika-style dumps: “[bookmark: _GoBack]”.
 _BOOKMARK = re.compile(r"\[bookmark: [^\]\n]*\]")
@@ -66,17 +72,16 @@ def read_text(path: Path, limits: Limits) -> Document:
         data = path.read_bytes()
     except OSError as exc:
         raise UnreadableDocument(f"无法读取文件（{exc.strerror or exc}）") from None
-    text, encoding = decode(data)
+    text, _encoding = decode(data)
     if _looks_binary(text):
         raise UnreadableDocument("文件含大量控制字符，不是文本文件（可能是改了扩展名的其他格式）")
     if not text.strip():
         raise UnreadableDocument("文件没有任何文字内容")
+    # A GBK/GB18030 text that decodes is read in full: nothing to report (a note here would
+    # become an EXTRACTION_INCOMPLETE finding saying 全文未能识别).
     doc = Document(path=str(path), format="txt")
-    if encoding == "gb18030":
-        doc.notes.append(("全文", "文本编码为 GBK/GB18030，已自动转换"))
     text = _BOOKMARK.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    lines = clean_text(text).split("\n")
-    doc.blocks = parse_lines(lines)
+    doc.blocks = parse_lines(text.split("\n"))
     return doc
 
 
@@ -109,11 +114,29 @@ def parse_lines(lines: list[str]) -> list[Block]:
             tables += 1
             table, i = _row_table(lines, i, tables)
             blocks.append(table)
+        elif text_pipes.starts_block(line):
+            tables += 1
+            end = text_pipes.block_end(lines, i)
+            blocks.append(make_table(text_pipes.block_rows(lines[i:end]), _place(tables, i)))
+            i = end
         else:
-            if line.strip():
-                blocks.append(Paragraph(text=line.strip(), place=f"第{i + 1}行"))
+            text, original = cleaned(line)
+            if text:
+                blocks.append(Paragraph(text=text, place=f"第{i + 1}行", original=original))
             i += 1
     return blocks
+
+
+def make_table(rows: list[list[str]], place: str) -> Table:
+    """A table without merged cells from rows of text as written (ragged rows are padded)."""
+    cells: list[Cell] = []
+    for r, row in enumerate(rows):
+        for c, written in enumerate(row):
+            text, original = cleaned(written)
+            if text:
+                cells.append(Cell(text=text, row=r, col=c, original=original))
+    width = max((len(r) for r in rows), default=0)
+    return Table(cells=tuple(cells), n_rows=len(rows), n_cols=width, place=place)
 
 
 def _blank(line: str) -> bool:
@@ -181,7 +204,7 @@ def _cell_table(lines: list[str], start: int, number: int) -> tuple[Table, int]:
             continue
         break
     text_rows = [["\n".join(p for p in cell if p) for cell in row] for row in rows if row]
-    return table_from_rows(text_rows, place=_place(number, start)), i
+    return make_table(text_rows, _place(number, start)), i
 
 
 def _row_table(lines: list[str], start: int, number: int) -> tuple[Table, int]:
@@ -200,7 +223,7 @@ def _row_table(lines: list[str], start: int, number: int) -> tuple[Table, int]:
                 i = j
                 continue
         break
-    return table_from_rows(rows, place=_place(number, start)), i
+    return make_table(rows, _place(number, start)), i
 
 
 def _place(number: int, start: int) -> str:

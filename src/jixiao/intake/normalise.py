@@ -1,0 +1,124 @@
+"""Text normalisation before reading: the same words whatever script, width or scanner wrote them.
+
+Reports reach a bureau typed in Traditional characters (a portal of Hong Kong style, a converter's
+“繁體” setting), with the pinyin of every character printed after it (``項(xiàng)目``, what a web
+archive keeps of a page with ruby annotations), in full-width digits and letters from a Chinese
+input method, and through OCR that reads ``≥`` as ``≧`` and ``0`` as ``O``. The extractors know
+one spelling of each label and number; :func:`normalise` brings text to it:
+
+1. full-width ASCII forms become ASCII (``１２３``, ``ＡＢ``, ``％``, ``＜＝``); CJK punctuation
+   (``，：（）``) is kept as written, the extractors read both forms;
+2. comparator variants become the ones the value reader knows: ``≧`` → ``≥``, ``≦`` → ``≤``,
+   ``═`` (a box-drawing line a converter wrote for ``=``) → ``=``, and an OCR ``W`` written where
+   ``≤`` belongs (``W5%``) → ``≤``;
+3. a letter ``O``/``o`` inside a number (``1O0%``, ``2O21年``) → ``0``; an ``O`` next to other Latin
+   letters (``CO2``) is a word and kept;
+4. pinyin annotations after a Chinese character (``項(xiàng)``, ``项（mù）``) are removed; a
+   parenthesis needs a tone-marked vowel to count as pinyin, so ``预算数(A)`` is kept;
+5. Traditional characters become Simplified (OpenCC ``t2s``, phrase-aware), only when the text
+   holds a character that is Traditional-only: one outside GB 2312 (the Simplified character set)
+   that OpenCC changes. Simplified text is never passed through the converter.
+
+:func:`comparator` reads the one-character OCR confusions that are only meaningful in a column of
+comparators (``2`` for ``≥``, ``W`` for ``≤``); the extractors call it where they know the column.
+
+The original text is not lost: readers keep it beside the normalised text (``Paragraph.original``,
+``Cell.original``) when the two differ, and every ``place`` points into the file as written.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from opencc import OpenCC
+
+# Full-width ASCII (U+FF01..U+FF5E) for digits, Latin letters and the signs of numbers and
+# comparisons; the ideographic space. CJK punctuation (，：；（）) stays as written.
+_FULLWIDTH_KEEP = "，：；（）！？、"
+_WIDTH_TRANS = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F) if chr(cp) not in _FULLWIDTH_KEEP} | {
+    ord("\u3000"): " ",
+    ord("≧"): "≥",
+    ord("≦"): "≤",
+    ord("═"): "=",
+}
+_NEEDS_WIDTH = re.compile("[\uff01-\uff5e\u3000≧≦═]")
+
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+_PINYIN = re.compile(
+    rf"(?<=[\u3400-\u9fff])[(（]\s*(?=[a-zü{_TONED}]*[{_TONED}])[a-zü{_TONED}]{{1,7}}\s*[)）]",
+)
+# An OCR “O” or “o” among digits: a run of digits, dots and O/o holding at least one digit and
+# one O, not touching a Latin letter or another digit on either side.
+_OCR_ZERO = re.compile(r"(?<![A-Za-z0-9.])(?=[0-9.Oo]*[0-9])(?=[0-9.]*[Oo])[0-9][0-9.Oo]*(?![A-Za-z0-9])")
+_OCR_ZERO_LEAD = re.compile(r"(?<![A-Za-z0-9.])[Oo](?=\.[0-9])")
+# An OCR “W” for ≤ in front of a percentage or a number with a Chinese unit.
+_OCR_LE = re.compile(r"(?<![A-Za-z0-9])W(?=\d+(?:\.\d+)?(?:%|[\u4e00-\u9fff]))")
+
+
+@cache
+def _converter() -> OpenCC:
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
+@cache
+def _traditional() -> re.Pattern[str]:
+    """The characters whose presence means Traditional text (see the module docstring)."""
+    candidates: list[str] = []
+    for cp in range(0x4E00, 0xA000):
+        ch = chr(cp)
+        try:
+            ch.encode("gb2312")
+        except UnicodeEncodeError:
+            candidates.append(ch)
+    converted = _converter().convert("\n".join(candidates)).split("\n")
+    if len(converted) != len(candidates):  # the converter never joins lines; be safe if it did
+        converted = [_converter().convert(ch) for ch in candidates]
+    changed = "".join(a for a, b in zip(candidates, converted, strict=True) if a != b)
+    return re.compile(f"[{changed}]")
+
+
+def has_traditional(text: str) -> bool:
+    """Whether ``text`` holds a Traditional-only character."""
+    return not text.isascii() and _traditional().search(text) is not None
+
+
+def _zero(match: re.Match[str]) -> str:
+    return match.group(0).replace("O", "0").replace("o", "0")
+
+
+def normalise(text: str) -> str:
+    """The text in the spelling the extractors read (see the module docstring)."""
+    if text.isascii():
+        if "O" in text or "o" in text:
+            text = _OCR_ZERO_LEAD.sub("0", _OCR_ZERO.sub(_zero, text))
+        return _OCR_LE.sub("≤", text) if "W" in text else text
+    if _NEEDS_WIDTH.search(text):
+        text = text.translate(_WIDTH_TRANS)
+    if "O" in text or "o" in text:
+        text = _OCR_ZERO_LEAD.sub("0", _OCR_ZERO.sub(_zero, text))
+    if "W" in text:
+        text = _OCR_LE.sub("≤", text)
+    if ("(" in text or "（" in text) and _PINYIN.search(text):
+        text = _PINYIN.sub("", text)
+    if _traditional().search(text):
+        text = _converter().convert(text)
+    return text
+
+
+# What a scanner makes of a comparator cell: ≥ read as “2” or “>”, ≤ as “W” or “<”.
+_COMPARATORS = {"2": "≥", ">": "≥", ">=": "≥", "=>": "≥", "W": "≤", "w": "≤", "<": "≤", "<=": "≤", "=<": "≤"}
+
+
+def comparator(cell: str) -> str:
+    """A cell of a comparator column (指标性质/符号) as the comparator it stands for.
+
+    Only a whole cell is read: ``"2"`` is ``≥`` here because a comparator column holds nothing
+    else, while the same digit anywhere else is a number.
+    """
+    text = normalise(cell.strip())
+    return _COMPARATORS.get(text, text)
