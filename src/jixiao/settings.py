@@ -98,6 +98,13 @@ SETTINGS: tuple[Setting, ...] = (
         "PDF 页数上限",
     ),
     Setting(
+        "max_worker_mb",
+        float,
+        lambda _, __: Limits().max_worker_bytes / MB,
+        "JIXIAO_MAX_WORKER_MB",
+        "每个处理进程（读取报送文件的进程）可用的内存上限（MB，地址空间），超过即报告该文件无法读取；0 为不限",
+    ),
+    Setting(
         "host",
         str,
         lambda _, __: "127.0.0.1",
@@ -127,6 +134,13 @@ SETTINGS: tuple[Setting, ...] = (
         "JIXIAO_UPLOAD_MAX_FILES",
         "网页一次上传的文件个数上限（单个文件大小上限见 max_file_mb）",
     ),
+    Setting(
+        "max_request_kb",
+        int,
+        lambda _, __: 1024,
+        "JIXIAO_MAX_REQUEST_KB",
+        "网页除上传外每个请求（登录、表单、接口）的内容大小上限（KB），超过即拒绝（413）",
+    ),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 _DEFAULT_TEXT = {
@@ -137,10 +151,12 @@ _DEFAULT_TEXT = {
     "file_timeout": "300",
     "convert_timeout": "120",
     "max_pages": "500",
+    "max_worker_mb": "2048",
     "host": "127.0.0.1",
     "port": "8000",
     "session_hours": "12",
     "upload_max_files": "1000",
+    "max_request_kb": "1024",
 }
 
 
@@ -155,10 +171,12 @@ class Settings:
     file_timeout: float
     convert_timeout: float
     max_pages: int
+    max_worker_mb: float
     host: str
     port: int
     session_hours: float
     upload_max_files: int
+    max_request_kb: int
     sources: Mapping[str, str]  # setting → where its value came from (默认/配置文件/环境变量/命令行)
 
     def limits(self) -> Limits:
@@ -167,6 +185,7 @@ class Settings:
             file_timeout=self.file_timeout,
             convert_timeout=self.convert_timeout,
             max_pages=self.max_pages,
+            max_worker_bytes=int(self.max_worker_mb * MB),
         )
 
 

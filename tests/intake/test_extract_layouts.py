@@ -131,5 +131,5 @@ def test_gbk_text_is_decoded_and_read(tmp_path: Path) -> None:
     assert ev.budget.planned_yuan == Decimal(1200000)
     assert ev.claimed.total == 92 and ev.claimed.grade == "优秀"
     assert "UNREADABLE_DOCUMENT" not in codes(ev)
-    incomplete = [f for f in ev.findings if f.code == "EXTRACTION_INCOMPLETE"]
-    assert any("GBK" in f.message for f in incomplete)
+    # Decoded in full: no “全文未能识别” for the encoding.
+    assert not [f for f in ev.findings if f.code == "EXTRACTION_INCOMPLETE" and "全文" in f.message]

@@ -30,24 +30,30 @@ def extract(
         str | None, typer.Option("--scheme", "-s", help="文件未写明权重时使用的评分方案 id 或 .toml 文件")
     ] = None,
     max_size: Annotated[float | None, typer.Option("--max-size", help="文件大小上限（MB），默认 100")] = None,
+    timeout: Annotated[float | None, typer.Option("--timeout", help="处理时限（秒），默认 300")] = None,
 ) -> None:
     """从一份提交的文件中提取结构化评价，重新计分并检查。有“错误”级问题时退出码为1。"""
     from jixiao.cli.render import render_evaluation
     from jixiao.core.engine import has_errors
-    from jixiao.intake.pipeline import extract_file
+    from jixiao.intake.batch import check_files
+    from jixiao.schemes import load_scheme
     from jixiao.settings import load_settings
 
     if not file.exists():
         raise JixiaoError(f"找不到文件：{file}")
     if file.is_dir():
         raise JixiaoError(f"{file} 是文件夹；处理整个文件夹请用 jixiao check {file}")
-    limits = load_settings(cli={"max_file_mb": max_size}).limits()
-    ev = extract_file(file, scheme=scheme, limits=limits)
-    if as_json:
-        sys.stdout.write(ev.to_json() + "\n")
-    else:
-        render_evaluation(ev, _console())
-    if has_errors(ev):
+    if scheme:
+        load_scheme(scheme)  # a bad scheme is the user's error, reported before any work
+    limits = load_settings(cli={"max_file_mb": max_size, "file_timeout": timeout}).limits()
+    # In a worker process, like every file of ``jixiao check``: the same time and memory limits.
+    evaluations = [ev for _, ev in check_files([file], scheme=scheme, limits=limits, jobs=1)]
+    for ev in evaluations:
+        if as_json:
+            sys.stdout.write(ev.to_json(indent=2 if len(evaluations) == 1 else None) + "\n")
+        else:
+            render_evaluation(ev, _console())
+    if any(has_errors(ev) for ev in evaluations):
         raise typer.Exit(1)
 
 

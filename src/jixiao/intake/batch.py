@@ -25,6 +25,8 @@ from typing import Any
 from jixiao.core.model import Evaluation
 from jixiao.errors import JixiaoError
 from jixiao.intake.limits import Limits
+from jixiao.intake.limits import seconds_text
+from jixiao.intake.pipeline import evaluations_from_line
 from jixiao.intake.pipeline import unreadable
 from jixiao.intake.worker import READY
 from jixiao.intake.worker import limits_to_json
@@ -94,10 +96,30 @@ def check_files(
     jobs: int | None = None,
     on_done: Callable[[Path, Evaluation], None] | None = None,
 ) -> Iterator[tuple[Path, Evaluation]]:
-    """Extract, score and check ``files``; yield ``(path, evaluation)`` in input order.
+    """Extract, score and check ``files``; yield ``(path, evaluation)`` in input order, once per
+    evaluation: a file that holds several forms yields each, one after the other (see
+    :func:`check_files_grouped`)."""
+    for path, evaluations in check_files_grouped(
+        files, scheme=scheme, limits=limits, jobs=jobs, on_done=on_done
+    ):
+        for ev in evaluations:
+            yield path, ev
+
+
+def check_files_grouped(
+    files: list[Path],
+    *,
+    scheme: str | None = None,
+    limits: Limits | None = None,
+    jobs: int | None = None,
+    on_done: Callable[[Path, Evaluation], None] | None = None,
+) -> Iterator[tuple[Path, list[Evaluation]]]:
+    """Extract, score and check ``files``; yield ``(path, evaluations)`` in input order, one
+    evaluation per form the file holds (never none).
 
     ``jobs`` worker processes (default: the number of CPUs, at most the number of files);
-    ``on_done`` is called as each file finishes, in completion order (for progress bars).
+    ``on_done`` is called as each file finishes, in completion order, with its first evaluation
+    (for progress bars).
     """
     limits = limits or Limits()
     if not files:
@@ -109,7 +131,7 @@ def check_files(
 
     slots = [_ready(slot) for slot in [_start(scheme, limits) for _ in range(jobs)]]
     pending = iter(range(len(files)))
-    results: dict[int, Evaluation] = {}
+    results: dict[int, list[Evaluation]] = {}
     next_out = 0
     try:
         for slot in slots:
@@ -137,7 +159,7 @@ def _collect(
     now: float,
     limits: Limits,
     spawn: Callable[[], _Slot],
-    results: dict[int, Evaluation],
+    results: dict[int, list[Evaluation]],
     on_done: Callable[[Path, Evaluation], None] | None,
 ) -> _Slot:
     """Take a finished (or timed-out, or crashed) file off ``slot``; return the slot to reuse."""
@@ -145,21 +167,24 @@ def _collect(
         return slot
     path = files[slot.index]
     ev: Evaluation | None = None
+    evaluations: list[Evaluation] | None = None
     if slot.fileno() in ready:
         line = slot.process.stdout.readline() if slot.process.stdout else b""
         try:
-            ev = Evaluation.from_json(line)
+            evaluations = evaluations_from_line(line)
         except ValueError:
             ev = unreadable(path, "处理该文件的进程意外退出（可能内存耗尽或解析库崩溃）")
             slot = _replace(slot, spawn)
     elif now - slot.started > limits.file_timeout:
-        ev = unreadable(path, f"处理超时（超过 {limits.file_timeout:.0f} 秒），已中止")
+        ev = unreadable(path, f"处理超时（超过 {seconds_text(limits.file_timeout)} 秒），已中止")
         slot = _replace(slot, spawn)
-    if ev is None or slot.index is None:
+    if evaluations is None and ev is not None:
+        evaluations = [ev]
+    if evaluations is None or slot.index is None:
         return slot
-    results[slot.index] = ev
+    results[slot.index] = evaluations
     if on_done is not None:
-        on_done(path, ev)
+        on_done(path, evaluations[0])
     slot.index = None
     return slot
 

@@ -17,13 +17,18 @@ class Limits:
     """How big, how long, how many: beyond these a file is rejected with a finding."""
 
     max_file_bytes: int = 100 * MB
-    # A zip-based file (docx/xlsx) may not unpack to more than this in all, nor any member
-    # compress better than ``max_ratio`` : 1 (real XML compresses about 10:1; bombs 1000:1).
+    # What a file may unpack to in all: the members of a zip-based file (docx/xlsx), the streams
+    # of a PDF. No zip member may compress better than ``max_ratio`` : 1 (real XML compresses
+    # about 10:1; bombs 1000:1).
     max_unpacked_bytes: int = 400 * MB
     max_ratio: int = 200
-    # No single part (one XML file inside) may unpack beyond this: its parse tree would take
-    # several times as much memory.
+    # No single part (one XML file inside a zip, one PDF stream) may unpack beyond this: its parse
+    # tree would take several times as much memory.
     max_part_bytes: int = 150 * MB
+    # The address space of each worker process (``jixiao.intake.worker``), set by the worker
+    # from what its parent passes: a reader bug that allocates without end gets a MemoryError
+    # (the file is reported unreadable) instead of taking the machine down. 0: no limit.
+    max_worker_bytes: int = 2048 * MB
     # LibreOffice conversions (.doc/.wps/.et/.xls) and whole-file processing in a batch.
     convert_timeout: float = 120.0
     file_timeout: float = 300.0
@@ -38,3 +43,17 @@ def human_size(n: int) -> str:
     if n >= 1024:
         return f"{n / 1024:.0f} KB"
     return f"{n} 字节"
+
+
+def seconds_text(seconds: float) -> str:
+    """``300.0`` → ``"300"``, ``0.5`` → ``"0.5"`` (for messages)."""
+    return f"{seconds:.3f}".rstrip("0").rstrip(".")
+
+
+def memory_reason(limits: Limits) -> str:
+    """Why a file whose reading ran out of memory is reported unreadable."""
+    if limits.max_worker_bytes:
+        bound = f"超过每个处理进程的内存上限 {human_size(limits.max_worker_bytes)}"
+    else:
+        bound = "内存耗尽"
+    return f"处理该文件时{bound}（可能是压缩炸弹或损坏的文件），已中止；可用 JIXIAO_MAX_WORKER_MB 调整上限"

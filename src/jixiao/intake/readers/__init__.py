@@ -16,6 +16,7 @@ from jixiao.intake.document import Document
 from jixiao.intake.document import UnreadableDocument
 from jixiao.intake.limits import Limits
 from jixiao.intake.limits import human_size
+from jixiao.intake.limits import memory_reason
 
 # What each file name suffix is expected to hold.
 SUFFIXES = {
@@ -30,6 +31,10 @@ SUFFIXES = {
     ".xls": "xls",
     ".et": "et",
     ".pdf": "pdf",
+    ".html": "html",
+    ".htm": "html",
+    ".mht": "mht",
+    ".mhtml": "mht",
 }
 SUPPORTED = tuple(SUFFIXES)
 
@@ -39,7 +44,7 @@ _ZIP = b"PK\x03\x04"
 
 def sniff(path: Path, head: bytes) -> str:
     """The family a file really belongs to: ``txt``, ``docx``, ``xlsx``, ``cfb-word``, ``cfb-sheet``,
-    ``pdf``, or ``unknown``. The name decides only between formats the bytes cannot tell apart."""
+    ``pdf``, ``html``, ``mht``, or ``unknown``. The name decides only between formats the bytes cannot tell apart."""
     suffix = SUFFIXES.get(path.suffix.lower())
     if head.startswith(b"%PDF-") or (b"%PDF-" in head[:1024] and suffix == "pdf"):
         return "pdf"
@@ -58,12 +63,31 @@ def sniff(path: Path, head: bytes) -> str:
         if suffix in {"xls", "et", "xlsx"}:
             return "cfb-sheet"
         return "cfb-word"
-    return suffix or "unknown"
+    return _markup(head) or suffix or "unknown"
+
+
+def _markup(head: bytes) -> str | None:
+    """``html`` for a page, ``mht`` for a MIME web archive (whatever the name: Word saves both as
+    ``.doc`` too), else None."""
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1024].lower()
+    if b"mime-version:" in head[:2048].lower() and b"multipart/related" in head.lower():
+        return "mht"
+    if start.startswith((b"<!doctype html", b"<html")) or (start.startswith(b"<") and b"<html" in start):
+        return "html"
+    return None
 
 
 def read_document(path: Path, limits: Limits | None = None) -> Document:
-    """Read any supported file; raise ``UnreadableDocument`` with the reason when it cannot be."""
+    """Read any supported file; raise ``UnreadableDocument`` with the reason when it cannot be
+    (also when reading it runs out of memory: past a worker's address-space cap, say)."""
     limits = limits or Limits()
+    try:
+        return _read_document(path, limits)
+    except MemoryError:
+        raise UnreadableDocument(memory_reason(limits)) from None
+
+
+def _read_document(path: Path, limits: Limits) -> Document:
     try:
         size = path.stat().st_size
     except FileNotFoundError:
@@ -109,6 +133,14 @@ def read_document(path: Path, limits: Limits | None = None) -> Document:
         from jixiao.intake.readers.pdf import read_pdf
 
         return read_pdf(path, limits)
+    if kind == "html":
+        from jixiao.intake.readers.html import read_html
+
+        return read_html(path, limits)
+    if kind == "mht":
+        from jixiao.intake.readers.html import read_mht
+
+        return read_mht(path, limits)
     shown = path.suffix or "（无扩展名）"
     raise UnreadableDocument(
         f"不支持的文件类型 {shown}；支持 {'、'.join(s for s in SUPPORTED if s not in {'.text', '.docm', '.xlsm'})}"

@@ -45,6 +45,8 @@ from jixiao.intake.readers.pdf_layout import group_lines
 from jixiao.intake.readers.pdf_layout import join_text
 from jixiao.intake.readers.pdf_layout import pdfium_glyphs
 from jixiao.intake.readers.pdf_layout import reads_forward
+from jixiao.intake.readers.pdf_streams import bounded_streams
+from jixiao.intake.readers.pdf_streams import refusal
 from jixiao.intake.readers.pdf_tables import TableBuild
 from jixiao.intake.readers.pdf_tables import TablePiece
 from jixiao.intake.readers.pdf_tables import TooManyGraphics
@@ -96,7 +98,21 @@ class _Page:
 
 
 def read_pdf(path: Path, limits: Limits) -> Document:
-    """Read a PDF into paragraphs and tables (format ``"pdf"``, ``pages`` set)."""
+    """Read a PDF into paragraphs and tables (format ``"pdf"``, ``pages`` set); no stream may
+    inflate beyond the limits (:mod:`.pdf_streams`)."""
+    with bounded_streams(limits) as budget:
+        try:
+            doc = _read_pdf(path, limits)
+        except UnreadableDocument:
+            raise
+        except Exception as exc:
+            raise refusal(exc) or exc from None
+        if budget.refused is not None:  # refused where pdfminer swallowed the error
+            raise budget.refused
+    return doc
+
+
+def _read_pdf(path: Path, limits: Limits) -> Document:
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError
     from pdfminer.pdfdocument import PDFPasswordIncorrect
@@ -106,6 +122,8 @@ def read_pdf(path: Path, limits: Limits) -> Document:
         pdf = pdfplumber.open(path)
     except PdfminerException as exc:
         cause = exc.args[0] if exc.args else exc
+        if (refused := refusal(exc)) is not None:
+            raise refused from None
         if isinstance(cause, PDFPasswordIncorrect):
             raise UnreadableDocument(ENCRYPTED) from None
         if isinstance(cause, PDFEncryptionError):
@@ -114,7 +132,7 @@ def read_pdf(path: Path, limits: Limits) -> Document:
     except OSError as exc:
         raise UnreadableDocument(f"无法读取文件（{exc.strerror or exc}）") from None
     except Exception as exc:  # pdfminer raises many kinds of errors on a broken file
-        raise UnreadableDocument(f"文件已损坏：{_damage(exc)}") from None
+        raise refusal(exc) or UnreadableDocument(f"文件已损坏：{_damage(exc)}") from None
     with pdf:
         reader = _Reader(path, pdf, limits)
         try:
@@ -122,7 +140,7 @@ def read_pdf(path: Path, limits: Limits) -> Document:
         except UnreadableDocument:
             raise
         except Exception as exc:
-            raise UnreadableDocument(f"文件已损坏：{_damage(exc)}") from None
+            raise refusal(exc) or UnreadableDocument(f"文件已损坏：{_damage(exc)}") from None
         finally:
             reader.close()
         title = _title(pdf)
@@ -203,6 +221,8 @@ class _Reader:
             except UnreadableDocument:
                 raise
             except Exception as exc:  # one broken page does not sink the others
+                if (refused := refusal(exc)) is not None:
+                    raise refused from None
                 self.notes.append((f"第{index + 1}页", f"无法解析（{_damage(exc)}），已跳过"))
                 pages.append(_Page(index + 1, float(page.width), float(page.height), failed=True))
             finally:

@@ -35,6 +35,7 @@ from jixiao.intake.document import UnreadableDocument
 from jixiao.intake.document import cleaned
 from jixiao.intake.limits import Limits
 from jixiao.intake.readers import text_pipes
+from jixiao.intake.recover import recover_forms
 
 # Residue of Word bookmarks in Tika-style dumps: “[bookmark: _GoBack]”.
 _BOOKMARK = re.compile(r"\[bookmark: [^\]\n]*\]")
@@ -82,6 +83,10 @@ def read_text(path: Path, limits: Limits) -> Document:
     doc = Document(path=str(path), format="txt")
     text = _BOOKMARK.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     doc.blocks = parse_lines(text.split("\n"))
+    # Forms whose cells ran together (issue 13 part 2, jixiao.intake.recover): tables rebuilt
+    # from what is arithmetically certain, and notes on what could not be read.
+    doc.blocks, recovered = recover_forms(doc.blocks)
+    doc.notes.extend(recovered)
     return doc
 
 
