@@ -10,9 +10,13 @@ import docx
 import pytest
 
 from intake import multi_makers as mm
+from jixiao.intake.batch import check_files
+from jixiao.intake.batch import check_files_grouped
 from jixiao.intake.extract import extract
 from jixiao.intake.extract import extract_all
 from jixiao.intake.limits import Limits
+from jixiao.intake.pipeline import evaluations_from_line
+from jixiao.intake.pipeline import evaluations_to_line
 from jixiao.intake.pipeline import extract_evaluations
 from jixiao.intake.readers import read_document
 
@@ -136,3 +140,35 @@ def test_a_second_form_without_budget_or_indicators_stays_with_the_first(tmp_pat
     evs = extract_evaluations(path)
     assert len(evs) == 1
     assert evs[0].project.name == spec.name
+
+
+def test_workers_answer_every_form_of_a_file_in_order(tmp_path: Path) -> None:
+    """Through the worker processes of ``jixiao check``: the file's evaluations together, in
+    input order, exactly as read in this process."""
+    forms = mm.specs(3)
+    several = mm.docx_forms(tmp_path / "two.docx", forms[:2])
+    single = mm.docx_forms(tmp_path / "one.docx", forms[2:])
+    grouped = list(check_files_grouped([several, single], jobs=2, limits=Limits()))
+    assert [(p.name, [ev.project.name for ev in evs]) for p, evs in grouped] == [
+        ("two.docx", [forms[0].name, forms[1].name]),
+        ("one.docx", [forms[2].name]),
+    ]
+    assert grouped[0][1] == extract_evaluations(several)
+    flat = list(check_files([several, single], jobs=1, limits=Limits()))
+    assert [(p.name, ev.source and ev.source.part) for p, ev in flat] == [
+        ("two.docx", "表1、表2"),
+        ("two.docx", "表3、表4"),
+        ("one.docx", None),
+    ]
+
+
+def test_a_workers_line_holds_one_object_or_an_array(tmp_path: Path) -> None:
+    evs = extract_evaluations(mm.docx_forms(tmp_path / "two.docx", mm.specs(2)))
+    line = evaluations_to_line(evs)
+    assert line.startswith("[") and "\n" not in line
+    assert evaluations_from_line(line.encode()) == evs
+    one = evaluations_to_line(evs[:1])
+    assert one.startswith("{")
+    assert evaluations_from_line(one) == evs[:1]
+    with pytest.raises(ValueError, match="EOF while parsing"):
+        evaluations_from_line(b"")  # a worker that died answers nothing: the caller's ValueError

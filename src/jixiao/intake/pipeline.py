@@ -16,6 +16,8 @@ import logging
 from decimal import Decimal
 from pathlib import Path
 
+from pydantic import TypeAdapter
+
 from jixiao.core.checks import BY_CODE
 from jixiao.core.engine import evaluate
 from jixiao.core.groups import group_of
@@ -171,3 +173,23 @@ def _internal_error(path: Path, source: Source, part: str | None, exc: Exception
         reason=f"提取时发生内部错误（{type(exc).__name__}: {exc}）",
     )
     return Evaluation(source=source, findings=(finding,))
+
+
+_MANY = TypeAdapter(list[Evaluation])
+
+
+def evaluations_to_line(evaluations: list[Evaluation]) -> str:
+    """A file's evaluations as one line of contract JSON (how a worker answers): the object
+    when there is one, an array when there are several."""
+    if len(evaluations) == 1:
+        return evaluations[0].to_json(indent=None)
+    return "[" + ",".join(ev.to_json(indent=None) for ev in evaluations) + "]"
+
+
+def evaluations_from_line(line: str | bytes) -> list[Evaluation]:
+    """The evaluations of :func:`evaluations_to_line`'s line (numbers read exactly); a line that is
+    neither raises ``ValueError``."""
+    text = line.strip()
+    if text[:1] in ("[", b"["):
+        return _MANY.validate_json(text)
+    return [Evaluation.from_json(text)]
