@@ -26,6 +26,7 @@ from jixiao.core.numbers import round_to
 from jixiao.intake.document import Document
 from jixiao.intake.document import Table
 from jixiao.intake.extract import budget as budget_ex
+from jixiao.intake.extract import budget_prose
 from jixiao.intake.extract import lines as lines_ex
 from jixiao.intake.extract import segment as segment_ex
 from jixiao.intake.extract.fields import Field
@@ -90,7 +91,10 @@ def extract(doc: Document) -> Draft:
         table_budget = budget_ex.from_table(grid)
         if table_budget is not None:
             break
-    facts = budget_ex.merge(table_budget, budget_ex.from_prose(paras))
+    said, said_notes = budget_prose.from_prose(paras)
+    facts = budget_ex.merge(table_budget, said) if table_budget is not None else said
+    if facts.planned is None:
+        notes.extend(said_notes)
     if table_budget is not None and not table_budget.unit_stated:
         notes.append(
             (table_budget.where.get("planned", "预算执行情况"), "预算表未注明金额单位，已按万元读取")

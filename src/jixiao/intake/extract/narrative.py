@@ -15,6 +15,7 @@ from jixiao.core.groups import classify_level1
 from jixiao.core.model import Group
 from jixiao.core.model import Indicator
 from jixiao.core.values import parse_value
+from jixiao.intake.extract.prose import ENUMERATOR
 from jixiao.intake.extract.prose import nfkc
 from jixiao.intake.extract.sections import Para
 
@@ -24,23 +25,39 @@ _PAIR = re.compile(
     r"(?P<target>[^，,。；;\n]{1,20}?)\s*[，,；;]\s*(?:[^，,。；;\n]{0,12}?)(?:实际)?(?:完成值|完成|达到|实现)(?:值)?(?:为|是|:|：)?\s*"
     r"(?P<actual>[≥≤<>＞＜约]?\s*\d+(?:\.\d+)?\s*(?:%|％|[^\s，,。；;\n]{0,4}))"
 )
+# The claimed total: a word for the whole score (rank 0) outranks a generic 得分 (rank 1).
+_TOTAL_WORDS = (
+    r"自评总分|评价总分|绩效总分|综合评价得分|综合评分|综合得分|最终得分|总得分|得分合计|项目自评分|自评分"
+    r"|评价分|总分"
+)
+_GENERIC_WORDS = r"自评得分|评价得分|绩效得分|考核得分|得分"
 _TOTAL = re.compile(
-    r"(?<!该项)(?<!满分)(?P<key>自评总分|综合评分|综合得分|最终得分|总得分|自评得分|评价得分|绩效得分|总分|得分合计)"
-    r"(?:为|是|:|：|达到|达)?\s*(?P<value>\d+(?:\.\d+)?)\s*分"
+    rf"(?<!该项)(?<!满分)(?P<key>{_TOTAL_WORDS}|{_GENERIC_WORDS})"
+    r"(?:为|是|:|：|达到|达|共|合计)?\s*(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>分)?"
 )
-_TOTAL_RANK = {
-    "自评总分": 0,
-    "总分": 0,
-    "最终得分": 0,
-    "综合评分": 1,
-    "综合得分": 1,
-    "总得分": 1,
-    "得分合计": 1,
-}
+_GENERIC = re.compile(rf"^(?:{_GENERIC_WORDS})$")
+# A score whose own clause names a part of the form before it is that part's (预算执行率得分,
+# 满意度指标得分, 该项自评得分), not the total.
+_PART_BEFORE = re.compile(
+    r"(?:指标|率|度|性|情况|执行|数量|质量|时效|成本|效益|产出|满意|决策|过程|管理|该项|此项|本项|单项|分项|各项|每项|平均|最高|最低)(?:自评|评价|绩效|考核)?$"
+)
+# A line that states an indicator's target or actual is a row of the table written as a sentence.
+_INDICATOR_LINE = re.compile(r"(?:目标值|完成值|指标值|权重)(?:为|是|:)?\s*[≥≤=<>＞＜]?\s*\d")
+_BAND = re.compile(
+    r"^\s*分?\s*(?:（含）|\(含\))?\s*(?:以上|以下|及以上|至|-|—|~|～|为优|为良|为中|为合格|为差|的为)"
+)
+_CLAUSE_HEAD = re.compile(r"[，,；;。！？!?\n]")
+_GRADES = "不合格|优秀|良好|合格|一般|较差|优|良|中|差"
 _GRADE = re.compile(
-    r"(?:等级|等次|结论|评定|评为|定为|评价结果)(?:为|是|:|：|评定为|确定为)?\s*[“\"「『]?"
-    r"(?P<grade>优秀|良好|合格|不合格|一般|较差|优|良|中|差)(?![\d分])"
+    r"(?:(?:评价|绩效|自评|考核|综合)(?:等级|等次|结论|结果|档次)|评定等级|等级评定)"
+    r"(?:为|是|:|：|评定为|确定为|评为|定为|达到)?\s*[“\"「『‘]?"
+    rf"(?P<grade>{_GRADES})[”\"」』’]?"
+    r"|(?:自评|评价|绩效|等级|综合)[^，,。；;\n]{0,6}?(?:评定为|确定为|评为|定为)\s*[“\"「『‘]?"
+    rf"(?P<grade2>{_GRADES})[”\"」』’]?"
 )
+# After a grade: the end of its clause, or “等级/等次”. Anything else (“有37个”, “率”, “的”,
+# “、良”) means the word is not the evaluation's grade.
+_GRADE_END = re.compile(r"^(?:等级|等次|档次)?(?:[，,。；;！!\s)）]|$)")
 _WEIGHTS = re.compile(
     r"(?P<label>产出|效益|满意度|成本|预算执行率?|预算执行情况)指标?\s*(?:权重)?(?:为|:|：)?\s*(?P<w>\d+(?:\.\d+)?)\s*分"
 )
@@ -73,18 +90,62 @@ def prose_indicators(paras: list[Para]) -> list[Indicator]:
     return found
 
 
+def _listed(paras: list[Para], hits: dict[int, list[str]]) -> set[int]:
+    """Paragraphs of a numbered list that each state the same kind of score: item scores."""
+    skip: set[int] = set()
+    run: list[int] = []
+    for i, p in enumerate([*paras, None]):
+        if p is not None and p.level is None and ENUMERATOR.match(p.text):
+            run.append(i)
+            continue
+        keyed = [j for j in run if hits.get(j)]
+        if len(keyed) >= 2:
+            skip.update(keyed)
+        run = []
+    return skip
+
+
+def _total_hits(text: str) -> list[tuple[int, Decimal, str]]:
+    """Every (rank, value, key) the paragraph states as a total score."""
+    found: list[tuple[int, Decimal, str]] = []
+    indicator_line = bool(_INDICATOR_LINE.search(text))
+    for m in _TOTAL.finditer(text):
+        key = m["key"]
+        generic = bool(_GENERIC.match(key))
+        head = text[: m.start()]
+        cut = max((c.end() for c in _CLAUSE_HEAD.finditer(head)), default=0)
+        before = head[cut:]
+        after = text[m.end() : m.end() + 6]
+        if re.search(r"满分|设定|设置|分值|权重|≥|>=|＞|>|≤|<=", before + m.group()) or _BAND.match(after):
+            continue  # a maximum or a grade band, not a score
+        if m["unit"] is None and not re.match(r"\s*(?:[，,。；;）)]|$)", after):
+            continue  # a bare number that is not closed as a score
+        if generic and (indicator_line or _PART_BEFORE.search(before.rstrip())):
+            continue  # an indicator's or a group's score
+        if key.endswith("总分") and m["value"] == "100" and _TOTAL.search(_sentence_at(text, m.end())):
+            continue  # “总分100分，自评得分96分”: the form's maximum
+        value = Decimal(m["value"])
+        if value > 100:
+            continue
+        found.append((1 if generic else 0, value, key))
+    return found
+
+
+def _sentence_at(text: str, pos: int) -> str:
+    """The rest of the sentence from ``pos``."""
+    end = re.search(r"[。；;！？!?\n]", text[pos:])
+    return text[pos : pos + end.start()] if end else text[pos:]
+
+
 def prose_total(paras: list[Para]) -> tuple[Decimal, str] | None:
-    """The claimed total as a sentence states it; a total word outranks a generic 得分."""
+    """The claimed total as a sentence states it; a total word outranks a generic 得分, and the
+    scores of a numbered list of items (“1.…，自评得分20分；2.…”) are never the total."""
+    hits = {i: _total_hits(nfkc(p.text)) for i, p in enumerate(paras)}
+    listed = _listed(paras, {i: [k for r, _, k in h if r == 1] for i, h in hits.items()})
     best: tuple[int, Decimal, str] | None = None
-    for p in paras:
-        text = nfkc(p.text)
-        for m in _TOTAL.finditer(text):
-            before = text[max(0, m.start() - 6) : m.start()]
-            if re.search(r"满分|设定|设置|为优|≥|>=|分值", before + m.group()):
-                continue
-            rank = _TOTAL_RANK.get(m["key"], 2)
-            value = Decimal(m["value"])
-            if value > 100:
+    for i, p in enumerate(paras):
+        for rank, value, _ in hits[i]:
+            if rank == 1 and i in listed:
                 continue
             if best is None or rank < best[0]:
                 best = (rank, value, p.location)
@@ -92,12 +153,23 @@ def prose_total(paras: list[Para]) -> tuple[Decimal, str] | None:
 
 
 def prose_grade(paras: list[Para]) -> tuple[str, str] | None:
-    for p in paras:
-        for m in _GRADE.finditer(p.text):
-            tail = p.text[m.end() : m.end() + 2]
-            if tail.startswith(("；", ";")) and "≥" in p.text[max(0, m.start() - 20) : m.start()]:
-                continue  # a band definition (“得分≥85分为优秀；”)
-            return m["grade"], p.location
+    """The grade a sentence gives the evaluation (“自评等级为优秀”, “综合评价等级为“优””), not a
+    count of graded items (“评价等级为“优”有37个”) nor a band (“得分≥85分为优秀”)."""
+    found: dict[int, list[str]] = {}
+    for i, p in enumerate(paras):
+        text = nfkc(p.text)
+        for m in _GRADE.finditer(text):
+            if not _GRADE_END.match(text[m.end() :]):
+                continue
+            head = text[: m.start()]
+            sentence = head[max((c.end() for c in re.finditer(r"[。；;！？!?\n]", head)), default=0) :]
+            if re.search(r"≥|>=|其中|\d+个", sentence):
+                continue  # a band definition, or the grades of some of the projects
+            found.setdefault(i, []).append(m["grade"] or m["grade2"])
+    listed = _listed(paras, found)
+    for i, p in enumerate(paras):
+        if i in found and i not in listed:
+            return found[i][0], p.location
     return None
 
 

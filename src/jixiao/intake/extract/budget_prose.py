@@ -1,0 +1,192 @@
+"""The budget sentences of a narrative report: budget, received, spent, the rate, the budget score.
+
+A report states its money in sentences worded many ways: “指标金额是110万元，实际拨付金额是108万元”,
+“2024年项目资金为14.97万元，实际已支付14.97万元，支付率为100%”, “年初预算560万元，执行中追加预算
+1,690,235.03元，全年实际支出7,290,235.03元”, “部门整体支出总额预算数88,799,814.14元”. An amount
+is taken only when a keyword right before it, in the same clause, says what it is (the keyword
+nearest the amount decides: “项目资金的实际支出X元” is spending). What is never taken:
+
+- an amount after a word that makes it something else (总投资, 结余, 剩余, 节约, 未执行 …);
+- a part of the money: the clauses after “其中” (up to the first clause that names a figure of
+  the whole again, or to the end of the sentence after “其中：”), and lists whose items repeat the
+  same figure (“1、档案整理费5万元，实际已支付5万元；2、……”), which are sub-items, not the project;
+- “项目支出14.97万元”: 项目支出 is a budget category, not a statement that money was spent.
+
+A budget raised or cut during the year (“年初预算560万元，执行中追加预算1,690,235.03元”) gives the
+adjusted budget as their sum when no adjusted figure is stated; the 年初 figure alone is the budget
+only when nothing was added or cut.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from jixiao.intake.extract.budget import BudgetFacts
+from jixiao.intake.extract.prose import ENUMERATOR
+from jixiao.intake.extract.prose import amounts
+from jixiao.intake.extract.prose import nfkc
+from jixiao.intake.extract.sections import Para
+
+# What may stand between a keyword and its amount: “为”, “是”, “共计”, “合计”, “:”, “人民币” ….
+_LINK = r"(?:资金|金额|总额|总计|合计|共计|累计|共|计|总|为|是|了|达到|达|约|:|人民币|\s)*"
+_ROLE_WORDS: tuple[tuple[str, str], ...] = (
+    ("initial", r"年初(?:部门)?(?:预算|批复|安排|下达)(?:安排|批复|下达)?(?:数|资金|经费|金额)?"),
+    ("raise", r"(?:追加|调增|增加)(?:了)?(?:预算|资金|经费|指标)?"),
+    ("cut", r"(?:调减|核减|减少|收回)(?:了)?(?:预算|资金|经费|指标)?"),
+    (
+        "received",
+        r"(?:实际)?(?:资金)?(?:全部|已|实际已)?(?:到位|拨付|拨入|下拨|到账)(?:资金|金额|数)?",
+    ),
+    (
+        "executed",
+        r"(?:实际(?:已)?(?:使用|支出|执行|开支|支付|完成支出)|实际总支出|(?:已|共|累计|全年|年度|总)支出"
+        r"|支出(?:资金|金额|数)|执行(?:金额|数)|决算(?:数|金额)|(?:已|累计|共)支付|使用资金|完成支出)"
+        r"(?:资金|金额|数)?",
+    ),
+    (
+        "planned",
+        r"(?:全年预算(?:数)?|调整后(?:的)?预算(?:数)?|预算(?:安排|资金|金额|总额|批复数?|指标|数)?"
+        r"|指标金额|资金总额|项目资金|计划投入|实施[\u4e00-\u9fff\d]{0,20}?(?:经费|资金)"
+        r"|(?:下达|安排|批复|核定)(?:了)?(?:[\u4e00-\u9fff]{0,4}?(?:资金|经费|预算|指标))?)",
+    ),
+)
+_ROLES = tuple((role, re.compile(f"(?:{words}){_LINK}$")) for role, words in _ROLE_WORDS)
+# Words that make the amount after them something other than the project's budget or spending.
+_NOT_THE_PROJECT = re.compile(
+    r"总投资|概算|结余|结转|剩余|节约|未执行|未支出|未使用|未拨付|差额|缺口|超支|少于|多于|单价|每[月年人户次]|标准"
+)
+_CATEGORY = re.compile(r"(?:项目|基本|部门|整体|人员|公用)支出(?:资金|金额|数)?" + _LINK + "$")
+_CLAUSE = re.compile(r"[，,；;。！？!?\n]")
+_SENTENCE = re.compile(r"[。；;！？!?\n]")
+_PARTS = re.compile(r"其中")
+_RATE = re.compile(
+    r"(?:(?:预算|资金|项目|经费)?(?:执行|支付|支出)(?:率|进度)|占(?:全年|年度|总)?预算(?:数|资金)?(?:的|比例)?)"
+    r"(?:为|是|达到|达|:)?\s*(\d+(?:\.\d+)?)\s*%"
+)
+_BUDGET_SCORE = re.compile(
+    r"预算执行(?:率|情况)?(?:指标)?[^，,；;。]{0,6}?(?:自评)?得分(?:为|:)?\s*(\d+(?:\.\d+)?)\s*分"
+)
+_STEM = 24
+
+
+@dataclass(frozen=True, slots=True)
+class _Figure:
+    role: str
+    yuan: Decimal
+
+
+def _role(stem: str) -> str | None:
+    """The figure a clause's words name right before an amount, or None."""
+    if _NOT_THE_PROJECT.search(stem) or _CATEGORY.search(stem):
+        return None
+    best: tuple[int, str] | None = None
+    for role, pattern in _ROLES:
+        m = pattern.search(stem)
+        if m and (best is None or m.start() < best[0]):
+            best = (m.start(), role)  # the longest keyword wins: 年初预算数 over 预算数
+    return best[1] if best else None
+
+
+def _figures(text: str) -> tuple[list[_Figure], Decimal | None]:
+    """The whole-project figures of one paragraph (parts after 其中 left out), and its rate."""
+    found: list[_Figure] = []
+    released = -1  # a figure of the whole named after this position ends the 其中 before it
+    parts_end: int | None = None  # where the last 其中 scope stopped being open, for the rate
+    for amount in amounts(text):
+        head = text[: amount.start]
+        clause_start = max((m.end() for m in _CLAUSE.finditer(head)), default=0)
+        sentence_start = max((m.end() for m in _SENTENCE.finditer(head)), default=0)
+        stem = text[max(clause_start, amount.start - _STEM) : amount.start]
+        role = _role(stem)
+        parts = [m for m in _PARTS.finditer(text, sentence_start, amount.start) if m.start() > released]
+        if parts:
+            last = parts[-1]
+            listed = text[last.end() : last.end() + 1] in (":", "：")
+            if listed or last.start() >= clause_start or role is None or role in ("raise", "cut"):
+                parts_end = amount.end
+                continue  # a part of the money (“其中：中央资金60万元”)
+            released = amount.start  # a figure of the whole again (“……，实际支出98万元”)
+        if role is not None:
+            found.append(_Figure(role, amount.yuan))
+    rate: Decimal | None = None
+    for m in _RATE.finditer(text):
+        if parts_end is None or not _inside_parts(text, m.start(), released):
+            rate = Decimal(m[1]) / 100
+            break
+    return found, rate
+
+
+def _inside_parts(text: str, pos: int, released: int) -> bool:
+    """Whether ``pos`` sits after a 其中 of its own sentence that no figure of the whole closed."""
+    head = text[:pos]
+    sentence_start = max((m.end() for m in _SENTENCE.finditer(head)), default=0)
+    return any(m.start() > released for m in _PARTS.finditer(text, sentence_start, pos))
+
+
+def _itemised(paras: list[Para], found: list[list[_Figure]]) -> set[int]:
+    """Paragraphs of a list whose items repeat the same figure: sub-items, not the project."""
+    skip: set[int] = set()
+    run: list[int] = []
+
+    def close() -> None:
+        seen: dict[str, int] = {}
+        for i in run:
+            for role in {f.role for f in found[i]}:
+                seen[role] = seen.get(role, 0) + 1
+        if any(n >= 2 for n in seen.values()):
+            skip.update(run)
+
+    for i, p in enumerate(paras):
+        if p.level is None and ENUMERATOR.match(p.text):
+            run.append(i)
+            continue
+        close()
+        run = []
+    close()
+    return skip
+
+
+def from_prose(paras: list[Para]) -> tuple[BudgetFacts, list[tuple[str, str]]]:
+    """The first statement of each budget figure in the running text, and notes on what could not
+    be settled (a budget changed during the year in a paragraph apart from its 年初 figure)."""
+    facts = BudgetFacts()
+    notes: list[tuple[str, str]] = []
+    per_para: list[list[_Figure]] = []
+    rates: list[Decimal | None] = []
+    for p in paras:
+        figures, rate = _figures(nfkc(p.text))
+        per_para.append(figures)
+        rates.append(rate)
+    items = _itemised(paras, per_para)
+    initial_at = -1
+    changed: dict[int, Decimal] = {}  # paragraph → the budget added (or cut, negative) there
+    for i, p in enumerate(paras):
+        if i in items:
+            continue
+        for fig in per_para[i]:
+            if fig.role in ("raise", "cut"):
+                changed[i] = changed.get(i, Decimal(0)) + (fig.yuan if fig.role == "raise" else -fig.yuan)
+            elif getattr(facts, fig.role) is None:
+                setattr(facts, fig.role, fig.yuan)
+                facts.where[fig.role] = p.location
+                if fig.role == "initial":
+                    initial_at = i
+        if facts.rate is None and rates[i] is not None:
+            facts.rate, facts.where["rate"] = rates[i], p.location
+        if facts.score is None:
+            m = _BUDGET_SCORE.search(nfkc(p.text))
+            if m:
+                facts.score, facts.where["score"] = Decimal(m[1]), p.location
+    if facts.planned is None and facts.initial is not None:
+        if not changed:
+            facts.planned, facts.where["planned"] = facts.initial, facts.where["initial"]
+        elif set(changed) == {initial_at} and facts.initial + changed[initial_at] > 0:
+            facts.planned = facts.initial + changed[initial_at]
+            facts.where["planned"] = f"{facts.where['initial']}（年初预算加执行中调整额）"
+        else:
+            notes.append(
+                (facts.where["initial"], "年初预算在执行中有调整，但调整后的全年预算数无法确定，未读取预算数")
+            )
+    return facts, notes
