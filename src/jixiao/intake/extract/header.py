@@ -25,18 +25,20 @@ from jixiao.intake.extract.sections import Para
 
 _LABELS: dict[str, re.Pattern[str]] = {
     "name": re.compile(r"项目名称"),
-    "department": re.compile(r"(主管部门|主管单位)(及代码|名称)?"),
-    "implementer": re.compile(r"(项目)?实施单位(名称)?"),
+    # The transfer form names 中央主管部门 and 地方主管部门: the unit's own is the local one.
+    "department": re.compile(r"地方主管部门(及代码|名称)?|(主管部门|主管单位)(及代码|名称)?|中央主管部门"),
+    "implementer": re.compile(r"(项目)?实施单位(名称)?|资金使用单位(名称)?"),
     "category": re.compile(r"项目类别"),
     "attribute": re.compile(r"项目属性"),
     "type": re.compile(r"项目类型"),
-    "unit": re.compile(r"(单位名称|填报单位|预算单位|评价单位|部门名称)(（盖章）|\(盖章\))?"),
+    "unit": re.compile(r"(单位名称|填报单位|预算单位|评价单位|部门(（单位）|\(单位\))?名称)(（盖章）|\(盖章\))?"),
     "filled_date": re.compile(r"填报日期|填表日期|报送日期"),
 }
 _TITLE = re.compile(
     r"(?:关于)?(?P<name>[^，。；\n]{2,60}?)项目(?:\d{4}年度?)?(?:的)?(?:支出|资金)?(?:绩效)?"
     r"(?:自评|自我评价|评价)(?:价)?(?:报告|表|情况)"
 )
+_LOCAL_DEPARTMENT = {"department": re.compile(r"地方主管部门(及代码|名称)?")}
 _YEAR = re.compile(r"(20\d{2}|19\d{2})\s*年度?(?!\s*\d{1,2}\s*月)")
 _LEADING_YEAR = re.compile(r"^.*?(?:19|20)\d{2}\s*年度?")
 _ORG = re.compile(
@@ -152,7 +154,8 @@ def extract_header(fields: list[Field], paras: list[Para], titles: list[Para] | 
     values: dict[str, object] = {}
     prov: dict[str, str] = {}
     for key, pattern in _LABELS.items():
-        hit = first(fields, pattern)
+        local = _LOCAL_DEPARTMENT.get(key)
+        hit = (first(fields, local) if local else None) or first(fields, pattern)
         if hit is None:
             continue
         if key == "filled_date":

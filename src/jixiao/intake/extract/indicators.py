@@ -44,8 +44,40 @@ _ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("score", re.compile(r"得分|评分|^自评分")),
     ("weight", re.compile(r"^(指标)?(分值|权重|满分)")),
     ("actual", re.compile(r"实际|完成值|完成情况|完成数")),
+    ("nature", re.compile(r"^指标性质$|^性质$|^比较符号?$")),
+    ("unit", re.compile(r"^(度量|计量|计算)?单位$")),
     ("target", re.compile(r"目标|指标值|预期|计划|标准")),
 )
+# 指标性质 cells: how the target compares (“≧ | 735 | 人次” is “≥735人次”).
+_COMPARATORS = {
+    "≥": "≥",
+    "≧": "≥",
+    ">=": "≥",
+    "＞＝": "≥",
+    "大于等于": "≥",
+    "不低于": "≥",
+    "不少于": "≥",
+    ">": ">",
+    "＞": ">",
+    "大于": ">",
+    "≤": "≤",
+    "≦": "≤",
+    "<=": "≤",
+    "＜＝": "≤",
+    "小于等于": "≤",
+    "不高于": "≤",
+    "不超过": "≤",
+    "<": "<",
+    "＜": "<",
+    "小于": "<",
+    "=": "=",
+    "＝": "=",
+    "═": "=",
+    "==": "=",
+    "等于": "=",
+}
+_BARE_NUMBER = re.compile(r"^[-+]?\d+(?:[.,]\d+)*$")
+_NO_UNIT = re.compile(r"^[—\-－–/／无]*$")
 _NEEDED = {"name", "target", "actual"}
 _SPECIFIC_NAME = re.compile(r"^三级|指标名称|^具体指标")
 _MAX_LABEL = 12
@@ -109,8 +141,29 @@ def find_header(grid: Grid) -> Header | None:
                     columns.setdefault(role, slot.col)
                     break
         if columns.keys() >= _NEEDED:
-            return Header(r, columns, grid.table.n_cols)
+            return _with_subheader(grid, Header(r, columns, grid.table.n_cols))
     return None
+
+
+def _with_subheader(grid: Grid, header: Header) -> Header:
+    """A header split over two rows: 年度指标值 over 指标性质 | 指标值 | 度量单位 (the target is then
+    the 指标值 column, the comparator and unit beside it)."""
+    r = header.row + 1
+    if r >= grid.n_rows:
+        return header
+    sub: dict[str, int] = {}
+    for slot in grid.row(r):
+        if slot.above:
+            continue
+        text = squash(slot.text)
+        for role in ("nature", "unit", "target"):
+            pattern = dict(_ROLES)[role]
+            if text and pattern.search(text) and len(text) <= 8:
+                sub.setdefault(role, slot.col)
+                break
+    if not ({"nature", "unit"} & sub.keys()):
+        return header
+    return Header(r, {**header.columns, **sub}, header.n_cols)
 
 
 @dataclass(slots=True)
@@ -120,6 +173,7 @@ class Extracted:
     indicators: list[Indicator] = field(default_factory=list)
     level1_weights: dict[Group, tuple[Decimal, str]] = field(default_factory=dict)
     total: tuple[Decimal, str] | None = None
+    grade: tuple[str, str] | None = None  # a grade printed in the 总分 row (“总分 | 100 | 96 | 优”)
     problems: list[tuple[str, str]] = field(default_factory=list)
     notes: list[tuple[str, str]] = field(default_factory=list)
     tables: int = 0
@@ -284,8 +338,7 @@ def _indicator(name: str, values: dict[str, str], state: _State, location: str) 
     weight = points(values.get("weight")) if values.get("weight") else None
     if weight is None:
         weight = own_weight
-    target = values.get("target") or ""
-    actual = values.get("actual") or ""
+    target, actual = _with_unit(values)
     level1 = state.level1
     if level1 is None and state.level2:
         level1 = _level1_of_level2(state.level2)
@@ -304,6 +357,24 @@ def _indicator(name: str, values: dict[str, str], state: _State, location: str) 
         deviation_reason=(values.get("deviation") or "").strip() or None,
         location=f"{location} 三级指标“{clean or one_line}”",
     )
+
+
+def _with_unit(values: dict[str, str]) -> tuple[str, str]:
+    """The target with its comparator and unit from their own columns, and the actual value with
+    the unit when it is a bare number (“≧ | 735 | 人次 | 735” → “≥735人次”, “735人次”)."""
+    target = (values.get("target") or "").strip()
+    actual = (values.get("actual") or "").strip()
+    unit = squash(values.get("unit") or "")
+    if _NO_UNIT.match(unit):
+        unit = ""
+    if unit and _BARE_NUMBER.match(nfkc(target)):
+        target += unit
+    if unit and _BARE_NUMBER.match(nfkc(actual)):
+        actual += unit
+    comparator = _COMPARATORS.get(squash(values.get("nature") or ""))
+    if comparator and target and not target.startswith(tuple(_COMPARATORS)):
+        target = comparator + target
+    return target, actual
 
 
 def _fill_group_weights(indicators: list[Indicator], start: int) -> None:
@@ -344,11 +415,22 @@ def _end_row(grid: Grid, r: int, header: Header, out: Extracted) -> None:
                 value = nums[-1] if nums else None
         if value is not None:
             out.total = (value, grid.place(r))
+        grade = next((g for s in slots if s.col > lead.col and (g := _grade_word(s.text))), None)
+        if grade is not None:
+            out.grade = (grade, grid.place(r))
     # Rows below the table: deviation analysis and improvement measures are the problems section.
     for rr in range(r, grid.n_rows):
         row = [s for s in grid.row(rr) if s.text and not s.above]
         if len(row) >= 2 and re.search(r"原因|问题|改进|措施", squash(row[0].text)):
             out.problems.append((row[1].text, grid.place(rr)))
+
+
+_GRADE = re.compile(r"^(优秀|良好|合格|不合格|一般|较差|中等|优|良|中|差)(等|级|等级)?$")
+
+
+def _grade_word(text: str) -> str | None:
+    m = _GRADE.match(squash(text).strip("“”\"'"))
+    return m[1] if m else None
 
 
 def extract_indicators(grids: list[Grid]) -> Extracted:

@@ -1,0 +1,242 @@
+"""The national form family read from grids, in docx and xlsx, with layouts and wordings varied:
+split headers, merged cells, 元 or 万元, a total row short of a figure, the transfer form, the
+部门整体 form, 指标性质 | 指标值 | 度量单位 columns, 分值 before or after 实际完成值, 总分 rows."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from intake.form_makers import Layout
+from intake.form_makers import write
+from jixiao.core.model import Evaluation
+from jixiao.core.model import Op
+from jixiao.intake.pipeline import extract_file
+
+FORMATS = ["docx", "xlsx"]
+
+
+def incomplete(ev: Evaluation) -> list[str]:
+    return [f.message for f in ev.findings if f.code == "EXTRACTION_INCOMPLETE"]
+
+
+def national_split_header() -> Layout:
+    """万元 in the label, 年初 present, the budget header split over two rows, an indicator header
+    with 年度指标值 over 指标性质 | 指标值 | 度量单位, 分值 before 实际完成值, grade in the 总分 row."""
+    w = ["<"] * 9
+    return [
+        [
+            ["项目支出绩效自评表", *w],
+            ["（2022年度）", *w],
+            ["项目名称", "城乡居民健康体检", *["<"] * 8],
+            ["主管部门", "县卫生健康局", "<", "<", "<", "实施单位", "县人民医院", "<", "<", "<"],
+            ["项目资金（万元）", "", "", "年初", "全年", "全年", "分值", "执行率（B/A）", "得分", "<"],
+            ["^", "", "", "预算数", "预算数（A）", "执行数（B）", "^", "^", "^", "^"],
+            ["^", "年度资金总额", "<", "1,320.00", "1,280.50", "1,216.48", "10", "95%", "9.5", "<"],
+            ["^", "其中：当年财政拨款", "<", "1,320.00", "1,280.50", "1,216.48", "—", "—", "—", "<"],
+            ["^", "上年结转资金", "<", "0", "0", "0", "—", "—", "—", "<"],
+            ["^", "其他资金", "<", "", "", "", "—", "—", "—", "<"],
+            ["年度总体目标", "预期目标", "<", "<", "<", "实际完成情况", "<", "<", "<", "<"],
+            ["^", "完成全县6万名城乡居民健康体检", "<", "<", "<", "完成6.2万人体检", "<", "<", "<", "<"],
+            ["一级指标", "二级指标", "三级指标", "年度指标值", "<", "<", "分值", "实际完成值", "得分", "偏差原因分析及改进措施"],
+            ["^", "^", "^", "指标性质", "指标值", "度量单位", "^", "^", "^", "^"],
+            ["产出指标", "数量指标", "体检人数", "≧", "6", "万人", "20", "6.2", "20", ""],
+            ["^", "质量指标", "体检报告出具率", "═", "100", "%", "15", "98", "14", "个别报告延迟出具"],
+            ["^", "时效指标", "完成时限", "≤", "12", "月", "15", "11", "15", ""],
+            ["效益指标", "社会效益指标", "疾病早筛人数", "≥", "300", "人", "30", "320", "30", ""],
+            ["满意度指标", "服务对象满意度指标", "受检群众满意度", "≥", "90", "%", "10", "93", "10", ""],
+            ["总分", "<", "<", "<", "<", "<", "100", "", "98.5", "优"],
+        ]
+    ]
+
+
+@pytest.fixture(scope="module", params=FORMATS)
+def national(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Evaluation:
+    return extract_file(write(national_split_header(), tmp_path_factory.mktemp("nat"), request.param))
+
+
+def test_split_budget_header_is_read_by_its_labels(national: Evaluation) -> None:
+    b = national.budget
+    assert (b.initial_yuan, b.planned_yuan, b.executed_yuan) == (
+        Decimal("13200000.00"),
+        Decimal("12805000.00"),
+        Decimal("12164800.00"),
+    )
+    assert b.stated_rate == Decimal("0.95")
+    assert national.claimed.budget_execution_score == Decimal("9.5")
+    assert national.scheme.weights.budget_execution == 10
+
+
+def test_nature_value_unit_columns_make_the_target(national: Evaluation) -> None:
+    inds = national.indicators
+    assert [i.name for i in inds] == ["体检人数", "体检报告出具率", "完成时限", "疾病早筛人数", "受检群众满意度"]
+    first = inds[0]
+    assert first.target is not None and first.target.op is Op.GE and first.target.value == 6
+    assert first.target.unit == "万人"
+    assert first.actual is not None and first.actual.value == Decimal("6.2") and first.actual.unit == "万人"
+    second = inds[1]
+    assert second.target is not None and second.target.op is Op.EQ and second.target.value == 100
+    assert second.actual is not None and second.actual.text == "98%"
+    assert inds[2].target is not None and inds[2].target.op is Op.LE
+    assert [i.weight for i in inds] == [20, 15, 15, 30, 10]
+    assert [i.claimed_score for i in inds] == [20, 14, 15, 30, 10]
+    assert inds[1].deviation_reason == "个别报告延迟出具"
+
+
+def test_total_and_grade_from_the_total_row(national: Evaluation) -> None:
+    assert national.claimed.total == Decimal("98.5")
+    assert national.claimed.grade == "优"
+    assert national.project.department == "县卫生健康局"
+    assert national.project.implementer == "县人民医院"
+    assert national.project.year == 2022
+
+
+def national_yuan(total_row: list[str], sub_row: list[str] | None = None) -> Layout:
+    """元 in the label, 调整后预算数 instead of 全年预算数, one header row, a 绩效指标 column merged
+    down the indicator rows, 分值 after 实际完成值, a 合计 row."""
+    head = ["项目资金（元）", "年初预算数", "调整后预算数", "全年执行数", "分值", "执行率", "得分", ""]
+    rows = [
+        ["2021年度项目支出绩效自评表", *["<"] * 7],
+        ["项目名称", "乡村学校少年宫运行补助", *["<"] * 6],
+        head,
+        ["^", *total_row],
+    ]
+    if sub_row is not None:
+        rows.append(["^", *sub_row])
+    rows += [
+        ["绩效指标", "一级指标", "二级指标", "三级指标", "指标值", "实际完成值", "分值", "得分"],
+        ["^", "产出指标", "数量指标", "开展活动场次", "≥40场", "44场", "50", "50"],
+        ["^", "效益指标", "社会效益指标", "参与学生人数", "≥1200人", "1100人", "30", "27"],
+        ["^", "满意度指标", "服务对象满意度指标", "学生满意度", "≥90%", "95%", "10", "10"],
+        ["合计", "<", "<", "<", "<", "<", "100", "96"],
+    ]
+    return [rows]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_total_row_with_two_of_three_amounts_at_100_percent(tmp_path: Path, fmt: str) -> None:
+    # The row lost a cell: two equal amounts for three amount columns, the rate 100 %: the two
+    # are what was planned and what was spent; which of 年初/全年 is missing cannot be told.
+    row = ["年度资金总额：456,780.00", "456,780.00", "10", "100%", "10", "", ""]
+    ev = extract_file(write(national_yuan(row), tmp_path, fmt))
+    assert ev.budget.planned_yuan == Decimal("456780.00")
+    assert ev.budget.executed_yuan == Decimal("456780.00")
+    assert ev.budget.initial_yuan is None
+    assert ev.budget.stated_rate == 1
+    assert ev.claimed.budget_execution_score == 10
+    assert ev.claimed.total == 96
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_total_row_with_two_of_three_amounts_below_100_percent_is_not_guessed(tmp_path: Path, fmt: str) -> None:
+    row = ["年度资金总额", "1,250,000.00", "1,200,000.00", "10", "96%", "9.6", ""]
+    ev = extract_file(write(national_yuan(row), tmp_path, fmt))
+    assert ev.budget.planned_yuan is None
+    assert ev.budget.executed_yuan is None
+    assert ev.budget.stated_rate == Decimal("0.96")
+    assert any("无法确定" in m and "预算数" in m for m in incomplete(ev))
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_total_row_zero_while_the_sub_row_holds_the_money(tmp_path: Path, fmt: str) -> None:
+    row = ["年度资金总额", "0", "0", "0", "10", "—", "0"]
+    sub = ["其中：财政拨款", "500,000.00", "500,000.00", "480,000.00", "—", "—", "—"]
+    ev = extract_file(write(national_yuan(row, sub), tmp_path, fmt))
+    assert ev.budget.planned_yuan is None
+    assert ev.budget.executed_yuan is None
+    assert any("为0" in m for m in incomplete(ev))
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_yuan_form_with_adjusted_budget(tmp_path: Path, fmt: str) -> None:
+    row = ["年度资金总额", "480,000.00", "512,300.50", "498,011.00", "10", "97.21%", "9.72"]
+    ev = extract_file(write(national_yuan(row), tmp_path, fmt))
+    b = ev.budget
+    assert (b.initial_yuan, b.planned_yuan, b.executed_yuan) == (
+        Decimal("480000.00"),
+        Decimal("512300.50"),
+        Decimal("498011.00"),
+    )
+    assert [i.name for i in ev.indicators] == ["开展活动场次", "参与学生人数", "学生满意度"]
+    assert [i.weight for i in ev.indicators] == [50, 30, 10]
+    assert ev.claimed.total == 96
+
+
+def transfer_form() -> Layout:
+    return [
+        "宣城市转移支付区域（项目）绩效目标自评表",
+        "（2023年度）",
+        [
+            ["转移支付（项目）名称", "农村综合改革转移支付", "<", "<", "<", "<"],
+            ["中央主管部门", "财政部", "<", "地方主管部门", "县财政局", "<"],
+            ["资金使用单位", "县农业农村局", "<", "<", "<", "<"],
+            ["资金投入情况（万元）", "", "全年预算数（A）", "全年执行数（B）", "预算执行率（B/A）", "<"],
+            ["^", "年度资金总额：", "500", "482.5", "96.50%", "<"],
+            ["^", "其中：中央补助", "300", "300", "100%", "<"],
+            ["^", "地方资金", "150", "132.5", "88.33%", "<"],
+            ["^", "其他资金", "50", "50", "100%", "<"],
+            ["年度总体目标", "预期目标", "<", "实际完成情况", "<", "<"],
+            ["^", "完成12个村的美丽乡村建设", "<", "完成12个村", "<", "<"],
+            ["绩效指标", "一级指标", "二级指标", "三级指标", "指标值", "全年实际完成值"],
+            ["^", "产出指标", "数量指标", "美丽乡村建设村数", "12个", "12个"],
+            ["^", "^", "质量指标", "工程验收合格率", "100%", "100%"],
+            ["^", "效益指标", "社会效益指标", "受益农户数", "≥3000户", "3150户"],
+            ["^", "满意度指标", "服务对象满意度指标", "受益群众满意度", "≥90%", "96%"],
+        ],
+    ]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_transfer_form(tmp_path: Path, fmt: str) -> None:
+    ev = extract_file(write(transfer_form(), tmp_path, fmt))
+    assert ev.project.department == "县财政局"
+    assert ev.project.implementer == "县农业农村局"
+    assert ev.project.year == 2023
+    assert ev.budget.planned_yuan == Decimal("5000000")
+    assert ev.budget.executed_yuan == Decimal("4825000")
+    assert ev.budget.stated_rate == Decimal("0.965")
+    names = [i.name for i in ev.indicators]
+    assert names == ["美丽乡村建设村数", "工程验收合格率", "受益农户数", "受益群众满意度"]
+    assert all(i.weight is None for i in ev.indicators)
+    assert ev.indicators[2].actual is not None and ev.indicators[2].actual.value == 3150
+
+
+def department_form() -> Layout:
+    """部门整体: 执行率权重 / 执行率得分 columns; indicators with 度量单位 before 指标值 and 分值
+    before 实际完成值."""
+    return [
+        [
+            ["2023年度部门整体支出绩效自评表", *["<"] * 7],
+            ["部门（单位）名称", "县林业局", "<", "<", "<", "<", "<", "<"],
+            ["年度预算执行情况（万元）", "", "年初预算数", "全年预算数", "全年执行数", "执行率", "执行率权重", "执行率得分"],
+            ["^", "年度总金额", "2,400.00", "2,650.00", "2,100.66", "79.27%", "10", "7.93"],
+            ["^", "其中：财政拨款", "2,400.00", "2,650.00", "2,100.66", "79.27%", "—", "—"],
+            ["一级指标", "二级指标", "三级指标", "度量单位", "指标值", "分值", "实际完成值", "得分"],
+            ["产出指标", "数量指标", "公益林管护面积", "万亩", "28", "30", "28", "30"],
+            ["^", "质量指标", "森林火灾受害率", "‰", "≤0.9", "30", "0.5", "30"],
+            ["效益指标", "生态效益指标", "森林覆盖率", "%", "≥55", "30", "55.2", "30"],
+            ["自评总分", "<", "<", "<", "<", "<", "<", "97.93"],
+        ]
+    ]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_department_form(tmp_path: Path, fmt: str) -> None:
+    ev = extract_file(write(department_form(), tmp_path, fmt))
+    b = ev.budget
+    assert (b.initial_yuan, b.planned_yuan, b.executed_yuan) == (
+        Decimal("24000000.00"),
+        Decimal("26500000.00"),
+        Decimal("21006600.00"),
+    )
+    assert b.stated_rate == Decimal("0.7927")
+    assert ev.claimed.budget_execution_score == Decimal("7.93")
+    assert ev.scheme.weights.budget_execution == 10
+    assert ev.project.unit == "县林业局"
+    assert [i.weight for i in ev.indicators] == [30, 30, 30]
+    first = ev.indicators[0]
+    assert first.target is not None and first.target.value == 28 and first.target.unit == "万亩"
+    assert ev.indicators[2].target is not None and ev.indicators[2].target.op is Op.GE
+    assert ev.claimed.total == Decimal("97.93")
