@@ -49,7 +49,7 @@ _TOTAL_LABEL = re.compile(r"(自评)?总分|综合得分|综合评分|自评得�
 _GRADE_LABEL = re.compile(r"(评价|绩效|自评)?等级|评价结论|自评结论|等次")
 _GRADE_WORD = re.compile(r"^[“\"]?(优秀|良好|合格|不合格|一般|较差|优|良|中|差)[”\"]?$")
 _SHORT_HEADING = 24
-_TITLE_CELL = re.compile(r"(自评|评价)(报告|表)")
+_TITLE_CELL = re.compile(r"(自评|评价)(报告|表)|^[（(]?\s*(19|20)\d{2}\s*年度?\s*[)）]?$")  # title, “（2022年度）”
 
 
 @dataclass(slots=True)
@@ -95,6 +95,8 @@ def extract(doc: Document) -> Draft:
     facts = budget_ex.merge(table_budget, said) if table_budget is not None else said
     if facts.planned is None:
         notes.extend(said_notes)
+    if table_budget is not None:
+        notes.extend(table_budget.notes)  # figures of the budget block that could not be placed
     if table_budget is not None and not table_budget.unit_stated:
         notes.append(
             (table_budget.where.get("planned", "预算执行情况"), "预算表未注明金额单位，已按万元读取")
@@ -108,6 +110,9 @@ def extract(doc: Document) -> Draft:
 
     budget = _budget(grids, body, facts, prov)
     claimed = _claimed(fields, body, found.total, facts, prov)
+    if found.grade is not None and "claimed.grade" not in prov:  # the grade in the 总分 row
+        claimed = claimed.model_copy(update={"grade": found.grade[0]})
+        prov["claimed.grade"] = found.grade[1]
     declared = _declared(found.level1_weights, facts, body, prov)
     problems = _problems(paras, found.problems, prov)
     objectives = _objectives(paras)
