@@ -52,6 +52,7 @@ def render_evaluation(ev: Evaluation, console: Console) -> None:
         ("实施单位", p.implementer),
         ("评分方案", ev.scheme.id + ("（权重取自文件）" if ev.scheme.declared else "")),
         ("文件", ev.source.path if ev.source else None),
+        ("位置", ev.source.part if ev.source else None),  # which form, when the file holds several
     ):
         if value:
             header.add_row(label, str(value))

@@ -48,11 +48,15 @@ def extract(
     limits = load_settings(cli={"max_file_mb": max_size, "file_timeout": timeout}).limits()
     # In a worker process, like every file of ``jixiao check``: the same time and memory limits.
     evaluations = [ev for _, ev in check_files([file], scheme=scheme, limits=limits, jobs=1)]
-    for ev in evaluations:
-        if as_json:
-            sys.stdout.write(ev.to_json(indent=2 if len(evaluations) == 1 else None) + "\n")
-        else:
-            render_evaluation(ev, _console())
+    if as_json:  # one object, or an array when the file holds several forms
+        texts = [ev.to_json() for ev in evaluations]
+        sys.stdout.write((texts[0] if len(texts) == 1 else "[\n" + ",\n".join(texts) + "\n]") + "\n")
+    else:
+        console = _console()
+        if len(evaluations) > 1:
+            console.print(f"{file.name} 中有 {len(evaluations)} 张自评表，逐一列出：", highlight=False)
+        for ev in evaluations:
+            render_evaluation(ev, console)
     if any(has_errors(ev) for ev in evaluations):
         raise typer.Exit(1)
 
@@ -65,7 +69,8 @@ def check(
         typer.Argument(help="提交的文件或文件夹（递归查找其中全部文件），可多个", show_default=False),
     ],
     output_format: Annotated[
-        str, typer.Option("--format", "-f", help="text（逐个文件列出并汇总）或 json（每行一个评价合同 JSON）")
+        str,
+        typer.Option("--format", "-f", help="text（逐个评价列出并汇总）或 json（每行一个评价合同 JSON）"),
     ] = "text",
     scheme: Annotated[
         str | None, typer.Option("--scheme", "-s", help="文件未写明权重时使用的评分方案 id 或 .toml 文件")

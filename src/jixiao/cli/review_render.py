@@ -29,10 +29,16 @@ def _or_dash(value: object) -> str:
     return "—" if value is None or value == "" else str(value)
 
 
+def _part(ev: Evaluation) -> str | None:
+    return ev.source.part if ev.source else None
+
+
 def render_file(path: Path, ev: Evaluation, console: Console) -> None:
-    """One file: its key figures, then every finding with code, severity and place."""
+    """One evaluation (a file, or one form of a file that holds several): its key figures, then
+    every finding with code, severity and place."""
     p, b, c, k = ev.project, ev.budget, ev.claimed, ev.computed
-    console.print(Text(f"▌{path}", style="bold"))
+    part = _part(ev)
+    console.print(Text(f"▌{path}" + (f"　{part}" if part else ""), style="bold"))
     line1 = f"  项目：{_or_dash(p.name)}　年度：{_or_dash(p.year)}　单位：{_or_dash(p.unit)}"
     console.print(line1, highlight=False)
     money = f"预算 {fmt_money(b.planned_yuan)} 元" if b.planned_yuan is not None else "预算 —"
@@ -58,8 +64,12 @@ def render_file(path: Path, ev: Evaluation, console: Console) -> None:
 
 
 def render_summary(results: list[tuple[Path, Evaluation]], console: Console) -> None:
-    """All files in one table, with totals of findings by severity."""
-    table = Table(title=f"汇总：{len(results)} 个文件", title_justify="left")
+    """All evaluations in one table (a file that holds several forms gives a row each), with
+    totals of findings by severity."""
+    files = len({path for path, _ in results})
+    several = files != len(results)
+    count = f"{files} 个文件，{len(results)} 个评价" if several else f"{files} 个文件"
+    table = Table(title=f"汇总：{count}", title_justify="left")
     for name, justify in (
         ("文件", "left"),
         ("项目", "left"),
@@ -81,8 +91,9 @@ def render_summary(results: list[tuple[Path, Evaluation]], console: Console) -> 
             totals[sev] += n
         if any(f.code == "UNREADABLE_DOCUMENT" for f in ev.findings):
             unreadable += 1
+        part = _part(ev)
         table.add_row(
-            path.name,
+            path.name + (f"（{part}）" if part else ""),
             _or_dash(ev.project.name),
             _or_dash(ev.project.year),
             fmt_percent(ev.budget.execution_rate) if ev.budget.execution_rate is not None else "—",
@@ -96,7 +107,7 @@ def render_summary(results: list[tuple[Path, Evaluation]], console: Console) -> 
     console.print(table)
     with_errors = sum(1 for _, ev in results if any(f.severity is Severity.ERROR for f in ev.findings))
     console.print(
-        f"共 {len(results)} 个文件：{with_errors} 个有错误，{unreadable} 个无法读取；"
+        f"共 {count}：{with_errors} 个有错误，{unreadable} 个无法读取；"
         f"错误 {totals[Severity.ERROR]} 项，警告 {totals[Severity.WARNING]} 项，提示 {totals[Severity.INFO]} 项。",
         highlight=False,
     )
