@@ -9,10 +9,6 @@ on bad data.
 
 from __future__ import annotations
 
-from typing import TypeVar
-
-from pydantic import BaseModel
-
 from jixiao.core.aggregate import aggregate
 from jixiao.core.checks import CHECK_CODES
 from jixiao.core.checks import Context
@@ -26,8 +22,6 @@ from jixiao.core.numbers import round_to
 from jixiao.core.scheme import Scheme
 from jixiao.core.scoring import Scorecard
 from jixiao.core.scoring import score_evaluation
-
-M = TypeVar("M", bound=BaseModel)
 
 _SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
@@ -69,23 +63,6 @@ def apply(ev: Evaluation, card: Scorecard, findings: list[Finding]) -> Evaluatio
     return ev.model_copy(
         update={"indicators": indicators, "budget": budget, "computed": computed, "findings": tuple(ordered)}
     )
-
-
-def _updated(model: M, **changes: object) -> M:
-    """``model.model_copy(update=changes)`` without its generic machinery.
-
-    Recording results copies every indicator of every evaluation in a batch, so this is on the
-    hot path; it does what pydantic's ``model_copy`` does for a frozen model without extras or
-    private attributes (``tests/core/test_engine.py`` pins it to ``model_copy``'s result).
-    """
-    new = object.__new__(type(model))
-    state = dict(model.__dict__)
-    state.update(changes)
-    object.__setattr__(new, "__dict__", state)
-    object.__setattr__(new, "__pydantic_fields_set__", model.__pydantic_fields_set__ | changes.keys())
-    object.__setattr__(new, "__pydantic_extra__", None)
-    object.__setattr__(new, "__pydantic_private__", None)
-    return new
 
 
 def has_errors(ev: Evaluation) -> bool:
