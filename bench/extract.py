@@ -13,11 +13,16 @@ Then, in one run, side by side, on 1 and on 2 worker processes:
 
 Prints files/s for each, the ratio pipeline ÷ floor (goal ≤ 3), and the peak RSS of the workers
 at 10% and at 100% of the files (goal: flat).
+
+Then the same reports as web pages (``.html``: the document's paragraphs and its tables with
+their rowspan/colspan) and as text (``.txt``: paragraphs as lines, table rows as TAB-separated
+lines) go through the same pipeline on 1 and 2 workers (files/s; there is no floor for them).
 """
 
 from __future__ import annotations
 
 import argparse
+import html
 import multiprocessing as mp
 import os
 import random
@@ -31,7 +36,10 @@ from pathlib import Path
 import docx
 
 from jixiao.intake.batch import check_files
+from jixiao.intake.document import Document
+from jixiao.intake.document import Paragraph
 from jixiao.intake.limits import Limits
+from jixiao.intake.readers import read_document
 
 LEVEL2 = {
     "产出指标": ["数量指标", "质量指标", "时效指标", "成本指标"],
@@ -128,6 +136,44 @@ def make_report(path: Path, rng: random.Random) -> None:
     d.save(str(path))
 
 
+def render_html(doc: Document) -> str:
+    """A web page holding the document: paragraphs as ``<p>``, tables with their merged cells."""
+    out = ['<!DOCTYPE html><html><head><meta charset="utf-8"><title>自评报告</title></head><body>']
+    out.append('<div class="nav"><a href="/">首页</a></div>')
+    for block in doc.blocks:
+        if isinstance(block, Paragraph):
+            out.append(f"<p>{html.escape(block.text)}</p>")
+            continue
+        starts = {(c.row, c.col): c for c in block.cells}
+        covered = {
+            (r, k)
+            for c in block.cells
+            for r in range(c.row, c.row + c.rowspan)
+            for k in range(c.col, c.col + c.colspan)
+        }
+        out.append('<table border="1">')
+        for r in range(block.n_rows):
+            out.append("<tr>")
+            for k in range(block.n_cols):
+                cell = starts.get((r, k))
+                if cell is not None:
+                    text = "<br>".join(html.escape(x) for x in cell.text.split("\n"))
+                    out.append(f'<td rowspan="{cell.rowspan}" colspan="{cell.colspan}">{text}</td>')
+                elif (r, k) not in covered:
+                    out.append("<td></td>")
+            out.append("</tr>")
+        out.append("</table>")
+    out.append('<div class="footer">版权所有</div></body></html>')
+    return "".join(out)
+
+
+def time_other(files: list[Path], label: str) -> None:
+    """Files/s of the pipeline on 1 and 2 workers for files that have no floor to compare with."""
+    for jobs in (1, 2):
+        full, _rss10, rss100 = time_pipeline(files, jobs)
+        print(f"{label:>5} {jobs:>4}  {full:10.2f} {len(files) / full:10.1f}  {rss100:8.0f}M")
+
+
 def floor_read(path: str) -> int:
     """The bare floor: python-docx's own reading of every paragraph and table cell."""
     document = docx.Document(path)
@@ -219,6 +265,23 @@ def main() -> int:
                 f"{jobs:>4}  {floor:8.2f} {n / floor:8.1f}  {full:10.2f} {n / full:10.1f}  {full / floor:5.2f}"
                 f"  {rss10:7.0f}M {rss100:8.0f}M"
             )
+        distinct = files[: args.distinct]  # the copies cycle through the distinct reports
+        html_files: list[Path] = []
+        text_files: list[Path] = []
+        for i in range(n):
+            source = distinct[i % len(distinct)]
+            html_files.append(work / f"page{i:05d}.html")
+            text_files.append(work / f"text{i:05d}.txt")
+            if i < len(distinct):
+                doc = read_document(source)
+                html_files[-1].write_text(render_html(doc), encoding="utf-8")
+                text_files[-1].write_text(doc.text(), encoding="utf-8")
+            else:
+                shutil.copyfile(html_files[i % len(distinct)], html_files[-1])
+                shutil.copyfile(text_files[i % len(distinct)], text_files[-1])
+        print(f"{'input':>5} {'jobs':>4}  {'pipeline s':>10} {'pipeline/s':>10}  {'RSS@100%':>9}")
+        time_other(html_files, "html")
+        time_other(text_files, "txt")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0
