@@ -23,14 +23,13 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from jixiao.core.model import Severity
-from jixiao.export.formatting import clean
 from jixiao.export.review import FINDING_HEAD
 from jixiao.export.review import SEVERITY_NAMES
 from jixiao.export.review import SUMMARY_HEAD
 from jixiao.export.review import ReviewRow
 from jixiao.export.review import review_date
 from jixiao.export.xlsx_table import active_sheet
-from jixiao.export.xlsx_table import fit_cell
+from jixiao.export.xlsx_table import put_value
 
 MAX_DOCUMENT_SHEETS = 500
 FONT = "宋体"
@@ -62,9 +61,8 @@ def _sheet_names(rows: Sequence[ReviewRow]) -> dict[int, str]:
 
 def _put(ws: Worksheet, row: int, column: int, value: object) -> Cell:
     """Write a value; text is cleaned of control characters and fitted to a cell."""
-    if isinstance(value, str):
-        value = fit_cell(clean(value))
-    cell: Cell = ws.cell(row=row, column=column, value=value)  # type: ignore[call-overload]
+    cell: Cell = ws.cell(row=row, column=column)  # type: ignore[assignment]  # never a merged one
+    put_value(cell, value)
     return cell
 
 

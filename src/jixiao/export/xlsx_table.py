@@ -15,6 +15,8 @@ import functools
 from copy import copy
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import MergedCell
 from openpyxl.cell.rich_text import CellRichText
 from openpyxl.cell.rich_text import TextBlock
 from openpyxl.cell.text import InlineFont
@@ -29,6 +31,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from jixiao.export.form import Form
 from jixiao.export.form import FormCell
+from jixiao.export.formatting import clean
 from jixiao.export.formatting import lines_needed
 
 GB2312_CHARSET = 134
@@ -36,6 +39,8 @@ MAX_CELL_CHARS = 32767  # Excel's limit for one cell
 TRUNCATED = "……（超出 Excel 单元格长度，已截断；全文见 Word 版）"
 MM_PER_WIDTH_UNIT = 1.9  # one Excel width unit (a '0' of the default 11 pt font) on paper
 A4_SHORT_MM, A4_LONG_MM = 210.0, 297.0
+# What a spreadsheet would take for the start of a formula (or, pasted on, of a DDE command).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _THIN = Side(style="thin", color="000000")
 _NONE = Border()
 
@@ -64,6 +69,28 @@ def fit_cell(text: str) -> str:
     return text[: MAX_CELL_CHARS - len(TRUNCATED)] + TRUNCATED
 
 
+def put_value(cell: Cell | MergedCell, value: object) -> None:
+    """Write ``value`` into ``cell``: the one way every workbook jixiao writes (自评表, 复核报告,
+    portfolio) fills a cell. Text is cleaned of control characters, fitted to a cell, and stored as
+    text, never as a formula: one starting with ``= + - @`` or a TAB (a project named
+    ``=HYPERLINK(…)``, an indicator named ``=2+3``) is marked a string with Excel's quote prefix,
+    so neither Excel nor LibreOffice evaluates it, also once a user edits the cell. Numbers and
+    dates are written as they are."""
+    if not isinstance(value, str):
+        cell.value = value  # type: ignore[assignment]  # a number or a date: openpyxl checks
+        return
+    text = fit_cell(clean(value))
+    cell.value = text
+    if text.startswith(FORMULA_START):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
+def is_quoted(cell: Cell | MergedCell) -> bool:
+    """Whether :func:`put_value` marked the cell's text (its style must keep the quote prefix)."""
+    return isinstance(cell.value, str) and cell.value.startswith(FORMULA_START)
+
+
 class _Sheet:
     """Writes cells onto one worksheet with the layout's fonts."""
 
@@ -83,9 +110,10 @@ class _Sheet:
         col = cell.col + 1
         target = ws.cell(row=row, column=col)
         if cell.value is not None:
-            target.value = cell.value
+            put_value(target, cell.value)
         elif cell.text:
-            target.value = fit_cell(cell.text)
+            put_value(target, cell.text)
+        quoted = is_quoted(target)
         merged = cell.rowspan > 1 or cell.colspan > 1
         last_row, last_col = row + cell.rowspan - 1, col + cell.colspan - 1
         if merged:
@@ -94,9 +122,10 @@ class _Sheet:
             ws.merge_cells(start_row=row, start_column=col, end_row=last_row, end_column=last_col)
         # Styling through openpyxl's descriptors hashes every style object on every cell; a
         # cell's style is one of a few combinations, so each is built once and copied after.
-        key = (cell.bold, cell.align, framed, cell.open_top, cell.open_bottom, cell.number_format)
+        key = (cell.bold, cell.align, framed, cell.open_top, cell.open_bottom, cell.number_format, quoted)
         style = self.styles.get(key)
         if style is None:
+            target.quotePrefix = quoted
             target.font = _font(self.font, self.size, cell.bold)
             target.alignment = _align(cell.align)
             target.border = _border(cell.open_top, cell.open_bottom) if framed else _NONE
@@ -168,7 +197,7 @@ def table_workbook(form: Form) -> Workbook:
         title.value = CellRichText(TextBlock(big, form.title), TextBlock(small, "\n" + form.subtitle))
         height += layout.font_size * 1.6
     else:
-        title.value = form.title
+        put_value(title, form.title)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=n)
     ws.row_dimensions[1].height = round(height, 1)
     for line in form.lines:

@@ -26,12 +26,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from jixiao.export.formatting import clean
 from jixiao.export.review import review_date
 from jixiao.export.review_xlsx import FONT
 from jixiao.export.review_xlsx import RATE
 from jixiao.export.xlsx_table import active_sheet
-from jixiao.export.xlsx_table import fit_cell
+from jixiao.export.xlsx_table import put_value
 from jixiao.portfolio.report import PortfolioReport
 
 SCORE = "0.00##"  # scores keep up to four decimals (means); integral ones print as 90.00
@@ -48,9 +47,8 @@ _CHART_COLOURS = ("2E75B6", "70AD47", "FFC000", "C00000", "7F7F7F", "7030A0", "2
 
 
 def _put(ws: Worksheet, row: int, column: int, value: object, number_format: str | None = None) -> Cell:
-    if isinstance(value, str):
-        value = fit_cell(clean(value))
-    cell: Cell = ws.cell(row=row, column=column, value=value)  # type: ignore[call-overload]
+    cell: Cell = ws.cell(row=row, column=column)  # type: ignore[assignment]  # never a merged one
+    put_value(cell, value)
     cell.font = _BODY
     if number_format is not None:
         cell.number_format = number_format
