@@ -1,0 +1,96 @@
+"""Forms whose table structure was lost in the text: rebuild neutral tables from what is certain.
+
+Text copied out of a web page, a spreadsheet, a PDF or an OCR'd preview keeps a form's labels and
+figures but not its cells (``年度资金总额:202010100.00%10其中:本年财政拨款2020…总分100100``). The
+national form's labels come in a fixed order, so :func:`recover_forms` finds them in the
+paragraphs a reader produced, lays the figures after each label over the columns the header named
+and keeps only readings that are arithmetically consistent. What it rebuilds is a plain
+:class:`~jixiao.intake.document.Table` in the national form's shape, inserted before the paragraph
+it came from, so the table extractors read it like any other grid; what it could not read is
+returned as notes (``EXTRACTION_INCOMPLETE``), never guessed.
+
+Paragraphs are left in place (the header and narrative extractors still read them). A document
+that already has the block as a real table is left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from jixiao.intake.document import Block
+from jixiao.intake.document import Paragraph
+from jixiao.intake.document import Table
+from jixiao.intake.recover.budget_block import recover_budget
+from jixiao.intake.recover.indicator_rows import recover_indicators
+from jixiao.intake.recover.indicator_rows import recover_totals
+
+# Full-width ASCII to ASCII, one character for one (positions in the text stay valid).
+_WIDTH = str.maketrans({chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {"\u3000": " "})
+_HAS_BLOCK = re.compile(r"资\s*金\s*总\s*额|总\s*金\s*额")
+_LABEL_CELL = 20
+_LONG_CELL = 120
+
+
+def recover_forms(blocks: list[Block]) -> tuple[list[Block], list[tuple[str, str]]]:
+    """``blocks`` with tables rebuilt from flattened form text, and notes on what was not read."""
+    if any(isinstance(b, Table) and _has_block(b) for b in blocks):
+        return blocks, []
+    sources = list(_sources(blocks))
+    if not sources:
+        return blocks, []
+    text_parts: list[str] = []
+    place_of: dict[int, str] = {}
+    index_of: dict[int, int] = {}
+    offset = 0
+    for i, place, part in sources:
+        place_of[offset] = place
+        index_of[offset] = i
+        text_parts.append(part.translate(_WIDTH))
+        offset += len(part) + 1
+    text = "\n".join(text_parts)
+    inserts: dict[int, list[Table]] = {}
+    notes: list[tuple[str, str]] = []
+
+    def at(pos: int) -> int:
+        return index_of[max(s for s in index_of if s <= pos)]
+
+    start = 0
+    while True:
+        found = recover_budget(text, start, place_of)
+        if found is None:
+            break
+        notes.extend(found.notes)
+        if found.table is not None:
+            inserts.setdefault(at(found.start), []).append(found.table)
+        start = found.start + len("资金总额")
+    for table, pos, table_notes in recover_indicators(text, place_of):
+        if table is not None:
+            inserts.setdefault(at(pos), []).append(table)
+        notes.extend(table_notes)
+    for table, pos in recover_totals(text, place_of):
+        inserts.setdefault(at(pos), []).append(table)
+    if not inserts:
+        return blocks, notes
+    out: list[Block] = []
+    for i, block in enumerate(blocks):
+        out.extend(inserts.get(i, ()))
+        out.append(block)
+    return out, notes
+
+
+def _has_block(table: Table) -> bool:
+    """Whether a real grid holds the budget block (its 年度资金总额 label in a cell of its own)."""
+    return any(len(c.text) <= _LABEL_CELL and _HAS_BLOCK.search(c.text) for c in table.cells)
+
+
+def _sources(blocks: list[Block]) -> Iterator[tuple[int, str, str]]:
+    """The text that may hold a flattened form: paragraphs, and long cells of a table a page
+    wrapped around a whole form (``| 内容概述 | …年度资金总额:1484631.00%… |``)."""
+    for i, block in enumerate(blocks):
+        if isinstance(block, Paragraph):
+            yield i, block.place, block.text
+        else:
+            for cell in block.cells:
+                if len(cell.text) >= _LONG_CELL:
+                    yield i, block.place, cell.text
