@@ -22,24 +22,24 @@ from .test_import import make_inbox
 
 
 class _BrokenAfter(Store):
-    """Saves ``n`` evaluations, then fails as a lost database connection would."""
+    """Saves ``n`` files' evaluations, then fails as a lost database connection would."""
 
     def __init__(self, db, n: int) -> None:  # type: ignore[no-untyped-def]
         super().__init__(db)
         self.left = n
 
-    def save(
+    def save_all(
         self,
-        ev: Evaluation,
+        evaluations: list[Evaluation],
         document: DocumentInfo | None = None,
         *,
         year: int | None = None,
         run_id: int | None = None,
-    ) -> Stored:
+    ) -> list[Stored]:
         if self.left == 0:
             raise ConnectionError("数据库连接已断开")
         self.left -= 1
-        return super().save(ev, document, year=year, run_id=run_id)
+        return super().save_all(evaluations, document, year=year, run_id=run_id)
 
 
 def test_an_error_while_saving_stops_the_import_and_is_raised(tmp_path: Path) -> None:

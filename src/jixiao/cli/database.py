@@ -121,7 +121,9 @@ def import_(
         db.close()
     console = _console()
     console.print(
-        f"导入完成（第 {result.run_id} 次导入）：共 {result.files} 个文件，新导入 {result.imported} 个，"
+        f"导入完成（第 {result.run_id} 次导入）：共 {result.files} 个文件，新导入 {result.imported} 个"
+        + (f"（{result.evaluations} 个评价）" if result.evaluations != result.imported else "")
+        + "，"
         f"已在库中跳过 {result.skipped} 个，无法读取 {result.unreadable} 个，有错误级问题 {result.with_errors} 个；"
         f"用时 {result.seconds:.1f} 秒。",
         highlight=False,

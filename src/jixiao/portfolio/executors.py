@@ -1,6 +1,6 @@
 """Where extraction runs during an import: local worker processes, or a Dask cluster.
 
-Both take files and yield ``(path, evaluation)``; the importer writes every result through the
+Both take files and yield ``(path, evaluations)``, one evaluation per form the file holds; the importer writes every result through the
 one database connection it holds, so a cluster never needs database access.
 """
 
@@ -13,16 +13,18 @@ from typing import Protocol
 
 from jixiao.core.model import Evaluation
 from jixiao.errors import JixiaoError
-from jixiao.intake.batch import check_files
+from jixiao.intake.batch import check_files_grouped
 from jixiao.intake.limits import Limits
-from jixiao.intake.pipeline import extract_file
+from jixiao.intake.pipeline import evaluations_from_line
+from jixiao.intake.pipeline import evaluations_to_line
+from jixiao.intake.pipeline import extract_evaluations
 from jixiao.intake.pipeline import unreadable
 
 
 class Executor(Protocol):
     """Runs extraction over files."""
 
-    def run(self, files: list[Path]) -> Iterator[tuple[Path, Evaluation]]: ...
+    def run(self, files: list[Path]) -> Iterator[tuple[Path, list[Evaluation]]]: ...
 
 
 @dataclass(slots=True)
@@ -33,13 +35,14 @@ class ProcessExecutor:
     limits: Limits
     scheme: str | None = None
 
-    def run(self, files: list[Path]) -> Iterator[tuple[Path, Evaluation]]:
-        yield from check_files(files, scheme=self.scheme, limits=self.limits, jobs=self.workers)
+    def run(self, files: list[Path]) -> Iterator[tuple[Path, list[Evaluation]]]:
+        yield from check_files_grouped(files, scheme=self.scheme, limits=self.limits, jobs=self.workers)
 
 
 def extract_as_json(path: str, scheme: str | None, limits: Limits) -> str:
-    """The task a Dask worker runs: one file to contract JSON (plain text travels well)."""
-    return extract_file(Path(path), scheme=scheme, limits=limits).to_json(indent=None)
+    """The task a Dask worker runs: one file to contract JSON (plain text travels well), an array
+    when the file holds several forms."""
+    return evaluations_to_line(extract_evaluations(Path(path), scheme=scheme, limits=limits))
 
 
 @dataclass(slots=True)
@@ -54,7 +57,7 @@ class DaskExecutor:
     limits: Limits
     scheme: str | None = None
 
-    def run(self, files: list[Path]) -> Iterator[tuple[Path, Evaluation]]:
+    def run(self, files: list[Path]) -> Iterator[tuple[Path, list[Evaluation]]]:
         try:
             from distributed import Client
             from distributed import as_completed
@@ -73,9 +76,9 @@ class DaskExecutor:
             for fut in as_completed(futures):
                 path = by_key[fut.key]
                 try:
-                    yield path, Evaluation.from_json(fut.result())
+                    yield path, evaluations_from_line(fut.result())
                 except Exception as exc:  # a worker died or the task failed: report, go on
-                    yield path, unreadable(path, f"Dask 任务失败（{type(exc).__name__}: {exc}）")
+                    yield path, [unreadable(path, f"Dask 任务失败（{type(exc).__name__}: {exc}）")]
         finally:
             client.close()
 

@@ -2,7 +2,8 @@
 
 A file is known by the SHA-256 of its bytes. Before any work the importer asks the database which
 files it already holds and skips them, so a run stopped by Ctrl-C or a killed machine resumes
-where it was. Each file's evaluation is saved in its own transaction, after its original has
+where it was. Each file's evaluations (one per form it holds, each with its part) are saved in
+one transaction, after its original has
 been copied, content-addressed, under ``<data_dir>/documents/``; a crash between the two leaves
 only an orphan copy that the next run overwrites with the same bytes.
 
@@ -52,6 +53,7 @@ class ImportProgress:
     total: int = 0
     done: int = 0
     imported: int = 0
+    evaluations: int = 0  # saved: more than ``imported`` files when a file holds several forms
     unreadable: int = 0
     with_errors: int = 0
     skipped: int = 0
@@ -72,7 +74,8 @@ class ImportResult:
     unreadable: int
     with_errors: int
     seconds: float
-    evaluation_ids: list[int] = field(default_factory=list)
+    evaluation_ids: list[int] = field(default_factory=list)  # one per form of each imported file
+    evaluations: int = 0  # saved: more than ``imported`` files when a file holds several forms
 
 
 def keep_original(path: Path, sha: str, data_dir: Path) -> str | None:
@@ -102,7 +105,7 @@ def import_paths(
     *,
     year: int | None = None,
     on_start: Callable[[ImportProgress], None] | None = None,
-    on_file: Callable[[Path, Evaluation, ImportProgress], None] | None = None,
+    on_file: Callable[[Path, list[Evaluation], ImportProgress], None] | None = None,
 ) -> ImportResult:
     """Import every file under ``paths`` not yet in the database (see the module docstring).
 
@@ -131,8 +134,8 @@ def import_paths(
     status = "interrupted"
     try:
         writer.start()
-        for path, ev in executor.run(pending):
-            writer.put(path, hashes.get(path), ev)
+        for path, evaluations in executor.run(pending):
+            writer.put(path, hashes.get(path), evaluations)
         writer.finish()
         status = "finished"
     finally:
@@ -147,6 +150,7 @@ def import_paths(
         progress.with_errors,
         time.monotonic() - started,
         writer.ids,
+        progress.evaluations,
     )
 
 
@@ -165,7 +169,7 @@ class _Writer:
         data_dir: Path,
         year: int | None,
         progress: ImportProgress,
-        on_file: Callable[[Path, Evaluation, ImportProgress], None] | None,
+        on_file: Callable[[Path, list[Evaluation], ImportProgress], None] | None,
     ) -> None:
         self.store = store
         self.run_id = run_id
@@ -174,7 +178,7 @@ class _Writer:
         self.progress = progress
         self.on_file = on_file
         self.ids: list[int] = []
-        self._queue: queue.Queue[tuple[Path, str | None, Evaluation] | None] = queue.Queue(_QUEUED)
+        self._queue: queue.Queue[tuple[Path, str | None, list[Evaluation]] | None] = queue.Queue(_QUEUED)
         self._stopping = threading.Event()
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="jixiao-import-writer", daemon=True)
@@ -182,11 +186,11 @@ class _Writer:
     def start(self) -> None:
         self._thread.start()
 
-    def put(self, path: Path, sha: str | None, ev: Evaluation) -> None:
+    def put(self, path: Path, sha: str | None, evaluations: list[Evaluation]) -> None:
         while True:
             self._raise()
             try:
-                self._queue.put((path, sha, ev), timeout=0.1)
+                self._queue.put((path, sha, evaluations), timeout=0.1)
                 return
             except queue.Full:
                 continue
@@ -230,7 +234,7 @@ class _Writer:
         except BaseException as exc:  # handed to the importing thread
             self._error = exc
 
-    def _save(self, path: Path, sha: str | None, ev: Evaluation) -> None:
+    def _save(self, path: Path, sha: str | None, evaluations: list[Evaluation]) -> None:
         document = None
         if sha is not None:
             stored = keep_original(path, sha, self.data_dir)
@@ -246,21 +250,22 @@ class _Writer:
                 size=size,
                 stored=stored,
             )
-        result = self.store.save(ev, document, year=self.year, run_id=self.run_id)
+        results = self.store.save_all(evaluations, document, year=self.year, run_id=self.run_id)
         progress = self.progress
         progress.done += 1
-        if result.duplicate:
+        if results[0].duplicate:
             progress.skipped += 1
         else:
             progress.imported += 1
-            if result.evaluation_id is not None:
-                self.ids.append(result.evaluation_id)
-        if any(f.code == "UNREADABLE_DOCUMENT" for f in ev.findings):
+            progress.evaluations += len(results)
+            self.ids.extend(r.evaluation_id for r in results if r.evaluation_id is not None)
+        findings = [f for ev in evaluations for f in ev.findings]
+        if any(f.code == "UNREADABLE_DOCUMENT" for f in findings):
             progress.unreadable += 1
-        elif any(f.severity is Severity.ERROR for f in ev.findings):
+        elif any(f.severity is Severity.ERROR for f in findings):
             progress.with_errors += 1
         if self.on_file is not None:
-            self.on_file(path, ev, progress)
+            self.on_file(path, evaluations, progress)
 
 
 def _record(store: Store, run_id: int, progress: ImportProgress, status: str | None = None) -> None:

@@ -203,14 +203,32 @@ class Store:
         run_id: int | None = None,
     ) -> Stored:
         """Store one scored evaluation (and its document) in one transaction."""
-        contract = ev.to_json(indent=None)  # before the transaction: a writer holds it briefly
+        return self.save_all([ev], document, year=year, run_id=run_id)[0]
+
+    def save_all(
+        self,
+        evaluations: list[Evaluation],
+        document: DocumentInfo | None = None,
+        *,
+        year: int | None = None,
+        run_id: int | None = None,
+    ) -> list[Stored]:
+        """Store a file's evaluations (one per form it holds, each with its ``source.part``) and
+        its document in one transaction: all of them or none. Bytes already stored give one
+        ``duplicate`` result."""
+        # Before the transaction: a writer holds it briefly.
+        contracts = [ev.to_json(indent=None) for ev in evaluations]
         seen = _Seen()
+        documents: dict[int, int] = {}  # the file's document row per unit, shared by its parts
         try:
             with self.db.engine.begin() as conn:
-                stored = self._insert(conn, ev, contract, document, year, run_id, seen)
+                stored = [
+                    self._insert(conn, ev, contract, document, year, run_id, seen, documents=documents)
+                    for ev, contract in zip(evaluations, contracts, strict=True)
+                ]
         except IntegrityError:
             if document is not None and self.known_hashes([document.sha256]):
-                return Stored(None, None, duplicate=True)
+                return [Stored(None, None, duplicate=True)]
             raise
         # Only now, committed, may the ids serve the next evaluations (a rolled-back unit or
         # project must not be remembered).
@@ -228,12 +246,14 @@ class Store:
         run_id: int | None = None,
         unit: str | None = None,
         project_id: int | None = None,
+        documents: dict[int, int] | None = None,
     ) -> Stored:
         """Store ``ev`` within the caller's transaction ``s`` (which commits or rolls back).
 
         ``unit`` names the unit instead of the evaluation's own; ``project_id`` saves it as the
         next version of that project (and its unit). A document already stored raises
-        ``IntegrityError``."""
+        ``IntegrityError``; to save several evaluations of one file (its parts), pass the same
+        ``documents`` dict to each call: they then share the document's row."""
         s.flush()
         conn = s.connection()
         unit_id: int | None = None
@@ -250,6 +270,7 @@ class Store:
             seen,
             unit_name=None if unit is None else (unit.strip()[:200] or UNKNOWN_UNIT),
             ids=(unit_id, project_id) if project_id is not None and unit_id is not None else None,
+            documents=documents,
         )
 
     def _insert(
@@ -264,6 +285,7 @@ class Store:
         *,
         unit_name: str | None = None,
         ids: tuple[int, int] | None = None,
+        documents: dict[int, int] | None = None,
     ) -> Stored:
         """The evaluation's rows, with SQLAlchemy Core: one statement per table (the child rows
         as one executemany), no ORM objects."""
@@ -272,8 +294,10 @@ class Store:
             unit_id = self._unit_id(conn, unit_name or _unit_name(ev), seen)
         else:
             unit_id, project_id = ids
-        document_id = None
-        if document is not None:  # a unit's duplicate fails here, before the project and rows
+        # A unit's duplicate fails here, before the project and rows; the further parts of a file
+        # share the row the first one wrote (``documents``: unit → document id).
+        document_id = documents.get(unit_id) if documents is not None else None
+        if document is not None and document_id is None:
             document_id = _new_id(
                 conn.execute(
                     _INSERT_DOCUMENT,
@@ -289,6 +313,8 @@ class Store:
                     },
                 )
             )
+            if documents is not None:
+                documents[unit_id] = document_id
         if ids is None:
             project_id, new_project = self._project_id(conn, unit_id, _project_name(ev, document), seen)
         the_year = year if year is not None else ev.project.year
@@ -326,6 +352,7 @@ class Store:
                     "year": the_year,
                     "version": version,
                     "document_id": document_id,
+                    "part": ev.source.part if ev.source is not None else None,
                     "scheme_id": ev.scheme.id,
                     "planned_fen": fen(ev.budget.planned_yuan),
                     "executed_fen": fen(ev.budget.executed_yuan),
