@@ -86,6 +86,14 @@ class Group(StrEnum):
     COST = "cost"
 
 
+class Kind(StrEnum):
+    """What is evaluated: one project's spending (项目支出), or a department's whole spending
+    (部门整体支出: all its budget money, judged on its 收入/支出 budget, rate, score and grade)."""
+
+    PROJECT = "project"
+    DEPARTMENT = "department"
+
+
 class Value(_Frozen):
     """A target (年初目标值) or actual (实际完成值) as written, and what it means.
 
@@ -272,12 +280,15 @@ class Objectives(_Frozen):
 class Evaluation(_Frozen):
     """One project's performance self-evaluation for one year (``jixiao.evaluation/1``).
 
-    ``provenance`` maps a fact's path (``"claimed.total"``, ``"budget.planned_yuan"``) to where
-    the document states it, so a finding can name its place. ``problems`` is the text of the
-    存在的问题 section, ``None`` when the document has none.
+    ``kind`` says whether it is a 项目支出 or a 部门整体支出 self-evaluation (checks that concern
+    a project only are not run on the latter). ``provenance`` maps a fact's path
+    (``"claimed.total"``, ``"budget.planned_yuan"``) to where the document states it, so a finding
+    can name its place. ``problems`` is the text of the 存在的问题 section, ``None`` when the
+    document has none.
     """
 
     schema_: Literal["jixiao.evaluation/1"] = Field(default=SCHEMA_ID, alias="schema")
+    kind: Kind = Kind.PROJECT
     source: Source | None = None
     project: Project = Field(default_factory=Project)
     budget: Budget = Field(default_factory=Budget)

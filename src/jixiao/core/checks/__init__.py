@@ -16,9 +16,13 @@ from jixiao.core.checks.catalogue import Check
 from jixiao.core.checks.catalogue import Context
 from jixiao.core.checks.catalogue import Emit
 from jixiao.core.model import Finding
+from jixiao.core.model import Kind
 from jixiao.core.model import Severity
 
 E, W, N = Severity.ERROR, Severity.WARNING, Severity.INFO
+# Checks about a project's own form, not run on a 部门整体 self-evaluation (docs/checks.md).
+PROJECT_ONLY = frozenset({Kind.PROJECT})
+_NOT_DEPARTMENT = "部门整体支出自评不作此项检查"
 
 CATALOGUE: tuple[Check, ...] = (
     Check(
@@ -33,17 +37,21 @@ CATALOGUE: tuple[Check, ...] = (
         "UNVERIFIABLE_TOTAL",
         W,
         "自评总分无法核实",
-        "写了自评总分，但没有逐项的指标得分可以支撑它。",
+        "写了自评总分，但没有逐项的指标得分可以支撑它。"
+        f"{_NOT_DEPARTMENT}：部门整体的总分常由所属项目的自评汇总而来。",
         "自评总分{total}分没有逐项指标得分支撑，无法核实",
         totals.unverifiable_total,
+        PROJECT_ONLY,
     ),
     Check(
         "NO_INDICATOR_TABLE",
         W,
         "缺少绩效指标表",
-        "没有任何一项指标同时载明权重、年初目标值和实际完成值。",
+        "没有任何一项指标同时载明权重、年初目标值和实际完成值。"
+        f"{_NOT_DEPARTMENT}：部门整体自评报告可以不附项目式的指标表。",
         "没有同时载明权重、年初目标值和实际完成值的绩效指标（共{count}项指标）",
         content.no_indicator_table,
+        PROJECT_ONLY,
     ),
     Check(
         "TOTAL_MISMATCH",
@@ -177,17 +185,21 @@ CATALOGUE: tuple[Check, ...] = (
         "INPUT_AS_OUTPUT",
         N,
         "以资金投入作为产出数量",
-        "数量指标以金额（元、万元）计量：资金是投入而不是产出，指标应反映产出的数量（财预〔2021〕101号）。",
+        "数量指标以金额（元、万元）计量：资金是投入而不是产出，指标应反映产出的数量（财预〔2021〕101号）。"
+        f"{_NOT_DEPARTMENT}：部门整体指标本就包括以金额计量的控制指标（如“三公经费”、公用经费）。",
         "数量指标“{name}”的目标“{target}”是金额，反映的是投入而不是产出",
         indicators.input_as_output,
+        PROJECT_ONLY,
     ),
     Check(
         "NO_SATISFACTION_INDICATOR",
         W,
         "缺少满意度指标",
-        "方案为满意度指标设定了权重，但评价中没有满意度指标。",
+        "方案为满意度指标设定了权重，但评价中没有满意度指标。"
+        f"{_NOT_DEPARTMENT}：满意度指标的权重是项目支出方案的设置。",
         "方案设定满意度指标{weight}分，但没有任何满意度指标",
         content.no_satisfaction_indicator,
+        PROJECT_ONLY,
     ),
     Check(
         "NO_PROBLEMS_REPORTED",
@@ -226,12 +238,12 @@ CHECK_CODES: frozenset[str] = frozenset(check.code for check in CATALOGUE if che
 
 
 def run_checks(ctx: Context) -> list[Finding]:
-    """Every finding of every check over one evaluation, in catalogue order."""
+    """Every finding of every check that concerns this kind of evaluation, in catalogue order."""
     findings: list[Finding] = []
     for check in CATALOGUE:
-        if check.run is not None:
+        if check.run is not None and ctx.ev.kind in check.kinds:
             findings.extend(check.run(ctx, Emit(check)))
     return findings
 
 
-__all__ = ["BY_CODE", "CATALOGUE", "CHECK_CODES", "Check", "Context", "run_checks"]
+__all__ = ["BY_CODE", "CATALOGUE", "CHECK_CODES", "PROJECT_ONLY", "Check", "Context", "run_checks"]

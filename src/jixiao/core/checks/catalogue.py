@@ -18,6 +18,7 @@ from decimal import Decimal
 from jixiao.core.model import Evaluation
 from jixiao.core.model import Finding
 from jixiao.core.model import Indicator
+from jixiao.core.model import Kind
 from jixiao.core.model import Severity
 from jixiao.core.numbers import fmt_number
 from jixiao.core.scheme import Scheme
@@ -80,7 +81,12 @@ CheckFn = Callable[[Context, Emit], Iterable[Finding]]
 
 @dataclass(frozen=True, slots=True)
 class Check:
-    """One catalogue entry: a finding code and the function that raises it."""
+    """One catalogue entry: a finding code and the function that raises it.
+
+    ``kinds`` lists the evaluations it concerns: a check about a project's own form (its indicator
+    table, its satisfaction indicator) is not run on a 部门整体 self-evaluation, and its
+    ``description`` says so.
+    """
 
     code: str
     severity: Severity
@@ -88,6 +94,7 @@ class Check:
     description: str
     template: str
     run: CheckFn | None = None
+    kinds: frozenset[Kind] = frozenset(Kind)  # the kinds of evaluation the check concerns
 
     def finding(self, location: str | None = None, indicator: int | None = None, **fields: object) -> Finding:
         """A finding of this code (importers use it for the codes they raise)."""

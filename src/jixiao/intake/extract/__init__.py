@@ -34,6 +34,7 @@ from jixiao.intake.extract.fields import labelled
 from jixiao.intake.extract.grid import Grid
 from jixiao.intake.extract.header import extract_header
 from jixiao.intake.extract.indicators import extract_indicators
+from jixiao.intake.extract.kind import document_kind
 from jixiao.intake.extract.narrative import prose_grade
 from jixiao.intake.extract.narrative import prose_indicators
 from jixiao.intake.extract.narrative import prose_total
@@ -82,9 +83,13 @@ def extract(doc: Document) -> Draft:
     notes = list(doc.notes)
     prov: dict[str, str] = {}
 
-    header = extract_header(fields, paras, _title_cells(grids))
+    titles = _title_cells(grids)
+    header = extract_header(fields, paras, titles)
     project = header.project
     prov.update(header.provenance)
+    kind, kind_at = document_kind(paras, titles, doc.path)
+    if kind_at is not None:
+        prov["kind"] = kind_at
 
     table_budget = None
     for grid in grids.values():
@@ -118,6 +123,7 @@ def extract(doc: Document) -> Draft:
     objectives = _objectives(paras)
 
     ev = Evaluation(
+        kind=kind,
         project=project,
         budget=budget,
         indicators=tuple(indicators),
