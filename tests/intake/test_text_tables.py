@@ -133,3 +133,30 @@ def test_real_traditional_with_pinyin() -> None:
     assert "(fā)" not in text and "发布机构" in text  # no pinyin left
     para = next(p for p in doc.paragraphs if "自评得分" in p.text)
     assert para.original is not None and "績效" in para.original
+
+
+def test_the_year_of_a_pipe_form_is_read_from_its_title_cell(tmp_path: Path) -> None:
+    from jixiao.intake.extract import extract
+
+    lines = [
+        "（乡村学校营养餐）绩效目标自评表",
+        "绩效目标自评表 (2021年度) |",
+        "|||||||",
+        "项目名称 |",
+        "乡村学校营养餐 |",
+        "||",
+        "资金情况(万元) |",
+        "全年预算数(A) |",
+        "全年执行数(B) |",
+        "执行率(B/A) |",
+        "||",
+        "年度资金总额: |",
+        "45 |",
+        "45 |",
+        "100% |",
+        "||",
+        "三、本表于2023年公开",
+    ]
+    doc = _read(tmp_path, "\n".join(lines) + "\n")
+    draft = extract(doc)
+    assert draft.evaluation.project.year == 2021

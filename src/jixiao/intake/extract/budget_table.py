@@ -370,7 +370,7 @@ def _read_block(grid: Grid, header: _Header) -> BudgetFacts | None:
     total = _total_run(runs)
     if total is None:
         return None
-    unit_found = _unit_of(grid, range(max(0, header.first - 2), total.row + 2))
+    unit_found = _unit_of(grid, range(max(0, header.first - 2), min(total.row + 2, grid.n_rows)))
     unit = unit_found or "万元"
     place = grid.place(total.row)
     facts = BudgetFacts(unit_stated=unit_found is not None)

@@ -180,7 +180,8 @@ def extract_header(fields: list[Field], paras: list[Para], titles: list[Para] | 
         titled = title_name(front, unit if isinstance(unit, str) else None)
         if titled:
             values["name"], prov["project.name"] = titled
-    year = _year(front, paras or list(titles or []))
+    # A form read from text or a web page states its year in a title cell (“（2019年度）”).
+    year = _year([*front, *(titles or [])], paras or list(titles or []))
     if year:
         values["year"], prov["project.year"] = year
     return HeaderResult(Project.model_validate(values), prov)
