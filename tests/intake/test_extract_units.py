@@ -10,8 +10,8 @@ import pytest
 from jixiao.intake.document import Document
 from jixiao.intake.document import Paragraph
 from jixiao.intake.document import clean_text
-from jixiao.intake.extract import budget as budget_ex
 from jixiao.intake.extract import lines as lines_ex
+from jixiao.intake.extract.budget_prose import from_prose
 from jixiao.intake.extract.header import checked_option
 from jixiao.intake.extract.header import parse_date
 from jixiao.intake.extract.indicators import label_kind
@@ -70,7 +70,7 @@ def test_amounts_need_a_money_unit() -> None:
 
 
 def test_prose_budget_roles_by_the_keyword_before_each_amount() -> None:
-    facts = budget_ex.from_prose(
+    facts, _ = from_prose(
         paras(
             "资金来源于财政拨款，2023年预算安排45.6万元，其中结余0.4万元，资金到位45.6万元，实际支出43.32万元，预算执行率95%。"
         )
@@ -194,15 +194,13 @@ def test_tsv_rows_with_blank_lines_between_are_one_table() -> None:
 
 
 def test_prose_initial_and_adjusted_budget() -> None:
-    facts = budget_ex.merge(
-        None, budget_ex.from_prose(paras("年初预算50万元，年中调整后预算数45万元，实际支出45万元。"))
-    )
+    facts, _ = from_prose(paras("年初预算50万元，年中调整后预算数45万元，实际支出45万元。"))
     assert (facts.initial, facts.planned, facts.executed) == (
         Decimal(500000),
         Decimal(450000),
         Decimal(450000),
     )
-    only = budget_ex.merge(None, budget_ex.from_prose(paras("该项目年初预算安排20万元，实际支出18万元。")))
+    only, _ = from_prose(paras("该项目年初预算安排20万元，实际支出18万元。"))
     assert (only.initial, only.planned) == (Decimal(200000), Decimal(200000))
 
 
