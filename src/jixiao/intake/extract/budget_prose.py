@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from jixiao.intake.extract.budget import BudgetFacts
+from jixiao.intake.extract.prose import CLAUSE_BREAK
 from jixiao.intake.extract.prose import ENUMERATOR
 from jixiao.intake.extract.prose import amounts
 from jixiao.intake.extract.prose import nfkc
@@ -58,7 +59,6 @@ _NOT_THE_PROJECT = re.compile(
     r"总投资|概算|结余|结转|剩余|节约|未执行|未支出|未使用|未拨付|差额|缺口|超支|少于|多于|单价|每[月年人户次]|标准"
 )
 _CATEGORY = re.compile(r"(?:项目|基本|部门|整体|人员|公用)支出(?:资金|金额|数)?" + _LINK + "$")
-_CLAUSE = re.compile(r"[，,；;。！？!?\n]")
 _SENTENCE = re.compile(r"[。；;！？!?\n]")
 _PARTS = re.compile(r"其中")
 _RATE = re.compile(
@@ -96,7 +96,7 @@ def _figures(text: str) -> tuple[list[_Figure], Decimal | None]:
     parts_end: int | None = None  # where the last 其中 scope stopped being open, for the rate
     for amount in amounts(text):
         head = text[: amount.start]
-        clause_start = max((m.end() for m in _CLAUSE.finditer(head)), default=0)
+        clause_start = max((m.end() for m in CLAUSE_BREAK.finditer(head)), default=0)
         sentence_start = max((m.end() for m in _SENTENCE.finditer(head)), default=0)
         stem = text[max(clause_start, amount.start - _STEM) : amount.start]
         role = _role(stem)

@@ -15,6 +15,7 @@ from jixiao.core.groups import classify_level1
 from jixiao.core.model import Group
 from jixiao.core.model import Indicator
 from jixiao.core.values import parse_value
+from jixiao.intake.extract.prose import CLAUSE_BREAK
 from jixiao.intake.extract.prose import ENUMERATOR
 from jixiao.intake.extract.prose import nfkc
 from jixiao.intake.extract.sections import Para
@@ -46,7 +47,6 @@ _INDICATOR_LINE = re.compile(r"(?:目标值|完成值|指标值|权重)(?:为|�
 _BAND = re.compile(
     r"^\s*分?\s*(?:（含）|\(含\))?\s*(?:以上|以下|及以上|至|-|—|~|～|为优|为良|为中|为合格|为差|的为)"
 )
-_CLAUSE_HEAD = re.compile(r"[，,；;。！？!?\n]")
 _GRADES = "不合格|优秀|良好|合格|一般|较差|优|良|中|差"
 _GRADE = re.compile(
     r"(?:(?:评价|绩效|自评|考核|综合)(?:等级|等次|结论|结果|档次)|评定等级|等级评定)"
@@ -113,7 +113,7 @@ def _total_hits(text: str) -> list[tuple[int, Decimal, str]]:
         key = m["key"]
         generic = bool(_GENERIC.match(key))
         head = text[: m.start()]
-        cut = max((c.end() for c in _CLAUSE_HEAD.finditer(head)), default=0)
+        cut = max((c.end() for c in CLAUSE_BREAK.finditer(head)), default=0)
         before = head[cut:]
         after = text[m.end() : m.end() + 6]
         if re.search(r"满分|设定|设置|分值|权重|≥|>=|＞|>|≤|<=", before + m.group()) or _BAND.match(after):

@@ -26,7 +26,6 @@ _SCALE = {
     "亿元": Decimal(10**8),
     "亿": Decimal(10**8),
 }
-_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]")
 
 # Clause boundaries inside a sentence: a keyword further back than these does not describe a figure.
 CLAUSE_BREAK = re.compile(r"[，,；;。！？!?\n]")
@@ -92,26 +91,6 @@ def amounts(text: str) -> list[Amount]:
         number = Decimal(m.group(1).replace(",", ""))
         found.append(Amount(yuan(number * _SCALE[m.group(2)]), m.start(), m.end(), m.group(2)))
     return found
-
-
-def clause_before(text: str, pos: int, limit: int = 40) -> str:
-    """The text of the clause that ends at ``pos`` (back to the last comma or full stop)."""
-    start = max(0, pos - limit)
-    head = text[start:pos]
-    breaks = list(CLAUSE_BREAK.finditer(head))
-    return head[breaks[-1].end() :] if breaks else head
-
-
-def percent_after(text: str, pos: int, limit: int = 12) -> tuple[Decimal, int] | None:
-    """The first percentage within ``limit`` characters after ``pos`` in the same clause."""
-    tail = text[pos : pos + limit]
-    cut = CLAUSE_BREAK.search(tail)
-    if cut:
-        tail = tail[: cut.start()]
-    m = _PERCENT.search(nfkc(tail))
-    if m is None:
-        return None
-    return Decimal(m.group(1)) / 100, pos + m.end()
 
 
 def squash(text: str) -> str:
