@@ -1,10 +1,14 @@
-"""Converting legacy formats with LibreOffice headless (.doc/.wps → .docx, .xls/.et → .xlsx, and
-office files → .pdf for the exporters).
+"""LibreOffice headless, the one runner for every conversion jixiao makes.
+
+The readers convert legacy formats (.doc/.wps → .docx, .xls/.et → .xlsx, through
+:mod:`jixiao.intake.readers.libreoffice`) and the exporters office files → .pdf
+(:mod:`jixiao.export.pdf`); both call :func:`convert` here, which depends on nothing of jixiao.
 
 Each conversion runs ``soffice`` in its own throw-away profile directory, so parallel conversions
 (a batch on several workers, two users on one server) never share LibreOffice's user profile,
 which LibreOffice locks. A conversion that does not finish within the timeout is killed with its
-whole process group. LibreOffice itself is installed by ``scripts/system-deps``.
+whole process group. LibreOffice itself is installed by ``scripts/system-deps``; ``JIXIAO_SOFFICE``
+names another executable.
 """
 
 from __future__ import annotations
@@ -17,7 +21,21 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from jixiao.intake.document import UnreadableDocument
+
+class ConversionError(Exception):
+    """A conversion failed; ``reason`` says why, in Chinese, for the user."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class LibreOfficeMissing(ConversionError):
+    """LibreOffice is not installed (each caller says what it needed it for)."""
+
+    def __init__(self) -> None:
+        super().__init__("本机未安装 LibreOffice；请运行 scripts/setup")
+
 
 _CANDIDATES = ("soffice", "libreoffice")
 
@@ -40,14 +58,13 @@ def convert(
     """Convert ``source`` to format ``target`` (``"docx"``, ``"xlsx"``, ``"pdf"``) into ``outdir``.
 
     ``env`` adds variables for this conversion only (the exporters pass ``FONTCONFIG_FILE``).
-    Returns the converted file. Raises ``UnreadableDocument`` when LibreOffice is missing, fails,
-    produces nothing, or runs out of time.
+    Returns the converted file. Raises :class:`LibreOfficeMissing` when LibreOffice is not
+    installed, :class:`ConversionError` when it cannot start, fails, produces nothing, or runs out
+    of time.
     """
     exe = soffice()
     if exe is None:
-        raise UnreadableDocument(
-            f"需要 LibreOffice 才能读取 {source.suffix} 文件，但本机未安装；请运行 scripts/setup"
-        )
+        raise LibreOfficeMissing()
     outdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="jixiao-lo-") as profile:
         # A copy with a plain ASCII name: LibreOffice picks the filter from the content, and some
@@ -80,17 +97,17 @@ def convert(
                 start_new_session=True,
             )
         except OSError as exc:
-            raise UnreadableDocument(f"无法启动 LibreOffice（{exc}）") from None
+            raise ConversionError(f"无法启动 LibreOffice（{exc}）") from None
         try:
             _out, err = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
             _kill_group(proc)
-            raise UnreadableDocument(f"LibreOffice 转换超时（超过 {timeout:.0f} 秒），已中止") from None
+            raise ConversionError(f"LibreOffice 转换超时（超过 {timeout:.0f} 秒），已中止") from None
         result = outdir / f"input.{target}"
         if proc.returncode != 0 or not result.exists() or result.stat().st_size == 0:
             detail = err.decode("utf-8", "replace").strip().splitlines()[-1:] if err else []
             why = f"：{detail[0]}" if detail else ""
-            raise UnreadableDocument(f"LibreOffice 无法转换此文件（文件可能已损坏或已加密）{why}")
+            raise ConversionError(f"LibreOffice 无法转换此文件（文件可能已损坏或已加密）{why}")
         final = outdir / f"{source.stem}.{target}"
         result.replace(final)
         return final

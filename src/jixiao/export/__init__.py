@@ -23,8 +23,8 @@ Entry points: :func:`export_evaluation` and :func:`write_review`; layouts (表�
     review        the review report's rows; ``review_xlsx`` and ``review_html`` write it
     api           ``export_evaluation`` and ``write_review``: pick the writer by suffix and kind
 
-It may import ``jixiao.core``, ``jixiao.schemes``, ``jixiao.errors``, the LibreOffice runner of
-``jixiao.intake.readers.libreoffice`` and openpyxl / python-docx / lxml — never the CLI.
+It may import ``jixiao.core``, ``jixiao.schemes``, ``jixiao.errors``, the LibreOffice runner
+``jixiao.office`` and openpyxl / python-docx / lxml — never the CLI.
 Writers are imported when first used, so importing this package stays cheap.
 """
 

@@ -4,8 +4,8 @@ A .docx names 宋体/仿宋/黑体, which a Linux server does not have. ``fonts.
 module) includes the system fontconfig setup and maps those names, their Windows names and the
 GB2312 variants to Noto Serif CJK SC / Noto Sans CJK SC (installed with fonts-noto-cjk by
 ``scripts/system-deps``). LibreOffice reads it through ``FONTCONFIG_FILE``, set for the one
-conversion by :func:`jixiao.intake.readers.libreoffice.convert` (own profile directory, timeout,
-process group killed on expiry).
+conversion by :func:`jixiao.office.convert`, the runner the readers use too (own profile
+directory, timeout, process group killed on expiry).
 """
 
 from __future__ import annotations
@@ -13,10 +13,8 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+from jixiao import office
 from jixiao.export.errors import ExportError
-from jixiao.intake.document import UnreadableDocument
-from jixiao.intake.readers.libreoffice import convert
-from jixiao.intake.readers.libreoffice import soffice
 
 DEFAULT_TIMEOUT = 120.0
 
@@ -28,11 +26,11 @@ def fonts_conf() -> Path:
 
 def to_pdf(source: Path, outdir: Path, timeout: float = DEFAULT_TIMEOUT) -> Path:
     """Convert a .docx or .xlsx into ``outdir``/``<stem>.pdf``; raise ``ExportError`` on failure."""
-    if soffice() is None:
+    try:
+        return office.convert(source, "pdf", outdir, timeout, env={"FONTCONFIG_FILE": str(fonts_conf())})
+    except office.LibreOfficeMissing:
         raise ExportError(
             "导出 PDF 需要 LibreOffice，但本机未安装；请运行 scripts/setup，或改为导出 .docx 后自行打印。"
-        )
-    try:
-        return convert(source, "pdf", outdir, timeout, env={"FONTCONFIG_FILE": str(fonts_conf())})
-    except UnreadableDocument as exc:
+        ) from None
+    except office.ConversionError as exc:
         raise ExportError(f"未能导出 PDF：{exc.reason}") from None
