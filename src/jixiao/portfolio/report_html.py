@@ -16,7 +16,7 @@ from jixiao.core.numbers import fmt_number
 from jixiao.core.numbers import fmt_percent
 from jixiao.core.numbers import fmt_score
 from jixiao.export.review import review_date
-from jixiao.portfolio.report import PortfolioReport
+from jixiao.portfolio.report_model import PortfolioReport
 from jixiao.portfolio.report_render import totals_line
 from jixiao.portfolio.svg import coord
 from jixiao.portfolio.svg import figure

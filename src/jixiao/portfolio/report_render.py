@@ -11,7 +11,7 @@ from rich.text import Text
 from jixiao.core.numbers import fmt_number
 from jixiao.core.numbers import fmt_percent
 from jixiao.core.numbers import fmt_score
-from jixiao.portfolio.report import PortfolioReport
+from jixiao.portfolio.report_model import PortfolioReport
 
 _BAR = "█"
 _BAR_WIDTH = 30

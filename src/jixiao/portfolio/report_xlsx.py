@@ -31,7 +31,7 @@ from jixiao.export.review_xlsx import FONT
 from jixiao.export.review_xlsx import RATE
 from jixiao.export.xlsx_table import active_sheet
 from jixiao.export.xlsx_table import put_value
-from jixiao.portfolio.report import PortfolioReport
+from jixiao.portfolio.report_model import PortfolioReport
 
 SCORE = "0.00##"  # scores keep up to four decimals (means); integral ones print as 90.00
 COUNT = "#,##0"
