@@ -74,6 +74,7 @@ _BLOCK_TAGS = {
     "blockquote", "pre", "center", "form", "fieldset", "address", "figure", "figcaption", "caption",
     "header", "hr", "tr", "td", "th", "tbody", "thead", "tfoot",
 }  # fmt: skip
+_TABLE_PARTS = {"table", "thead", "tbody", "tfoot", "tr", "td", "th", "colgroup", "col"}
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _SPACE = re.compile(r"[ \t\r\n\f\v]+")
 _TOKEN = re.compile(r"[\s_\-]+")
@@ -239,6 +240,7 @@ class _Walker:
             self.flush(heading)
 
     def table(self, el: etree._Element, depth: int) -> None:
+        self._stray(el, depth)
         rows = _rows(el)
         cells = [td for tr in rows for td in _cells(tr)]
         layout = len(cells) <= 1 or any(td.find(".//table") is not None for td in cells)
@@ -250,6 +252,23 @@ class _Walker:
             return
         self.tables += 1
         self.blocks.append(self._grid(rows, f"表{self.tables}"))
+
+    def _stray(self, el: etree._Element, depth: int) -> None:
+        """What a table holds outside its cells (a caption, text between rows), read before it as
+        a browser shows it."""
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        if el.text and tag in _TABLE_PARTS:
+            self.buf.append(el.text)
+        for child in el:
+            child_tag = child.tag.lower() if isinstance(child.tag, str) else ""
+            if child_tag in _TABLE_PARTS - {"td", "th", "table"}:
+                self._stray(child, depth + 1)
+            elif child_tag not in {"td", "th"} and isinstance(child.tag, str) and not _skipped(child):
+                self.walk(child, depth + 1)
+            if child.tail and tag in _TABLE_PARTS:
+                self.buf.append(child.tail)
+        if tag == "table":
+            self.flush()
 
     def _grid(self, rows: list[etree._Element], place: str) -> Table:
         taken: set[tuple[int, int]] = set()
@@ -278,14 +297,26 @@ class _Walker:
 
 
 def _rows(table: etree._Element) -> list[etree._Element]:
-    """The table's own rows (not those of tables nested in its cells)."""
+    """The table's own rows (not those of tables nested in its cells). Cells a page puts straight
+    into the table or a row group, without a ``<tr>``, form one row there (the parser keeps them
+    where they were written)."""
     rows: list[etree._Element] = []
-    for child in table:
-        tag = child.tag.lower() if isinstance(child.tag, str) else ""
-        if tag == "tr":
-            rows.append(child)
-        elif tag in {"thead", "tbody", "tfoot"}:
-            rows.extend(tr for tr in child if isinstance(tr.tag, str) and tr.tag.lower() == "tr")
+
+    def collect(container: etree._Element) -> None:
+        loose = False
+        for child in container:
+            tag = child.tag.lower() if isinstance(child.tag, str) else ""
+            if tag == "tr":
+                rows.append(child)
+                loose = False
+            elif tag in {"thead", "tbody", "tfoot"}:
+                collect(child)
+                loose = False
+            elif tag in {"td", "th"} and not loose:
+                rows.append(container)
+                loose = True
+
+    collect(table)
     return rows
 
 
