@@ -21,10 +21,10 @@ from decimal import Decimal
 from html import escape
 
 from jixiao.core.numbers import fmt_score
-from jixiao.portfolio.report import PortfolioReport
 from jixiao.portfolio.report_html import grades_chart
 from jixiao.portfolio.report_html import histogram_chart
 from jixiao.portfolio.report_html import scatter_chart
+from jixiao.portfolio.report_model import PortfolioReport
 from jixiao.portfolio.svg import coord
 from jixiao.portfolio.svg import figure
 from jixiao.portfolio.svg import nice_step

@@ -34,8 +34,8 @@ from fastapi.responses import Response
 from jixiao.errors import JixiaoError
 from jixiao.portfolio.report import DEFAULT_LIMIT
 from jixiao.portfolio.report import NO_GRADE
-from jixiao.portfolio.report import PortfolioReport
 from jixiao.portfolio.report import build_report
+from jixiao.portfolio.report_model import PortfolioReport
 from jixiao.portfolio.report_render import totals_line
 from jixiao.storage.accounts import User
 from jixiao.storage.browse import Facets
