@@ -112,7 +112,7 @@ def serve(
     )
 
 
-def _password(given: str | None, *, stdin: bool) -> str:
+def _password(given: str | None, *, stdin: bool, username: str) -> str:
     from jixiao.web.security import password_problem
 
     if stdin:
@@ -121,7 +121,7 @@ def _password(given: str | None, *, stdin: bool) -> str:
         given = getpass.getpass("密码：")
         if getpass.getpass("再输入一次：") != given:
             raise JixiaoError("两次输入的密码不一致")
-    problem = password_problem(given)
+    problem = password_problem(given, username)
     if problem:
         raise JixiaoError(problem)
     return given
@@ -153,7 +153,7 @@ def user_add(
         raise JixiaoError(f"角色“{role}”无效；{ROLE_HELP}") from None
     if chosen is not Role.UNIT and unit:
         raise JixiaoError("只有单位用户（--role unit）才指定 --unit")
-    password = _password(None, stdin=password_stdin)
+    password = _password(None, stdin=password_stdin, username=username)
     db = open_database(_settings(database_url=database).database_url)
     try:
         user = Accounts(db).add_user(username, hash_password(password), chosen, unit=unit, display_name=name)
@@ -183,7 +183,10 @@ def user_passwd(
         user = accounts.by_username(username)
         if user is None:
             raise JixiaoError(f"没有用户名为“{username}”的用户")
-        accounts.update_user(user.id, password_hash=hash_password(_password(None, stdin=password_stdin)))
+        accounts.update_user(
+            user.id,
+            password_hash=hash_password(_password(None, stdin=password_stdin, username=user.username)),
+        )
     finally:
         db.close()
     _console().print(f"已修改用户 {username} 的密码", highlight=False)

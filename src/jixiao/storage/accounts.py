@@ -194,6 +194,18 @@ class Accounts:
             if display_name is not None and display_name.strip():
                 row.display_name = display_name.strip()[:100]
 
+    def change_password(self, user_id: int, password_hash: str, *, keep_session: str) -> None:
+        """Set a user's own new password: every other session of theirs ends, the one that
+        changed it (``keep_session``, a token hash) stays."""
+        with self.db.sessions.begin() as s:
+            row = s.get(UserRow, user_id)
+            if row is None:
+                raise AccountError(f"没有编号为 {user_id} 的用户")
+            row.password_hash = password_hash
+            s.execute(
+                delete(SessionRow).where(SessionRow.user_id == user_id, SessionRow.token_hash != keep_session)
+            )
+
     # -- sessions -----------------------------------------------------------------------------------
 
     def open_session(self, user_id: int, token_hash: str, csrf: str, lifetime: dt.timedelta) -> None:

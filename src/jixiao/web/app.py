@@ -32,9 +32,12 @@ from jixiao.settings import Settings
 from jixiao.storage.accounts import Accounts
 from jixiao.storage.browse import Browser
 from jixiao.storage.db import open_database
+from jixiao.storage.login_throttle import LoginThrottle
 from jixiao.storage.store import Store
 from jixiao.storage.workflow import Workflow
 from jixiao.web import threads
+from jixiao.web.body_limit import BodyCaps
+from jixiao.web.body_limit import BodyLimit
 from jixiao.web.deps import LoginRequired
 from jixiao.web.deps import login_redirect
 from jixiao.web.deps import render
@@ -119,12 +122,16 @@ def create_app(settings: Settings, *, secure_cookies: bool = False) -> FastAPI:
         store=Store(db),
         workflow=Workflow(db),
         browser=Browser(db),
+        throttle=LoginThrottle(db),
         secure_cookies=secure_cookies,
     )
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     for router in ROUTERS:
         app.include_router(router)
 
+    # Added first, so it runs inside SecurityHeaders: its 413s carry the headers too.
+    caps = BodyCaps(upload=settings.limits().max_file_bytes, other=settings.max_request_kb * 1024)
+    app.add_middleware(BodyLimit, caps=caps)
     app.add_middleware(SecurityHeaders)
 
     @app.exception_handler(LoginRequired)

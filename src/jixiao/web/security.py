@@ -8,9 +8,11 @@ which has no session yet, uses a double-submit cookie instead.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import secrets
+from importlib import resources
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError
@@ -34,12 +36,28 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return False
 
 
-def password_problem(password: str) -> str | None:
-    """Why ``password`` is not acceptable, in Chinese, or None."""
+@functools.cache
+def common_passwords() -> frozenset[str]:
+    """The shipped list of common passwords (``common_passwords.txt``), in lower case."""
+    text = (resources.files("jixiao.web") / "common_passwords.txt").read_text(encoding="utf-8")
+    return frozenset(
+        line.strip().lower() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
+
+
+def password_problem(password: str, username: str | None = None) -> str | None:
+    """Why ``password`` is not acceptable (for ``username``), in Chinese, or None: the one policy
+    of the web forms and the ``jixiao user`` commands."""
+    if not password.strip():
+        return "密码不能为空，也不能只有空格"
     if len(password) < MIN_PASSWORD:
         return f"密码至少 {MIN_PASSWORD} 个字符"
     if password.isdigit() or password.isalpha():
         return "密码不能只有数字或只有字母"
+    if username is not None and password.strip().lower() == username.strip().lower():
+        return "密码不能与用户名相同"
+    if password.strip().lower() in common_passwords():
+        return "该密码过于常见（在常用密码列表中），请换一个"
     return None
 
 

@@ -12,6 +12,7 @@ from jixiao.settings import Settings
 from jixiao.storage.accounts import Accounts
 from jixiao.storage.browse import Browser
 from jixiao.storage.db import Database
+from jixiao.storage.login_throttle import LoginThrottle
 from jixiao.storage.store import Store
 from jixiao.storage.workflow import Workflow
 
@@ -25,6 +26,7 @@ class WebState:
     store: Store
     workflow: Workflow
     browser: Browser
+    throttle: LoginThrottle
     secure_cookies: bool = False
 
     @property

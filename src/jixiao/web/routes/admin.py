@@ -172,10 +172,10 @@ def _refused(request: Request, me: User, error: str, form: NewUser | None = None
 # -- adding users and units ----------------------------------------------------------------------------
 
 
-def _checked_password(password: str, again: str) -> str:
+def _checked_password(password: str, again: str, username: str) -> str:
     if password != again:
         raise Refused("两次输入的密码不一致")
-    problem = password_problem(password)
+    problem = password_problem(password, username)
     if problem:
         raise Refused(problem)
     return password
@@ -229,7 +229,7 @@ def add_user(
         if accounts.by_username(form.username) is not None:  # before a new unit is created for nobody
             raise Refused(f"用户名“{form.username}”已存在")
         unit = _unit_for(request, chosen, form)
-        checked = _checked_password(password, password2)
+        checked = _checked_password(password, password2, form.username)
         user = accounts.add_user(
             form.username,
             hash_password(checked),
@@ -286,7 +286,7 @@ def reset_password(
 ) -> Response:
     try:
         user = _target(request, user_id)
-        checked = _checked_password(password, password2)
+        checked = _checked_password(password, password2, user.username)
         web(request).accounts.update_user(user.id, password_hash=hash_password(checked))
     except (Refused, AccountError) as exc:
         return _refused(request, me, str(exc))
