@@ -248,3 +248,12 @@ def test_jixiao_extract_reads_a_web_page(tmp_path: Path) -> None:
     assert ev["budget"]["executed_yuan"] == 720000
     assert ev["claimed"]["total"] == 91
     assert ev["project"]["year"] == 2023
+
+
+def test_web_upload_and_folder_check_take_web_pages() -> None:
+    from jixiao.web.uploads import accepted
+    from jixiao.web.uploads import suffix_of
+
+    for name in ("自评表.html", "自评表.HTM", "归档.mht", "归档.mhtml"):
+        assert suffix_of(name) is not None, name
+    assert {".html", ".htm", ".mht", ".mhtml"} <= set(accepted())
