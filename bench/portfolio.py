@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "tests"))
 
+import synthetic  # noqa: E402
 from extract import _workers_rss  # noqa: E402
 from inbox import generate  # noqa: E402
 from jixiao.intake.batch import check_files  # noqa: E402
@@ -44,7 +45,6 @@ from jixiao.intake.limits import Limits  # noqa: E402
 from jixiao.portfolio.executors import ProcessExecutor  # noqa: E402
 from jixiao.portfolio.importer import ImportResult  # noqa: E402
 from jixiao.portfolio.importer import import_paths  # noqa: E402
-from jixiao.storage import synthetic  # noqa: E402
 from jixiao.storage.db import open_database  # noqa: E402
 from jixiao.storage.store import Store  # noqa: E402
 

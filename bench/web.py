@@ -3,7 +3,7 @@
     uv run python bench/web.py [--evaluations 100000] [--seconds 20] [--clients 1,16]
         [--backends sqlite,postgresql] [--workers 1] [--reuse DIR] [--postgres URL]
 
-For each backend it loads ``--evaluations`` synthetic evaluations (``jixiao.storage.synthetic``:
+For each backend it loads ``--evaluations`` synthetic evaluations (``tests/synthetic.py``:
 25 indicator rows and about 5 findings each, 8 % resubmitted, 1 % unreadable), gives a sample of
 them real contracts (the synthetic rows carry filler, which the detail page cannot show), adds a
 user, starts the real server (``python -m jixiao serve``, ``--workers`` processes) on loopback,
@@ -61,9 +61,9 @@ from sqlalchemy import text
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
+import synthetic  # noqa: E402
 from jixiao.core.checks import CATALOGUE  # noqa: E402
 from jixiao.services import score_file  # noqa: E402
-from jixiao.storage import synthetic  # noqa: E402
 from jixiao.storage.accounts import Accounts  # noqa: E402
 from jixiao.storage.accounts import Role  # noqa: E402
 from jixiao.storage.db import Database  # noqa: E402

@@ -45,7 +45,7 @@ from jixiao.storage.schema import FindingRow
 from jixiao.storage.schema import Unit
 from jixiao.storage.store import DocumentInfo
 from jixiao.storage.store import Store
-from jixiao.storage.synthetic import fill
+from synthetic import fill
 
 D = Decimal
 JIA, YI, BING = "甲局", "乙局", "丙<局>&"  # 丙's name needs escaping in HTML and rich markup

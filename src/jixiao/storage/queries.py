@@ -15,7 +15,7 @@ All queries of one report run in one :class:`PortfolioReader`, i.e. in one read 
 (one snapshot, ``REPEATABLE READ`` on PostgreSQL), so the figures agree with each other even
 while an import is writing. Every function returns frozen dataclasses of plain values.
 
-Speed (a synthetic 100,000-evaluation database, :mod:`jixiao.storage.synthetic`): each figure is
+Speed (a synthetic 100,000-evaluation database, ``tests/synthetic.py``): each figure is
 one pass with ``GROUP BY`` over the current evaluations in scope, or over their findings; only the
 scatter's points come back as rows, at most ``limit`` of them, every k-th id. “Not replaced by a
 newer version” is the ``latest`` flag kept at save (see :func:`_current`); the finding codes

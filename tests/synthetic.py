@@ -9,10 +9,13 @@ row large, and so what a query that reads the table instead of an index pays for
 drawn from a seeded generator: the same arguments give the same database.
 
 The rows look like imported ones but are not: their contracts are filler, not evaluations
-(``jixiao show`` cannot read them). Use a throwaway database.
+(``jixiao show`` cannot read them). Use a throwaway database. It is a test and benchmark helper,
+not part of the product: the tests import it as ``synthetic`` (``tests/`` is on their path), the
+benchmarks (``bench/portfolio.py``, ``bench/web.py``) put ``tests/`` on theirs, and it runs on
+its own:
 
-    uv run python -m jixiao.storage.synthetic sqlite:////tmp/bench.db --evaluations 100000
-    uv run python -m jixiao.storage.synthetic sqlite:////tmp/bench.db --bench-only --repeats 30
+    uv run python tests/synthetic.py sqlite:////tmp/bench.db --evaluations 100000
+    uv run python tests/synthetic.py sqlite:////tmp/bench.db --bench-only --repeats 30
 
 prints, per query, the median and 95th percentile of its time over ``--repeats`` runs.
 """
