@@ -21,7 +21,9 @@ from typing import TypeVar
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
+from jixiao.cli.plain import plain
 from jixiao.errors import JixiaoError
 
 P = ParamSpec("P")
@@ -40,7 +42,8 @@ app = typer.Typer(
 def _console(stderr: bool = False) -> Console:
     stream = sys.stderr if stderr else sys.stdout
     width = None if stream.isatty() else int(os.environ.get("COLUMNS", "160"))
-    return Console(file=stream, width=width, highlight=False)
+    # No markup: what is printed is often a document's text (see jixiao.cli.plain).
+    return Console(file=stream, width=width, highlight=False, markup=False)
 
 
 def friendly(func: Callable[P, R]) -> Callable[P, R]:
@@ -53,7 +56,7 @@ def friendly(func: Callable[P, R]) -> Callable[P, R]:
         except (typer.Exit, typer.Abort, SystemExit):
             raise
         except JixiaoError as exc:
-            _console(stderr=True).print(f"[bold red]错误：[/]{exc.message}", markup=True, highlight=False)
+            _console(stderr=True).print(Text.assemble(("错误：", "bold red"), plain(exc.message)))
             raise typer.Exit(2) from None
         except KeyboardInterrupt:
             _console(stderr=True).print("已中断。")
@@ -62,10 +65,11 @@ def friendly(func: Callable[P, R]) -> Callable[P, R]:
             if os.environ.get("JIXIAO_DEBUG") == "1":
                 traceback.print_exc()
             _console(stderr=True).print(
-                f"[bold red]内部错误：[/]{type(exc).__name__}: {exc}\n"
-                "这是 jixiao 的缺陷，请连同输入文件报告；设置 JIXIAO_DEBUG=1 可查看详细信息。",
-                markup=True,
-                highlight=False,
+                Text.assemble(
+                    ("内部错误：", "bold red"),
+                    plain(f"{type(exc).__name__}: {exc}"),
+                    "\n这是 jixiao 的缺陷，请连同输入文件报告；设置 JIXIAO_DEBUG=1 可查看详细信息。",
+                )
             )
             raise typer.Exit(3) from None
 

@@ -10,6 +10,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from jixiao.cli.plain import printable
 from jixiao.core.checks import CATALOGUE
 from jixiao.core.model import Evaluation
 from jixiao.core.model import Group
@@ -40,7 +41,9 @@ def _score_pair(claimed: Decimal | None, computed: Decimal | None) -> tuple[str,
 
 
 def render_evaluation(ev: Evaluation, console: Console) -> None:
-    """Print one scored evaluation: header, budget, indicators, total, findings."""
+    """Print one scored evaluation: header, budget, indicators, total, findings (its text as it
+    is, control characters shown as escapes: see :mod:`jixiao.cli.plain`)."""
+    ev = printable(ev)
     p = ev.project
     title = f"{p.year or ''}{'年度 ' if p.year else ''}{p.name or '（未命名项目）'}"
     header = Table.grid(padding=(0, 2))
@@ -56,7 +59,7 @@ def render_evaluation(ev: Evaluation, console: Console) -> None:
     ):
         if value:
             header.add_row(label, str(value))
-    console.print(Panel(header, title=title, title_align="left"))
+    console.print(Panel(header, title=Text(title), title_align="left"))  # a Panel reads markup in a str title
 
     b = ev.budget
     budget = Table(title="预算执行情况", title_justify="left", show_lines=False)
@@ -128,6 +131,7 @@ def render_evaluation(ev: Evaluation, console: Console) -> None:
 
 def render_findings(ev: Evaluation, console: Console) -> None:
     """Print the findings of one evaluation, errors first."""
+    ev = printable(ev)
     if not ev.findings:
         console.print(Text("未发现问题。", style="green"))
         return

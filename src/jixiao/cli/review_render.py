@@ -8,6 +8,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from jixiao.cli.plain import plain
+from jixiao.cli.plain import printable
 from jixiao.cli.render import SEVERITY_NAME
 from jixiao.cli.render import SEVERITY_STYLE
 from jixiao.core.model import Evaluation
@@ -36,9 +38,10 @@ def _part(ev: Evaluation) -> str | None:
 def render_file(path: Path, ev: Evaluation, console: Console) -> None:
     """One evaluation (a file, or one form of a file that holds several): its key figures, then
     every finding with code, severity and place."""
+    ev = printable(ev)  # a document's text as it is (see jixiao.cli.plain)
     p, b, c, k = ev.project, ev.budget, ev.claimed, ev.computed
     part = _part(ev)
-    console.print(Text(f"▌{path}" + (f"　{part}" if part else ""), style="bold"))
+    console.print(Text(f"▌{plain(path)}" + (f"　{part}" if part else ""), style="bold"))
     line1 = f"  项目：{_or_dash(p.name)}　年度：{_or_dash(p.year)}　单位：{_or_dash(p.unit)}"
     console.print(line1, highlight=False)
     money = f"预算 {fmt_money(b.planned_yuan)} 元" if b.planned_yuan is not None else "预算 —"
@@ -53,7 +56,7 @@ def render_file(path: Path, ev: Evaluation, console: Console) -> None:
         highlight=False,
     )
     if not ev.findings:
-        console.print("  [green]未发现问题[/]")
+        console.print(Text("  未发现问题", style="green"))
     for f in ev.findings:
         style = SEVERITY_STYLE[f.severity]
         text = Text("  ")
@@ -93,8 +96,8 @@ def render_summary(results: list[tuple[Path, Evaluation]], console: Console) -> 
             unreadable += 1
         part = _part(ev)
         table.add_row(
-            path.name + (f"（{part}）" if part else ""),
-            _or_dash(ev.project.name),
+            plain(path.name + (f"（{part}）" if part else "")),
+            plain(_or_dash(ev.project.name)),
             _or_dash(ev.project.year),
             fmt_percent(ev.budget.execution_rate) if ev.budget.execution_rate is not None else "—",
             fmt_number(ev.claimed.total) if ev.claimed.total is not None else "—",
