@@ -40,7 +40,18 @@ def national_split_header() -> Layout:
             ["^", "其他资金", "<", "", "", "", "—", "—", "—", "<"],
             ["年度总体目标", "预期目标", "<", "<", "<", "实际完成情况", "<", "<", "<", "<"],
             ["^", "完成全县6万名城乡居民健康体检", "<", "<", "<", "完成6.2万人体检", "<", "<", "<", "<"],
-            ["一级指标", "二级指标", "三级指标", "年度指标值", "<", "<", "分值", "实际完成值", "得分", "偏差原因分析及改进措施"],
+            [
+                "一级指标",
+                "二级指标",
+                "三级指标",
+                "年度指标值",
+                "<",
+                "<",
+                "分值",
+                "实际完成值",
+                "得分",
+                "偏差原因分析及改进措施",
+            ],
             ["^", "^", "^", "指标性质", "指标值", "度量单位", "^", "^", "^", "^"],
             ["产出指标", "数量指标", "体检人数", "≧", "6", "万人", "20", "6.2", "20", ""],
             ["^", "质量指标", "体检报告出具率", "═", "100", "%", "15", "98", "14", "个别报告延迟出具"],
@@ -71,7 +82,13 @@ def test_split_budget_header_is_read_by_its_labels(national: Evaluation) -> None
 
 def test_nature_value_unit_columns_make_the_target(national: Evaluation) -> None:
     inds = national.indicators
-    assert [i.name for i in inds] == ["体检人数", "体检报告出具率", "完成时限", "疾病早筛人数", "受检群众满意度"]
+    assert [i.name for i in inds] == [
+        "体检人数",
+        "体检报告出具率",
+        "完成时限",
+        "疾病早筛人数",
+        "受检群众满意度",
+    ]
     first = inds[0]
     assert first.target is not None and first.target.op is Op.GE and first.target.value == 6
     assert first.target.unit == "万人"
@@ -130,7 +147,9 @@ def test_total_row_with_two_of_three_amounts_at_100_percent(tmp_path: Path, fmt:
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_total_row_with_two_of_three_amounts_below_100_percent_is_not_guessed(tmp_path: Path, fmt: str) -> None:
+def test_total_row_with_two_of_three_amounts_below_100_percent_is_not_guessed(
+    tmp_path: Path, fmt: str
+) -> None:
     row = ["年度资金总额", "1,250,000.00", "1,200,000.00", "10", "96%", "9.6", ""]
     ev = extract_file(write(national_yuan(row), tmp_path, fmt))
     assert ev.budget.planned_yuan is None
@@ -210,7 +229,16 @@ def department_form() -> Layout:
         [
             ["2023年度部门整体支出绩效自评表", *["<"] * 7],
             ["部门（单位）名称", "县林业局", "<", "<", "<", "<", "<", "<"],
-            ["年度预算执行情况（万元）", "", "年初预算数", "全年预算数", "全年执行数", "执行率", "执行率权重", "执行率得分"],
+            [
+                "年度预算执行情况（万元）",
+                "",
+                "年初预算数",
+                "全年预算数",
+                "全年执行数",
+                "执行率",
+                "执行率权重",
+                "执行率得分",
+            ],
             ["^", "年度总金额", "2,400.00", "2,650.00", "2,100.66", "79.27%", "10", "7.93"],
             ["^", "其中：财政拨款", "2,400.00", "2,650.00", "2,100.66", "79.27%", "—", "—"],
             ["一级指标", "二级指标", "三级指标", "度量单位", "指标值", "分值", "实际完成值", "得分"],
@@ -240,3 +268,86 @@ def test_department_form(tmp_path: Path, fmt: str) -> None:
     assert first.target is not None and first.target.value == 28 and first.target.unit == "万亩"
     assert ev.indicators[2].target is not None and ev.indicators[2].target.op is Op.GE
     assert ev.claimed.total == Decimal("97.93")
+
+
+# ---------------------------------------------------------------------------------------------
+# A form flattened by a web converter: each line holds what survived of a row, the two header rows
+# and the first indicator row run together, a row broken over several lines.
+
+REAL_01 = Path(__file__).resolve().parent.parent / "data" / "real" / "real_01.txt"
+
+
+def test_real_flattened_national_form() -> None:
+    ev = extract_file(REAL_01)
+    assert ev.budget.planned_yuan == ev.budget.executed_yuan == Decimal("387664.62")
+    assert ev.budget.initial_yuan is None  # two amounts for three columns: 年初 or 全年 unknown
+    assert ev.claimed.budget_execution_score == 10
+    assert (ev.claimed.total, ev.claimed.grade) == (Decimal(96), "优")
+    assert len(ev.indicators) == 9
+    timely = next(i for i in ev.indicators if i.name == "资金到位及时率")
+    assert timely.target is not None and timely.target.op is Op.GE and timely.target.value == 100
+    assert (timely.weight, timely.claimed_score) == (10, 7)
+    assert "SCORE_MISMATCH" in {f.code for f in ev.findings}
+
+
+def flattened(
+    total_row: str, budget_row: str = "| 1,286,400.00 | 1,286,400.00 | 10 | 100.00% | 10 | 其中:财政拨款 |"
+) -> str:
+    return "\n".join(
+        [
+            "2023年度项目支出绩效自评表 | 单位:某县第二人民医院 |",
+            "| 项目名称 | 县域医共体信息化建设 | 主管部门 | 某县卫生健康委员会 | 项目资金 (元) |",
+            "| 年初预算数 | 调整后预算数 | 全年执行数 | 分值 | 执行率 | 得分 | 年度资金总额: |",
+            budget_row,
+            "| 1,286,400.00 | 1,286,400.00 | — |",
+            "| — | 其他资金 | — | — | — |",
+            "| 绩效指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施 | 一级指标 | 二级指标 |"
+            " 三级指标 | 指标性质 | 指标值 | 度量单位 | 产出指标 | 数量指标 | 接入乡镇卫生院数 | ≥ | 14 | 家 | 14 | 20 | 20 |",
+            "| 质量指标 | 系统上线运行率 | ≥ | 95 | % | 97% | 20 | 20 |",
+            "| 效益指标 | 社会效益 指标 | 远程会诊开展情况 |",
+            "| 常态化开展 |",
+            "| 已常态化开展 | 30 | 28 |",
+            "| 满意度指标 | 服务对象满意度 指标 | 患者满意度 | ≥ | 90 | % | 92% | 20 | 20 |",
+            total_row,
+        ]
+    )
+
+
+def test_flattened_form_in_other_wording(tmp_path: Path) -> None:
+    path = tmp_path / "医共体.txt"
+    path.write_text(flattened("| 其他说明事项 | 无 | 总分 | 100 | 98 | 优 |"), encoding="utf-8")
+    ev = extract_file(path)
+    assert ev.budget.planned_yuan == ev.budget.executed_yuan == Decimal("1286400.00")
+    assert [i.name for i in ev.indicators] == [
+        "接入乡镇卫生院数",
+        "系统上线运行率",
+        "远程会诊开展情况",
+        "患者满意度",
+    ]
+    remote = ev.indicators[2]
+    assert remote.target is not None and remote.target.text == "常态化开展"
+    assert (remote.weight, remote.claimed_score) == (30, 28)
+    first = ev.indicators[0]
+    assert first.target is not None and (first.target.op, first.target.value, first.target.unit) == (
+        Op.GE,
+        14,
+        "家",
+    )
+    assert (ev.claimed.total, ev.claimed.grade) == (Decimal(98), "优")
+
+
+def test_flattened_near_misses_are_not_read(tmp_path: Path) -> None:
+    # A total row with two scores neither of which is the full 100 marks; a budget row whose two
+    # amounts differ at a rate below 100 % (which is 年初 and which 全年 cannot be told).
+    path = tmp_path / "近似.txt"
+    text = flattened(
+        "| 其他说明事项 | 无 | 总分 | 95 | 98 |",
+        "| 1,300,000.00 | 1,286,400.00 | 10 | 98.95% | 9.9 | 其中:财政拨款 |",
+    )
+    path.write_text(text, encoding="utf-8")
+    ev = extract_file(path)
+    assert ev.claimed.total is None
+    assert ev.budget.planned_yuan is None and ev.budget.executed_yuan is None
+    notes = incomplete(ev)
+    assert any("总分" in m and "无法确定" in m for m in notes)
+    assert any("无法确定哪个是预算数" in m for m in notes)

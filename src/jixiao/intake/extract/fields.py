@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from jixiao.intake.document import Document
 from jixiao.intake.document import Paragraph
 from jixiao.intake.extract.grid import Grid
+from jixiao.intake.extract.prose import points
 from jixiao.intake.extract.prose import squash
 
 _INLINE = re.compile(r"^(?P<label>[^：:\n]{2,16}?)\s*[：:]\s*(?P<value>.+)$", re.DOTALL)
@@ -45,7 +46,10 @@ def labelled(doc: Document, grids: dict[int, Grid]) -> Iterator[Field]:
                 place = grid.place(r)
                 label = squash(text).rstrip("：:")
                 if 2 <= len(label) <= 16 and i + 1 < len(slots) and not _INLINE.match(text):
-                    value = next((s.text for s in slots[i + 1 :] if s.text), "")
+                    rest = [s.text for s in slots[i + 1 :] if s.text][:2]
+                    value = rest[0] if rest else ""
+                    if len(rest) == 2 and all(points(t) is not None for t in rest):
+                        value = ""  # “总分 | 100 | 96”: which number is the label's is not certain
                     if value:
                         yield Field(label, value, place)
                 yield from _inline(text, place)

@@ -86,7 +86,15 @@ _LEVEL2 = re.compile(
     r"^(数量|质量|时效|成本|经济成本|社会成本|生态环境成本|经济效益|社会效益|生态效益|环境效益|可持续影响|可持续发展|"
     r"服务对象满意度|满意度|社会公众满意度|使用者满意度|群众满意度|公众满意度|社会满意度|其他)(类)?(指标)?$"
 )
-_END = re.compile(r"^(总分|合计|总计|自评总分|综合得分|得分合计|偏差大|改进措施|备注|说明|注[:：]?|填报说明)")
+_END = re.compile(
+    r"^(总分|合计|总计|自评总分|综合得分|得分合计|偏差大|改进措施|备注|说明|注[:：]?|填报说明|其他(需要)?说明)"
+)
+_TOTAL_CELL = re.compile(r"^(总分|合计|总计|自评总分|综合得分|得分合计)[：:]?$")
+_HEADER_WORD = re.compile(
+    r"^(分值|得分|权重|满分|(全年)?实际完成值|完成值|(年度|年初)?指标值|(年初)?目标值|指标性质|(度量|计量)单位|"
+    r"偏差原因.*|[一二三]级指标|完成率|备注)$"
+)
+_UNIT_CELL = re.compile(r"^[^\d\s.,，。；;]{1,6}$")
 _WEIGHT_IN = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分?\s*[)）]\s*$")
 _SEQ = re.compile(r"^\s*\d{1,3}\s*[.、]?\s*$")
 
@@ -95,6 +103,7 @@ def label_kind(text: str) -> int | None:
     """1 for a 一级 label, 2 for a 二级 label, None otherwise (weights in brackets ignored)."""
     core = strip_weight(squash(text))
     core = re.sub(r"[（(]\s*\d+(?:\.\d+)?\s*[)）]$", "", core)  # “质量指标(10)”
+    core = core.removesuffix("等")  # “服务对象满意度指标等”
     if not core:
         return None
     if _LEVEL2.match(core) and not _LEVEL1.match(core):
@@ -124,6 +133,10 @@ class Header:
     row: int
     columns: dict[str, int]  # role → grid column
     n_cols: int
+    # A header flattened into one row by a converter (both header rows, then the first indicator
+    # row, in one line): the roles in the form's column order, and the cells after the header.
+    order: tuple[str, ...] = ()
+    inline: tuple[str, ...] = ()
 
 
 def find_header(grid: Grid) -> Header | None:
@@ -141,8 +154,58 @@ def find_header(grid: Grid) -> Header | None:
                     columns.setdefault(role, slot.col)
                     break
         if columns.keys() >= _NEEDED:
+            flat = _flattened(grid, r)
+            if flat is not None:
+                return flat
             return _with_subheader(grid, Header(r, columns, grid.table.n_cols))
     return None
+
+
+def _header_role(text: str) -> str | None:
+    text = squash(text)
+    if not text or len(text) > 24:
+        return None
+    return next((role for role, pattern in _ROLES if pattern.search(text)), None)
+
+
+def _flattened(grid: Grid, r: int) -> Header | None:
+    """Row ``r`` as a flattened header: the contiguous run of header cells around 三级指标, then at
+    least two cells of the first indicator row. The form's column order is 一级 | 二级 | 三级 first,
+    then the other columns in the order the header names them, the 指标性质 | 指标值 | 度量单位 of
+    a split header in place of their parent 年度指标值."""
+    texts = [s.text for s in grid.row(r) if s.text and not s.above]
+    anchor = next((i for i, t in enumerate(texts) if _SPECIFIC_NAME.search(squash(t))), None)
+    if anchor is None:
+        return None
+    start = anchor
+    while start > 0 and _header_role(texts[start - 1]) is not None:
+        start -= 1
+    end = anchor + 1
+    while end < len(texts) and _header_role(texts[end]) is not None:
+        end += 1
+    inline = tuple(texts[end:])
+    if (
+        len(inline) < 2
+        or not any(re.search(r"\d", t) for t in inline)
+        or any(_HEADER_WORD.match(squash(t)) for t in inline)
+    ):
+        return None  # no indicator row after the header, or a header column not understood
+    roles = [_header_role(t) for t in texts[start:end]]
+    order: list[str] = [role for role in ("level1", "level2", "name") if role in roles]
+    targets = [i for i, role in enumerate(roles) if role == "target"]
+    parent = targets[0] if len(targets) > 1 else None  # 年度指标值 over its sub-columns
+    sub = [x for i, x in enumerate(roles) if x in {"nature", "target", "unit"} and i != parent]
+    for role in roles:
+        if role is None or role in order or role in {"nature", "unit", "seq"}:
+            continue
+        if role == "target":
+            order.extend(sub)  # the sub-columns where their parent (or the first of them) stands
+            continue
+        order.append(role)
+    if not {"name", "target", "actual"} <= set(order):
+        return None
+    columns = {role: i for i, role in enumerate(order)}
+    return Header(r, columns, grid.table.n_cols, tuple(order), inline)
 
 
 def _with_subheader(grid: Grid, header: Header) -> Header:
@@ -393,6 +456,108 @@ def _fill_group_weights(indicators: list[Indicator], start: int) -> None:
             indicators[i] = ind.model_copy(update={"weight": ind.level2_weight})
 
 
+def read_flat(grid: Grid, header: Header, out: Extracted, state: _State, label: str) -> None:
+    """Indicator rows of a flattened table (see :func:`_flattened`): each row's cells are read in
+    the form's column order, 指标性质 and 度量单位 only where the cell is one; a row broken over
+    several lines (a name, then its values) is joined until it holds a name, a target and a value."""
+    roles = list(header.order[header.order.index("name") :])
+    rows = [(header.row, list(header.inline))]
+    rows += [
+        (r, [s.text for s in grid.row(r) if s.text and not s.above])
+        for r in range(header.row + 1, grid.n_rows)
+    ]
+    first_row = len(out.indicators)
+    pending: list[str] = []
+    start = header.row
+    for r, cells in rows:
+        if not cells:
+            continue
+        if _END.match(squash(cells[0])) or any(_TOTAL_CELL.match(squash(c)) for c in cells):
+            _total_after(cells, grid.place(r), out)
+            break
+        i = 0
+        while not pending and i < len(cells) and (label_kind(cells[i]) is not None or _SEQ.match(cells[i])):
+            _flat_label(cells[i], state, out, grid.place(r))
+            i += 1
+        if not pending:
+            start = r
+        rest = pending + cells[i:]
+        if len(rest) < 3:
+            pending = rest
+            continue
+        pending = []
+        values = _in_shape(rest, roles)
+        out.indicators.append(_indicator(values["name"], values, state, f"{label} 第{start + 1}行"))
+    if pending:
+        out.notes.append((f"{label} 第{start + 1}行", "该行只有指标名称或部分数值，未能读取"))
+    _fill_group_weights(out.indicators, first_row)
+
+
+def _flat_label(text: str, state: _State, out: Extracted, place: str) -> None:
+    kind = label_kind(text)
+    if kind is None:
+        return
+    name = strip_weight(squash(text)).removesuffix("等")
+    if kind == 1 and not (name.startswith("成本") and classify_level1(state.level1) is Group.OUTPUT):
+        state.level1, state.level2, state.level2_cell = name, None, None
+        weight, group = label_weight(text), classify_level1(name)
+        if weight is not None and group is not None and group not in out.level1_weights:
+            out.level1_weights[group] = (weight, place)
+        return
+    state.level2 = re.sub(r"[（(]\s*\d+(?:\.\d+)?\s*[)）]$", "", name)
+    state.level2_weight = label_weight(text)
+    state.group += 1
+    inferred = _level1_of_level2(state.level2)
+    if inferred and (state.level1 is None or classify_level1(state.level1) is None):
+        state.level1 = inferred
+
+
+def _in_shape(cells: list[str], roles: list[str]) -> dict[str, str]:
+    """``cells`` in ``roles`` order; 指标性质 and 度量单位 are taken only when the cell is one."""
+    values: dict[str, str] = {}
+    k = 0
+    for role in roles:
+        if k >= len(cells):
+            break
+        cell = cells[k].strip()
+        if role == "nature":
+            if squash(cell) in _COMPARATORS:
+                values[role], k = cell, k + 1
+            continue
+        if role == "unit":
+            target = nfkc(values.get("target", ""))
+            if _BARE_NUMBER.match(target) and _UNIT_CELL.match(squash(cell)) and label_kind(cell) is None:
+                values[role], k = cell, k + 1
+            continue
+        values[role], k = cell, k + 1
+    return values
+
+
+def _total_after(cells: list[str], place: str, out: Extracted) -> None:
+    """The score after a 总分/合计 cell anywhere in a row (“其他说明 | 无 | 总分 | 100 | 96 | 优”): one
+    number is the score; after the full 100 marks the next is; anything else is not guessed."""
+    at = next((i for i, c in enumerate(cells) if _TOTAL_CELL.match(squash(c))), None)
+    if at is None:
+        return
+    nums: list[Decimal] = []
+    for cell in cells[at + 1 :]:
+        value = points(cell)
+        if value is None:
+            grade = _grade_word(cell)
+            if grade is not None:
+                out.grade = (grade, place)
+            break
+        nums.append(value)
+    if len(nums) == 1:
+        out.total = (nums[0], place)
+    elif len(nums) == 2 and nums[0] == 100 and nums[1] <= 100:
+        out.total = (nums[1], place)
+    elif nums:
+        out.notes.append(
+            (place, f"总分一行有{len(nums)}个数（{'、'.join(map(str, nums))}），无法确定哪个是自评得分")
+        )
+
+
 def _end_row(grid: Grid, r: int, header: Header, out: Extracted) -> None:
     slots = grid.row(r)
     lead = next(s for s in slots if s.text and not s.above)
@@ -418,6 +583,12 @@ def _end_row(grid: Grid, r: int, header: Header, out: Extracted) -> None:
         grade = next((g for s in slots if s.col > lead.col and (g := _grade_word(s.text))), None)
         if grade is not None:
             out.grade = (grade, grid.place(r))
+    else:
+        # A 总分 cell further on, in this row or the next (“其他需要说明事项 | 无 | 总分 | 100 | 96”).
+        for rr in range(r, min(grid.n_rows, r + 3)):
+            _total_after([s.text for s in grid.row(rr) if s.text and not s.above], grid.place(rr), out)
+            if out.total is not None:
+                break
     # Rows below the table: deviation analysis and improvement measures are the problems section.
     for rr in range(r, grid.n_rows):
         row = [s for s in grid.row(rr) if s.text and not s.above]
@@ -446,6 +617,10 @@ def extract_indicators(grids: list[Grid]) -> Extracted:
             k += 1
             out.tables += 1
             label = _label(grid, k, count)
+            if header.order:
+                read_flat(grid, header, out, state, label)
+                last = None
+                continue
             read_table(grid, header, header.row + 1, out, state, label)
             last = header
         elif last is not None and grid.table.n_cols == last.n_cols and out.indicators:
