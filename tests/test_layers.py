@@ -9,7 +9,8 @@ above and never a sibling beside it::
     services                                 the use cases: the front door the CLI and web call
     portfolio  settings                      importing and reporting over the database; settings
     authoring  intake  export  storage       files in (YAML, submitted reports), files out, database
-    schemes  office                          scheme files; the LibreOffice runner
+    schemes                                  the scoring schemes (TOML files)
+    office  tomlfile                         running LibreOffice; reading TOML data files
     core                                     the pure domain: model, scoring, checks — no I/O
     errors                                   the exceptions every layer raises
 
@@ -34,7 +35,8 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "jixiao"
 LAYERS: tuple[tuple[str, ...], ...] = (  # innermost first
     ("errors",),
     ("core",),
-    ("schemes", "office"),
+    ("office", "tomlfile"),
+    ("schemes",),
     ("authoring", "intake", "export", "storage"),
     ("portfolio", "settings"),
     ("services",),
@@ -51,6 +53,7 @@ THIRD_PARTY: dict[str, set[str]] = {
     "core": {"pydantic", "cn2an"},
     "schemes": {"pydantic"},
     "office": set(),
+    "tomlfile": set(),
     "authoring": {"pydantic", "yaml"},
     "intake": {"pydantic", "lxml", "openpyxl", "xlrd", "pdfplumber", "pdfminer", "pypdfium2", "olefile", "opencc"},
     "export": {"pydantic", "lxml", "openpyxl", "docx"},

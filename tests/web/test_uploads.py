@@ -389,9 +389,9 @@ def test_when_no_worker_can_start_the_file_fails_and_nothing_is_stored(
 ) -> None:
     def no_worker(*_args: object, **_kwargs: object) -> Iterator[tuple[Path, Evaluation]]:
         raise JixiaoError("无法启动处理进程（python -m jixiao.intake.worker）；请检查安装是否完整")
-        yield  # a generator, as check_files is
+        yield  # a generator, as check_files_grouped is
 
-    monkeypatch.setattr(uploads_service, "check_files", no_worker)
+    monkeypatch.setattr(uploads_service, "check_files_grouped", no_worker)
     body = upload(client("admin"), SEED_002)
     assert body["http"] == 503
     assert body["status"] == "failed"

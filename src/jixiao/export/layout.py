@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
+from typing import Any
 from typing import Literal
 
 from pydantic import BaseModel
@@ -35,6 +35,8 @@ from pydantic import model_validator
 from jixiao.export.errors import LayoutError
 from jixiao.export.fields import FIELDS
 from jixiao.export.fields import INDICATOR_VALUES
+from jixiao.tomlfile import parse_toml
+from jixiao.tomlfile import read_toml
 
 BUILTIN_LAYOUTS: tuple[str, ...] = ("mof-2020", "hubei-2019")
 FALLBACK_LAYOUT = "mof-2020"
@@ -237,10 +239,10 @@ def _problem(loc: tuple[int | str, ...], msg: str) -> str:
 
 def parse_layout(text: str, where: str) -> Layout:
     """A layout from TOML text; ``where`` names it in error messages."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise LayoutError(where, f"TOML 格式错误：{exc}") from None
+    return _validate(parse_toml(text, where, LayoutError), where)
+
+
+def _validate(data: dict[str, Any], where: str) -> Layout:
     try:
         return Layout.model_validate(data)
     except ValidationError as exc:
@@ -250,8 +252,11 @@ def parse_layout(text: str, where: str) -> Layout:
 
 @functools.cache
 def _builtin(layout_id: str) -> Layout:
-    text = resources.files(__package__).joinpath("layouts", f"{layout_id}.toml").read_text("utf-8")
-    return parse_layout(text, f"{layout_id}（内置）")
+    where = f"{layout_id}（内置）"
+    return _validate(
+        read_toml(resources.files(__package__).joinpath("layouts", f"{layout_id}.toml"), where, LayoutError),
+        where,
+    )
 
 
 def builtin_layouts() -> tuple[Layout, ...]:
@@ -265,11 +270,7 @@ def load_layout(ref: str | Path) -> Layout:
         return _builtin(ref)
     path = Path(ref)
     if path.suffix.lower() == ".toml" and path.is_file():
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise LayoutError(str(path), f"无法读取：{exc}") from None
-        return parse_layout(text, str(path))
+        return _validate(read_toml(path, str(path), LayoutError), str(path))
     raise LayoutError(
         str(ref),
         f"没有这个表样。内置表样：{'、'.join(BUILTIN_LAYOUTS)}；也可以给出自定义表样的 .toml 文件路径。",

@@ -9,9 +9,9 @@ only sees the validated :class:`~jixiao.core.scheme.Scheme`.
 from __future__ import annotations
 
 import functools
-import tomllib
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -19,16 +19,13 @@ from jixiao.core.model import Weights
 from jixiao.core.scheme import Scheme
 from jixiao.errors import SchemeError
 from jixiao.errors import UnknownSchemeError
+from jixiao.tomlfile import read_toml
 
 DEFAULT_SCHEME = "mof-2020"
 BUILTIN_IDS: tuple[str, ...] = ("mof-2020", "mof-2021", "hubei-2019", "hebei-2020")
 
 
-def _parse(text: str, where: str) -> Scheme:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise SchemeError(where, f"TOML 格式错误：{exc}") from None
+def _validate(data: dict[str, Any], where: str) -> Scheme:
     try:
         return Scheme.model_validate(data)
     except ValidationError as exc:
@@ -40,8 +37,11 @@ def _parse(text: str, where: str) -> Scheme:
 
 @functools.cache
 def _builtin(scheme_id: str) -> Scheme:
-    text = resources.files(__package__).joinpath("builtin", f"{scheme_id}.toml").read_text("utf-8")
-    return _parse(text, f"{scheme_id}（内置）")
+    where = f"{scheme_id}（内置）"
+    return _validate(
+        read_toml(resources.files(__package__).joinpath("builtin", f"{scheme_id}.toml"), where, SchemeError),
+        where,
+    )
 
 
 def builtin_schemes() -> tuple[Scheme, ...]:
@@ -55,11 +55,7 @@ def load_scheme(ref: str | Path) -> Scheme:
         return _builtin(ref)
     path = Path(ref)
     if path.suffix.lower() == ".toml" and path.is_file():
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise SchemeError(str(path), f"无法读取：{exc}") from None
-        return _parse(text, str(path))
+        return _validate(read_toml(path, str(path), SchemeError), str(path))
     raise UnknownSchemeError(str(ref), BUILTIN_IDS)
 
 

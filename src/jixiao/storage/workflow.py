@@ -249,7 +249,23 @@ class Workflow:
         document: DocumentInfo | None = None,
         unit: str | None = None,
     ) -> int | None:
-        """Save a new evaluation (a web upload or a form) with an audit entry saying who and how.
+        """Save a new evaluation (a web upload or a form) with an audit entry saying who and how
+        (see :meth:`save_new_all`); its id, or None when ``document`` is already stored."""
+        ids = self.save_new_all([ev], actor, action=action, year=year, document=document, unit=unit)
+        return None if ids is None else ids[0]
+
+    def save_new_all(
+        self,
+        evaluations: Sequence[Evaluation],
+        actor: Actor,
+        *,
+        action: str,
+        year: int | None = None,
+        document: DocumentInfo | None = None,
+        unit: str | None = None,
+    ) -> list[int] | None:
+        """Save a file's new evaluations (one per form it holds) in one transaction, each with an
+        audit entry saying who and how; their ids in order.
 
         ``unit`` overrides the unit the evaluation names (a unit user's own unit). Returns None
         when ``document`` is already stored.
@@ -265,13 +281,23 @@ class Workflow:
                         select(Document.id).where(Document.sha256 == document.sha256)
                     ):
                         return None
-                    stored = Store(self.db).save_in(s, ev, document, year=year, unit=unit)
-                    row = _row(s, stored.evaluation_id)
-                    assert row is not None
-                    label = {"upload": "上传文件", "create": "新建评价"}.get(action, action)
-                    detail = document.name if document else (ev.project.name or "")
-                    _log(s, row.id, row.project_id, row.year, actor, action, [Change(label, None, detail)])
-                    return row.id
+                    store = Store(self.db)
+                    documents: dict[int, int] = {}  # the file's document row, shared by its parts
+                    ids: list[int] = []
+                    for ev in evaluations:
+                        stored = store.save_in(s, ev, document, year=year, unit=unit, documents=documents)
+                        row = _row(s, stored.evaluation_id)
+                        assert row is not None
+                        label = {"upload": "上传文件", "create": "新建评价"}.get(action, action)
+                        detail = document.name if document else (ev.project.name or "")
+                        part = ev.source.part if ev.source is not None else None
+                        if part:
+                            detail = f"{detail}（{part}）"
+                        _log(
+                            s, row.id, row.project_id, row.year, actor, action, [Change(label, None, detail)]
+                        )
+                        ids.append(row.id)
+                    return ids
             except IntegrityError:
                 if attempt == SAVE_ATTEMPTS:
                     raise

@@ -10,14 +10,16 @@ names the temporary file, whose stem is random.
 
 Then, as ``jixiao import`` does for an inbox: a file whose SHA-256 the database knows is answered
 “已在库中” (with the evaluation it belongs to, when that can be found); any other is extracted in a
-separate worker process under the per-file timeout (``jixiao.intake.batch.check_files``), its
-original copied into the content-addressed store, and saved with an audit entry. A file that
+separate worker process under the per-file timeout (``jixiao.intake.batch.check_files_grouped``),
+its original copied into the content-addressed store, and saved with an audit entry — every form
+of a file that holds several, each with its part, in one transaction. A file that
 cannot be read is stored too — with its ``UNREADABLE_DOCUMENT`` finding — so the reviewer sees it.
 The temporary files are removed whatever happens.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -46,7 +48,7 @@ from jixiao.core.model import Severity
 from jixiao.core.model import Source
 from jixiao.core.numbers import fmt_score
 from jixiao.errors import JixiaoError
-from jixiao.intake.batch import check_files
+from jixiao.intake.batch import check_files_grouped
 from jixiao.intake.limits import Limits
 from jixiao.intake.limits import human_size
 from jixiao.intake.readers import SUFFIXES
@@ -368,6 +370,8 @@ class UploadResult:
     warnings: int = 0
     infos: int = 0
     reason: str | None = None
+    part: str | None = None  # which form of the file, when it holds several
+    more: tuple[UploadResult, ...] = ()  # the file's further forms, each its own evaluation
 
     @property
     def label(self) -> str:
@@ -397,6 +401,8 @@ class UploadResult:
             "warnings": self.warnings,
             "infos": self.infos,
             "reason": self.reason,
+            "part": self.part,
+            "more": [other.as_json() for other in self.more],
         }
 
 
@@ -412,7 +418,8 @@ def _renamed(ev: Evaluation, f: Received) -> Evaluation:
     for old in (str(f.path), f.path.name):
         text = text.replace(json.dumps(old, ensure_ascii=False)[1:-1], shown)
     renamed = Evaluation.from_json(text)
-    source = Source(path=f.name, format=SUFFIXES.get(f.suffix), sha256=f.sha256)
+    part = ev.source.part if ev.source is not None else None
+    source = Source(path=f.name, format=SUFFIXES.get(f.suffix), sha256=f.sha256, part=part)
     return renamed.model_copy(update={"source": source})
 
 
@@ -436,6 +443,7 @@ def _result(f: Received, ev: Evaluation, evaluation_id: int, status: str) -> Upl
         warnings=counts[Severity.WARNING],
         infos=counts[Severity.INFO],
         reason=reason,
+        part=ev.source.part if ev.source is not None else None,
     )
 
 
@@ -483,13 +491,13 @@ def process(
                 first[f.sha256] = i
                 pending.append(i)
         if pending:
-            read = check_files(
+            read = check_files_grouped(
                 [files[i].path for i in pending], limits=limits or state.settings.limits(), jobs=1
             )
             try:
-                for i, (_path, ev) in zip(pending, read, strict=True):
+                for i, (_path, evs) in zip(pending, read, strict=True):
                     results[i] = _store(
-                        state, files[i], ev, actor=actor, unit=unit, scope_unit_id=scope_unit_id, year=year
+                        state, files[i], evs, actor=actor, unit=unit, scope_unit_id=scope_unit_id, year=year
                     )
             except JixiaoError as exc:  # no worker process could be started
                 for i in pending:
@@ -508,14 +516,14 @@ def process(
 def _store(
     state: WebState,
     f: Received,
-    ev: Evaluation,
+    evaluations: list[Evaluation],
     *,
     actor: Actor,
     unit: str | None,
     scope_unit_id: int | None,
     year: int | None,
 ) -> UploadResult:
-    ev = _renamed(ev, f)
+    evaluations = [_renamed(ev, f) for ev in evaluations]
     document = DocumentInfo(
         sha256=f.sha256,
         name=f.name,
@@ -524,13 +532,19 @@ def _store(
         size=f.size,
         stored=keep_original(f.path, f.sha256, state.data_dir),
     )
-    new_id = state.workflow.save_new(ev, actor, action="upload", year=year, document=document, unit=unit)
-    if new_id is None:  # stored meanwhile by another request
+    new_ids = state.workflow.save_new_all(
+        evaluations, actor, action="upload", year=year, document=document, unit=unit
+    )
+    if new_ids is None:  # stored meanwhile by another request
         return _known(state, f, scope_unit_id)
-    if year is not None:
-        ev = ev.model_copy(update={"project": ev.project.model_copy(update={"year": year})})
-    unreadable = any(x.code == _UNREADABLE for x in ev.findings)
-    return _result(f, ev, new_id, "unreadable" if unreadable else "done")
+    results = []  # one per form of the file
+    for saved, new_id in zip(evaluations, new_ids, strict=True):
+        ev = saved
+        if year is not None:
+            ev = ev.model_copy(update={"project": ev.project.model_copy(update={"year": year})})
+        unreadable = any(x.code == _UNREADABLE for x in ev.findings)
+        results.append(_result(f, ev, new_id, "unreadable" if unreadable else "done"))
+    return dataclasses.replace(results[0], more=tuple(results[1:]))
 
 
 def cleanup_stale(directory: Path, older_than: float = 24 * 3600) -> None:

@@ -64,12 +64,27 @@
       a.href = data.url;
       text(a, "评价 " + data.evaluation_id + (data.project ? "：" + data.project : ""));
       td.appendChild(a);
+      if (data.part) { td.appendChild(document.createTextNode("（" + data.part + "）")); }
       var parts = [];
       if (data.computed_total !== null && data.computed_total !== undefined) { parts.push("复核总分 " + Number(data.computed_total).toFixed(2)); }
       if (data.grade) { parts.push("等级 " + data.grade); }
       parts.push("错误 " + data.errors + " 项、警告 " + data.warnings + " 项");
       td.appendChild(document.createTextNode(" · " + parts.join(" · ")));
     }
+    (data.more || []).forEach(function (e) {  // the file's further forms, each its own evaluation
+      var div = document.createElement("div");
+      div.className = "evaluation";
+      var link = document.createElement("a");
+      link.href = e.url;
+      text(link, "评价 " + e.evaluation_id + (e.project ? "：" + e.project : ""));
+      div.appendChild(link);
+      var more = [];
+      if (e.computed_total !== null && e.computed_total !== undefined) { more.push("复核总分 " + Number(e.computed_total).toFixed(2)); }
+      if (e.grade) { more.push("等级 " + e.grade); }
+      more.push("错误 " + e.errors + " 项、警告 " + e.warnings + " 项");
+      div.appendChild(document.createTextNode((e.part ? "（" + e.part + "）" : "") + " · " + more.join(" · ")));
+      td.appendChild(div);
+    });
     if (data.reason || data.detail) {
       var div = document.createElement("div");
       div.className = "reason";
