@@ -6,7 +6,7 @@ above and never a sibling beside it::
     __main__  __init__                       python -m jixiao; the package's face
     cli                                      the command line
     web                                      the Chinese web app
-    services                                 the use cases: the front door the CLI and web call
+    services                                 the use cases: the front door for the CLI and the web
     portfolio  settings                      importing and reporting over the database; settings
     authoring  intake  export  storage       files in (YAML, submitted reports), files out, database
     schemes                                  the scoring schemes (TOML files)
