@@ -257,3 +257,23 @@ def test_web_upload_and_folder_check_take_web_pages() -> None:
     for name in ("自评表.html", "自评表.HTM", "归档.mht", "归档.mhtml"):
         assert suffix_of(name) is not None, name
     assert {".html", ".htm", ".mht", ".mhtml"} <= set(accepted())
+
+
+def test_excel_web_page_named_doc(tmp_path: Path) -> None:
+    """Excel's and Word's “web page” output under an office name (an .xls keeps going to the
+    spreadsheet reader, which converts it with LibreOffice and keeps exact numbers)."""
+    page = (
+        '<html xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:x="urn:schemas-microsoft-com:office:excel">'
+        '<head><meta http-equiv=Content-Type content="text/html; charset=gb2312">'
+        "<!--[if gte mso 9]><xml><x:ExcelWorkbook></x:ExcelWorkbook></xml><![endif]--></head><body>"
+        '<table x:str><tr><td colspan=3 x:str="项目支出绩效自评表">项目支出绩效自评表</td></tr>'
+        '<tr><td>年度资金总额</td><td x:num="56.2">56.20</td><td x:num>50.58</td></tr></table></body></html>'
+    )
+    path = tmp_path / "导出.doc"
+    path.write_bytes(page.encode("gb18030"))
+    doc = read_document(path)
+    assert doc.format == "html"
+    assert doc.tables[0].text_rows() == [["项目支出绩效自评表", "", ""], ["年度资金总额", "56.20", "50.58"]]
+    bare = tmp_path / "bare.wps"
+    bare.write_bytes("<table><tr><td>预算数</td><td>12</td></tr></table>".encode("gb18030"))
+    assert read_document(bare).tables[0].text_rows() == [["预算数", "12"]]

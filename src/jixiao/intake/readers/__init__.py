@@ -63,16 +63,20 @@ def sniff(path: Path, head: bytes) -> str:
         if suffix in {"xls", "et", "xlsx"}:
             return "cfb-sheet"
         return "cfb-word"
+    if suffix in {"xls", "et", "xlsx"}:
+        return suffix  # an HTML table named .xls: LibreOffice reads it as a sheet, with exact numbers
     return _markup(head) or suffix or "unknown"
 
 
 def _markup(head: bytes) -> str | None:
-    """``html`` for a page, ``mht`` for a MIME web archive (whatever the name: Word saves both as
-    ``.doc`` too), else None."""
+    """``html`` for a page (or a bare ``<table>``), ``mht`` for a MIME web archive (whatever the
+    name: Word saves both as ``.doc`` too), else None."""
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1024].lower()
     if b"mime-version:" in head[:2048].lower() and b"multipart/related" in head.lower():
         return "mht"
-    if start.startswith((b"<!doctype html", b"<html")) or (start.startswith(b"<") and b"<html" in start):
+    if start.startswith((b"<!doctype html", b"<html", b"<table")):
+        return "html"
+    if start.startswith(b"<") and b"<html" in start:
         return "html"
     return None
 
