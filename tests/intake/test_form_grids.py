@@ -351,3 +351,20 @@ def test_flattened_near_misses_are_not_read(tmp_path: Path) -> None:
     notes = incomplete(ev)
     assert any("总分" in m and "无法确定" in m for m in notes)
     assert any("无法确定哪个是预算数" in m for m in notes)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_year_from_a_form_title_inside_a_long_cell(tmp_path: Path, fmt: str) -> None:
+    summary = (
+        "某市转移支付区域(项目)绩效目标自评表(2022年度)转移支付(项目)名称农业生产发展资金中央主管部门"
+        "农业农村部地方主管部门省农业农村厅资金使用单位某市农业农村局资金投入情况(万元)"
+    )
+    layout: Layout = [
+        [
+            ["信息名称", "某市农业农村局关于公开绩效自评结果的通知"],
+            ["发布日期", "2023年4月3日"],
+            ["内容概述", summary],
+        ]
+    ]
+    ev = extract_file(write(layout, tmp_path, fmt))
+    assert ev.project.year == 2022

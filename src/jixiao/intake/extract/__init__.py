@@ -50,6 +50,7 @@ _TOTAL_LABEL = re.compile(r"(自评)?总分|综合得分|综合评分|自评得�
 _GRADE_LABEL = re.compile(r"(评价|绩效|自评)?等级|评价结论|自评结论|等次")
 _GRADE_WORD = re.compile(r"^[“\"]?(优秀|良好|合格|不合格|一般|较差|优|良|中|差)[”\"]?$")
 _SHORT_HEADING = 24
+_TITLE_IN_TEXT = re.compile(r"[^，。；;\s《》]{2,40}?(自评|评价)(报告|表)\s*[（(]\s*(19|20)\d{2}\s*年度?\s*[)）]")
 _TITLE_CELL = re.compile(r"(自评|评价)(报告|表)|^[（(]?\s*(19|20)\d{2}\s*年度?\s*[)）]?$")  # title, “（2022年度）”
 
 
@@ -141,11 +142,14 @@ def _title_cells(grids: dict[int, Grid]) -> list[Para]:
     """Title-like cells in the first rows of tables (“2020年度社会保障专项项目自评表”)."""
     found: list[Para] = []
     for index, grid in grids.items():
-        for r in range(min(grid.n_rows, 3)):
+        for r in range(min(grid.n_rows, 8)):
             for slot in grid.row(r):
                 text = slot.text.replace("\n", "")
-                if len(text) <= 60 and _TITLE_CELL.search(text):
+                if r < 3 and len(text) <= 60 and _TITLE_CELL.search(text):
                     found.append(Para(text, "", (), None, grid.place(r), index))
+                elif len(text) > 60 and (m := _TITLE_IN_TEXT.search(text)):
+                    # a form's title inside a long cell (a portal's 内容概述 holding the whole form)
+                    found.append(Para(m[0], "", (), None, grid.place(r), index))
     return found
 
 
