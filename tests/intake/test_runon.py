@@ -153,6 +153,31 @@ def test_ocr_labels_and_unit(tmp_path: Path) -> None:
     assert rows[1] == ["年度资金总额", "52.6", "52.6", "48.7", "92.59%"]
 
 
+def test_illegible_amounts_leave_only_a_linear_budget_score(tmp_path: Path) -> None:
+    # OCR lost the amounts (“.32.06.5”); rate | weight | score printed after the last sub-row
+    # (merged cells) are read because 10 × 72.5 % is exactly the printed 7.25.
+    head = "部门整体绩效自评表年初预算数全年(调整)预算数全年执行数执行率执行率权重执行率得分"
+    doc = _read(tmp_path, head + "年度总金额.41.07.3其中财政拨款.41.07.372.5107.25年初绩效目标")
+    rows = _recovered(doc, "预算表")
+    assert rows[1] == ["年度资金总额", "", "", "", "72.5%", "10", "7.25"]
+    assert "只读取了执行率、分值和得分" in _notes(doc)
+
+
+def test_label_value_pairs_on_one_line(tmp_path: Path) -> None:
+    text = (
+        "某县财政局2021年度预算项目绩效自评表\n"
+        "一、基本情况 项目名称: 农村危房改造补助 金额单位: 万元\n"
+        "二、预算执行情况 预算安排情况(调整后) 资金到位情况 资金执行情况 预算执行进度(%)\n"
+        "预算数 128.50 到位数 120.00 执行数 117.30 91.28\n"
+        "其中:财政资金 128.50 其中:财政资金 120.00 其中:财政资金 117.30\n"
+    )
+    rows = _recovered(_read(tmp_path, text), "预算表")
+    assert rows == [
+        ["项目资金（万元）", "预算数", "到位数", "执行数", "执行率"],
+        ["合计", "128.50", "120.00", "117.30", "91.28%"],
+    ]
+
+
 # --- near misses: not read, with a note -----------------------------------------------------
 
 
@@ -194,6 +219,20 @@ def test_score_above_the_rate_is_not_read(tmp_path: Path) -> None:
     )
     _no_table(doc, "预算表")
     assert "预算未读取" in _notes(doc)
+
+
+def test_illegible_amounts_and_a_score_off_the_linear_rule_read_nothing(tmp_path: Path) -> None:
+    head = "部门整体绩效自评表年初预算数全年(调整)预算数全年执行数执行率执行率权重执行率得分"
+    doc = _read(tmp_path, head + "年度总金额.41.07.3其中财政拨款.41.07.372.5108年初绩效目标")
+    _no_table(doc, "预算表")
+    assert "预算未读取" in _notes(doc)
+
+
+def test_label_value_pairs_with_a_progress_figure_that_is_not_the_rate(tmp_path: Path) -> None:
+    text = "预算安排情况 资金执行情况 预算执行进度(%)\n预算数 80 执行数 60 100.00\n"
+    doc = _read(tmp_path, text)
+    assert _recovered(doc, "预算表")[1] == ["合计", "80", "60"]
+    assert "执行率未读取" in _notes(doc)
 
 
 def test_split_enumeration_keeps_rates_before_percent_signs() -> None:

@@ -22,19 +22,21 @@ from jixiao.intake.document import Block
 from jixiao.intake.document import Paragraph
 from jixiao.intake.document import Table
 from jixiao.intake.recover.budget_block import recover_budget
+from jixiao.intake.recover.budget_block import recover_pairs
 from jixiao.intake.recover.indicator_rows import recover_indicators
 from jixiao.intake.recover.indicator_rows import recover_totals
 
 # Full-width ASCII to ASCII, one character for one (positions in the text stay valid).
 _WIDTH = str.maketrans({chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {"\u3000": " "})
 _HAS_BLOCK = re.compile(r"资\s*金\s*总\s*额|总\s*金\s*额")
+_MARK = "由连排文字恢复"  # in the place of every table rebuilt here
 _LABEL_CELL = 20
 _LONG_CELL = 120
 
 
 def recover_forms(blocks: list[Block]) -> tuple[list[Block], list[tuple[str, str]]]:
     """``blocks`` with tables rebuilt from flattened form text, and notes on what was not read."""
-    if any(isinstance(b, Table) and _has_block(b) for b in blocks):
+    if any(isinstance(b, Table) and (_has_block(b) or _MARK in b.place) for b in blocks):
         return blocks, []
     sources = list(_sources(blocks))
     if not sources:
@@ -64,6 +66,10 @@ def recover_forms(blocks: list[Block]) -> tuple[list[Block], list[tuple[str, str
         if found.table is not None:
             inserts.setdefault(at(found.start), []).append(found.table)
         start = found.start + len("资金总额")
+    if start == 0 and (pairs := recover_pairs(text, place_of)) is not None:
+        notes.extend(pairs.notes)
+        if pairs.table is not None:
+            inserts.setdefault(at(pairs.start), []).append(pairs.table)
     for table, pos, table_notes in recover_indicators(text, place_of):
         if table is not None:
             inserts.setdefault(at(pos), []).append(table)

@@ -29,6 +29,7 @@ from jixiao.intake.document import Table
 from jixiao.intake.document import table_from_rows
 from jixiao.intake.recover.glued import AMOUNTS
 from jixiao.intake.recover.glued import Chunk
+from jixiao.intake.recover.glued import Piece
 from jixiao.intake.recover.glued import Reading
 from jixiao.intake.recover.glued import Role
 from jixiao.intake.recover.glued import chunks
@@ -176,8 +177,15 @@ def recover_budget(
     total_values, reason = _agree(best, columns)
     if reason or sum(v is not None for v in total_values.values()) < 2:
         why = reason or "无法与表头各列对应或算术不一致（执行数÷预算数≠执行率、得分超出分值等）"
-        if head_row and head_row.run:
-            out.notes.append((where, f"连排文字中“年度资金总额”一行的数字{why}，预算未读取"))
+        tail = _scores_only(rows, columns)
+        if tail is None:
+            if head_row and head_row.run:
+                out.notes.append((where, f"连排文字中“年度资金总额”一行的数字{why}，预算未读取"))
+            return out
+        out.notes.append((where, f"连排文字中“年度资金总额”一行的金额{why}，只读取了执行率、分值和得分"))
+        header = ["项目资金"] + [_HEADERS[role] for role in columns]
+        line = ["年度资金总额"] + [_cell(role, tail.get(role)) for role in columns]
+        out.table = table_from_rows([header, line], place=f"{where}（由连排文字恢复的预算表）")
         return out
     subs = {
         id(r): solver.candidates(r.run, total_values, is_total=False)
@@ -198,6 +206,50 @@ def recover_budget(
     header = [head] + [_HEADERS[role] for role in columns]
     out.table = table_from_rows([header, *values], place=f"{where}（由连排文字恢复的预算表）")
     return out
+
+
+def _scores_only(rows: list[_Row], columns: list[Role]) -> dict[Role, Decimal] | None:
+    """执行率 | 分值 | 得分 at the end of the block when its amounts cannot be read (OCR, or merged
+    cells that put them after the last sub-row): taken only when 得分 = 分值 × 执行率 exactly as
+    printed, by one cut of the digits alone."""
+    tail = [role for role in columns if role not in AMOUNTS]
+    if set(tail) != {Role.RATE, Role.WEIGHT, Role.SCORE} or columns[-len(tail) :] != tail:
+        return None
+    runs = [r.run for r in sorted(rows, key=lambda r: r.start) if r.run]
+    if not runs or not any(c.broken for run in runs for c in run):
+        return None  # legible amounts that do not add up are a wrong reading, not a lost one
+    last = [c for c in runs[-1] if not c.dash]
+    found: set[tuple[Decimal | None, ...]] = set()
+    for k in range(1, min(len(tail), len(last)) + 1):
+        first, rest = last[-k], last[-k + 1 :] if k > 1 else []
+        if not first.pieces:
+            continue
+        digits = first.pieces[0].digits
+        for i in range(len(digits)):
+            cut = Chunk((Piece(digits[i:], first.pieces[0].percent), *first.pieces[1:]))
+            for r in readings(
+                [cut, *rest],
+                tail,
+                allowed=frozenset(tail),
+                amount_decimals=2,
+                amount_limit=Decimal(1),
+                max_skipped=0,
+            ):
+                rate, weight, score = r.values[Role.RATE], r.values[Role.WEIGHT], r.values[Role.SCORE]
+                if rate is None or weight is None or score is None or rate > 100:
+                    continue
+                exponent = score.as_tuple().exponent
+                unit = Decimal(10) ** exponent if isinstance(exponent, int) else Decimal(1)
+                if abs(weight * rate / 100 - score) <= unit / 2:
+                    found.add((rate, weight, score))
+    if len(found) != 1:
+        return None
+    rate, weight, score = found.pop()
+    return (
+        {Role.RATE: rate, Role.WEIGHT: weight, Role.SCORE: score}
+        if rate and weight and score is not None
+        else None
+    )
 
 
 def _agree(best: list[Reading], columns: list[Role]) -> tuple[dict[Role, Decimal | None], str | None]:
@@ -387,3 +439,42 @@ class _Solver:
         if not checked and r.splits > 0:
             return None
         return checked
+
+
+_N = r"(?:0|[1-9]\d*)(?:\.\d+)?"
+_PAIRS = re.compile(
+    rf"(?:调\s*整\s*后\s*|全\s*年\s*)?预\s*算\s*数\s*[:：]?\s*(?P<planned>{_N})\s*(?:万\s*元)?\s*"
+    rf"(?:(?:到\s*位\s*数|到\s*位\s*资\s*金)\s*[:：]?\s*(?P<received>{_N})\s*(?:万\s*元)?\s*)?"
+    rf"(?:执\s*行\s*数|实\s*际\s*支\s*出)\s*[:：]?\s*(?P<executed>{_N})(?![\d.])(?:\s*万\s*元)?"
+    rf"(?:[ \t]+(?P<rate>{_N})\s*%?)?"
+)
+_RATE_HEAD = re.compile(r"执\s*行\s*(?:率|进\s*度)")
+_UNIT_LINE = re.compile(r"(?:金\s*额\s*)?单\s*位\s*[:：]?\s*(万\s*元|元)|[(（]\s*(万\s*元|元)\s*[)）]")
+
+
+def recover_pairs(text: str, place_of: dict[int, str] | None = None) -> BudgetRecovery | None:
+    """A budget line printed as label-value pairs (``预算数 6.84 到位数 6.84 执行数 6.84 100.00``).
+
+    Each amount follows its own label, so no figure needs cutting; a figure after the executed
+    amount is taken as the rate only under a 执行率/执行进度 header and when it equals 执行数 ÷
+    预算数 as printed.
+    """
+    m = _PAIRS.search(text)
+    if m is None:
+        return None
+    where = place_at(place_of, m.start())
+    out = BudgetRecovery(table=None, start=m.start())
+    planned, executed = Decimal(m["planned"]), Decimal(m["executed"])
+    header = ["预算数"] + (["到位数"] if m["received"] else []) + ["执行数"]
+    row = [m["planned"]] + ([m["received"]] if m["received"] else []) + [m["executed"]]
+    if m["rate"] and _RATE_HEAD.search(text[max(0, m.start() - 200) : m.start()]):
+        rate = Decimal(m["rate"])
+        if planned > 0 and _rate_fits(executed / planned * 100, rate, strict=True):
+            header.append("执行率")
+            row.append(f"{rate}%")
+        else:
+            out.notes.append((where, f"预算执行进度“{m['rate']}”与执行数÷预算数不符，执行率未读取"))
+    unit = _UNIT_LINE.search(text[max(0, m.start() - 600) : m.start()])
+    head = "项目资金（" + re.sub(r"\s+", "", unit[1] or unit[2]) + "）" if unit else "项目资金"
+    out.table = table_from_rows([[head, *header], ["合计", *row]], place=f"{where}（由连排文字恢复的预算表）")
+    return out

@@ -54,6 +54,7 @@ class Chunk:
 
     pieces: tuple[Piece, ...]
     dash: bool = False
+    broken: bool = False  # printed with a stray point before it (“.32.06.5”): figures lost
 
     @property
     def glued(self) -> bool:
@@ -85,7 +86,7 @@ def chunks(run: str) -> list[Chunk]:
             if part:
                 pieces.append(Piece(part, percent=i < len(parts) - 1))
         if pieces:
-            out.append(Chunk(tuple(pieces)))
+            out.append(Chunk(tuple(pieces), broken=run[m.start() - 1 : m.start()] == "."))
     return out
 
 
