@@ -31,6 +31,8 @@ from jixiao.intake.readers import read_document
         # comparator variants
         ("≧735人次", "≥735人次"),
         ("≦5%", "≤5%"),
+        ("≮90%", "≥90%"),
+        ("≯3天", "≤3天"),
         ("═", "="),
         ("W5%", "≤5%"),
         ("W30天", "≤30天"),
@@ -109,3 +111,20 @@ def test_gbk_traditional_file(tmp_path: Path) -> None:
     path.write_bytes("資金投入情況（萬元）\n全年預算數 100\n".encode("gb18030"))
     doc = read_document(path)
     assert [p.text for p in doc.paragraphs] == ["资金投入情况（万元）", "全年预算数 100"]
+
+
+def test_every_reader_normalises_a_traditional_word_file(tmp_path: Path) -> None:
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("2022年度項(xiàng)目支出績效自評表")
+    table = d.add_table(rows=2, cols=3)
+    for c, text in enumerate(["全年預算數(A)", "全年執行數(B)", "執行率"]):
+        table.rows[0].cells[c].text = text
+    for c, text in enumerate(["１５０", "1２O", "８O％"]):
+        table.rows[1].cells[c].text = text
+    path = tmp_path / "繁體.docx"
+    d.save(str(path))
+    doc = read_document(path)
+    assert doc.paragraphs[0].text == "2022年度项目支出绩效自评表"
+    assert doc.tables[0].text_rows() == [["全年预算数(A)", "全年执行数(B)", "执行率"], ["150", "120", "80%"]]

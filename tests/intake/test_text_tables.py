@@ -42,6 +42,12 @@ def test_markdown_table_with_separator(tmp_path: Path) -> None:
     assert [p.text for p in doc.paragraphs] == ["项目自评情况如下：", "以上为自评结果。"]
 
 
+def test_markdown_file(tmp_path: Path) -> None:
+    doc = _read(tmp_path, "# 自评报告\n\n| 指标 | 得分 |\n| --- | --- |\n| 满意度 | 9 |\n", "报告.md")
+    assert doc.format == "txt"
+    assert _only_table(doc).text_rows() == [["指标", "得分"], ["满意度", "9"]]
+
+
 def test_ragged_converter_pipes_and_a_broken_off_label(tmp_path: Path) -> None:
     doc = _read(
         tmp_path,

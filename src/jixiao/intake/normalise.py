@@ -9,6 +9,7 @@ one spelling of each label and number; :func:`normalise` brings text to it:
 1. full-width ASCII forms become ASCII (``１２３``, ``ＡＢ``, ``％``, ``＜＝``); CJK punctuation
    (``，：（）``) is kept as written, the extractors read both forms;
 2. comparator variants become the ones the value reader knows: ``≧`` → ``≥``, ``≦`` → ``≤``,
+   ``≮`` (not less than) → ``≥``, ``≯`` (not more than) → ``≤``,
    ``═`` (a box-drawing line a converter wrote for ``=``) → ``=``, and an OCR ``W`` written where
    ``≤`` belongs (``W5%``) → ``≤``;
 3. a letter ``O``/``o`` inside a number (``1O0%``, ``2O21年``) → ``0``; an ``O`` next to other Latin
@@ -42,9 +43,11 @@ _WIDTH_TRANS = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F) if chr(cp) not i
     ord("\u3000"): " ",
     ord("≧"): "≥",
     ord("≦"): "≤",
+    ord("≮"): "≥",
+    ord("≯"): "≤",
     ord("═"): "=",
 }
-_NEEDS_WIDTH = re.compile("[\uff01-\uff5e\u3000≧≦═]")
+_NEEDS_WIDTH = re.compile("[\uff01-\uff5e\u3000≧≦≮≯═]")
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 _PINYIN = re.compile(

@@ -22,6 +22,7 @@ from jixiao.intake.limits import memory_reason
 SUFFIXES = {
     ".txt": "txt",
     ".text": "txt",
+    ".md": "txt",
     ".docx": "docx",
     ".docm": "docx",
     ".doc": "doc",
