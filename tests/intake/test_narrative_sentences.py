@@ -112,6 +112,21 @@ def budget(*texts: str) -> dict[str, Decimal | None]:
             ("部门整体支出总额预算数12,345,678.90元，执行数12,000,000.00元。",),
             {"planned": D("12345678.90"), "executed": D(12000000)},
         ),
+        # one figure named twice in a sentence: the sum when it is marked as one
+        (
+            ("中央财政下达资金80万元，省级财政下达资金20万元，合计下达资金100万元，实际支出96万元。",),
+            {"planned": D(1000000), "executed": D(960000)},
+        ),
+        # a department's revenue budget is not its spending budget
+        (
+            ("2023年部门收入预算6,120.5万元，支出预算5,980万元，全年实际支出5,861.2万元，执行率98.01%。",),
+            {"planned": D(59800000), "executed": D(58612000), "rate": D("0.9801")},
+        ),
+        # the form's three figures written as a sentence
+        (
+            ("年初预算数320万元，全年预算数350万元，全年执行数346.5万元，执行率99%。",),
+            {"initial": D(3200000), "planned": D(3500000), "executed": D(3465000), "rate": D("0.99")},
+        ),
         # 全年度实际总支出 with a space before the unit
         (
             ("实际下达预算88万元，全年度实际总支出87.12 万元。",),
@@ -135,6 +150,9 @@ def test_budget_sentences(texts: tuple[str, ...], want: dict[str, Decimal | None
         "按每月65,600.00元的标准与服务单位结算。",
         "全年共支付12个月份合计786,000.00元。",  # “支付” does not name this amount
         "受益群众满意度达到95%，覆盖率100%。",  # rates that are not execution rates
+        "中央财政下达资金80万元，省级财政下达资金20万元。",  # two parts and no sum: neither is the budget
+        "项目总预算1500万元，分三年安排。",  # a multi-year total
+        "支出较上年增加35.2万元，增长12%。",  # a change on last year, not a budget figure
     ],
 )
 def test_budget_near_misses_read_nothing(text: str) -> None:

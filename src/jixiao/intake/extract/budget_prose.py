@@ -6,7 +6,7 @@ A report states its money in sentences worded many ways: “指标金额是110�
 is taken only when a keyword right before it, in the same clause, says what it is (the keyword
 nearest the amount decides: “项目资金的实际支出X元” is spending). What is never taken:
 
-- an amount after a word that makes it something else (总投资, 结余, 剩余, 节约, 未执行 …);
+- an amount after a word that makes it something else (总投资, 结余, 剩余, 节约, 未执行, 收入 …);
 - a part of the money: the clauses after “其中” (up to the first clause that names a figure of
   the whole again, or to the end of the sentence after “其中：”), and lists whose items repeat the
   same figure (“1、档案整理费5万元，实际已支付5万元；2、……”), which are sub-items, not the project;
@@ -34,8 +34,8 @@ from jixiao.intake.extract.sections import Para
 _LINK = r"(?:资金|金额|总额|总计|合计|共计|累计|共|计|总|为|是|了|达到|达|约|:|人民币|\s)*"
 _ROLE_WORDS: tuple[tuple[str, str], ...] = (
     ("initial", r"年初(?:部门)?(?:预算|批复|安排|下达)(?:安排|批复|下达)?(?:数|资金|经费|金额)?"),
-    ("raise", r"(?:追加|调增|增加)(?:了)?(?:预算|资金|经费|指标)?"),
-    ("cut", r"(?:调减|核减|减少|收回)(?:了)?(?:预算|资金|经费|指标)?"),
+    ("raise", r"(?:追加|调增)(?:了)?(?:预算|资金|经费|指标)?"),
+    ("cut", r"(?:调减|核减)(?:了)?(?:预算|资金|经费|指标)?"),
     (
         "received",
         r"(?:实际)?(?:资金)?(?:全部|已|实际已)?(?:到位|拨付|拨入|下拨|到账)(?:资金|金额|数)?",
@@ -57,9 +57,11 @@ _ROLES = tuple((role, re.compile(f"(?:{words}){_LINK}$")) for role, words in _RO
 # Words that make the amount after them something other than the project's budget or spending.
 _NOT_THE_PROJECT = re.compile(
     r"总投资|概算|结余|结转|剩余|节约|未执行|未支出|未使用|未拨付|差额|缺口|超支|少于|多于|单价|每[月年人户次]|标准"
+    r"|收入|项目总预算|较上年|比上年|同比|增长|下降"
 )
 _CATEGORY = re.compile(r"(?:项目|基本|部门|整体|人员|公用)支出(?:资金|金额|数)?" + _LINK + "$")
 _SENTENCE = re.compile(r"[。；;！？!?\n]")
+_SUMMED = re.compile(r"合计|共计|总计|总额|累计|共")
 _PARTS = re.compile(r"其中")
 _RATE = re.compile(
     r"(?:(?:预算|资金|项目|经费)?(?:执行|支付|支出)(?:率|进度)|占(?:全年|年度|总)?预算(?:数|资金)?(?:的|比例)?)"
@@ -75,6 +77,8 @@ _STEM = 24
 class _Figure:
     role: str
     yuan: Decimal
+    sentence: int  # where its sentence starts in the paragraph
+    summed: bool  # its keyword says it is a sum (合计, 共计, 总额 …)
 
 
 def _role(stem: str) -> str | None:
@@ -109,13 +113,29 @@ def _figures(text: str) -> tuple[list[_Figure], Decimal | None]:
                 continue  # a part of the money (“其中：中央资金60万元”)
             released = amount.start  # a figure of the whole again (“……，实际支出98万元”)
         if role is not None:
-            found.append(_Figure(role, amount.yuan))
+            found.append(_Figure(role, amount.yuan, sentence_start, bool(_SUMMED.search(stem))))
     rate: Decimal | None = None
     for m in _RATE.finditer(text):
         if parts_end is None or not _inside_parts(text, m.start(), released):
             rate = Decimal(m[1]) / 100
             break
-    return found, rate
+    return _one_per_sentence(found), rate
+
+
+def _one_per_sentence(found: list[_Figure]) -> list[_Figure]:
+    """A sentence that names one figure twice with different amounts (“中央下达资金80万元，省级下达
+    资金20万元，合计下达资金100万元”) gives its sum if one is marked as such, else neither."""
+    kept: list[_Figure] = []
+    for fig in found:
+        same = [f for f in found if f.sentence == fig.sentence and f.role == fig.role]
+        if fig.role in ("raise", "cut") or len({f.yuan for f in same}) == 1:
+            if fig is same[0] or fig.role in ("raise", "cut"):
+                kept.append(fig)
+            continue
+        summed = [f for f in same if f.summed]
+        if len(summed) == 1 and fig is summed[0]:
+            kept.append(fig)
+    return kept
 
 
 def _inside_parts(text: str, pos: int, released: int) -> bool:
