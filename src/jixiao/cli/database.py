@@ -11,6 +11,7 @@ import typer
 from jixiao.cli import _console
 from jixiao.cli import app
 from jixiao.cli import friendly
+from jixiao.cli.plain import plain
 from jixiao.errors import JixiaoError
 from jixiao.settings import Settings
 
@@ -120,6 +121,8 @@ def import_(
     finally:
         db.close()
     console = _console()
+    for path, reason in result.refused.items():  # links out of the folders given: never read
+        console.print(f"未导入 {plain(path)}：{plain(reason)}")
     console.print(
         f"导入完成（第 {result.run_id} 次导入）：共 {result.files} 个文件，新导入 {result.imported} 个"
         + (f"（{result.evaluations} 个评价）" if result.evaluations != result.imported else "")

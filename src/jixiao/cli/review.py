@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import itertools
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -96,6 +97,7 @@ def check(
     from jixiao.core.engine import has_errors
     from jixiao.intake.batch import check_files
     from jixiao.intake.batch import find_files
+    from jixiao.intake.pipeline import unreadable
     from jixiao.schemes import load_scheme
     from jixiao.settings import load_settings
 
@@ -108,8 +110,9 @@ def check(
         load_scheme(scheme)  # a bad scheme is reported once, before any work
     if report is not None:
         _check_report_path(report)  # … and so is a report that could not be written
-    files = find_files(paths)
-    if not files:
+    refused: dict[Path, str] = {}  # links out of the folders given, dangling links
+    files = find_files(paths, refused)
+    if not files and not refused:
         raise JixiaoError(f"{'、'.join(str(p) for p in paths)} 中没有文件")
     settings = load_settings(cli={"max_file_mb": max_size, "file_timeout": timeout, "workers": jobs})
     limits = settings.limits()
@@ -127,12 +130,14 @@ def check(
         disable=not sys.stderr.isatty(),
     )
     with progress:
-        task = progress.add_task("", total=len(files))
+        task = progress.add_task("", total=len(files) + len(refused))
 
         def done(path: Path, _ev: object) -> None:
             progress.update(task, advance=1, description=path.name)
 
-        for path, ev in check_files(files, scheme=scheme, limits=limits, jobs=settings.workers, on_done=done):
+        skipped = ((path, unreadable(path, reason)) for path, reason in refused.items())
+        checked = check_files(files, scheme=scheme, limits=limits, jobs=settings.workers, on_done=done)
+        for path, ev in itertools.chain(skipped, checked):
             errors = errors or has_errors(ev)
             # The summary needs only the key figures and findings; the report needs everything.
             results.append((path, ev if report is not None else _slim(ev)))

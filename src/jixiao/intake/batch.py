@@ -35,22 +35,46 @@ _SKIP_PREFIXES = (".", "~$", "~")
 _STARTUP_TIMEOUT = 120.0
 
 
-def find_files(paths: Iterable[Path]) -> list[Path]:
+def find_files(paths: Iterable[Path], refused: dict[Path, str] | None = None) -> list[Path]:
     """The files to check: each file as given; every file below a folder, recursively, in name
-    order (hidden files and Office lock files ``~$…`` skipped)."""
+    order (hidden files and Office lock files ``~$…`` skipped).
+
+    Below a folder, a link is followed only to a file inside the folders given: a link that leads
+    out of them (``inbox/report.pdf → /etc/…``), a dangling link and a link loop are left out, and
+    put in ``refused`` with the reason when the caller passes it (to report them). Linked folders are
+    not entered. A file named on the command line is read as named."""
+    paths = list(paths)
+    roots = [p.resolve() for p in paths if p.is_dir()]
     found: list[Path] = []
     for path in paths:
-        if path.is_dir():
-            inside = [
-                p
-                for p in sorted(path.rglob("*"))
-                if p.is_file()
-                and not any(part.startswith(_SKIP_PREFIXES) for part in p.relative_to(path).parts)
-            ]
-            found.extend(inside)
-        else:
+        if not path.is_dir():
             found.append(path)
+            continue
+        for p in sorted(path.rglob("*")):
+            if any(part.startswith(_SKIP_PREFIXES) for part in p.relative_to(path).parts):
+                continue
+            if p.is_symlink():
+                reason = _link_problem(p, roots)
+                if reason is not None:
+                    if refused is not None:
+                        refused[p] = reason
+                    continue
+            if p.is_file():
+                found.append(p)
     return found
+
+
+def _link_problem(link: Path, roots: list[Path]) -> str | None:
+    """Why a link below the folders given is not followed, or None when it stays inside them."""
+    try:
+        target = link.resolve(strict=True)
+    except FileNotFoundError:
+        return "链接指向的文件不存在（断开的链接），未读取"
+    except (OSError, RuntimeError):
+        return "链接无法解析（循环链接或无权访问），未读取"
+    if not any(target.is_relative_to(root) for root in roots):
+        return f"链接指向所给文件夹之外的 {target}，未读取"
+    return None
 
 
 @dataclass(slots=True)

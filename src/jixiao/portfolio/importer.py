@@ -28,6 +28,8 @@ from jixiao.core.model import Severity
 from jixiao.intake.batch import find_files
 from jixiao.intake.readers import SUFFIXES
 from jixiao.portfolio.executors import Executor
+from jixiao.portfolio.run_locks import close_dead_runs
+from jixiao.portfolio.run_locks import holding
 from jixiao.storage.store import DocumentInfo
 from jixiao.storage.store import Store
 
@@ -76,6 +78,7 @@ class ImportResult:
     seconds: float
     evaluation_ids: list[int] = field(default_factory=list)  # one per form of each imported file
     evaluations: int = 0  # saved: more than ``imported`` files when a file holds several forms
+    refused: dict[Path, str] = field(default_factory=dict)  # links not followed, and why
 
 
 def keep_original(path: Path, sha: str, data_dir: Path) -> str | None:
@@ -113,7 +116,8 @@ def import_paths(
     the workers never wait for the database; ``on_file`` is called from that writing thread,
     after each file is saved."""
     started = time.monotonic()
-    files = find_files(paths)
+    refused: dict[Path, str] = {}  # links out of the folders given, dangling links: never read
+    files = find_files(paths, refused)
     hashes: dict[Path, str | None] = {f: sha256_of(f) for f in files}
     known = store.known_hashes(h for h in hashes.values() if h)
     pending: list[Path] = []
@@ -126,21 +130,23 @@ def import_paths(
             seen.add(h)
         pending.append(f)
     progress = ImportProgress(total=len(pending), skipped=len(files) - len(pending))
+    close_dead_runs(store, data_dir)  # runs of imports killed with -9 are no longer "running"
     run_id = store.start_run(" ".join(str(p) for p in paths))
-    store.update_run(run_id, files_seen=len(files), skipped=progress.skipped)
-    if on_start is not None:
-        on_start(progress)
-    writer = _Writer(store, run_id, data_dir, year, progress, on_file)
-    status = "interrupted"
-    try:
-        writer.start()
-        for path, evaluations in executor.run(pending):
-            writer.put(path, hashes.get(path), evaluations)
-        writer.finish()
-        status = "finished"
-    finally:
-        writer.stop()
-        _record(store, run_id, progress, status=status)
+    with holding(data_dir, run_id):
+        store.update_run(run_id, files_seen=len(files), skipped=progress.skipped)
+        if on_start is not None:
+            on_start(progress)
+        writer = _Writer(store, run_id, data_dir, year, progress, on_file)
+        status = "interrupted"
+        try:
+            writer.start()
+            for path, evaluations in executor.run(pending):
+                writer.put(path, hashes.get(path), evaluations)
+            writer.finish()
+            status = "finished"
+        finally:
+            writer.stop()
+            _record(store, run_id, progress, status=status)
     return ImportResult(
         run_id,
         len(files),
@@ -151,6 +157,7 @@ def import_paths(
         time.monotonic() - started,
         writer.ids,
         progress.evaluations,
+        refused,
     )
 
 
