@@ -68,6 +68,20 @@ def test_ragged_converter_pipes_and_a_broken_off_label(tmp_path: Path) -> None:
     ]
 
 
+def test_a_title_line_over_full_rows_stays_its_own_row(tmp_path: Path) -> None:
+    doc = _read(
+        tmp_path,
+        "部门项目绩效自评表 |\n"
+        "项目名称 | 图书馆免费开放 | 主管部门 | 县文旅局 |\n"
+        "实施单位 | 县图书馆 | 自评得分 | 93 |\n",
+    )
+    assert _only_table(doc).text_rows() == [
+        ["部门项目绩效自评表", "", "", ""],
+        ["项目名称", "图书馆免费开放", "主管部门", "县文旅局"],
+        ["实施单位", "县图书馆", "自评得分", "93"],
+    ]
+
+
 def test_full_width_pipes(tmp_path: Path) -> None:
     doc = _read(tmp_path, "｜单位｜县水利局｜\n｜自评得分｜９２｜\n")
     assert _only_table(doc).text_rows() == [["单位", "县水利局"], ["自评得分", "92"]]

@@ -7,7 +7,8 @@ Three shapes reach a bureau, often mixed in one block of lines:
   *ragged pipes* of a converter that writes one pipe per merged column) and are dropped; Markdown
   separator lines (``|---|:--:|``) and lines of pipes only are skipped. A label cell a converter
   broke off its row (``资金投入情况(万元) |`` alone on a line, the rest of the row on the next) is
-  joined to the row that follows it.
+  joined to the row that follows it when that row is one cell short of the row after it;
+  otherwise (a title over the table) it stays a row of its own.
 - **a cell per line** (``项目名称 |``, ``30 |``; what a web archive keeps of an HTML table): every
   line ending in a pipe is one cell, a line of a single pipe is an empty cell, and a line of two or
   more pipes ends the row. Some converters mark no row ends at all and write a single pipe after
@@ -107,25 +108,39 @@ def block_rows(lines: list[str]) -> list[list[str]]:
 
 
 def _row_rows(lines: list[str]) -> list[list[str]]:
-    rows: list[list[str]] = []
-    pending: list[str] = []  # a label cell broken off the row that follows
+    # Rows and lone cells (a line with one cell, or text without a pipe) in order.
+    items: list[tuple[bool, list[str]]] = []  # (lone, fields)
     for line in lines:
         if pipe_only(line) or _SEPARATOR.match(line):
             continue
-        if not _pipes(line):
-            pending.append(line.strip())
+        if not _pipes(line) or cell_line(line):
+            text = line.strip() if not _pipes(line) else _fields(line)[0]
+            if items and items[-1][0]:
+                items[-1][1][0] += " " + text  # one cell written over several lines
+            else:
+                items.append((True, [text]))
             continue
-        fields = _fields(line)
-        if cell_line(line):
-            pending.append(fields[0])
+        items.append((False, _fields(line)))
+    rows: list[list[str]] = []
+    i = 0
+    while i < len(items):
+        lone, fields = items[i]
+        if lone and _broken_off(items, i):
+            rows.append(fields + items[i + 1][1])
+            i += 2
             continue
-        if pending:
-            fields = [" ".join(pending), *fields]
-            pending = []
         rows.append(fields)
-    if pending:
-        rows.append([" ".join(pending)])
+        i += 1
     return rows
+
+
+def _broken_off(items: list[tuple[bool, list[str]]], i: int) -> bool:
+    """Whether the lone cell ``i`` is the first cell of the row after it: that row is one cell
+    shorter than the row after it (``资金投入情况(万元) |`` over a header of three amounts whose
+    rows hold a label and three amounts). A title line over full rows stays its own row."""
+    if i + 2 >= len(items) or items[i + 1][0] or items[i + 2][0]:
+        return False
+    return len(items[i + 1][1]) + 1 == len(items[i + 2][1])
 
 
 def _cell_rows(lines: list[str]) -> list[list[str]]:
