@@ -3,7 +3,7 @@
 Each project is a :class:`Spec` (its own name, amounts and scores); :func:`form_rows` lays one out
 as the rows of the national 项目支出绩效自评表, and the writers put several of them into one docx
 (one table pair per form, or one table holding every form stacked), one workbook (one sheet each)
-or one text file (TAB-separated rows).
+or one text file (TAB-separated rows, Markdown pipe tables one per form or one holding them all).
 """
 
 from __future__ import annotations
@@ -207,4 +207,30 @@ def tsv_forms(path: Path, forms: list[Spec]) -> Path:
         lines.extend("\t".join(row) for row in head_rows(spec) + indicator_rows(spec))
         lines.append("")
     path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def pipe_forms(path: Path, forms: list[Spec]) -> Path:
+    """One text file as a converter writes a page of forms: each form's title, then its rows as a
+    Markdown pipe table (a separator line under the first row)."""
+    lines: list[str] = []
+    for spec in forms:
+        lines.append(f"{spec.year}年度项目支出绩效自评表")
+        lines.append("")
+        rows = head_rows(spec) + indicator_rows(spec)
+        for i, row in enumerate(rows):
+            lines.append("| " + " | ".join(row) + " |")
+            if i == 0:
+                lines.append("|" + " --- |" * WIDTH)
+        lines.append("")
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def pipe_stacked(path: Path, forms: list[Spec]) -> Path:
+    """One text file holding a single pipe table with every form stacked (title rows inside)."""
+    rows = stacked_rows(forms)
+    lines = ["| " + " | ".join(rows[0]) + " |", "|" + " --- |" * WIDTH]
+    lines.extend("| " + " | ".join(row) + " |" for row in rows[1:])
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
