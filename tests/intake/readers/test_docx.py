@@ -34,6 +34,7 @@ from jixiao.intake.document import Document
 from jixiao.intake.document import Table
 from jixiao.intake.document import UnreadableDocument
 from jixiao.intake.limits import Limits
+from jixiao.intake.normalise import normalise
 from jixiao.intake.readers import read_document
 from jixiao.intake.readers.docx import OBJECT_NOTE
 from jixiao.intake.readers.docx import format_number
@@ -60,9 +61,10 @@ def cell_starting(tbl: Table, prefix: str) -> Cell:
 
 
 def seed_paragraphs(name: str) -> list[str]:
-    """The seed's lines outside tables (table cells start with a TAB in the seed dumps)."""
+    """The seed's lines outside tables (table cells start with a TAB in the seed dumps), normalised
+    as every reader normalises text (full-width ``＜`` → ``<``…)."""
     lines = (SEEDS / name).read_text(encoding="utf-8").splitlines()
-    return [line.rstrip() for line in lines if line.strip() and not line.startswith("\t")]
+    return [normalise(line.rstrip()) for line in lines if line.strip() and not line.startswith("\t")]
 
 
 @pytest.fixture(scope="module")
