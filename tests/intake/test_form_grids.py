@@ -183,7 +183,7 @@ def test_yuan_form_with_adjusted_budget(tmp_path: Path, fmt: str) -> None:
     assert ev.claimed.total == 96
 
 
-def transfer_form() -> Layout:
+def transfer_form(local: str = "150") -> Layout:
     return [
         "宣城市转移支付区域（项目）绩效目标自评表",
         "（2023年度）",
@@ -194,7 +194,7 @@ def transfer_form() -> Layout:
             ["资金投入情况（万元）", "", "全年预算数（A）", "全年执行数（B）", "预算执行率（B/A）", "<"],
             ["^", "年度资金总额：", "500", "482.5", "96.50%", "<"],
             ["^", "其中：中央补助", "300", "300", "100%", "<"],
-            ["^", "地方资金", "150", "132.5", "88.33%", "<"],
+            ["^", "地方资金", local, "132.5", "88.33%", "<"],
             ["^", "其他资金", "50", "50", "100%", "<"],
             ["年度总体目标", "预期目标", "<", "实际完成情况", "<", "<"],
             ["^", "完成12个村的美丽乡村建设", "<", "完成12个村", "<", "<"],
@@ -368,3 +368,19 @@ def test_year_from_a_form_title_inside_a_long_cell(tmp_path: Path, fmt: str) -> 
     ]
     ev = extract_file(write(layout, tmp_path, fmt))
     assert ev.project.year == 2022
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_funding_rows_are_budget_lines_that_must_add_up(tmp_path: Path, fmt: str) -> None:
+    ev = extract_file(write(transfer_form(), tmp_path, fmt))
+    lines = [(line.name, line.planned_yuan, line.executed_yuan) for line in ev.budget.lines]
+    assert lines == [
+        ("中央补助", Decimal(3000000), Decimal(3000000)),
+        ("地方资金", Decimal(1500000), Decimal(1325000)),
+        ("其他资金", Decimal(500000), Decimal(500000)),
+    ]
+    assert "BUDGET_LINES_SUM_MISMATCH" not in {f.code for f in ev.findings}
+    folder = tmp_path / "off"
+    folder.mkdir()
+    off = extract_file(write(transfer_form(local="149.97"), folder, fmt))
+    assert "BUDGET_LINES_SUM_MISMATCH" in {f.code for f in off.findings}

@@ -167,6 +167,8 @@ def _budget(
             break
     if lines_result is None:
         lines_result = lines_ex.from_prose(body)
+    if lines_result is None and facts.lines:  # the budget block's 其中 rows
+        lines_result = lines_ex.LinesResult(facts.lines, facts.lines[0].location or "预算执行情况")
     rate = facts.rate
     execution = None
     if facts.planned and facts.executed is not None and facts.planned > 0:

@@ -28,6 +28,7 @@ def merge(table: BudgetFacts | None, prose: BudgetFacts) -> BudgetFacts:
         weight=table.weight,
         unit_stated=table.unit_stated,
         where=dict(table.where),
+        lines=table.lines,
     )
     if table.rate is None and prose.rate is not None:
         merged.where["rate"] = prose.where["rate"]

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from decimal import Decimal
 
+from jixiao.core.model import BudgetLine
 from jixiao.core.values import parse_amount
 from jixiao.core.values import parse_rate
 from jixiao.intake.extract.grid import Grid
@@ -72,6 +73,8 @@ class BudgetFacts:
     precision: Decimal = Decimal("0.01")
     where: dict[str, str] = field(default_factory=dict)
     notes: list[tuple[str, str]] = field(default_factory=list)
+    # The 其中 rows (funding sources: 财政拨款 / 上年结转 / 中央补助 / 地方资金 …), which add up to the total.
+    lines: tuple[BudgetLine, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -393,6 +396,7 @@ def _read_block(grid: Grid, header: _Header) -> BudgetFacts | None:
         count = len([f for f in total.figures if f])
         facts.notes.append((place, f"年度资金总额一行只列出{count}个数，无法确定哪个是{names}，未读取"))
     _zero_total(facts, runs, total, unit, place)
+    facts.lines = _source_lines(grid, header, runs[runs.index(total) + 1 :], unit)
     if values.texts.get("rate"):
         facts.rate, facts.where["rate"] = parse_rate(values.texts["rate"]), place
     score = points(values.texts.get("score"))
@@ -406,6 +410,33 @@ def _read_block(grid: Grid, header: _Header) -> BudgetFacts | None:
         if facts.weight is not None:
             facts.where["weight"] = grid.place(header.first)
     return facts
+
+
+def _source_lines(grid: Grid, header: _Header, runs: list[_Run], unit: str) -> tuple[BudgetLine, ...]:
+    """The 其中 rows as budget lines, when every one of them reads without doubt (at least two)."""
+    lines: list[BudgetLine] = []
+    for run in runs:
+        if not run.label or not any(run.figures):
+            continue
+        aligned = _aligned(grid, header, run.row, unit) if run.row > header.last else None
+        if aligned is not None:
+            values = _as_values(aligned, unit)
+        else:
+            readings = _readings(header.roles, run.figures, unit)
+            if not readings:
+                return ()
+            values = _agreed(readings, unit)
+        if values.disputed:
+            return ()
+        planned = values.amounts.get("planned", values.amounts.get("initial"))
+        executed = values.amounts.get("executed")
+        if planned is None and executed is None:
+            return ()
+        name = re.sub(r"^其中[:：]?", "", run.label) or run.label
+        lines.append(
+            BudgetLine(name=name, planned_yuan=planned, executed_yuan=executed, location=grid.place(run.row))
+        )
+    return tuple(lines) if len(lines) >= 2 else ()
 
 
 def _zero_total(facts: BudgetFacts, runs: list[_Run], total: _Run, unit: str, place: str) -> None:
