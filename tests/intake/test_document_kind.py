@@ -111,6 +111,8 @@ def test_real_narrative_figures() -> None:
     ev20 = extract_file(REAL / "real_20.txt")
     assert ev20.claimed.total == 100  # not an item's 自评得分20分
     assert ev20.budget.planned_yuan == Decimal(95500)
+    assert [i.claimed_score for i in ev20.indicators] == [20] * 5  # the items, each named
+    assert ev20.indicators[0].name == "重大动物强制免疫病种群体免疫密度"
     ev21 = extract_file(REAL / "real_21.txt")
     assert ev21.budget.planned_yuan == Decimal(1100000)  # 指标金额
     assert ev21.budget.received_yuan == Decimal(1080000) and ev21.budget.executed_yuan is None  # 拨付

@@ -11,6 +11,7 @@ from jixiao.intake.document import Document
 from jixiao.intake.document import Paragraph
 from jixiao.intake.extract.budget_prose import from_prose
 from jixiao.intake.extract.narrative import prose_grade
+from jixiao.intake.extract.narrative import prose_indicators
 from jixiao.intake.extract.narrative import prose_total
 from jixiao.intake.extract.sections import Para
 from jixiao.intake.extract.sections import outline
@@ -250,3 +251,24 @@ def test_grade_sentences(text: str, grade: str) -> None:
 )
 def test_grade_near_misses_read_nothing(texts: tuple[str, ...]) -> None:
     assert prose_grade(paras(*texts)) is None
+
+
+def test_indicator_lines_with_their_scores() -> None:
+    found = prose_indicators(
+        paras(
+            "（1）农户补贴发放到位率，年初目标值=100%，实际完成值=100%，自评得分15分；",
+            "（2）新建机耕道长度，计划目标值≥12公里，实际完成值12.6公里，得分为15分；",
+            "（3）受益农户满意度，年初目标值≥90%，实际完成值93%。",
+        )
+    )
+    assert [(i.name, i.claimed_score) for i in found] == [
+        ("农户补贴发放到位率", D(15)),
+        ("新建机耕道长度", D(15)),
+        ("受益农户满意度", None),
+    ]
+    assert found[1].actual is not None and found[1].actual.value == D("12.6")
+    assert found[2].level1 == "满意度指标"
+
+
+def test_an_indicator_line_without_a_name_is_not_read() -> None:
+    assert prose_indicators(paras("年初目标值≥90%，实际完成值≥90%，自评得分20分。")) == []

@@ -18,14 +18,18 @@ from jixiao.core.values import parse_value
 from jixiao.intake.extract.prose import CLAUSE_BREAK
 from jixiao.intake.extract.prose import ENUMERATOR
 from jixiao.intake.extract.prose import nfkc
+from jixiao.intake.extract.prose import strip_enumerator
 from jixiao.intake.extract.sections import Para
 
-# <name>(预期|年初|计划)?(指标值|目标值)为<target>，…(实际)?完成值(为)?<actual>
+# <name>[，](预期|年初|计划)?(指标值|目标值)为<target>，…(实际)?完成值(为)?<actual>[，自评得分<score>分]
 _PAIR = re.compile(
-    r"(?P<name>[^，,。；;：:\n]{2,30}?)(?:的)?(?:预期|年初|计划|年度)?(?:指标值|目标值|目标)(?:为|是|:|：)?\s*"
+    r"(?P<name>[^，,。；;：:\n]{2,40}?)[，,]?\s*(?:的)?(?:预期|年初|初|计划|年度)?(?:指标值|目标值|目标)(?:为|是|:|：)?\s*"
     r"(?P<target>[^，,。；;\n]{1,20}?)\s*[，,；;]\s*(?:[^，,。；;\n]{0,12}?)(?:实际)?(?:完成值|完成|达到|实现)(?:值)?(?:为|是|:|：)?\s*"
-    r"(?P<actual>[≥≤<>＞＜约]?\s*\d+(?:\.\d+)?\s*(?:%|％|[^\s，,。；;\n]{0,4}))"
+    r"(?P<actual>[≥≤<>=＞＜约]?\s*\d+(?:\.\d+)?\s*(?:%|％|[^\s，,。；;\n]{0,4}))"
+    r"(?:\s*[，,]\s*(?:自评|该项)?得分(?:为|:|：)?\s*(?P<score>\d+(?:\.\d+)?)\s*分)?"
 )
+# A “name” that is only the words before a target (“年初”, “预期”) names nothing.
+_NO_NAME = re.compile(r"^(?:预期|年初|初|计划|年度|全年|本年)?$")
 # The claimed total: a word for the whole score (rank 0) outranks a generic 得分 (rank 1).
 _TOTAL_WORDS = (
     r"自评总分|评价总分|绩效总分|综合评价得分|综合评分|综合得分|最终得分|总得分|得分合计|项目自评分|自评分"
@@ -69,7 +73,9 @@ def prose_indicators(paras: list[Para]) -> list[Indicator]:
     found: list[Indicator] = []
     for p in paras:
         for m in _PAIR.finditer(p.text):
-            name = m["name"].strip()
+            name = strip_enumerator(m["name"].strip())
+            if _NO_NAME.match(name):
+                continue
             target = parse_value(m["target"])
             actual = parse_value(m["actual"])
             if target is None or actual is None or not target.is_quantity or not actual.is_quantity:
@@ -84,6 +90,7 @@ def prose_indicators(paras: list[Para]) -> list[Indicator]:
                     name=name,
                     target=target,
                     actual=actual,
+                    claimed_score=Decimal(m["score"]) if m["score"] else None,
                     location=f"{p.location} “{name}”",
                 )
             )
