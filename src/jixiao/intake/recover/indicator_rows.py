@@ -26,9 +26,17 @@ _HEADER_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("score", re.compile(r"(?:自\s*评\s*)?得\s*分(?:\s*\(\s*分\s*\))?")),
     (
         "actual",
-        re.compile(r"(?:全\s*年\s*)?(?:实\s*际\s*(?:完\s*成\s*)?值|完\s*成\s*值)(?:\s*\(\s*[A-Z]\s*\))?"),
+        re.compile(
+            r"(?:全\s*年\s*|年\s*终\s*|年\s*度\s*)?(?:实\s*际\s*(?:完\s*成\s*)?值|完\s*成\s*值|实\s*际\s*完\s*成\s*(?:情\s*况)?)"
+            r"(?:\s*\(\s*[A-Z]\s*\))?"
+        ),
     ),
-    ("target", re.compile(r"(?:年\s*度\s*|预\s*期\s*)?(?:指\s*标\s*值|目\s*标\s*值)(?:\s*\(\s*[A-Z]\s*\))?")),
+    (
+        "target",
+        re.compile(
+            r"(?:年\s*度\s*|预\s*期\s*|年\s*初\s*|全\s*年\s*|计\s*划\s*)?(?:指\s*标\s*值|目\s*标\s*值)(?:\s*\(\s*[A-Z]\s*\))?"
+        ),
+    ),
     ("deviation", re.compile(r"(?:偏\s*差|未\s*完\s*成)\s*原\s*因[^产效满数质时成]{0,16}")),
 )
 _LEVEL = re.compile(
@@ -43,11 +51,14 @@ _COMPARATOR = r"(?:[≥≤><=＝≧≦]=?)"
 # A measured value: comparator, number, unit of up to three characters (万元, 厘米, %); or a
 # short phrase without digits (显著提升, 有效).
 _VALUE = re.compile(
-    rf"{_COMPARATOR}?{_NUM}(?:%|[\u4e00-\u9fff]{{1,3}}(?:/[\u4e00-\u9fff]{{1,2}})?)?|[\u4e00-\u9fff]{{2,8}}"
+    rf"{_COMPARATOR}?{_NUM}(?:%|[\u4e00-\u9fff]{{1,3}}(?:/[\u4e00-\u9fff]{{1,2}})?)?|[\u4e00-\u9fff]{{1,8}}"
 )
 _NAME = re.compile(r"[^\d≥≤><=＝≧≦%][^≥≤><=＝≧≦]*?[^\d≥≤><=＝≧≦%.]")
 _SCORE_AT_END = re.compile(rf"{_NUM}$")
 _MAX_PARSES = 64
+_MAX_SEGMENT = 800
+# Text after a row's score that explains a shortfall, not another row (no comparator, no %).
+_EXPLANATION = re.compile(r"[^≥≤><=＝≧≦%]{2,200}")
 _SPAN = 4000
 
 
@@ -63,13 +74,17 @@ def recover_indicators(
     """Each indicator block found in ``text``: the rebuilt table (None when no row could be
     read), where it starts, and notes."""
     for head in _HEADER.finditer(text):
-        columns, body_start = _columns(text, head.end())
+        named, body_start = _columns(text, head.end())
+        columns = [c for c in named if c != "deviation"]
+        explained = "deviation" in named
         if "weight" not in columns or "score" not in columns:
             continue  # without 分值 and 得分 nothing can check a cut
         where = _place(place_of, head.start())
         end_match = _END.search(text, body_start, body_start + _SPAN)
         body_end = end_match.start() if end_match else min(len(text), body_start + _SPAN)
-        rows, notes = _read_body(text[body_start:body_end], columns, where)
+        rows, notes = _read_body(text[body_start:body_end], columns, where, explained)
+        if explained:
+            columns = [*columns, "deviation"]
         out_rows: list[list[str]] = [["一级指标", "二级指标", "三级指标", *(_HEAD[c] for c in columns)]]
         out_rows.extend(
             [level1, level2, row.name, *(row.values.get(c, "") for c in columns)]
@@ -113,11 +128,11 @@ def _columns(text: str, pos: int) -> tuple[list[str], int]:
                 pos = m.end()
                 break
         else:
-            return [c for c in columns if c != "deviation"], pos
+            return columns, pos
 
 
 def _read_body(
-    body: str, columns: list[str], where: str
+    body: str, columns: list[str], where: str, explained: bool
 ) -> tuple[list[tuple[str, str, _Row]], list[tuple[str, str]]]:
     labels = list(_LEVEL.finditer(body))
     rows: list[tuple[str, str, _Row]] = []
@@ -157,7 +172,7 @@ def _read_body(
         )
         if not segment.strip("…. "):
             continue
-        parses = _parses(re.sub(r"\s+", "", segment).strip("…"), columns, group_weight)
+        parses = _parses(re.sub(r"\s+", "", segment).strip("…"), columns, group_weight, explained)
         if len(parses) == 1:
             group.extend((level1, level2, row) for row in parses[0])
             group_glued = True
@@ -168,19 +183,25 @@ def _read_body(
     return rows, notes
 
 
-def _parses(segment: str, columns: list[str], cap: Decimal | None) -> list[list[_Row]]:
-    """Every way to cut ``segment`` into rows of name + ``columns`` (at most a few)."""
-    found: list[list[_Row]] = []
+def _parses(
+    segment: str, columns: list[str], cap: Decimal | None, deviation: bool = False
+) -> list[list[_Row]]:
+    """Every way to cut ``segment`` into rows of name + ``columns`` (at most a few).
+
+    With a 偏差原因 column, text after the last row's score that cannot be a row (no comparator,
+    no percent) is that row's explanation.
+    """
+    if len(segment) > _MAX_SEGMENT:
+        return []
 
     def value_at(pos: int, role: str) -> Iterator[tuple[str, int]]:
         if role in ("weight", "score"):
-            for m in re.finditer(_NUM, segment[pos : pos + 8]):
-                if m.start() != 0:
-                    break
             for end in range(pos + 1, min(len(segment), pos + 7) + 1):
                 piece = segment[pos:end]
                 if re.fullmatch(_NUM, piece):
                     yield piece, end
+                    if segment[end : end + 1] == "分":
+                        yield piece, end + 1  # “10分”
             return
         for end in range(pos + 1, min(len(segment), pos + 16) + 1):
             piece = segment[pos:end]
@@ -204,16 +225,40 @@ def _parses(segment: str, columns: list[str], cap: Decimal | None) -> list[list[
         for piece, end in value_at(pos, role):
             yield from cells(name, end, k + 1, {**values, role: piece})
 
-    def walk(pos: int, acc: list[_Row]) -> None:
-        if len(found) > _MAX_PARSES:
-            return
-        if pos == len(segment):
-            found.append(list(acc))
-            return
-        for row, end in row_at(pos):
-            walk(end, [*acc, row])
+    memo: dict[int, list[list[_Row]]] = {}
 
-    walk(0, [])
+    def tails(pos: int) -> list[list[_Row]]:
+        """The ways to read ``segment[pos:]`` as rows (capped just past _MAX_PARSES)."""
+        if pos == len(segment):
+            return [[]]
+        if pos in memo:
+            return memo[pos]
+        out: list[list[_Row]] = []
+        for row, end in row_at(pos):
+            rest = tails(end)
+            if explain and end < len(segment) and _explanation(segment, end):
+                rest = [*rest, [_Row("", {"deviation": segment[end:]})]]
+            for tail in rest:
+                if tail and not tail[0].name:  # the explanation after the last row
+                    out.append([_Row(row.name, {**row.values, **tail[0].values})])
+                else:
+                    out.append([row, *tail])
+                if len(out) > _MAX_PARSES:
+                    break
+            if len(out) > _MAX_PARSES:
+                break
+        memo[pos] = out
+        return out
+
+    explain = False
+    found = tails(0)
+    if not found and deviation:
+        # Only when the segment cannot be read as rows alone: text after the last score.
+        explain = True
+        memo.clear()
+        found = tails(0)
+    if len(found) > _MAX_PARSES:
+        return found  # too many ways: ambiguous, whatever the preferences below would say
     if len(found) > 1:
         # Prefer names without figures in them and a target and an actual printed alike (both
         # with a comparator, both with the same unit): the cut that leaves a digit of the weight
@@ -231,6 +276,16 @@ def _parses(segment: str, columns: list[str], cap: Decimal | None) -> list[list[
         ):
             return [found[0]]
     return found
+
+
+def _explanation(segment: str, pos: int) -> bool:
+    """Whether ``segment[pos:]`` reads as a 偏差原因 text: no comparator or percent, and not
+    starting with a digit or with a unit the segment prints after a target (“≥300人次”)."""
+    tail = segment[pos:]
+    if not _EXPLANATION.fullmatch(tail) or tail[0].isdigit():
+        return False
+    units = {m[1] for m in re.finditer(rf"{_COMPARATOR}\d+(?:\.\d+)?([^\d.%≥≤><=＝≧≦])", segment)}
+    return tail[0] not in units
 
 
 def _shape(value: str | None) -> tuple[bool, str]:
