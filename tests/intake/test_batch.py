@@ -19,6 +19,7 @@ from intake.makers import gbk_report
 from intake.readers.docx_builders import entity_bomb_xml
 from intake.readers.docx_builders import replace_part
 from intake.readers.docx_builders import zip_bomb_docx
+from intake.readers.pdf_builders import raw_pdf
 from jixiao.cli import app
 from jixiao.core.model import Evaluation
 from jixiao.intake.batch import check_files
@@ -138,11 +139,12 @@ def test_size_limit_is_configurable(inbox: Path) -> None:
 
 @pytest.mark.skipif(soffice() is None, reason="needs LibreOffice")
 def test_a_file_over_its_time_is_killed_and_the_batch_goes_on(tmp_path: Path) -> None:
-    slow = tmp_path / "slow.doc"
-    shutil.copyfile(DATA / "formats" / "002_report.doc", slow)  # a LibreOffice conversion: > 0.3 s
+    # Ten million content-stream tokens: pdfminer parses them for well over a minute; the text
+    # report takes a fraction of a second, also on a loaded machine.
+    slow = raw_pdf(tmp_path / "slow.pdf", ["0 0 m n\n" * 2_500_000])
     fast = tmp_path / "fast.txt"
     fast.write_text(TSV_REPORT, encoding="utf-8")
-    out = dict(check_files([slow, fast], jobs=1, limits=Limits(file_timeout=0.3)))
+    out = dict(check_files([slow, fast], jobs=1, limits=Limits(file_timeout=3)))
     assert "超时" in reason(out[slow])
     assert out[fast].claimed.total is not None
 
