@@ -179,3 +179,47 @@ def test_a_workers_line_holds_one_object_or_an_array(tmp_path: Path) -> None:
     assert evaluations_from_line(one) == evs[:1]
     with pytest.raises(ValueError, match="EOF while parsing"):
         evaluations_from_line(b"")  # a worker that died answers nothing: the caller's ValueError
+
+
+def test_stacked_forms_without_titles_are_cut_at_each_project_name(tmp_path: Path) -> None:
+    forms = mm.specs(3)
+    rows = [row for row in mm.stacked_rows(forms) if row != mm.title_row(forms[0])]
+    d = docx.Document()
+    table = d.add_table(rows=0, cols=mm.WIDTH)
+    for values in rows:
+        cells = table.add_row().cells
+        for c, v in enumerate(values):
+            cells[c].text = v
+    d.save(str(tmp_path / "untitled.docx"))
+    evs = extract_evaluations(tmp_path / "untitled.docx")
+    assert [ev.source.part for ev in evs if ev.source] == ["表1 第1–11行", "表1 第12–22行", "表1 第23–33行"]
+    assert [ev.claimed.total for ev in evs] == [f.total for f in forms]
+
+
+def test_transfer_payment_forms_are_cut_at_their_names(tmp_path: Path) -> None:
+    """The 转移支付区域（项目）绩效目标自评表 names its project 转移支付（项目）名称."""
+    d = docx.Document()
+    for name, planned, executed in (
+        ("就业补助资金", "808.10", "692.98"),
+        ("农业防灾减灾资金", "148.00", "46.00"),
+    ):
+        d.add_paragraph("转移支付区域（项目）绩效目标自评表")
+        table = d.add_table(rows=0, cols=5)
+        for values in (
+            ["转移支付（项目）名称", name, "", "", ""],
+            ["中央主管部门", "省财政厅", "地方主管部门", "县财政局", ""],
+            ["资金投入情况（万元）", "", "全年预算数", "全年执行数", "执行率"],
+            ["", "年度资金总额", planned, executed, "—"],
+            ["一级指标", "二级指标", "三级指标", "指标值", "全年实际完成值"],
+            ["产出指标", "数量指标", "补助人数", "≥100人", "120人"],
+        ):
+            cells = table.add_row().cells
+            for c, v in enumerate(values):
+                cells[c].text = v
+    d.save(str(tmp_path / "transfer.docx"))
+    drafts = extract_all(read_document(tmp_path / "transfer.docx", Limits()))
+    assert [dr.part for dr in drafts] == ["表1", "表2"]
+    assert [dr.evaluation.budget.planned_yuan for dr in drafts] == [
+        Decimal("8081000.00"),
+        Decimal("1480000.00"),
+    ]

@@ -4,13 +4,15 @@ A department publishes all its projects in one file: eight 自评表 one after a
 one worksheet per project, one long table holding several forms stacked vertically. Each project
 is its own evaluation, so :func:`segment` cuts the document where a new form starts:
 
-- a form is recognised by its 项目名称 label with a name beside it (``项目名称 | 乡村道路养护`` or
-  ``项目名称：乡村道路养护``); the form runs until the next form's 项目名称;
+- a form is recognised by its 项目名称 (转移支付（项目）名称) label with a name beside it
+  (``项目名称 | 乡村道路养护`` or ``项目名称：乡村道路养护``); the form runs until the next form's;
 - a cut moves back over the new form's own title lines (``2023年度项目支出绩效自评表``, ``（2023年度）``,
   ``单位：万元``), whether they are paragraphs or the first rows of the same table;
 - consecutive 项目名称 of the same project (a form repeated across pages, a report that names its
   project before its 自评表) never start a new part, and a part without a form of its own (no table
   stating a budget or indicators) joins the form before it: a project is never split in two;
+- what comes before the first form goes with it, except a table that is no form (a list of the
+  projects, 项目名称 as a column heading): it belongs to none of them;
 - a document with fewer than two forms is returned whole, exactly as read.
 
 A part keeps its provenance: ``表3``, ``工作表“项目A”``, ``表1 第20–38行``, ``表2、表3``.
@@ -30,8 +32,10 @@ from jixiao.intake.document import Table
 from jixiao.intake.extract.grid import Grid
 from jixiao.intake.extract.prose import squash
 
-_NAME_LABEL = re.compile(r"项目名称[：:]?")
-_INLINE_NAME = re.compile(r"^项目名称[：:](?P<name>.+)$")
+# 项目名称, and the 转移支付区域（项目）绩效目标自评表's 转移支付（项目）名称.
+_NAME = r"(?:项目|转移支付[（(]?项目[）)]?|转移支付|专项资金)名称"
+_NAME_LABEL = re.compile(_NAME + r"[：:]?")
+_INLINE_NAME = re.compile(rf"^{_NAME}[：:](?P<name>.+)$")
 # A value beside 项目名称 that is itself a column heading: a list of projects, not a form.
 _HEADING_WORD = re.compile(
     r"(年初|全年|调整后|本年)?(预算(数|金额|资金)?|执行数|执行率|支出数?|实际支出|资金(来源|性质|规模)?|金额|"
