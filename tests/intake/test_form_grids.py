@@ -12,6 +12,7 @@ import pytest
 from intake.form_makers import Layout
 from intake.form_makers import write
 from jixiao.core.model import Evaluation
+from jixiao.core.model import Kind
 from jixiao.core.model import Op
 from jixiao.intake.pipeline import extract_file
 
@@ -268,6 +269,7 @@ def test_department_form(tmp_path: Path, fmt: str) -> None:
     assert first.target is not None and first.target.value == 28 and first.target.unit == "万亩"
     assert ev.indicators[2].target is not None and ev.indicators[2].target.op is Op.GE
     assert ev.claimed.total == Decimal("97.93")
+    assert ev.kind is Kind.DEPARTMENT
 
 
 # ---------------------------------------------------------------------------------------------
@@ -384,3 +386,43 @@ def test_funding_rows_are_budget_lines_that_must_add_up(tmp_path: Path, fmt: str
     folder.mkdir()
     off = extract_file(write(transfer_form(local="149.97"), folder, fmt))
     assert "BUDGET_LINES_SUM_MISMATCH" in {f.code for f in off.findings}
+
+
+def budget_rate_row_form() -> Layout:
+    """A provincial form that scores the budget as the first row of the indicator table; its budget
+    block has no 分值/得分 columns."""
+    return [
+        [
+            ["某市本级部门项目支出绩效自评表（2021年）", *["<"] * 6],
+            ["项目名称", "高中实验室运行经费", *["<"] * 5],
+            [
+                "项目资金（万元）",
+                "",
+                "年初预算数",
+                "调整预算数（A）",
+                "全年执行数（B）",
+                "执行率（B/A）",
+                "<",
+            ],
+            ["^", "年度资金总额", "72.5", "80", "80", "100%", "<"],
+            ["一级指标", "二级指标", "三级指标", "分值", "年度指标值", "实际完成值", "得分"],
+            ["预算执行率", "<", "<", "10", "100%", "100%", "9"],
+            ["项目产出（40分）", "数量指标", "实验课开出率", "20", "≥95%", "98%", "20"],
+            ["^", "质量指标", "仪器完好率", "20", "≥90%", "92%", "20"],
+            ["项目效益（40分）", "社会效益指标", "学生实验能力提升", "40", "明显提升", "明显提升", "38"],
+            ["满意度（10分）", "服务对象满意度指标", "学生满意度", "10", "≥90%", "95%", "10"],
+            ["总分", "<", "<", "<", "<", "<", "97"],
+        ]
+    ]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_budget_rate_row_in_the_indicator_table_is_the_budget_score(tmp_path: Path, fmt: str) -> None:
+    ev = extract_file(write(budget_rate_row_form(), tmp_path, fmt))
+    assert [i.name for i in ev.indicators] == ["实验课开出率", "仪器完好率", "学生实验能力提升", "学生满意度"]
+    assert ev.budget.planned_yuan == ev.budget.executed_yuan == Decimal(800000)
+    assert ev.budget.initial_yuan == Decimal(725000)
+    assert ev.claimed.budget_execution_score == 9
+    assert ev.scheme.weights.budget_execution == 10
+    assert ev.claimed.total == 97
+    assert "BUDGET_SCORE_MISMATCH" in {f.code for f in ev.findings}  # 100 % executed, scored 9 of 10

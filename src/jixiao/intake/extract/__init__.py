@@ -110,6 +110,12 @@ def extract(doc: Document) -> Draft:
 
     found = extract_indicators(list(grids.values()))
     notes.extend(found.notes)
+    if found.budget_row is not None:  # a 预算执行率 row of the indicator table scores the budget
+        row = found.budget_row
+        for role, value in (("score", row.score), ("weight", row.weight), ("rate", row.rate)):
+            if value is not None and getattr(facts, role) is None:
+                setattr(facts, role, value)
+                facts.where[role] = row.location
     indicators: list[Indicator] = list(found.indicators)
     if not indicators:
         indicators = prose_indicators(body)

@@ -402,6 +402,8 @@ def _read_block(grid: Grid, header: _Header) -> BudgetFacts | None:
     score = points(values.texts.get("score"))
     if score is not None:
         facts.score, facts.where["score"] = score, place
+    if not any(getattr(facts, role) is not None for role in _AMOUNTS):
+        facts.unit_stated = True  # no amount was read, so no unit was assumed
     facts.weight = points(values.texts.get("weight"))
     if facts.weight is not None:
         facts.where["weight"] = place

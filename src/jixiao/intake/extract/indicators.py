@@ -237,6 +237,7 @@ class Extracted:
     level1_weights: dict[Group, tuple[Decimal, str]] = field(default_factory=dict)
     total: tuple[Decimal, str] | None = None
     grade: tuple[str, str] | None = None  # a grade printed in the 总分 row (“总分 | 100 | 96 | 优”)
+    budget_row: BudgetRow | None = None
     problems: list[tuple[str, str]] = field(default_factory=list)
     notes: list[tuple[str, str]] = field(default_factory=list)
     tables: int = 0
@@ -628,7 +629,35 @@ def extract_indicators(grids: list[Grid]) -> Extracted:
             read_table(grid, Header(-1, last.columns, last.n_cols), 0, out, state, label)
         else:
             last = None
+    _budget_row(out)
     return out
+
+
+_BUDGET_ROW = re.compile(r"^(预算|资金|项目资金|预算资金)执行(率|情况|进度)$")
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetRow:
+    """A 预算执行率 row inside the indicator table (some provincial forms score the budget there)."""
+
+    weight: Decimal | None
+    score: Decimal | None
+    rate: Decimal | None
+    location: str
+
+
+def _budget_row(out: Extracted) -> None:
+    """Take a 预算执行率 row out of the indicators: it is the budget block's weight and score."""
+    for i, ind in enumerate(out.indicators):
+        names = {squash(ind.name), squash(strip_weight(ind.level1 or ""))}
+        if not any(_BUDGET_ROW.match(n) for n in names):
+            continue
+        rate = None
+        if ind.actual is not None and ind.actual.unit == "%" and ind.actual.value is not None:
+            rate = Decimal(ind.actual.value) / 100
+        out.budget_row = BudgetRow(ind.weight, ind.claimed_score, rate, ind.location or "")
+        del out.indicators[i]
+        return
 
 
 def _label(grid: Grid, k: int, count: int) -> str:
