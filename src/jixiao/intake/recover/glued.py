@@ -37,6 +37,7 @@ _DASH = re.compile(r"^[—－–-]+$")
 # Most decimals a column carries: amounts in 万元 may be exact to the yuan cent (6 places).
 _MAX_DECIMALS = {Role.RATE: 2, Role.WEIGHT: 2, Role.SCORE: 2}
 _MAX_RATE = Decimal(200)
+_LONGEST = 15  # characters of the longest figure a cell holds (99999999999.99 元)
 _MAX_WEIGHT = Decimal(100)
 
 
@@ -142,9 +143,16 @@ def readings(
             return None
         return value
 
+    left = [0] * (len(pieces) + 1)  # digits from piece k on
+    for k in range(len(pieces) - 1, -1, -1):
+        piece_k = pieces[k][0]
+        left[k] = left[k + 1] + (len(piece_k.digits) if piece_k else 0)
+
     def walk(
         k: int, pos: int, col: int, values: dict[Role, Decimal | None], skipped: int, numbers: int
     ) -> Iterator[Reading]:
+        if left[k] - pos > (len(columns) - col) * _LONGEST:
+            return  # more digits than the columns left could hold
         if k == len(pieces):
             rest = sum(1 for role in columns[col:] if role in allowed)
             if skipped + rest <= max_skipped:
@@ -165,7 +173,7 @@ def readings(
                 yield from walk(k + 1, 0, target + 1, {**values, role: None}, skipped + skip, numbers)
                 continue
             digits = piece.digits
-            for end in range(pos + 1, len(digits) + 1):
+            for end in range(pos + 1, min(len(digits), pos + _LONGEST) + 1):
                 last = end == len(digits)
                 value = fits(digits[pos:end], piece.percent and last, role)
                 if value is None:
