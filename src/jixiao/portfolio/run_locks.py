@@ -18,11 +18,6 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlalchemy import select
-from sqlalchemy import update
-
-from jixiao.storage.schema import ImportRun
-from jixiao.storage.schema import aware
 from jixiao.storage.store import Store
 
 GRACE_SECONDS = 10.0
@@ -71,15 +66,11 @@ def close_dead_runs(store: Store, data_dir: Path) -> list[int]:
     if fcntl is None:
         return []
     now = dt.datetime.now(dt.UTC)
-    with store.db.sessions() as s:
-        running = s.execute(
-            select(ImportRun.id, ImportRun.started_at).where(ImportRun.status == "running")
-        ).all()
     dead: list[int] = []
-    for run_id, started in running:
+    for run_id, started in store.running_runs():
         path = _lock_path(data_dir, run_id)
         if not path.exists():
-            if (now - aware(started)).total_seconds() > GRACE_SECONDS:
+            if (now - started).total_seconds() > GRACE_SECONDS:
                 dead.append(run_id)
             continue
         fd = _try_lock(path)
@@ -90,11 +81,5 @@ def close_dead_runs(store: Store, data_dir: Path) -> list[int]:
             path.unlink(missing_ok=True)
         finally:
             os.close(fd)
-    if dead:
-        with store.db.sessions.begin() as s:
-            s.execute(
-                update(ImportRun)
-                .where(ImportRun.id.in_(dead), ImportRun.status == "running")  # not one that just ended
-                .values(status="interrupted", finished_at=now)
-            )
+    store.interrupt_runs(dead)
     return dead

@@ -42,6 +42,7 @@ from jixiao.storage.schema import ImportRun
 from jixiao.storage.schema import IndicatorRow
 from jixiao.storage.schema import Project
 from jixiao.storage.schema import Unit
+from jixiao.storage.schema import aware
 
 UNKNOWN_UNIT = "（未注明单位）"
 UNKNOWN_PROJECT = "（未注明项目）"
@@ -179,6 +180,25 @@ class Store:
                 run.status = status
                 if status != "running":
                     run.finished_at = dt.datetime.now(dt.UTC)
+
+    def running_runs(self) -> list[tuple[int, dt.datetime]]:
+        """The runs still marked ``running``: their ids and when they started (aware UTC)."""
+        with self.db.sessions() as s:
+            rows = s.execute(select(ImportRun.id, ImportRun.started_at).where(ImportRun.status == "running"))
+            return [(run_id, aware(started)) for run_id, started in rows]
+
+    def interrupt_runs(self, run_ids: Iterable[int]) -> None:
+        """Mark runs whose import is gone ``interrupted`` (only while still ``running``: a run that
+        has just ended keeps its status)."""
+        ids = list(run_ids)
+        if not ids:
+            return
+        with self.db.sessions.begin() as s:
+            s.execute(
+                update(ImportRun)
+                .where(ImportRun.id.in_(ids), ImportRun.status == "running")
+                .values(status="interrupted", finished_at=dt.datetime.now(dt.UTC))
+            )
 
     # -- documents -----------------------------------------------------------------------------
 
