@@ -162,9 +162,11 @@ def test_a_file_already_stored_is_known(web_app: FastAPI, client: People) -> Non
     assert "已在库中" in page.text
     assert f'<a href="/evaluations/{first["evaluation_id"]}">' in page.text
     assert state(web_app).store.count() == before
-    # Another unit's user learns only that the file is there, not where.
+    # Another unit's user learns nothing of it: the same bytes are a new document of their unit,
+    # with its own evaluation (issue 15 item 10; tests/security/test_web_duplicates.py).
     other = upload(client("unit_b"), SEED_002)
-    assert (other["status"], other["evaluation_id"]) == ("known", None)
+    assert other["http"] == 201 and other["status"] == "done"
+    assert other["evaluation_id"] != first["evaluation_id"]
 
 
 def test_the_same_file_twice_in_one_form_is_stored_once(web_app: FastAPI, client: People) -> None:

@@ -202,14 +202,16 @@ class Store:
 
     # -- documents -----------------------------------------------------------------------------
 
-    def known_hashes(self, hashes: Iterable[str]) -> set[str]:
-        """Which of ``hashes`` are already stored documents."""
+    def known_hashes(self, hashes: Iterable[str], *, unit_id: int | None = None) -> set[str]:
+        """Which of ``hashes`` are already stored documents (of unit ``unit_id``, when given:
+        each unit has its own documents)."""
         wanted = list(dict.fromkeys(hashes))
         found: set[str] = set()
+        mine = () if unit_id is None else (Document.unit_id == unit_id,)
         with self.db.sessions() as s:
             for i in range(0, len(wanted), 500):
                 chunk = wanted[i : i + 500]
-                found.update(s.scalars(select(Document.sha256).where(Document.sha256.in_(chunk))))
+                found.update(s.scalars(select(Document.sha256).where(Document.sha256.in_(chunk), *mine)))
         return found
 
     # -- evaluations ---------------------------------------------------------------------------
@@ -528,6 +530,11 @@ class Store:
                 )
                 for row, unit_name, project_name, doc_name in s.execute(q)
             ]
+
+
+def filed_unit(ev: Evaluation, unit: str | None = None) -> str:
+    """The name of the unit ``ev`` is saved under: ``unit`` when given, else the one it names."""
+    return (unit.strip()[:200] or UNKNOWN_UNIT) if unit is not None else _unit_name(ev)
 
 
 def _unit_name(ev: Evaluation) -> str:

@@ -39,6 +39,7 @@ from jixiao.storage.schema import UserRow
 from jixiao.storage.schema import aware
 from jixiao.storage.store import DocumentInfo
 from jixiao.storage.store import Store
+from jixiao.storage.store import filed_unit
 
 SAVE_ATTEMPTS = 5
 """How often :meth:`Workflow.save_new` tries a save that collided with another one."""
@@ -278,9 +279,14 @@ class Workflow:
             try:
                 with self.db.sessions.begin() as s:
                     if document is not None and s.scalar(
-                        select(Document.id).where(Document.sha256 == document.sha256)
+                        select(Document.id)
+                        .join(Unit, Document.unit_id == Unit.id)
+                        .where(
+                            Document.sha256 == document.sha256,
+                            Unit.name.in_({filed_unit(ev, unit) for ev in evaluations}),
+                        )
                     ):
-                        return None
+                        return None  # this unit holds these bytes already (another unit's copy is theirs)
                     store = Store(self.db)
                     documents: dict[int, int] = {}  # the file's document row, shared by its parts
                     ids: list[int] = []
@@ -303,8 +309,9 @@ class Workflow:
                     raise
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def for_document(self, sha256: str) -> int | None:
-        """The latest version of the evaluation a stored document (by its SHA-256) belongs to."""
+    def for_document(self, sha256: str, unit_id: int | None = None) -> int | None:
+        """The latest version of the evaluation a stored document (by its SHA-256) belongs to;
+        only among unit ``unit_id``'s documents when given."""
         of_document = aliased(EvaluationRow, name="of_document")
         q = (
             select(E.id)
@@ -318,6 +325,8 @@ class Workflow:
             .join(Document, of_document.document_id == Document.id)
             .where(Document.sha256 == sha256, E.latest == true())
         )
+        if unit_id is not None:
+            q = q.where(Document.unit_id == unit_id)
         with self.db.engine.connect() as conn:
             return conn.scalar(q)
 

@@ -157,6 +157,13 @@ def create_app(settings: Settings, *, secure_cookies: bool = False) -> FastAPI:
             headers=exc.headers,
         )
 
+    @app.exception_handler(OverflowError)
+    async def overflow(request: Request, _exc: OverflowError) -> Response:
+        # A number past what the database holds (an id of 30 digits) that no route bounded first.
+        return render(
+            request, "error.html", {"detail": "请求中的数字超出范围", "status": 400}, status_code=400
+        )
+
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
         problems = [

@@ -5,7 +5,8 @@ route, so no form parser, dependency or handler ever sees more than its endpoint
 announcing a larger ``Content-Length`` is answered 413 without reading its body; one sent without
 a length (chunked) or lying about it is counted as it arrives and answered 413 the moment it
 passes the cap. The route then only sees the body end (``http.disconnect``), whatever it was
-doing, and the connection is closed, so the client cannot keep sending.
+doing, and the connection is closed, so the client cannot keep sending. A body that ends early
+(refused here, or a client gone mid-upload) is not logged as a server error.
 
 The caps: the upload endpoints take one file's limit (``max_file_mb``) plus room for the
 multipart framing; everything else (login, forms, the JSON API) ``max_request_kb``.
@@ -16,6 +17,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp
 from starlette.types import Message
 from starlette.types import Receive
@@ -133,7 +135,7 @@ class BodyLimit:
 
         try:
             await self.app(scope, counted_receive, guarded_send)
-        except Exception:
-            if not refused:
-                raise
-            # The route saw its body end early (a client disconnect, to it): answered already.
+        except ClientDisconnect:
+            # The body ended early: refused here (answered already), or the client went away
+            # mid-body (nobody to answer). What the route had written is removed by the route.
+            return

@@ -35,6 +35,11 @@ CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
+# The largest number a database integer column holds (64 bits): ids, years and pages past it
+# are refused or ignored before they reach a query (SQLite raises OverflowError on them).
+MAX_DB_INT = 2**63 - 1
+
+
 class LoginRequired(Exception):
     """Raised by :func:`current_user`; answered with a redirect to /login or a 401."""
 
@@ -118,7 +123,7 @@ def actor(user: User) -> Actor:
 
 def visible_meta(request: Request, user: User, evaluation_id: int) -> Meta:
     """The evaluation's meta if ``user`` may see it; 404 otherwise (never 403: no hint it exists)."""
-    meta = web(request).workflow.meta(evaluation_id)
+    meta = web(request).workflow.meta(evaluation_id) if 0 < evaluation_id <= MAX_DB_INT else None
     if meta is None or (not user.sees_all and meta.unit_id != user.unit_id):
         raise HTTPException(404, f"没有编号为 {evaluation_id} 的评价，或您无权查看")
     return meta

@@ -39,6 +39,7 @@ from typing import Any
 from typing import BinaryIO
 from urllib.parse import unquote
 
+from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser
 from python_multipart.multipart import parse_options_header
 from starlette.concurrency import run_in_threadpool
@@ -54,6 +55,7 @@ from jixiao.intake.limits import human_size
 from jixiao.intake.readers import SUFFIXES
 from jixiao.portfolio.importer import keep_original
 from jixiao.storage.store import DocumentInfo
+from jixiao.storage.store import filed_unit
 from jixiao.storage.workflow import Actor
 from jixiao.web.state import WebState
 
@@ -254,11 +256,16 @@ async def receive_stream(
             total += len(chunk)
             if total > limit + _OVERHEAD:
                 raise too_large(limit)
-            parser.write(chunk)
+            try:
+                parser.write(chunk)
+            except MultipartParseError:
+                raise UploadRefused(400, "上传内容不是有效的 multipart/form-data，未保存") from None
             for kind, data in events:
                 part = await _handle(kind, data, part, files, fields, directory, limit)
             events.clear()
         parser.finalize()
+        if part.sink is not None:  # the body ended inside the file: a truncated upload
+            raise UploadRefused(400, "上传内容不完整（文件未传完），未保存；请重新上传")
     except BaseException:
         if part.sink is not None:
             part.sink.discard()
@@ -361,7 +368,8 @@ class UploadResult:
     size: int = 0
     evaluation_id: int | None = None
     project: str | None = None
-    unit: str | None = None
+    unit: str | None = None  # as the document names it
+    stored_unit: str | None = None  # the unit it was saved under (a unit user's own)
     year: int | None = None
     claimed_total: Decimal | None = None
     computed_total: Decimal | None = None
@@ -381,6 +389,15 @@ class UploadResult:
     def url(self) -> str | None:
         return None if self.evaluation_id is None else f"/evaluations/{self.evaluation_id}"
 
+    @property
+    def unit_text(self) -> str | None:
+        """The unit for people: the one saved under, and the document's own when it differs."""
+        if self.stored_unit is None:
+            return self.unit
+        if self.unit and self.unit.strip() != self.stored_unit:
+            return f"{self.stored_unit}（文件中填写的单位：{self.unit}）"
+        return self.stored_unit
+
     def as_json(self) -> dict[str, object]:
         """The API's answer for this file (scores as exact decimal strings)."""
         return {
@@ -393,6 +410,8 @@ class UploadResult:
             "url": self.url,
             "project": self.project,
             "unit": self.unit,
+            "stored_unit": self.stored_unit,
+            "unit_text": self.unit_text,
             "year": self.year,
             "claimed_total": None if self.claimed_total is None else fmt_score(self.claimed_total),
             "computed_total": None if self.computed_total is None else fmt_score(self.computed_total),
@@ -423,7 +442,9 @@ def _renamed(ev: Evaluation, f: Received) -> Evaluation:
     return renamed.model_copy(update={"source": source})
 
 
-def _result(f: Received, ev: Evaluation, evaluation_id: int, status: str) -> UploadResult:
+def _result(
+    f: Received, ev: Evaluation, evaluation_id: int, status: str, stored_unit: str | None
+) -> UploadResult:
     counts = dict.fromkeys(Severity, 0)
     for finding in ev.findings:
         counts[finding.severity] += 1
@@ -435,6 +456,7 @@ def _result(f: Received, ev: Evaluation, evaluation_id: int, status: str) -> Upl
         evaluation_id=evaluation_id,
         project=ev.project.name,
         unit=ev.project.unit,
+        stored_unit=stored_unit,
         year=ev.project.year,
         claimed_total=ev.claimed.total,
         computed_total=ev.computed.total,
@@ -447,23 +469,25 @@ def _result(f: Received, ev: Evaluation, evaluation_id: int, status: str) -> Upl
     )
 
 
-def find_stored(state: WebState, sha256: str) -> int | None:
-    """The latest version of the evaluation a stored document belongs to."""
-    return state.workflow.for_document(sha256)
+def find_stored(state: WebState, sha256: str, unit_id: int | None = None) -> int | None:
+    """The latest version of the evaluation a stored document belongs to (of unit ``unit_id``'s
+    documents, when given)."""
+    return state.workflow.for_document(sha256, unit_id)
 
 
 def _known(
     state: WebState, f: Received, scope_unit_id: int | None, stored_id: int | None = None
 ) -> UploadResult:
-    """A file whose bytes are already stored: linked to its evaluation when the user may see it."""
-    found = stored_id if stored_id is not None else find_stored(state, f.sha256)
+    """A file whose bytes this user's unit (anyone, for admins and reviewers) already holds:
+    linked to its evaluation. Nothing is said about another unit's copy."""
+    found = stored_id if stored_id is not None else find_stored(state, f.sha256, scope_unit_id)
     meta = state.workflow.meta(found) if found is not None else None
     if meta is None or (scope_unit_id is not None and meta.unit_id != scope_unit_id):
-        return UploadResult(name=f.name, status="known", size=f.size, reason="同一文件（内容相同）已上传过")
+        return UploadResult(name=f.name, status="failed", size=f.size, reason="未能保存，请重新上传")
     ev = state.store.get(meta.id)
     if ev is None:
         return UploadResult(name=f.name, status="known", size=f.size)
-    return _result(f, ev, meta.id, "known")
+    return _result(f, ev, meta.id, "known", meta.unit)
 
 
 def process(
@@ -483,7 +507,9 @@ def process(
     """
     results: dict[int, UploadResult] = {}
     try:
-        known = state.store.known_hashes(f.sha256 for f in files)
+        # A unit user's files are new unless their own unit holds the bytes (one stored copy
+        # of the bytes serves every unit, but each gets its own document and evaluation).
+        known = state.store.known_hashes((f.sha256 for f in files), unit_id=scope_unit_id)
         first: dict[str, int] = {}
         pending: list[int] = []
         for i, f in enumerate(files):
@@ -543,7 +569,7 @@ def _store(
         if year is not None:
             ev = ev.model_copy(update={"project": ev.project.model_copy(update={"year": year})})
         unreadable = any(x.code == _UNREADABLE for x in ev.findings)
-        results.append(_result(f, ev, new_id, "unreadable" if unreadable else "done"))
+        results.append(_result(f, ev, new_id, "unreadable" if unreadable else "done", filed_unit(ev, unit)))
     return dataclasses.replace(results[0], more=tuple(results[1:]))
 
 

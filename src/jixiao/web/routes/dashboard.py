@@ -43,6 +43,7 @@ from jixiao.web import charts
 from jixiao.web.cache import data_version
 from jixiao.web.cache import facets as kept_facets
 from jixiao.web.cache import kept
+from jixiao.web.deps import MAX_DB_INT
 from jixiao.web.deps import CurrentUser
 from jixiao.web.deps import can_edit
 from jixiao.web.deps import render
@@ -104,9 +105,12 @@ def _number(value: str | None, what: str) -> int | None:
     if value is None or not value.strip():
         return None
     try:
-        return int(value.strip())
+        number = int(value.strip())
     except ValueError:
-        raise HTTPException(400, f"{what}“{value}”不是数字") from None
+        raise HTTPException(400, f"{what}“{value[:40]}”不是数字") from None
+    if abs(number) > MAX_DB_INT:
+        raise HTTPException(400, f"{what}“{value[:40]}…”超出范围")
+    return number
 
 
 def _facets(state: WebState, user: User) -> Facets:

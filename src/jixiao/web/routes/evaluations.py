@@ -53,6 +53,7 @@ from jixiao.storage.workflow import WorkflowError
 from jixiao.web.cache import data_version
 from jixiao.web.cache import facets as kept_facets
 from jixiao.web.cache import kept
+from jixiao.web.deps import MAX_DB_INT
 from jixiao.web.deps import CurrentUser
 from jixiao.web.deps import actor
 from jixiao.web.deps import can_edit
@@ -110,14 +111,20 @@ _FORBIDDEN = {"description": "当前用户不是审核人员或管理员"}
 
 def _int(text: str | None) -> int | None:
     try:
-        return int(text) if text and text.strip() else None
+        number = int(text) if text and text.strip() else None
     except ValueError:
         return None
+    return None if number is None or abs(number) > MAX_DB_INT else number
 
 
 def _text(text: str | None, limit: int = _MAX_Q) -> str | None:
     text = (text or "").strip()
     return text[:limit] or None
+
+
+# Past the last page the list shows an empty page; far past it, this one (its offset stays a
+# number every database takes).
+MAX_PAGE = 10**9
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +166,7 @@ class ListQuery:
             q=_text(params.get("q")),
             sort=sort,
             order=order,
-            page=max(1, _int(params.get("page")) or 1),
+            page=min(max(1, _int(params.get("page")) or 1), MAX_PAGE),
         )
 
     def browse(self, scope_unit_id: int | None) -> Browse:

@@ -66,6 +66,7 @@
       td.appendChild(a);
       if (data.part) { td.appendChild(document.createTextNode("（" + data.part + "）")); }
       var parts = [];
+      if (data.unit_text) { parts.push("单位 " + data.unit_text); }
       if (data.computed_total !== null && data.computed_total !== undefined) { parts.push("复核总分 " + Number(data.computed_total).toFixed(2)); }
       if (data.grade) { parts.push("等级 " + data.grade); }
       parts.push("错误 " + data.errors + " 项、警告 " + data.warnings + " 项");
