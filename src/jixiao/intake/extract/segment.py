@@ -34,6 +34,7 @@ from jixiao.intake.extract.prose import squash
 
 # 项目名称, and the 转移支付区域（项目）绩效目标自评表's 转移支付（项目）名称.
 _NAME = r"(?:项目|转移支付[（(]?项目[）)]?|转移支付|专项资金)名称"
+_SAYS_NAME = re.compile(r"名\s*称")
 _NAME_LABEL = re.compile(_NAME + r"[：:]?")
 _INLINE_NAME = re.compile(rf"^{_NAME}[：:](?P<name>.+)$")
 # A value beside 项目名称 that is itself a column heading: a list of projects, not a form.
@@ -75,6 +76,8 @@ class _Anchor:
 
 def segment(doc: Document) -> list[Part]:
     """The parts of ``doc`` that each hold one form (see the module docstring)."""
+    if _names_stated(doc) < 2:  # most files: one form, and no grid worth building to know it
+        return [Part(doc, None)]
     grids = {i: Grid(b) for i, b in enumerate(doc.blocks) if isinstance(b, Table)}
     anchors = _anchors(doc, grids)
     if len({_project_key(a.name) for a in anchors}) < 2:
@@ -101,6 +104,17 @@ def segment(doc: Document) -> list[Part]:
         or all(_row_is_title(grids[index], r) for r in range(grids[index].n_rows))
     ]
     return [_part(doc, start, stop, lead if i == 0 else []) for i, (start, stop) in enumerate(spans)]
+
+
+def _names_stated(doc: Document) -> int:
+    """How often the text says 名称 (spaced out or not), to at most 2."""
+    count = 0
+    for block in doc.blocks:
+        texts = [block.text] if isinstance(block, Paragraph) else [c.text for c in block.cells]
+        count += sum(len(_SAYS_NAME.findall(t)) for t in texts if "称" in t)
+        if count >= 2:
+            break
+    return count
 
 
 def _anchors(doc: Document, grids: dict[int, Grid]) -> list[_Anchor]:
