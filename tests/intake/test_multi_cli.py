@@ -68,3 +68,13 @@ def test_check_reports_each_evaluation_with_its_part(tmp_path: Path) -> None:
     ]
     assert lines[-1]["source"]["part"] is None
     assert lines[2]["source"]["part"] == f"工作表“{forms[2].name}”"
+
+
+def test_the_review_report_names_each_form(tmp_path: Path) -> None:
+    forms = mm.specs(2)
+    path = mm.docx_forms(tmp_path / "两个项目.docx", forms)
+    report = tmp_path / "复核报告.html"
+    run("check", str(path), "--report", str(report), "--jobs", "1")
+    html = report.read_text(encoding="utf-8")
+    assert "两个项目.docx（表1、表2）" in html
+    assert "两个项目.docx（表3、表4）" in html

@@ -43,6 +43,8 @@ def test_the_api_answers_every_form_of_the_file(web_app: FastAPI, client: People
         history = _state(web_app).workflow.history(answer["evaluation_id"])
         assert history[-1].action == "upload"
     assert store.count()[0] == 3
+    detail = admin.get(answered[1]["url"])
+    assert f"{path.name}（表1 第13–24行）" in detail.text
     # The same bytes again: known, nothing stored twice.
     again = admin.post(
         "/api/uploads", files={"file": (path.name, path.read_bytes())}, headers={"X-CSRF-Token": admin.csrf}

@@ -89,6 +89,13 @@ class ReviewRow:
         return self.project or self.file or f"第{self.index}份"
 
 
+def _file_of(ev: Evaluation) -> str:
+    """The file an evaluation was read from, with the form when the file holds several."""
+    if ev.source is None or not ev.source.path:
+        return ""
+    return ev.source.path + (f"（{ev.source.part}）" if ev.source.part else "")
+
+
 def review_rows(evaluations: Sequence[Evaluation]) -> list[ReviewRow]:
     """The rows of the review report, in the order given; findings errors first."""
     order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
@@ -98,7 +105,7 @@ def review_rows(evaluations: Sequence[Evaluation]) -> list[ReviewRow]:
         rows.append(
             ReviewRow(
                 index=index,
-                file=clean(ev.source.path) if ev.source and ev.source.path else "",
+                file=clean(_file_of(ev)),
                 project=clean(p.name),
                 unit=clean(p.unit),
                 year=str(p.year) if p.year is not None else "",
