@@ -427,9 +427,9 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _scored(ev: Evaluation, user: User) -> Evaluation:
+def _scored(ev: Evaluation, user: User, *, own_unit: bool = True) -> Evaluation:
     """Score ``ev`` with the scheme it names (its declared weights kept, else the scheme's), its
-    unit forced to a unit user's own."""
+    unit forced to a unit user's own (``own_unit``; an edit keeps its version's unit instead)."""
     scheme = _schemes().get(ev.scheme.id)
     if scheme is None:
         raise HTTPException(
@@ -439,10 +439,32 @@ def _scored(ev: Evaluation, user: User) -> Evaluation:
     ev = ev.model_copy(
         update={"scheme": SchemeRef(id=scheme.id, weights=weights, declared=ev.scheme.declared)}
     )
-    unit = _unit_of(user)
+    unit = _unit_of(user) if own_unit else None
     if unit is not None:
         ev = ev.model_copy(update={"project": ev.project.model_copy(update={"unit": unit})})
     return evaluate(ev, scheme)
+
+
+def _year_text(year: int | None) -> str:
+    return "未注明年度" if year is None else f"{year} 年度"
+
+
+def _filing_problem(base: Evaluation, ev: Evaluation) -> str | None:
+    """Why ``ev`` cannot be the next version of ``base``: a version is filed under its project's
+    year and unit, so the content must say the same ones (the web form keeps them fixed; the
+    API refuses a change). None when it may."""
+    was, now = base.project, ev.project
+    if now.year != was.year:
+        return (
+            f"修改不能变更年度：该评价属于{_year_text(was.year)}，提交的内容为{_year_text(now.year)}；"
+            "另一年度的评价请新建"
+        )
+    if (now.unit or "").strip() != (was.unit or "").strip():
+        return (
+            f"修改不能变更单位：该评价的单位为“{was.unit or '未注明'}”，提交的内容为“{now.unit or '未注明'}”；"
+            "另一单位的评价请新建"
+        )
+    return None
 
 
 @router.post(
@@ -481,17 +503,22 @@ def api_create(
     tags=["编写"],
     summary="修改评价（保存为新版本）",
     response_model=UpdatedEvaluation,
-    responses={**_ERRORS, 409: {"description": "已有更新的版本"}},
+    responses={**_ERRORS, 409: {"description": "已有更新的版本，或内容的年度、单位与该评价不同"}},
 )
 def api_update(
     request: Request, user: CurrentUser, evaluation_id: int, evaluation: Evaluation
 ) -> JSONResponse:
     """Save the contract JSON as the next version of ``evaluation_id`` (which must be the latest),
-    with one audit entry per changed field. Nothing is saved when nothing changed."""
+    with one audit entry per changed field. Nothing is saved when nothing changed. The year and
+    unit in the content must be the evaluation's own (a version is filed under them): another
+    year or unit is refused (409), as the web form keeps them fixed."""
     meta, base = _editable(request, user, evaluation_id)
     if not meta.is_latest:
         raise HTTPException(409, _not_latest(meta))
-    ev = _scored(evaluation, user)
+    problem = _filing_problem(base, evaluation)
+    if problem is not None:
+        raise HTTPException(409, problem)
+    ev = _scored(evaluation, user, own_unit=False)
     changes = diff(base, ev)
     if not changes:
         body = {
