@@ -183,6 +183,7 @@ def test_an_adjustment_apart_from_the_initial_budget_is_not_guessed() -> None:
         (("因此评价分95分，自评等级为优秀。",), D(95)),
         (("本次评价总分100分，自评得分87分。",), D(87)),  # 总分100 is the form's maximum here
         (("自评总分：92",), D(92)),  # no 分, but the clause ends with the number
+        (("项目绩效自评分数为89.5分。",), D("89.5")),
         # an item's score before the total does not win over it
         (("预算执行率得分9分。", "产出指标得分48分。", "最终得分90分。"), D(90)),
         # a numbered list of items, each with its 自评得分, then the total
@@ -230,6 +231,7 @@ def test_total_near_misses_read_nothing(texts: tuple[str, ...]) -> None:
         ("绩效评价结论：良好。", "良好"),
         ("经自评，该项目绩效等级评定为合格。", "合格"),
         ("本项目评价等次为“中”，下一步将加强管理。", "中"),
+        ("经自评，项目得分95分，等级为优。", "优"),
     ],
 )
 def test_grade_sentences(text: str, grade: str) -> None:
@@ -242,6 +244,7 @@ def test_grade_sentences(text: str, grade: str) -> None:
     [
         ("本级48个项目评价等级为“优”有37个、评价等级为“中”有5个。",),  # counts of graded items
         ("工程质量等级为合格。",),  # the works' quality, not the evaluation
+        ("项目得分95分，工程质量等级为合格。",),  # a score before it does not make it the evaluation's
         ("得分≥90分为优秀；80≤得分＜90分为良好。",),
         ("评价等级分为优、良、中、差四个等次。",),
         ("自评结论：各项工作顺利完成，取得良好的社会效益。",),

@@ -32,7 +32,8 @@ _PAIR = re.compile(
 _NO_NAME = re.compile(r"^(?:预期|年初|初|计划|年度|全年|本年)?$")
 # The claimed total: a word for the whole score (rank 0) outranks a generic 得分 (rank 1).
 _TOTAL_WORDS = (
-    r"自评总分|评价总分|绩效总分|综合评价得分|综合评分|综合得分|最终得分|总得分|得分合计|项目自评分|自评分"
+    r"自评总分|评价总分|绩效总分|综合评价得分|综合评分|综合得分|最终得分|总得分|得分合计|自评分数|评价分数"
+    r"|项目自评分|自评分"
     r"|评价分|总分"
 )
 _GENERIC_WORDS = r"自评得分|评价得分|绩效得分|考核得分|得分"
@@ -58,7 +59,11 @@ _GRADE = re.compile(
     rf"(?P<grade>{_GRADES})[”\"」』’]?"
     r"|(?:自评|评价|绩效|等级|综合)[^，,。；;\n]{0,6}?(?:评定为|确定为|评为|定为)\s*[“\"「『‘]?"
     rf"(?P<grade2>{_GRADES})[”\"」』’]?"
+    r"|(?P<bare>等级|等次)(?:为|是|:|：)?\s*[“\"「『‘]?"
+    rf"(?P<grade3>{_GRADES})[”\"」』’]?"
 )
+# A bare “等级为…” is the evaluation's only in a sentence that has just given its score.
+_SCORED_BEFORE = re.compile(r"得分|总分|自评分|评分|评价分")
 # After a grade: the end of its clause, or “等级/等次”. Anything else (“有37个”, “率”, “的”,
 # “、良”) means the word is not the evaluation's grade.
 _GRADE_END = re.compile(r"^(?:等级|等次|档次)?(?:[，,。；;！!\s)）]|$)")
@@ -172,7 +177,11 @@ def prose_grade(paras: list[Para]) -> tuple[str, str] | None:
             sentence = head[max((c.end() for c in re.finditer(r"[。；;！？!?\n]", head)), default=0) :]
             if re.search(r"≥|>=|其中|\d+个", sentence):
                 continue  # a band definition, or the grades of some of the projects
-            found.setdefault(i, []).append(m["grade"] or m["grade2"])
+            if m["bare"] and not (
+                _SCORED_BEFORE.search(sentence) and text[m.start() - 1 : m.start()] in "，,:： "
+            ):
+                continue  # “工程质量等级为合格”: some other thing's grade
+            found.setdefault(i, []).append(m["grade"] or m["grade2"] or m["grade3"])
     listed = _listed(paras, found)
     for i, p in enumerate(paras):
         if i in found and i not in listed:
