@@ -35,6 +35,7 @@ from jixiao.storage.db import open_database
 from jixiao.storage.login_throttle import LoginThrottle
 from jixiao.storage.store import Store
 from jixiao.storage.workflow import Workflow
+from jixiao.web import api_docs
 from jixiao.web import threads
 from jixiao.web.body_limit import BodyCaps
 from jixiao.web.body_limit import BodyLimit
@@ -110,7 +111,7 @@ def create_app(settings: Settings, *, secure_cookies: bool = False) -> FastAPI:
         title="jixiao 预算项目支出绩效自评",
         description="绩效自评的编写、复核与汇总。页面均有 JSON 版本；/api/ 下为 REST 接口，数据格式同评价合同（jixiao.evaluation/1）。",
         version="1",
-        docs_url="/api/docs",
+        docs_url=None,  # /api/docs is jixiao.web.api_docs (Swagger UI would load from a CDN)
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
@@ -128,6 +129,7 @@ def create_app(settings: Settings, *, secure_cookies: bool = False) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     for router in ROUTERS:
         app.include_router(router)
+    app.include_router(api_docs.router)
 
     # Added first, so it runs inside SecurityHeaders: its 413s carry the headers too.
     caps = BodyCaps(upload=settings.limits().max_file_bytes, other=settings.max_request_kb * 1024)

@@ -147,10 +147,11 @@ def render(
     *,
     status_code: int = 200,
     headers: Mapping[str, str] | None = None,
+    html_only: bool = False,
     **extra: Any,
 ) -> Response:
-    """The page, or its JSON twin (``data``) when JSON is wanted."""
-    if wants_json(request):
+    """The page, or its JSON twin (``data``) when JSON is wanted (never, ``html_only``)."""
+    if not html_only and wants_json(request):
         return JSONResponse(jsonable(data), status_code=status_code, headers=headers)
     user = optional_user(request)
     context = {
