@@ -223,3 +223,22 @@ def test_transfer_payment_forms_are_cut_at_their_names(tmp_path: Path) -> None:
         Decimal("8081000.00"),
         Decimal("1480000.00"),
     ]
+
+
+@pytest.mark.parametrize("heading", ["建设内容", "预算金额（元）", "实施进度", "自评得分"])
+def test_a_detail_table_headed_by_project_name_is_no_new_form(tmp_path: Path, heading: str) -> None:
+    """A report's own form, then a table of its sub-projects (项目名称 | <heading> | 预算数): one
+    project, one evaluation."""
+    spec = mm.specs(1)[0]
+    path = mm.docx_forms(tmp_path / "one.docx", [spec])
+    d = docx.Document(str(path))
+    d.add_paragraph("附：子项目明细")
+    table = d.add_table(rows=0, cols=4)
+    for values in (["项目名称", heading, "预算数", "执行数"], ["村道硬化", "3公里", "40", "38"]):
+        cells = table.add_row().cells
+        for c, v in enumerate(values):
+            cells[c].text = v
+    d.save(str(path))
+    evs = extract_evaluations(path)
+    assert len(evs) == 1
+    assert evs[0].project.name == spec.name
