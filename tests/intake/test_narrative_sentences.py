@@ -4,6 +4,7 @@ here (not taken from the corpus), and near-misses whose right answer is “not r
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +16,7 @@ from jixiao.intake.extract.narrative import prose_indicators
 from jixiao.intake.extract.narrative import prose_total
 from jixiao.intake.extract.sections import Para
 from jixiao.intake.extract.sections import outline
+from jixiao.intake.pipeline import extract_file
 
 D = Decimal
 
@@ -161,6 +163,13 @@ def test_budget_near_misses_read_nothing(text: str) -> None:
     assert got["planned"] is None and got["executed"] is None and got["rate"] is None, got
 
 
+def test_two_amounts_for_one_figure_without_a_sum_are_reported_not_read() -> None:
+    facts, notes = from_prose(paras("市级下达资金30万元，县级下达资金12万元，实际支出40万元。"))
+    assert facts.planned is None and facts.executed == D(400000)
+    assert [(n.role, n.where) for n in notes] == [("planned", "正文 第1段（第1行）")]
+    assert "多个预算数" in notes[0].reason
+
+
 def test_an_adjustment_apart_from_the_initial_budget_is_not_guessed() -> None:
     facts, notes = from_prose(
         paras("年初预算安排50万元。", "因工作量增加，下半年追加资金8万元。", "全年实际支出56万元。")
@@ -168,7 +177,7 @@ def test_an_adjustment_apart_from_the_initial_budget_is_not_guessed() -> None:
     assert facts.initial == D(500000)
     assert facts.planned is None  # 50 + 8 would be a guess: the adjustment stands alone
     assert facts.executed == D(560000)
-    assert notes and "调整" in notes[0][1]
+    assert notes and notes[0].role == "planned" and "调整" in notes[0].reason
 
 
 @pytest.mark.parametrize(
@@ -275,3 +284,15 @@ def test_indicator_lines_with_their_scores() -> None:
 
 def test_an_indicator_line_without_a_name_is_not_read() -> None:
     assert prose_indicators(paras("年初目标值≥90%，实际完成值≥90%，自评得分20分。")) == []
+
+
+def test_an_unsettled_budget_is_a_finding_with_its_place(tmp_path: Path) -> None:
+    path = tmp_path / "报告.txt"
+    path.write_text(
+        "2024年度乡村公路养护项目绩效自评报告\n一、资金情况\n市级下达资金30万元，县级下达资金12万元，实际支出40万元。\n",
+        encoding="utf-8",
+    )
+    ev = extract_file(path)
+    assert ev.budget.planned_yuan is None and ev.budget.executed_yuan == D(400000)
+    notes = [f for f in ev.findings if f.code == "EXTRACTION_INCOMPLETE"]
+    assert any("多个预算数" in f.message and f.location and "第3行" in f.location for f in notes), notes

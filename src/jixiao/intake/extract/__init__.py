@@ -99,8 +99,7 @@ def extract(doc: Document) -> Draft:
             break
     said, said_notes = budget_prose.from_prose(paras)
     facts = budget_ex.merge(table_budget, said) if table_budget is not None else said
-    if facts.planned is None:
-        notes.extend(said_notes)
+    notes.extend((n.where, n.reason) for n in said_notes if getattr(facts, n.role) is None)
     if table_budget is not None:
         notes.extend(table_budget.notes)  # figures of the budget block that could not be placed
     if table_budget is not None and not table_budget.unit_stated:

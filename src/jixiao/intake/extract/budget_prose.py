@@ -73,6 +73,18 @@ _BUDGET_SCORE = re.compile(
 _STEM = 24
 
 
+_FIGURE_NAMES = {"planned": "预算数", "initial": "年初预算数", "received": "到位数", "executed": "执行数"}
+
+
+@dataclass(frozen=True, slots=True)
+class Unsettled:
+    """A budget figure the text states but not certainly enough to read (for EXTRACTION_INCOMPLETE)."""
+
+    role: str  # the BudgetFacts field left empty
+    where: str
+    reason: str
+
+
 @dataclass(frozen=True, slots=True)
 class _Figure:
     role: str
@@ -93,8 +105,9 @@ def _role(stem: str) -> str | None:
     return best[1] if best else None
 
 
-def _figures(text: str) -> tuple[list[_Figure], Decimal | None]:
-    """The whole-project figures of one paragraph (parts after 其中 left out), and its rate."""
+def _figures(text: str) -> tuple[list[_Figure], Decimal | None, set[str]]:
+    """The whole-project figures of one paragraph (parts after 其中 left out), its rate, and the
+    figures it names ambiguously."""
     found: list[_Figure] = []
     released = -1  # a figure of the whole named after this position ends the 其中 before it
     parts_end: int | None = None  # where the last 其中 scope stopped being open, for the rate
@@ -119,13 +132,15 @@ def _figures(text: str) -> tuple[list[_Figure], Decimal | None]:
         if parts_end is None or not _inside_parts(text, m.start(), released):
             rate = Decimal(m[1]) / 100
             break
-    return _one_per_sentence(found), rate
+    kept, unsure = _one_per_sentence(found)
+    return kept, rate, unsure
 
 
-def _one_per_sentence(found: list[_Figure]) -> list[_Figure]:
+def _one_per_sentence(found: list[_Figure]) -> tuple[list[_Figure], set[str]]:
     """A sentence that names one figure twice with different amounts (“中央下达资金80万元，省级下达
     资金20万元，合计下达资金100万元”) gives its sum if one is marked as such, else neither."""
     kept: list[_Figure] = []
+    unsure: set[str] = set()
     for fig in found:
         same = [f for f in found if f.sentence == fig.sentence and f.role == fig.role]
         if fig.role in ("raise", "cut") or len({f.yuan for f in same}) == 1:
@@ -133,9 +148,12 @@ def _one_per_sentence(found: list[_Figure]) -> list[_Figure]:
                 kept.append(fig)
             continue
         summed = [f for f in same if f.summed]
-        if len(summed) == 1 and fig is summed[0]:
-            kept.append(fig)
-    return kept
+        if len(summed) == 1:
+            if fig is summed[0]:
+                kept.append(fig)
+        else:
+            unsure.add(fig.role)
+    return kept, unsure
 
 
 def _inside_parts(text: str, pos: int, released: int) -> bool:
@@ -168,17 +186,20 @@ def _itemised(paras: list[Para], found: list[list[_Figure]]) -> set[int]:
     return skip
 
 
-def from_prose(paras: list[Para]) -> tuple[BudgetFacts, list[tuple[str, str]]]:
-    """The first statement of each budget figure in the running text, and notes on what could not
-    be settled (a budget changed during the year in a paragraph apart from its 年初 figure)."""
+def from_prose(paras: list[Para]) -> tuple[BudgetFacts, list[Unsettled]]:
+    """The first statement of each budget figure in the running text, and what could not be
+    settled (one figure given several amounts in a sentence; a budget changed during the year in a
+    paragraph apart from its 年初 figure)."""
     facts = BudgetFacts()
-    notes: list[tuple[str, str]] = []
+    notes: list[Unsettled] = []
     per_para: list[list[_Figure]] = []
     rates: list[Decimal | None] = []
+    unsure: list[set[str]] = []
     for p in paras:
-        figures, rate = _figures(nfkc(p.text))
+        figures, rate, unclear = _figures(nfkc(p.text))
         per_para.append(figures)
         rates.append(rate)
+        unsure.append(unclear)
     items = _itemised(paras, per_para)
     initial_at = -1
     changed: dict[int, Decimal] = {}  # paragraph → the budget added (or cut, negative) there
@@ -193,6 +214,14 @@ def from_prose(paras: list[Para]) -> tuple[BudgetFacts, list[tuple[str, str]]]:
                 facts.where[fig.role] = p.location
                 if fig.role == "initial":
                     initial_at = i
+        for role in sorted(unsure[i]):
+            if role in _FIGURE_NAMES and not any(n.role == role for n in notes):
+                name = _FIGURE_NAMES[role]
+                notes.append(
+                    Unsettled(
+                        role, p.location, f"同一句中写有多个{name}且未注明合计，无法确定项目的{name}，未读取"
+                    )
+                )
         if facts.rate is None and rates[i] is not None:
             facts.rate, facts.where["rate"] = rates[i], p.location
         if facts.score is None:
@@ -207,6 +236,10 @@ def from_prose(paras: list[Para]) -> tuple[BudgetFacts, list[tuple[str, str]]]:
             facts.where["planned"] = f"{facts.where['initial']}（年初预算加执行中调整额）"
         else:
             notes.append(
-                (facts.where["initial"], "年初预算在执行中有调整，但调整后的全年预算数无法确定，未读取预算数")
+                Unsettled(
+                    "planned",
+                    facts.where["initial"],
+                    "年初预算在执行中有调整，但调整后的全年预算数无法确定，未读取预算数",
+                )
             )
     return facts, notes
