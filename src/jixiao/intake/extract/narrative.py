@@ -53,14 +53,12 @@ _BAND = re.compile(
     r"^\s*分?\s*(?:（含）|\(含\))?\s*(?:以上|以下|及以上|至|-|—|~|～|为优|为良|为中|为合格|为差|的为)"
 )
 _GRADES = "不合格|优秀|良好|合格|一般|较差|优|良|中|差"
+_OPEN, _CLOSE = r"[“\"「『‘]?", r"[”\"」』’]?"  # quotes a grade may stand in
 _GRADE = re.compile(
     r"(?:(?:评价|绩效|自评|考核|综合)(?:等级|等次|结论|结果|档次)|评定等级|等级评定)"
-    r"(?:为|是|:|：|评定为|确定为|评为|定为|达到)?\s*[“\"「『‘]?"
-    rf"(?P<grade>{_GRADES})[”\"」』’]?"
-    r"|(?:自评|评价|绩效|等级|综合)[^，,。；;\n]{0,6}?(?:评定为|确定为|评为|定为)\s*[“\"「『‘]?"
-    rf"(?P<grade2>{_GRADES})[”\"」』’]?"
-    r"|(?P<bare>等级|等次)(?:为|是|:|：)?\s*[“\"「『‘]?"
-    rf"(?P<grade3>{_GRADES})[”\"」』’]?"
+    rf"(?:为|是|:|：|评定为|确定为|评为|定为|达到)?\s*{_OPEN}(?P<grade>{_GRADES}){_CLOSE}"
+    rf"|(?:自评|评价|绩效|等级|综合)[^，,。；;\n]{{0,6}}?(?:评定为|确定为|评为|定为)\s*{_OPEN}(?P<grade2>{_GRADES}){_CLOSE}"
+    rf"|(?P<bare>等级|等次)(?:为|是|:|：)?\s*{_OPEN}(?P<grade3>{_GRADES}){_CLOSE}"
 )
 # A bare “等级为…” is the evaluation's only in a sentence that has just given its score.
 _SCORED_BEFORE = re.compile(r"得分|总分|自评分|评分|评价分")
