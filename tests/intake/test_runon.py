@@ -336,6 +336,24 @@ def test_run_on_self_score_label(tmp_path: Path) -> None:
     assert [t.text_rows() for t in found] == [[["自评得分", "96.5"]]]
 
 
+def test_run_on_header_fields(tmp_path: Path) -> None:
+    text = (
+        "绩效目标自评表(2023年度)项目名称高标准农田建设项目负责人及电话王明13800000000"
+        "主管部门某县农业农村局实施单位某县农田建设服务中心资金情况(万元)全年预算数(A)全年执行数(B)"
+    )
+    found = [t.text_rows() for t in _read(tmp_path, text).tables if "表头" in t.place]
+    assert found == [
+        [["项目名称", "高标准农田建设"], ["主管部门", "某县农业农村局"], ["实施单位", "某县农田建设服务中心"]]
+    ]
+
+
+def test_run_on_header_value_with_a_swallowed_label_is_dropped(tmp_path: Path) -> None:
+    # OCR turned 实施单位 into 实施第位: the department would read “某市教育局实施第位某中学”.
+    text = "项目支出绩效自评表项目名称校园安全经费主管部门某市教育局实施第位某中学自评得分95"
+    found = [t.text_rows() for t in _read(tmp_path, text).tables if "表头" in t.place]
+    assert found == [[["项目名称", "校园安全经费"]]]
+
+
 # --- real documents -------------------------------------------------------------------------
 
 

@@ -23,6 +23,7 @@ from jixiao.intake.document import Paragraph
 from jixiao.intake.document import Table
 from jixiao.intake.recover.budget_block import recover_budget
 from jixiao.intake.recover.budget_block import recover_pairs
+from jixiao.intake.recover.header_fields import recover_header
 from jixiao.intake.recover.indicator_rows import recover_indicators
 from jixiao.intake.recover.indicator_rows import recover_totals
 
@@ -74,6 +75,8 @@ def recover_forms(blocks: list[Block]) -> tuple[list[Block], list[tuple[str, str
         if table is not None:
             inserts.setdefault(at(pos), []).append(table)
         notes.extend(table_notes)
+    for table, pos in recover_header(text, place_of):
+        inserts.setdefault(at(pos), []).append(table)
     for table, pos in recover_totals(text, place_of):
         inserts.setdefault(at(pos), []).append(table)
     if not inserts:
