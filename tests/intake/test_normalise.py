@@ -28,6 +28,7 @@ from jixiao.intake.readers import read_document
         ("目标值：１２３．５％", "目标值：123.5%"),
         ("＞＝９５％", ">=95%"),
         ("ＡＢＣ类", "ABC类"),
+        ("２０２０－２０２１年", "2020-2021年"),
         # comparator variants
         ("≧735人次", "≥735人次"),
         ("≦5%", "≤5%"),
@@ -61,6 +62,8 @@ def test_normalise_reads_the_variants(written: str, read: str) -> None:
         "WPS",
         "2个",  # a digit in running text is a number, never a comparator
         "全角标点，冒号：括号（）保留",
+        "补助资金－社区托管中心",  # a full-width dash between words is a dash
+        "甲．乙／丙＋丁",
         "于是余下的钱",  # Simplified characters that Traditional spells otherwise
     ],
 )

@@ -6,8 +6,10 @@ archive keeps of a page with ruby annotations), in full-width digits and letters
 input method, and through OCR that reads ``≥`` as ``≧`` and ``0`` as ``O``. The extractors know
 one spelling of each label and number; :func:`normalise` brings text to it:
 
-1. full-width ASCII forms become ASCII (``１２３``, ``ＡＢ``, ``％``, ``＜＝``); CJK punctuation
-   (``，：（）``) is kept as written, the extractors read both forms;
+1. full-width digits, Latin letters, ``％`` and ``＜＝＞`` become ASCII (``１２３``, ``ＡＢ``,
+   ``＜＝``), and ``．``/``－`` between digits a decimal point and a dash (``１２．５``,
+   ``２０２０－２０２１``); other full-width punctuation (``，：（）－``) is kept as written, the
+   extractors read both forms;
 2. comparator variants become the ones the value reader knows: ``≧`` → ``≥``, ``≦`` → ``≤``,
    ``≮`` (not less than) → ``≥``, ``≯`` (not more than) → ``≤``,
    ``═`` (a box-drawing line a converter wrote for ``=``) → ``=``, and an OCR ``W`` written where
@@ -36,10 +38,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from opencc import OpenCC
 
-# Full-width ASCII (U+FF01..U+FF5E) for digits, Latin letters and the signs of numbers and
-# comparisons; the ideographic space. CJK punctuation (，：；（）) stays as written.
-_FULLWIDTH_KEEP = "，：；（）！？、"
-_WIDTH_TRANS = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F) if chr(cp) not in _FULLWIDTH_KEEP} | {
+# Full-width digits, Latin letters, ％ and the comparison signs; the ideographic space. Other
+# full-width punctuation (，：；（）－／…) stays as written: only between digits are ``．`` and
+# ``－`` a decimal point and a minus or range dash.
+_WIDE = [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B), *map(ord, "％＜＝＞")]
+_WIDTH_TRANS = {cp: cp - 0xFEE0 for cp in _WIDE} | {
     ord("\u3000"): " ",
     ord("≧"): "≥",
     ord("≦"): "≤",
@@ -47,7 +50,8 @@ _WIDTH_TRANS = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F) if chr(cp) not i
     ord("≯"): "≤",
     ord("═"): "=",
 }
-_NEEDS_WIDTH = re.compile("[\uff01-\uff5e\u3000≧≦≮≯═]")
+_NEEDS_WIDTH = re.compile("[０-９Ａ-Ｚａ-ｚ％＜＝＞\u3000≧≦≮≯═]")
+_WIDE_IN_NUMBER = re.compile(r"(?<=\d)([．－])(?=\d)")
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 _PINYIN = re.compile(
@@ -102,6 +106,8 @@ def normalise(text: str) -> str:
         return _OCR_LE.sub("≤", text) if "W" in text else text
     if _NEEDS_WIDTH.search(text):
         text = text.translate(_WIDTH_TRANS)
+    if ("．" in text or "－" in text) and _WIDE_IN_NUMBER.search(text):
+        text = _WIDE_IN_NUMBER.sub(lambda m: "." if m.group(1) == "．" else "-", text)
     if "O" in text or "o" in text:
         text = _OCR_ZERO_LEAD.sub("0", _OCR_ZERO.sub(_zero, text))
     if "W" in text:

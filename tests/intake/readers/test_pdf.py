@@ -25,6 +25,7 @@ from jixiao.intake.document import Document
 from jixiao.intake.document import Table
 from jixiao.intake.document import UnreadableDocument
 from jixiao.intake.limits import Limits
+from jixiao.intake.normalise import normalise
 from jixiao.intake.readers import read_document
 from jixiao.intake.readers.pdf import ENCRYPTED
 from jixiao.intake.readers.pdf import NO_TEXT
@@ -55,8 +56,9 @@ def squash(text: str) -> str:
 
 
 def seed_lines(prefix: str) -> list[str]:
+    """The seed's lines, normalised as every reader normalises text (full-width ``＜`` → ``<``…)."""
     (path,) = SEEDS.glob(f"{prefix}_*.txt")
-    return [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [normalise(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def the_table(document: Document, containing: str) -> Table:
