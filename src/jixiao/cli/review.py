@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -135,9 +136,14 @@ def check(
         def done(path: Path, _ev: object) -> None:
             progress.update(task, advance=1, description=path.name)
 
-        skipped = ((path, unreadable(path, reason)) for path, reason in refused.items())
+        def skipped() -> Iterator[tuple[Path, Evaluation]]:
+            for path, reason in refused.items():
+                ev = unreadable(path, reason)
+                done(path, ev)
+                yield path, ev
+
         checked = check_files(files, scheme=scheme, limits=limits, jobs=settings.workers, on_done=done)
-        for path, ev in itertools.chain(skipped, checked):
+        for path, ev in itertools.chain(skipped(), checked):
             errors = errors or has_errors(ev)
             # The summary needs only the key figures and findings; the report needs everything.
             results.append((path, ev if report is not None else _slim(ev)))
