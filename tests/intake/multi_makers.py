@@ -234,3 +234,28 @@ def pipe_stacked(path: Path, forms: list[Spec]) -> Path:
     lines.extend("| " + " | ".join(row) + " |" for row in rows[1:])
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def html_page(path: Path, forms: list[Spec]) -> Path:
+    """A portal's page: navigation, then per project a heading and one table holding its form
+    (the title row spanning the table), then a footer."""
+    from html import escape
+
+    def row(values: list[str]) -> str:
+        if values[0] and not any(values[1:]):
+            return f'<tr><td colspan="{WIDTH}">{escape(values[0])}</td></tr>'
+        if values[0] == "项目名称":
+            return f'<tr><td>项目名称</td><td colspan="{WIDTH - 1}">{escape(values[1])}</td></tr>'
+        return "<tr>" + "".join(f"<td>{escape(v)}</td>" for v in values) + "</tr>"
+
+    body = ['<div class="nav"><a href="/">首页</a> &gt; <a href="/zwgk">政务公开</a></div>']
+    body.append("<h1>县财政局2023年度项目支出绩效自评结果公开</h1>")
+    body.append("<p>本局2023年度部门预算总额5,000万元，所有项目均已完成绩效自评，结果如下。</p>")
+    for spec in forms:
+        body.append(f"<p>{escape(spec.name)}绩效自评表</p>")
+        rows = "".join(row(r) for r in head_rows(spec) + indicator_rows(spec))
+        body.append(f"<table border='1'>{rows}</table>")
+    body.append('<div class="footer">主办单位：县人民政府办公室</div>')
+    page = "<html><head><meta charset='utf-8'></head><body>" + "".join(body) + "</body></html>"
+    path.write_text(page, encoding="utf-8")
+    return path

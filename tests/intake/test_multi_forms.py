@@ -40,6 +40,7 @@ CASES: list[tuple[str, Builder, int, list[str]]] = [
     ("sheets.xlsx", mm.xlsx_sheets, 3, [f"工作表“{s.name}”" for s in mm.specs(3)]),
     ("summary.xlsx", _sheets_with_summary, 3, [f"工作表“{s.name}”" for s in mm.specs(3)]),
     ("forms.txt", mm.tsv_forms, 3, ["表1（第3行起）", "表2（第17行起）", "表3（第31行起）"]),
+    ("page.html", mm.html_page, 3, ["表1", "表2", "表3"]),
     ("pipes.txt", mm.pipe_forms, 3, ["表1（第3行起）", "表2（第18行起）", "表3（第33行起）"]),
     (
         "pipes_stacked.txt",

@@ -46,6 +46,7 @@ _HEADING_WORD = re.compile(
     r"数量|规模|(绩效)?自评(分|结论|结果))"
     r"([（(](万?元|%|个|项)[）)])?"
 )
+_PAGE_TITLE = re.compile(r"^[^，。；;,:：]{0,30}(19|20)\d{2}年度?[^，。；;,:：\d]{0,30}(绩效|自评)[^，。；;,:：\d]{0,20}$")
 _TITLE = re.compile(r"绩效(目标)?自评(表|报告)|自评表$")
 _TITLE_LINE = re.compile(
     r"^(附件?表?\s*\d*[：:]?|[（(]?\s*(19|20)\d{2}\s*年度?\s*[）)]?|(金额)?单位[：:].{0,12}|填报单位[：:].*)$"
@@ -97,15 +98,17 @@ def segment(doc: Document) -> list[Part]:
     spans = _keep_forms(doc, grids, cuts)
     if len(spans) < 2:
         return [Part(doc, None)]
-    # Before the first form: the page's title and notes go with it; a table that is no form (a
-    # list of the projects) belongs to none of them.
+    # Before the first form: the page's text goes with it; a table that is no form (a list of the
+    # projects) belongs to none of them. The page's title (“2023年度项目支出绩效自评结果”) heads
+    # every form: its year is theirs.
     lead = [
         block
         for index, block in enumerate(doc.blocks[: cuts[0].block])
         if isinstance(block, Paragraph)
         or all(_row_is_title(grids[index], r) for r in range(grids[index].n_rows))
     ]
-    return [_part(doc, start, stop, lead if i == 0 else []) for i, (start, stop) in enumerate(spans)]
+    shared = [b for b in lead if isinstance(b, Paragraph) and _PAGE_TITLE.search(squash(b.text))]
+    return [_part(doc, start, stop, lead if i == 0 else shared) for i, (start, stop) in enumerate(spans)]
 
 
 def _names_stated(doc: Document) -> int:
