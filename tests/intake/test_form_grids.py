@@ -426,3 +426,35 @@ def test_budget_rate_row_in_the_indicator_table_is_the_budget_score(tmp_path: Pa
     assert ev.scheme.weights.budget_execution == 10
     assert ev.claimed.total == 97
     assert "BUDGET_SCORE_MISMATCH" in {f.code for f in ev.findings}  # 100 % executed, scored 9 of 10
+
+
+def pairs_form(executed: str) -> Layout:
+    """The budget as labels with their values beside them, one row (“预算数 | 6.84 | 到位数 | …”)
+    and the score below, one label per row."""
+    return [
+        "某县民政局2020年度预算项目绩效自评表",
+        [
+            ["项目名称", "百岁老人高龄津贴", "金额单位：万元", "<", "<", "<", "<", "<"],
+            ["预算数", "6.84", "到位数", "6.84", "执行数", executed, "执行率", "100.00%"],
+        ],
+        [["预算执行得分", "10"], ["自评总分", "95"]],
+    ]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_budget_values_right_of_their_labels(tmp_path: Path, fmt: str) -> None:
+    ev = extract_file(write(pairs_form("6.84"), tmp_path, fmt))
+    b = ev.budget
+    assert (b.planned_yuan, b.received_yuan, b.executed_yuan) == (
+        Decimal(68400),
+        Decimal(68400),
+        Decimal(68400),
+    )
+    assert b.stated_rate == 1
+    assert ev.claimed.total == 95
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_budget_pairs_whose_rate_does_not_check_are_not_read(tmp_path: Path, fmt: str) -> None:
+    ev = extract_file(write(pairs_form("5.84"), tmp_path, fmt))
+    assert ev.budget.planned_yuan is None and ev.budget.executed_yuan is None

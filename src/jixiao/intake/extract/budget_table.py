@@ -115,11 +115,11 @@ def _columns(cells: list[tuple[int, str]]) -> dict[str, int]:
     return columns
 
 
-def _usable(columns: dict[str, int]) -> bool:
+def _usable(columns: dict[str, int] | dict[str, str]) -> bool:
     return "planned" in columns or "initial" in columns
 
 
-def _enough(columns: dict[str, int]) -> bool:
+def _enough(columns: dict[str, int] | dict[str, str]) -> bool:
     return _usable(columns) and bool({"executed", "rate"} & columns.keys())
 
 
@@ -361,11 +361,64 @@ def from_table(grid: Grid) -> BudgetFacts | None:
     """The budget block of a 自评表 (or a budget table), if ``grid`` has one."""
     start = 0
     while (header := _find_header(grid, start)) is not None:
+        if _paired(grid, header.first):
+            break  # the header's labels carry their values beside them
         facts = _read_block(grid, header)
         if facts is not None:
             return facts
         start = header.first + 1
-    return None
+    return _pairs(grid)
+
+
+def _paired(grid: Grid, r: int) -> bool:
+    slots = [s for s in grid.row(r) if s.text and not s.above]
+    hits = sum(
+        1
+        for slot, nxt in itertools.pairwise(slots)
+        if _role(squash(slot.text)) is not None and _is_figure(nxt.text) and not _is_dash(nxt.text)
+    )
+    return hits >= 2
+
+
+def _pairs(grid: Grid) -> BudgetFacts | None:
+    """Labels with their value right beside them (“预算数 | 6.84 | 到位数 | 6.84 | 执行数 | 6.84”, or
+    one per row): read when the budget and the spending (or the rate) are both there."""
+    values: dict[str, tuple[str, int]] = {}
+    for r in range(grid.n_rows):
+        slots = [s for s in grid.row(r) if s.text and not s.above]
+        for slot, nxt in itertools.pairwise(slots):
+            role = _role(squash(slot.text))
+            text = squash(nxt.text)
+            if (
+                role is None
+                or role in values
+                or _role(text) is not None
+                or not _is_figure(text)
+                or _is_dash(text)
+            ):
+                continue
+            values[role] = (text, r)
+    texts = {role: text for role, (text, _) in values.items()}
+    if not _enough(texts):
+        return None
+    unit_found = _unit_of(grid, range(grid.n_rows))
+    unit = unit_found or "万元"
+    if not all(_fits(role, text, unit) for role, text in texts.items()) or _consistent(texts, unit) is False:
+        return None
+    read = _as_values(texts, unit)
+    facts = BudgetFacts(unit_stated=unit_found is not None or not read.amounts)
+    facts.precision = Decimal("100") if unit == "万元" else Decimal("0.01")
+    for role, amount in read.amounts.items():
+        setattr(facts, role, amount)
+        facts.where[role] = grid.place(values[role][1])
+    if "rate" in read.texts:
+        facts.rate, facts.where["rate"] = parse_rate(read.texts["rate"]), grid.place(values["rate"][1])
+    for role in ("score", "weight"):
+        value = points(read.texts.get(role))
+        if value is not None:
+            setattr(facts, role, value)
+            facts.where[role] = grid.place(values[role][1])
+    return facts
 
 
 def _read_block(grid: Grid, header: _Header) -> BudgetFacts | None:
