@@ -46,7 +46,9 @@ _HEADING_WORD = re.compile(
     r"数量|规模|(绩效)?自评(分|结论|结果))"
     r"([（(](万?元|%|个|项)[）)])?"
 )
-_PAGE_TITLE = re.compile(r"^[^，。；;,:：]{0,30}(19|20)\d{2}年度?[^，。；;,:：\d]{0,30}(绩效|自评)[^，。；;,:：\d]{0,20}$")
+_PAGE_TITLE = re.compile(
+    r"^[^，。；;,:：]{0,30}(19|20)\d{2}年度?[^，。；;,:：\d]{0,30}(绩效|自评)[^，。；;,:：\d]{0,20}$"
+)
 _TITLE = re.compile(r"绩效(目标)?自评(表|报告)|自评表$")
 _TITLE_LINE = re.compile(
     r"^(附件?表?\s*\d*[：:]?|[（(]?\s*(19|20)\d{2}\s*年度?\s*[）)]?|(金额)?单位[：:].{0,12}|填报单位[：:].*)$"
@@ -107,7 +109,7 @@ def segment(doc: Document) -> list[Part]:
         if isinstance(block, Paragraph)
         or all(_row_is_title(grids[index], r) for r in range(grids[index].n_rows))
     ]
-    shared = [b for b in lead if isinstance(b, Paragraph) and _PAGE_TITLE.search(squash(b.text))]
+    shared: list[Block] = [b for b in lead if isinstance(b, Paragraph) and _PAGE_TITLE.search(squash(b.text))]
     return [_part(doc, start, stop, lead if i == 0 else shared) for i, (start, stop) in enumerate(spans)]
 
 
