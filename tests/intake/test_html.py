@@ -52,6 +52,7 @@ def _page(charset: str = "utf-8", **values: str) -> str:
   <p>项目名称：{values["project"]}<br/>填报单位：<span>{values["unit_name"]}</span></p>
   {form}
   <p>自评得分：{values["total"]}分。</p>
+  <div style="DISPLAY: none">自评得分：60分（旧版）</div><p hidden>预算数：1万元</p>
 </td></tr></table>
 <div id="footer">主办单位：县人民政府办公室　版权所有</div>
 </body></html>"""

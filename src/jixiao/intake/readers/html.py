@@ -3,7 +3,8 @@
 The page is parsed with ``lxml.html`` (libxml2's HTML parser, which repairs the tag soup portals
 publish) and walked in document order into paragraphs and tables:
 
-- **dropped**: scripts, styles, forms' controls, and the page furniture around the report —
+- **dropped**: scripts, styles, forms' controls, what the page hides (``hidden``,
+  ``display:none``, ``visibility:hidden``), and the page furniture around the report —
   ``nav``/``footer``/``aside`` elements and elements whose ``id`` or ``class`` names navigation,
   a menu, a breadcrumb, a footer or a copyright notice;
 - **paragraphs**: block elements (``p``, ``div``, ``li``, headings…) and ``<br>`` end a line;
@@ -78,6 +79,7 @@ _TABLE_PARTS = {"table", "thead", "tbody", "tfoot", "tr", "td", "th", "colgroup"
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _SPACE = re.compile(r"[ \t\r\n\f\v]+")
 _TOKEN = re.compile(r"[\s_\-]+")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _MAX_COLSPAN = 1000
 _MAX_ROWSPAN = 65534
 _MAX_DEPTH = 200
@@ -165,7 +167,10 @@ def parse_html(text: str, path: Path, fmt: str, limits: Limits) -> Document:
 
 def _skipped(el: etree._Element) -> bool:
     tag = el.tag if isinstance(el.tag, str) else ""
-    if tag.lower() in _SKIP_TAGS:
+    if tag.lower() in _SKIP_TAGS or el.get("hidden") is not None:
+        return True
+    style = el.get("style")
+    if style and _HIDDEN_STYLE.search(style):
         return True
     names = f"{el.get('id') or ''} {el.get('class') or ''}".lower()
     if not names.strip():
