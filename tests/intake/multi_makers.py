@@ -120,11 +120,19 @@ def title_row(spec: Spec) -> list[str]:
     return [f"项目支出绩效自评表（{spec.year}年度）"] + [""] * (WIDTH - 1)
 
 
-def _fill(table: DocxTable, rows: list[list[str]]) -> None:
+def add_rows(table: DocxTable, rows: list[list[str]]) -> DocxTable:
+    """Append ``rows`` to a Word table as they are (no merging)."""
     for values in rows:
         cells = table.add_row().cells
         for c, v in enumerate(values):
             cells[c].text = v
+    return table
+
+
+def _fill(table: DocxTable, rows: list[list[str]]) -> None:
+    """Append ``rows`` as a form lays them out: the name across the row, a title across all."""
+    for values in rows:
+        cells = add_rows(table, [values]).rows[-1].cells
         if values[0] == "项目名称":
             cells[1].merge(cells[WIDTH - 1]).text = values[1]
         if len(set(values)) == 1 or (values[0] and not any(values[1:])):

@@ -100,15 +100,9 @@ def test_a_project_named_again_is_not_split(tmp_path: Path) -> None:
     head = d.add_table(rows=0, cols=mm.WIDTH)
     rows = mm.head_rows(spec)
     rows[0][1] = f"县级{spec.name}项目"
-    for values in rows:
-        cells = head.add_row().cells
-        for c, v in enumerate(values):
-            cells[c].text = v
+    mm.add_rows(head, rows)
     indicators = d.add_table(rows=0, cols=mm.WIDTH)
-    for values in [rows[0], *mm.indicator_rows(spec)]:  # 项目名称 repeated on the next page
-        cells = indicators.add_row().cells
-        for c, v in enumerate(values):
-            cells[c].text = v
+    mm.add_rows(indicators, [rows[0], *mm.indicator_rows(spec)])  # 项目名称 repeated on the next page
     d.save(str(tmp_path / "report.docx"))
     evs = extract_evaluations(tmp_path / "report.docx")
     assert len(evs) == 1
@@ -121,15 +115,11 @@ def test_a_list_of_projects_is_not_a_form(tmp_path: Path) -> None:
     spec = mm.specs(2)[1]
     d = docx.Document()
     listing = d.add_table(rows=0, cols=3)
-    for values in (["项目名称", "预算数（万元）", "执行数（万元）"], ["图书维护专项资金", "120", "120"]):
-        cells = listing.add_row().cells
-        for c, v in enumerate(values):
-            cells[c].text = v
+    mm.add_rows(
+        listing, [["项目名称", "预算数（万元）", "执行数（万元）"], ["图书维护专项资金", "120", "120"]]
+    )
     form = d.add_table(rows=0, cols=mm.WIDTH)
-    for values in mm.head_rows(spec) + mm.indicator_rows(spec):
-        cells = form.add_row().cells
-        for c, v in enumerate(values):
-            cells[c].text = v
+    mm.add_rows(form, mm.head_rows(spec) + mm.indicator_rows(spec))
     d.save(str(tmp_path / "listed.docx"))
     evs = extract_evaluations(tmp_path / "listed.docx")
     assert len(evs) == 1
@@ -187,10 +177,7 @@ def test_stacked_forms_without_titles_are_cut_at_each_project_name(tmp_path: Pat
     rows = [row for row in mm.stacked_rows(forms) if row != mm.title_row(forms[0])]
     d = docx.Document()
     table = d.add_table(rows=0, cols=mm.WIDTH)
-    for values in rows:
-        cells = table.add_row().cells
-        for c, v in enumerate(values):
-            cells[c].text = v
+    mm.add_rows(table, rows)
     d.save(str(tmp_path / "untitled.docx"))
     evs = extract_evaluations(tmp_path / "untitled.docx")
     assert [ev.source.part for ev in evs if ev.source] == ["表1 第1–11行", "表1 第12–22行", "表1 第23–33行"]
@@ -206,17 +193,17 @@ def test_transfer_payment_forms_are_cut_at_their_names(tmp_path: Path) -> None:
     ):
         d.add_paragraph("转移支付区域（项目）绩效目标自评表")
         table = d.add_table(rows=0, cols=5)
-        for values in (
-            ["转移支付（项目）名称", name, "", "", ""],
-            ["中央主管部门", "省财政厅", "地方主管部门", "县财政局", ""],
-            ["资金投入情况（万元）", "", "全年预算数", "全年执行数", "执行率"],
-            ["", "年度资金总额", planned, executed, "—"],
-            ["一级指标", "二级指标", "三级指标", "指标值", "全年实际完成值"],
-            ["产出指标", "数量指标", "补助人数", "≥100人", "120人"],
-        ):
-            cells = table.add_row().cells
-            for c, v in enumerate(values):
-                cells[c].text = v
+        mm.add_rows(
+            table,
+            [
+                ["转移支付（项目）名称", name, "", "", ""],
+                ["中央主管部门", "省财政厅", "地方主管部门", "县财政局", ""],
+                ["资金投入情况（万元）", "", "全年预算数", "全年执行数", "执行率"],
+                ["", "年度资金总额", planned, executed, "—"],
+                ["一级指标", "二级指标", "三级指标", "指标值", "全年实际完成值"],
+                ["产出指标", "数量指标", "补助人数", "≥100人", "120人"],
+            ],
+        )
     d.save(str(tmp_path / "transfer.docx"))
     drafts = extract_all(read_document(tmp_path / "transfer.docx", Limits()))
     assert [dr.part for dr in drafts] == ["表1", "表2"]
@@ -235,10 +222,7 @@ def test_a_detail_table_headed_by_project_name_is_no_new_form(tmp_path: Path, he
     d = docx.Document(str(path))
     d.add_paragraph("附：子项目明细")
     table = d.add_table(rows=0, cols=4)
-    for values in (["项目名称", heading, "预算数", "执行数"], ["村道硬化", "3公里", "40", "38"]):
-        cells = table.add_row().cells
-        for c, v in enumerate(values):
-            cells[c].text = v
+    mm.add_rows(table, [["项目名称", heading, "预算数", "执行数"], ["村道硬化", "3公里", "40", "38"]])
     d.save(str(path))
     evs = extract_evaluations(path)
     assert len(evs) == 1
