@@ -190,7 +190,12 @@ def _span(value: str | None, cap: int, zero: int) -> int:
 
 @dataclass(slots=True)
 class _Walker:
+    """Walks the page into blocks; with ``lines_only`` (a table cell's content) it only collects
+    the lines as written, in ``lines``."""
+
     limits: Limits
+    lines_only: bool = False
+    lines: list[str] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
     notes: list[tuple[str, str]] = field(default_factory=list)
     buf: list[str] = field(default_factory=list)
@@ -206,6 +211,9 @@ class _Walker:
         written = _SPACE.sub(" ", "".join(self.buf)).strip()
         self.buf.clear()
         if not written:
+            return
+        if self.lines_only:
+            self.lines.append(written)
             return
         text, original = cleaned(written)
         if text:
@@ -223,7 +231,7 @@ class _Walker:
                 self.notes.append(("网页", DEPTH_NOTE))
             return
         tag = el.tag.lower() if isinstance(el.tag, str) else ""
-        if tag == "table":
+        if tag == "table" and not self.lines_only:
             self.flush()
             self.table(el, depth)
             return
@@ -275,6 +283,13 @@ class _Walker:
         if tag == "table":
             self.flush()
 
+    def _cell_text(self, td: etree._Element) -> str:
+        """A cell's text as written: lines at ``<br>`` and block elements."""
+        cell = _Walker(self.limits, lines_only=True)
+        cell.walk(td, 0)
+        cell.flush()
+        return "\n".join(cell.lines)
+
     def _grid(self, rows: list[etree._Element], place: str) -> Table:
         taken: set[tuple[int, int]] = set()
         out: list[Cell] = []
@@ -293,7 +308,7 @@ class _Walker:
                 for dr in range(rowspan):
                     for dc in range(colspan):
                         taken.add((r + dr, c + dc))
-                text, original = cleaned(_cell_text(td))
+                text, original = cleaned(self._cell_text(td))
                 if text or colspan > 1 or rowspan > 1:
                     out.append(Cell(text, r, c, rowspan, colspan, original=original))
                 c += colspan
@@ -327,40 +342,3 @@ def _rows(table: etree._Element) -> list[etree._Element]:
 
 def _cells(tr: etree._Element) -> list[etree._Element]:
     return [td for td in tr if isinstance(td.tag, str) and td.tag.lower() in {"td", "th"}]
-
-
-def _cell_text(td: etree._Element) -> str:
-    """A cell's text: lines at ``<br>`` and block elements, white space collapsed within a line."""
-    lines: list[str] = []
-    buf: list[str] = []
-
-    def end_line() -> None:
-        line = _SPACE.sub(" ", "".join(buf)).strip()
-        buf.clear()
-        if line:
-            lines.append(line)
-
-    def visit(el: etree._Element, depth: int) -> None:
-        tag = el.tag.lower() if isinstance(el.tag, str) else ""
-        if depth > _MAX_DEPTH:
-            buf.append(" ".join(el.itertext()))
-            return
-        if tag == "br":
-            end_line()
-            return
-        block = tag in _BLOCK_TAGS or tag in _HEADINGS
-        if block:
-            end_line()
-        if el.text:
-            buf.append(el.text)
-        for child in el:
-            if isinstance(child.tag, str) and not _skipped(child):
-                visit(child, depth + 1)
-            if child.tail:
-                buf.append(child.tail)
-        if block:
-            end_line()
-
-    visit(td, 0)
-    end_line()
-    return "\n".join(lines)
