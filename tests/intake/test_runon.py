@@ -102,6 +102,17 @@ def test_budget_block_glued_figures_are_split_by_arithmetic(
     assert "预算" not in _notes(doc)
 
 
+def test_yuan_with_thousands_separators_and_a_unit_after_the_label(tmp_path: Path) -> None:
+    text = (
+        "项目资金 全年预算数 全年执行数 执行率 年度资金总额(元): 1,250,000.00 1,187,500.00 95.00% "
+        "其中:本级财政资金 1,250,000.00 1,187,500.00 95.00% 年度总体目标"
+    )
+    rows = _recovered(_read(tmp_path, text), "预算表")
+    assert rows[0][0] == "项目资金（元）"
+    assert rows[1] == ["年度资金总额", "1250000.00", "1187500.00", "95.00%"]
+    assert rows[2] == ["其中:本级财政资金", "1250000.00", "1187500.00", "95.00%"]
+
+
 def test_transfer_form_without_scores_and_a_zero_sub_row(tmp_path: Path) -> None:
     text = (
         "转移支付区域(项目)绩效目标自评表(2023年度)中央主管部门农业农村部资金投入情况(万元)"

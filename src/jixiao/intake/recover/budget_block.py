@@ -60,7 +60,7 @@ _SUB_ROWS = (
     r"(?:其\s*中\s*[:：]?\s*)?(?:(?:本|当)\s*年\s*)?财\s*政\s*拨\s*款",
     r"上\s*年\s*结\s*转\s*(?:资\s*金)?",
     r"其\s*他\s*资\s*金" + _PAREN,
-    r"(?:其\s*中\s*[:：]?\s*)?(?:中\s*央|地\s*方|省\s*级?|自\s*治\s*区|盟\s*市|市\s*级?|州\s*级?|旗\s*县|县\s*级?|区\s*级?)"
+    r"(?:其\s*中\s*[:：]?\s*)?(?:中\s*央|地\s*方|省\s*级?|本\s*级|上\s*级|自\s*治\s*区|盟\s*市|市\s*级?|州\s*级?|旗\s*县|县\s*级?|区\s*级?)"
     r"\s*(?:财\s*政\s*)?(?:补\s*助\s*(?:资\s*金)?|资\s*金)",
 )
 _STOP = (
@@ -82,7 +82,9 @@ _HEADING = re.compile(
 )
 _UNIT_WAN = re.compile(r"万\s*[元兀]")
 _UNIT_YUAN = re.compile(r"[(（]\s*元\s*[)）]|单\s*位\s*[:：]?\s*元")
-_FIGURES = re.compile(r"[\s:：0-9.%—－–\-万元兀]*")
+_FIGURES = re.compile(r"[\s:：0-9.,%—－–\-万元兀]*")
+# A unit printed right after a row label: “年度资金总额(万元):…”.
+_LABEL_UNIT = re.compile(r"^\s*[(（]\s*万?\s*[元兀]\s*[)）]")
 _BACK = 400  # how far before the 年度资金总额 label its header may start
 _AHEAD = 700  # how far after it the block may run
 _SCORE_SLACK = Decimal("0.25")  # share of the weight a score may exceed the linear rule by
@@ -146,7 +148,7 @@ def recover_budget(
             continue
         gap_end = items[i + 1].start() if i + 1 < len(items) else end
         gap = text[m.end() : gap_end]
-        figures = _FIGURES.match(gap)
+        figures = _FIGURES.match(_LABEL_UNIT.sub("", gap))
         lead = figures.group(0) if figures else ""
         run = chunks(lead) if re.search(r"\d|[—－–]", lead) else None
         if kind.startswith("col"):

@@ -33,6 +33,7 @@ AMOUNTS = (Role.INITIAL, Role.PLANNED, Role.EXECUTED)
 _NUMBER = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?")
 # A chunk of a run: digits with points and percent signs, or a dash that marks an empty cell.
 _CHUNK = re.compile(r"[0-9][0-9.%]*|[—－–-]+")
+_THOUSANDS = re.compile(r"(?<=\d),(\d{3})(?![\d])")
 _DASH = re.compile(r"^[—－–-]+$")
 # Most decimals a column carries: amounts in 万元 may be exact to the yuan cent (6 places).
 _MAX_DECIMALS = {Role.RATE: 2, Role.WEIGHT: 2, Role.SCORE: 2}
@@ -75,6 +76,7 @@ class Reading:
 def chunks(run: str) -> list[Chunk]:
     """The chunks of a run of figures (``20 20 10 100%``, ``40004000100%``, ``620.82万元 —``)."""
     run = re.sub(r"(\d)\s+%", r"\1%", run)
+    run = _THOUSANDS.sub(r"\1", run)  # 1,234.56 is one figure
     out: list[Chunk] = []
     for m in _CHUNK.finditer(run):
         text = m.group(0)
