@@ -85,3 +85,20 @@ def test_the_result_shows_both_units_when_the_document_names_another(live: LiveS
     client.close()
     assert page.status_code == 200, page.text
     assert f"单位 {UNIT_A}（文件中填写的单位：武汉市东湖新技术开发区花山街道办事处）" in page.text
+
+
+def test_the_exported_form_names_both_units_when_they_differ(live: LiveServer) -> None:
+    """Item 13: the 自评表 of a unit user's upload whose document names another unit says both."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    status, result = _upload(live, "unit_b", NAMED.read_bytes(), "报告.docx")
+    assert status in (200, 201), result
+    client, _ = live.login("unit_b")
+    answer = client.get(f"/evaluations/{result['evaluation_id']}/export/table.xlsx")
+    client.close()
+    assert answer.status_code == 200, answer.text[:300]
+    book = load_workbook(BytesIO(answer.content))
+    cells = [str(c.value) for sheet in book for row in sheet.iter_rows() for c in row if c.value]
+    assert any(f"{UNIT_B}（文件中填写的单位：高营镇人民政府）" in c for c in cells), cells[:20]

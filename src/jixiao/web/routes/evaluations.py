@@ -48,6 +48,7 @@ from jixiao.storage.browse import Browse
 from jixiao.storage.browse import BrowsePage
 from jixiao.storage.browse import BrowseRow
 from jixiao.storage.browse import Facets
+from jixiao.storage.store import UNKNOWN_UNIT
 from jixiao.storage.workflow import Meta
 from jixiao.storage.workflow import WorkflowError
 from jixiao.web.cache import data_version
@@ -376,6 +377,17 @@ def _stored(request: Request, meta: Meta) -> Evaluation:
     return ev
 
 
+def _as_filed(ev: Evaluation, meta: Meta) -> Evaluation:
+    """``ev`` naming the unit it is filed under (a unit user's upload lands in their own unit),
+    and the unit its document names as well when that one differs: what an exported 自评表 or
+    自评报告 shows as 单位名称."""
+    named = (ev.project.unit or "").strip()
+    if named == meta.unit or (not named and meta.unit == UNKNOWN_UNIT):
+        return ev
+    unit = f"{meta.unit}（文件中填写的单位：{named}）" if named else meta.unit
+    return ev.model_copy(update={"project": ev.project.model_copy(update={"unit": unit})})
+
+
 def _downloads(meta: Meta) -> list[dict[str, Any]]:
     base = f"/evaluations/{meta.id}"
     groups: list[dict[str, Any]] = []
@@ -567,7 +579,7 @@ def export_document(request: Request, evaluation_id: int, kind: str, fmt: str, u
     chosen = parse_kind(kind, fmt)
     if chosen is None:
         raise HTTPException(404, "没有这种导出格式：自评表可导出 xlsx、docx、pdf，自评报告可导出 docx、pdf")
-    ev = _stored(request, meta)
+    ev = _as_filed(_stored(request, meta), meta)
     what, suffix = chosen
     try:
         content = export_bytes(ev, what, suffix, timeout=web(request).settings.convert_timeout)
