@@ -223,6 +223,25 @@ def test_sub_row_larger_than_the_total_is_not_read(tmp_path: Path) -> None:
     assert "其中:本年财政拨款" in _notes(doc)
 
 
+_HEAD_A = "资金情况(万元)全年预算数(A)全年执行数(B)分值执行率(B/A)得分"
+
+
+def test_sub_rows_that_add_up_to_the_total_settle_a_glued_sub_row(tmp_path: Path) -> None:
+    # 本年财政拨款 “2020” is 20 | 20 or 202 | 0; only 20 + 480 makes the total's 500.
+    doc = _read(tmp_path, _form(_HEAD_A, "50050010100%10", "其中:本年财政拨款2020上年结转资金480480其他资金"))
+    rows = _recovered(doc, "预算表")
+    assert rows[2][1:3] == ["20", "20"]
+    assert rows[3][1:3] == ["480", "480"]
+
+
+def test_sub_rows_that_do_not_add_up_leave_the_glued_one_unread(tmp_path: Path) -> None:
+    doc = _read(tmp_path, _form(_HEAD_A, "50050010100%10", "其中:本年财政拨款2020上年结转资金470470其他资金"))
+    rows = _recovered(doc, "预算表")
+    assert rows[2][1:3] == ["", ""]
+    assert rows[3][1:3] == ["470", "470"]
+    assert "“其中:本年财政拨款”一行的数字有多种同样自洽的拆分" in _notes(doc)
+
+
 def test_score_above_the_rate_is_not_read(tmp_path: Path) -> None:
     # 100 | 40 | 10 | 40% | 10: full marks for spending 40 % is not a budget score that fits.
     doc = _read(
