@@ -278,3 +278,14 @@ def test_excel_web_page_named_doc(tmp_path: Path) -> None:
     bare = tmp_path / "bare.wps"
     bare.write_bytes("<table><tr><td>预算数</td><td>12</td></tr></table>".encode("gb18030"))
     assert read_document(bare).tables[0].text_rows() == [["预算数", "12"]]
+
+
+def test_check_boxes_of_a_web_form(tmp_path: Path) -> None:
+    page = (
+        "<html><body><table><tr><td>项目类型</td><td>"
+        '<input type="checkbox" checked="checked">常年性 <input type=checkbox>一次性'
+        '<input type="text" value="x"></td></tr><tr><td>属性</td><td><input type=radio checked>新增</td></tr>'
+        "</table></body></html>"
+    )
+    (table,) = read_document(_write(tmp_path, "boxes.html", page)).tables
+    assert table.text_rows() == [["项目类型", "☑常年性 ☐一次性"], ["属性", "☑新增"]]

@@ -13,7 +13,8 @@ publish) and walked in document order into paragraphs and tables:
   the page itself (portals wrap the report in layout tables); a one-cell table likewise. Any other
   table is a grid: ``rowspan``/``colspan`` become :class:`~jixiao.intake.document.Cell` spans
   (the HTML table algorithm: a cell takes the first free position of its row), ``<br>`` and block
-  elements inside a cell become lines of the cell's text.
+  elements inside a cell become lines of the cell's text;
+- **check boxes**: ``<input type="checkbox">`` (or radio) is ``☑`` when ``checked``, else ``☐``.
 
 Encoding: a byte-order mark, else the ``charset`` of a ``<meta>`` in the first bytes (what the
 page declares; GBK/GB2312 pages are read as GB18030, their superset), else UTF-8 when it decodes,
@@ -42,6 +43,8 @@ from pathlib import Path
 from lxml import etree
 from lxml import html as lxml_html
 
+from jixiao.intake.document import CHECKED
+from jixiao.intake.document import UNCHECKED
 from jixiao.intake.document import Block
 from jixiao.intake.document import Cell
 from jixiao.intake.document import Document
@@ -55,7 +58,7 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+
 _CHINESE_LEGACY = {"gbk", "gb2312", "gb_2312-80", "x-gbk", "euc-cn", "cp936", "gb18030", "hz-gb-2312"}
 _SKIP_TAGS = {
     "script", "style", "noscript", "template", "head", "title", "meta", "link", "nav", "footer",
-    "aside", "iframe", "object", "embed", "select", "option", "button", "input", "textarea",
+    "aside", "iframe", "object", "embed", "select", "option", "button", "textarea",
     "svg", "canvas", "map", "area",
 }  # fmt: skip
 _FURNITURE = {
@@ -237,6 +240,10 @@ class _Walker:
             return
         if tag == "br":
             self.flush()
+            return
+        if tag == "input":
+            if (el.get("type") or "").lower() in {"checkbox", "radio"}:
+                self.buf.append(CHECKED if el.get("checked") is not None else UNCHECKED)
             return
         heading = _HEADINGS.get(tag)
         block = heading is not None or tag in _BLOCK_TAGS
