@@ -108,6 +108,11 @@ def budget(*texts: str) -> dict[str, Decimal | None]:
             ),
             {"planned": D(150000), "executed": D(140000), "rate": D("0.9333")},
         ),
+        # short numbered items read as headings are items all the same
+        (
+            ("（1）培训费预算10万元", "（2）印刷费预算5万元", "项目预算合计15万元，全年实际支出14.2万元。"),
+            {"planned": D(150000), "executed": D(142000)},
+        ),
         # 实施 … 经费
         (("在全镇范围内实施2022年农机购置补贴经费12.6万元。",), {"planned": D(126000)}),
         # 部门整体 budget in 元

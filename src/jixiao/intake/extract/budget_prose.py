@@ -177,7 +177,7 @@ def _itemised(paras: list[Para], found: list[list[_Figure]]) -> set[int]:
             skip.update(run)
 
     for i, p in enumerate(paras):
-        if p.level is None and ENUMERATOR.match(p.text):
+        if ENUMERATOR.match(p.text):
             run.append(i)
             continue
         close()

@@ -105,7 +105,7 @@ def _listed(paras: list[Para], hits: dict[int, list[str]]) -> set[int]:
     skip: set[int] = set()
     run: list[int] = []
     for i, p in enumerate([*paras, None]):
-        if p is not None and p.level is None and ENUMERATOR.match(p.text):
+        if p is not None and ENUMERATOR.match(p.text):
             run.append(i)
             continue
         keyed = [j for j in run if hits.get(j)]
