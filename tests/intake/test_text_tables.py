@@ -9,6 +9,7 @@ import pytest
 from jixiao.intake.document import Document
 from jixiao.intake.document import Table
 from jixiao.intake.readers import read_document
+from jixiao.intake.readers.text import RUN_TOGETHER_NOTE
 
 REAL = Path(__file__).resolve().parents[1] / "data" / "real"
 
@@ -108,6 +109,7 @@ def test_cell_per_line_with_row_marks_and_a_long_unmarked_run(tmp_path: Path) ->
         ["80", "78.4", "", "", "", "", ""],
     ]
     assert table.text_rows()[3:] == [header, *rows]
+    assert doc.notes == []  # cut at a consistent width: nothing left unread
 
 
 def test_cell_per_line_where_a_single_pipe_ends_the_row(tmp_path: Path) -> None:
@@ -124,9 +126,11 @@ def test_cell_per_line_where_a_single_pipe_ends_the_row(tmp_path: Path) -> None:
 def test_a_long_row_no_width_explains_is_left_whole(tmp_path: Path) -> None:
     cells = ["甲", "1", "乙乙", "", "2%", "丙", "3", "4", "丁", "", "", "5%", "戊", "6", "己", "7"]
     lines = ["A |", "B |", "C |", "||", *[f"{c} |" if c else "|" for c in cells]]
-    table = _only_table(_read(tmp_path, "\n".join(lines)))
+    doc = _read(tmp_path, "\n".join(lines))
+    table = _only_table(doc)
     assert table.n_rows == 2
     assert table.text_rows()[1] == cells
+    assert doc.notes == [("表1（第1行起） 第2行", RUN_TOGETHER_NOTE)]
 
 
 @pytest.mark.parametrize(

@@ -43,6 +43,9 @@ _BOOKMARK = re.compile(r"\[bookmark: [^\]\n]*\]")
 _SHORT_RUN = 3
 _SHORT_LINE = 30
 _ALLOWED_CONTROL = {"\t", "\n", "\r", "\f", "\v"}
+RUN_TOGETHER_NOTE = (
+    "竖线表格没有标出行尾，多行单元格连成一行且各列内容对不齐，无法可靠拆分成表格行，其中的数据可能未读取"
+)
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -82,7 +85,7 @@ def read_text(path: Path, limits: Limits) -> Document:
     # become an EXTRACTION_INCOMPLETE finding saying 全文未能识别).
     doc = Document(path=str(path), format="txt")
     text = _BOOKMARK.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    doc.blocks = parse_lines(text.split("\n"))
+    doc.blocks = parse_lines(text.split("\n"), doc.notes)
     # Forms whose cells ran together (issue 13 part 2, jixiao.intake.recover): tables rebuilt
     # from what is arithmetically certain, and notes on what could not be read.
     doc.blocks, recovered = recover_forms(doc.blocks)
@@ -104,8 +107,9 @@ def _is_cell_line(line: str) -> bool:
     return line.startswith("\t") and not _is_row_line(line)
 
 
-def parse_lines(lines: list[str]) -> list[Block]:
-    """Turn text lines into paragraphs and tables (see the module docstring)."""
+def parse_lines(lines: list[str], notes: list[tuple[str, str]] | None = None) -> list[Block]:
+    """Turn text lines into paragraphs and tables (see the module docstring); what could not be
+    laid out is added to ``notes`` when given."""
     blocks: list[Block] = []
     tables = 0
     i, n = 0, len(lines)
@@ -122,7 +126,13 @@ def parse_lines(lines: list[str]) -> list[Block]:
         elif text_pipes.starts_block(line):
             tables += 1
             end = text_pipes.block_end(lines, i)
-            blocks.append(make_table(text_pipes.block_rows(lines[i:end]), _place(tables, i)))
+            rows = text_pipes.block_rows(lines[i:end])
+            place = _place(tables, i)
+            blocks.append(make_table(rows, place))
+            if notes is not None:
+                notes.extend(
+                    (f"{place} 第{r + 1}行", RUN_TOGETHER_NOTE) for r in text_pipes.run_together(rows)
+                )
             i = end
         else:
             text, original = cleaned(line)

@@ -203,14 +203,35 @@ def _consistency(row: list[str], width: int) -> float:
     return total / width
 
 
+def _long(row: list[str], common: int) -> bool:
+    """Whether a row is long enough to be several rows run together."""
+    return len(row) >= 4 * _MIN_CHUNKS and len(row) > 2 * max(common, 1)
+
+
+def _common_widths(rows: list[list[str]]) -> Counter[int]:
+    return Counter(len(r) for r in rows if len(r) >= 3)
+
+
+def _common(widths: Counter[int], row: list[str]) -> int:
+    """The width most other rows have."""
+    others = widths - Counter({len(row): 1})
+    return others.most_common(1)[0][0] if others else 0
+
+
+def run_together(rows: list[list[str]]) -> list[int]:
+    """The rows (indexes) that still look like several rows run together after cutting: no width
+    made their columns consistent, so their cells are not in the columns a header names."""
+    widths = _common_widths(rows)
+    return [i for i, row in enumerate(rows) if _long(row, _common(widths, row))]
+
+
 def _cut_long(rows: list[list[str]]) -> list[list[str]]:
-    widths = Counter(len(r) for r in rows if len(r) >= 3)
+    widths = _common_widths(rows)
     out: list[list[str]] = []
     for row in rows:
-        others = widths - Counter({len(row): 1})
-        common = others.most_common(1)[0][0] if others else 0
+        common = _common(widths, row)
         width = 0
-        if len(row) >= 4 * _MIN_CHUNKS and len(row) > 2 * max(common, 1):
+        if _long(row, common):
             tried = ([common] if 3 <= common <= _MAX_WIDTH else []) + list(range(3, _MAX_WIDTH + 1))
             width = next((w for w in tried if _consistency(row, w) >= _CONSISTENT), 0)
         if width:
