@@ -224,12 +224,15 @@ def test_transfer_form(tmp_path: Path, fmt: str) -> None:
 
 
 def department_form() -> Layout:
-    """部门整体: 执行率权重 / 执行率得分 columns; indicators with 度量单位 before 指标值 and 分值
-    before 实际完成值."""
+    """部门整体: key tasks with their own 预算数 | 执行数 first, 执行率权重 / 执行率得分 columns;
+    indicators with 度量单位 before 指标值 and 分值 before 实际完成值."""
     return [
         [
             ["2023年度部门整体支出绩效自评表", *["<"] * 7],
             ["部门（单位）名称", "县林业局", "<", "<", "<", "<", "<", "<"],
+            ["年度主要任务", "任务名称", "<", "主要内容", "<", "预算数", "执行数", "<"],
+            ["^", "森林资源管护", "<", "天然林和公益林管护", "<", "800", "780", "<"],
+            ["^", "营造林", "<", "植树造林和森林抚育", "<", "600", "590", "<"],
             [
                 "年度预算执行情况（万元）",
                 "",
@@ -270,6 +273,7 @@ def test_department_form(tmp_path: Path, fmt: str) -> None:
     assert ev.indicators[2].target is not None and ev.indicators[2].target.op is Op.GE
     assert ev.claimed.total == Decimal("97.93")
     assert ev.kind is Kind.DEPARTMENT
+    assert ev.budget.lines == ()  # the tasks' money is not a breakdown of the budget
 
 
 # ---------------------------------------------------------------------------------------------
@@ -388,7 +392,7 @@ def test_funding_rows_are_budget_lines_that_must_add_up(tmp_path: Path, fmt: str
     assert "BUDGET_LINES_SUM_MISMATCH" in {f.code for f in off.findings}
 
 
-def budget_rate_row_form() -> Layout:
+def budget_rate_row_form(total_weight: str = "", total: str = "97") -> Layout:
     """A provincial form that scores the budget as the first row of the indicator table; its budget
     block has no 分值/得分 columns."""
     return [
@@ -411,7 +415,7 @@ def budget_rate_row_form() -> Layout:
             ["^", "质量指标", "仪器完好率", "20", "≥90%", "92%", "20"],
             ["项目效益（40分）", "社会效益指标", "学生实验能力提升", "40", "明显提升", "明显提升", "38"],
             ["满意度（10分）", "服务对象满意度指标", "学生满意度", "10", "≥90%", "95%", "10"],
-            ["总分", "<", "<", "<", "<", "<", "97"],
+            ["总分", "<", "<", total_weight, "", "", total],
         ]
     ]
 
@@ -458,3 +462,9 @@ def test_budget_values_right_of_their_labels(tmp_path: Path, fmt: str) -> None:
 def test_budget_pairs_whose_rate_does_not_check_are_not_read(tmp_path: Path, fmt: str) -> None:
     ev = extract_file(write(pairs_form("5.84"), tmp_path, fmt))
     assert ev.budget.planned_yuan is None and ev.budget.executed_yuan is None
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_total_row_with_only_the_full_marks_has_no_score(tmp_path: Path, fmt: str) -> None:
+    ev = extract_file(write(budget_rate_row_form(total_weight="100", total=""), tmp_path, fmt))
+    assert ev.claimed.total is None

@@ -50,8 +50,12 @@ _TOTAL_LABEL = re.compile(r"(自评)?总分|综合得分|综合评分|自评得�
 _GRADE_LABEL = re.compile(r"(评价|绩效|自评)?等级|评价结论|自评结论|等次")
 _GRADE_WORD = re.compile(r"^[“\"]?(优秀|良好|合格|不合格|一般|较差|优|良|中|差)[”\"]?$")
 _SHORT_HEADING = 24
-_TITLE_IN_TEXT = re.compile(r"[^，。；;\s《》]{2,40}?(自评|评价)(报告|表)\s*[（(]\s*(19|20)\d{2}\s*年度?\s*[)）]")
-_TITLE_CELL = re.compile(r"(自评|评价)(报告|表)|^[（(]?\s*(19|20)\d{2}\s*年度?\s*[)）]?$")  # title, “（2022年度）”
+_TITLE_IN_TEXT = re.compile(
+    r"[^，。；;\s《》]{2,40}?(自评|评价)(报告|表)\s*[（(]\s*(19|20)\d{2}\s*年度?\s*[)）]"
+)
+_TITLE_CELL = re.compile(
+    r"(自评|评价)(报告|表)|^[（(]?\s*(19|20)\d{2}\s*年度?\s*[)）]?$"
+)  # title, “（2022年度）”
 
 
 @dataclass(slots=True)
@@ -120,7 +124,10 @@ def extract(doc: Document) -> Draft:
         indicators = prose_indicators(body)
 
     budget = _budget(grids, body, facts, prov)
-    claimed = _claimed(fields, body, found.total, facts, prov)
+    # A 总分 row whose score could not be read gives no total through its label either.
+    claimed = _claimed(
+        [f for f in fields if f.location not in found.unread_totals], body, found.total, facts, prov
+    )
     if found.grade is not None and "claimed.grade" not in prov:  # the grade in the 总分 row
         claimed = claimed.model_copy(update={"grade": found.grade[0]})
         prov["claimed.grade"] = found.grade[1]

@@ -45,7 +45,9 @@ _COLUMNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("executed", re.compile(r"执行数|实际支出|支出数|决算数|执行金额|实际执行|全年执行")),
 )
 _AMOUNTS = ("initial", "planned", "received", "executed")
-_DETAIL_HEAD = re.compile(r"^(序号|项目内容|支出内容|明细|用途|支出项目|经费项目)$")
+_DETAIL_HEAD = re.compile(
+    r"^(序号|项目内容|支出内容|明细|用途|支出项目|经费项目|任务名称|主要内容|年度主要任务)$"
+)
 _TOTAL_ROW = re.compile(r"资金总额|总金额|资金合计|合计|总计|总额")
 _SUB_ROW = re.compile(r"^其中|结转|其他资金|自筹|财政拨款|中央|地方|省级|市级|县级|本级")
 _STOP = re.compile(r"目标|绩效指标|一级指标|三级指标")
@@ -354,7 +356,10 @@ def _total_run(runs: list[_Run]) -> _Run | None:
     labelled = next((run for run in runs if _TOTAL_ROW.search(run.label)), None)
     if labelled is not None:
         return labelled
-    return next((run for run in runs if not _SUB_ROW.search(run.label)), None)
+    # Without a total label the block's one row is the total; several rows are a list of items
+    # (tasks, detail lines), whose first is not the budget.
+    rows = [run for run in runs if not _SUB_ROW.search(run.label)]
+    return rows[0] if len(rows) == 1 else None
 
 
 def from_table(grid: Grid) -> BudgetFacts | None:

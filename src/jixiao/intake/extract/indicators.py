@@ -238,6 +238,7 @@ class Extracted:
     total: tuple[Decimal, str] | None = None
     grade: tuple[str, str] | None = None  # a grade printed in the 总分 row (“总分 | 100 | 96 | 优”)
     budget_row: BudgetRow | None = None
+    unread_totals: set[str] = field(default_factory=set)  # 总分 rows whose score was not certain
     problems: list[tuple[str, str]] = field(default_factory=list)
     notes: list[tuple[str, str]] = field(default_factory=list)
     tables: int = 0
@@ -554,6 +555,7 @@ def _total_after(cells: list[str], place: str, out: Extracted) -> None:
     elif len(nums) == 2 and nums[0] == 100 and nums[1] <= 100:
         out.total = (nums[1], place)
     elif nums:
+        out.unread_totals.add(place)
         out.notes.append(
             (place, f"总分一行有{len(nums)}个数（{'、'.join(map(str, nums))}），无法确定哪个是自评得分")
         )
@@ -576,11 +578,15 @@ def _end_row(grid: Grid, r: int, header: Header, out: Extracted) -> None:
                 else None
             )
             if value is None:
-                after = [s for s in slots if s.col > lead.col and s.text]
+                # the score column is empty: a number in the 分值 column is the full marks
+                full = header.columns.get("weight") if "score" in header.columns else None
+                after = [s for s in slots if s.col > lead.col and s.text and s.col != full]
                 nums = [n for n in (points(s.text) for s in after) if n is not None]
                 value = nums[-1] if nums else None
         if value is not None:
             out.total = (value, grid.place(r))
+        else:
+            out.unread_totals.add(grid.place(r))
         grade = next((g for s in slots if s.col > lead.col and (g := _grade_word(s.text))), None)
         if grade is not None:
             out.grade = (grade, grid.place(r))

@@ -27,6 +27,7 @@ from jixiao.intake.extract.sections import Para
 _NAME_HEAD = re.compile(r"项目内容|项目名称|支出内容|明细|用途|支出项目|经费项目|内容|名称")
 _PLANNED_HEAD = re.compile(r"预算(金额|数|资金)?|安排|批复")
 _EXECUTED_HEAD = re.compile(r"决算|执行|实际支出|支出金额|账面支出|支出数")
+_TASKS = re.compile(r"年度主要任务|任务名称")
 _TOTAL = re.compile(r"^(合计|总计|小计|共计)")
 _UNIT_WAN = re.compile(r"万元|[（(]万[)）]")
 _SPENT = re.compile(r"实际(支出|使用|执行|开支)|支出合计|共支出|累计支出")
@@ -52,6 +53,8 @@ def from_table(grid: Grid, budget_total: Decimal | None) -> LinesResult | None:
         )
         if name_col is None or (planned_col is None and executed_col is None):
             continue
+        if any(_TASKS.search(t) for t in header.values()):
+            continue  # a 部门整体 form's key tasks: their money need not add up to the budget
         rows = _table_rows(grid, r, name_col, planned_col, executed_col)
         if len(rows) < 2:
             return None
