@@ -384,6 +384,17 @@ def test_run_on_header_value_with_a_swallowed_label_is_dropped(tmp_path: Path) -
     assert found == [[["项目名称", "校园安全经费"]]]
 
 
+def test_sentences_are_not_forms(tmp_path: Path) -> None:
+    text = (
+        "一、项目基本情况\n本项目预算数为500万元，执行数450万元，执行率90%，得分9分。年度资金总额：500万元。\n"
+        "1.道路养护里程，年初目标值≥90公里，实际完成值95公里，该指标自评得分20分；\n"
+        "项目名称：农村公路养护（主管部门：某县交通运输局）\n"
+    )
+    doc = _read(tmp_path, text)
+    assert [t.place for t in doc.tables if "由连排文字恢复" in t.place] == []
+    assert doc.notes == []
+
+
 # --- real documents -------------------------------------------------------------------------
 
 

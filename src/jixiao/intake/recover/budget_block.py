@@ -20,6 +20,7 @@ and every row that could not be read is reported with the reason.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from dataclasses import field
@@ -85,6 +86,7 @@ _UNIT_YUAN = re.compile(r"[(（]\s*元\s*[)）]|单\s*位\s*[:：]?\s*元")
 _FIGURES = re.compile(r"[\s:：0-9.,%—－–\-万元兀]*")
 # A unit printed right after a row label: “年度资金总额(万元):…”.
 _LABEL_UNIT = re.compile(r"^\s*[(（]\s*万?\s*[元兀]\s*[)）]")
+_HEADER_GAP = 4  # characters between two header labels (“,A、”, “(万元)”)
 _BACK = 400  # how far before the 年度资金总额 label its header may start
 _AHEAD = 700  # how far after it the block may run
 _SCORE_SLACK = Decimal("0.25")  # share of the weight a score may exceed the linear rule by
@@ -162,8 +164,8 @@ def recover_budget(
                 floating.append(run)
             continue
         rows.append(_Row(_canonical_label(kind, m.group(0)), m.start(), run))
-    if not columns or not any(r.label == "年度资金总额" for r in rows):
-        return None
+    if not _tight_header(items, text) or not any(r.label == "年度资金总额" for r in rows):
+        return None  # money words in a sentence, not a form's header
     region = text[begin:block_end]
     unit = "元" if _UNIT_YUAN.search(region) and not _UNIT_WAN.search(region) else "万元"
     unit_stated = bool(_UNIT_WAN.search(region) or _UNIT_YUAN.search(region))
@@ -319,6 +321,14 @@ def _assign_floating(rows: list[_Row], floating: list[list[Chunk]]) -> None:
         return
     for row, run in zip(empty, floating, strict=False):
         row.run = run
+
+
+def _tight_header(items: list[re.Match[str]], text: str) -> bool:
+    """Whether two column labels stand next to each other, as a form's header prints them (in a
+    sentence, figures and words come between 预算数, 执行数 and 执行率)."""
+    labels = [m for m in items if (m.lastgroup or "").startswith("col")]
+    gaps = (re.sub(r"\s+", "", text[a.end() : b.start()]) for a, b in itertools.pairwise(labels))
+    return any(len(gap) <= _HEADER_GAP and not re.search(r"\d", gap) for gap in gaps)
 
 
 def _rate_fits(true: Decimal, rate: Decimal, strict: bool) -> bool:

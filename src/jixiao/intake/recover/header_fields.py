@@ -50,8 +50,8 @@ def recover_header(text: str, place_of: dict[int, str] | None = None) -> Iterato
         ):
             group.append(items[i + len(group)])
         i += len(group)
-        if group[0].lastgroup == "end":
-            continue
+        if group[0].lastgroup == "end" or any(text[m.end() : m.end() + 1] in ":：" for m in group):
+            continue  # “项目名称：…” lines are read as labelled fields, not as run-on cells
         rows: list[list[str]] = []
         for k, m in enumerate(group):
             label = _LABELS[int((m.lastgroup or "l0")[1:])][0]

@@ -343,13 +343,18 @@ def _total(tail: str, columns: list[str]) -> dict[str, str] | None:
 
 _TOTAL_FIELD = re.compile(
     r"(自\s*评\s*(?:总\s*)?得\s*分|自\s*评\s*总\s*分|综\s*合\s*得\s*分)\s*(?:\(\s*分\s*\))?\s*[:：]?\s*"
-    rf"({_NUM})(?![\d.%])"
+    rf"({_NUM})(?![\d.%]|\s*分)"
 )
-_INDICATOR_CONTEXT = re.compile(r"三\s*级\s*指\s*标|指\s*标\s*值|实\s*际\s*值|完\s*成\s*值|分\s*值")
+# Before an indicator's own score (“该指标自评得分20分”, a column header): not the form's total.
+_INDICATOR_CONTEXT = re.compile(r"指\s*标|实\s*际\s*值|完\s*成\s*值|分\s*值")
 
 
 def recover_totals(text: str, place_of: dict[int, str] | None = None) -> Iterator[tuple[Table, int]]:
-    """``自评得分98`` run into the next cell: the claimed total as a label | value table."""
+    """``自评得分98`` run into the next cell: the claimed total as a label | value table.
+
+    Only the cell shape: a figure followed by ``分`` (“自评得分95分”) is a sentence, which the
+    narrative extractor reads in its context.
+    """
     for m in _TOTAL_FIELD.finditer(text):
         if _INDICATOR_CONTEXT.search(text[max(0, m.start() - 40) : m.start()]):
             continue  # a column header of the indicator table, not the form's total
