@@ -113,6 +113,12 @@ def budget(*texts: str) -> dict[str, Decimal | None]:
             ("（1）培训费预算10万元", "（2）印刷费预算5万元", "项目预算合计15万元，全年实际支出14.2万元。"),
             {"planned": D(150000), "executed": D(142000)},
         ),
+        # a label that carries the unit, then a bare number
+        (
+            ("全年预算数（万元）：52.80", "全年执行数(万元): 50.16", "执行率：95%"),
+            {"planned": D(528000), "executed": D(501600), "rate": D("0.95")},
+        ),
+        (("项目资金（元）：1,234,500.00",), {"planned": D("1234500.00")}),
         # 实施 … 经费
         (("在全镇范围内实施2022年农机购置补贴经费12.6万元。",), {"planned": D(126000)}),
         # 部门整体 budget in 元
@@ -160,6 +166,8 @@ def test_budget_sentences(texts: tuple[str, ...], want: dict[str, Decimal | None
         "受益群众满意度达到95%，覆盖率100%。",  # rates that are not execution rates
         "中央财政下达资金80万元，省级财政下达资金20万元。",  # two parts and no sum: neither is the budget
         "项目总预算1500万元，分三年安排。",  # a multi-year total
+        "预算数（万元）：见附表2。",  # a unit with no number after it
+        "人数（人）：120",  # not money
         "支出较上年增加35.2万元，增长12%。",  # a change on last year, not a budget figure
     ],
 )

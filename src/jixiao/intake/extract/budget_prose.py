@@ -23,9 +23,11 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from jixiao.core.numbers import yuan
 from jixiao.intake.extract.budget import BudgetFacts
 from jixiao.intake.extract.prose import CLAUSE_BREAK
 from jixiao.intake.extract.prose import ENUMERATOR
+from jixiao.intake.extract.prose import Amount
 from jixiao.intake.extract.prose import amounts
 from jixiao.intake.extract.prose import nfkc
 from jixiao.intake.extract.sections import Para
@@ -71,6 +73,12 @@ _BUDGET_SCORE = re.compile(
     r"预算执行(?:率|情况)?(?:指标)?[^，,；;。]{0,6}?(?:自评)?得分(?:为|:)?\s*(\d+(?:\.\d+)?)\s*分"
 )
 _STEM = 24
+# A label that carries the unit, then a bare number: “全年预算数（万元）：50.00”.
+_UNIT_LABEL = re.compile(
+    r"[\u4e00-\u9fff][（(](?P<unit>万元|元)[)）]\s*[:：]?\s*"
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d.,%％万元])"
+)
+_SCALE = {"元": Decimal(1), "万元": Decimal(10000)}
 
 
 _FIGURE_NAMES = {"planned": "预算数", "initial": "年初预算数", "received": "到位数", "executed": "执行数"}
@@ -105,13 +113,23 @@ def _role(stem: str) -> str | None:
     return best[1] if best else None
 
 
+def _amounts(text: str) -> list[Amount]:
+    """The amounts of a paragraph: with their unit (“50万元”), or after a label that carries it
+    (“预算数（万元）：50.00”), in order."""
+    found = amounts(text)
+    for m in _UNIT_LABEL.finditer(text):
+        number = Decimal(m["num"].replace(",", ""))
+        found.append(Amount(yuan(number * _SCALE[m["unit"]]), m.start("unit") - 1, m.end(), m["unit"]))
+    return sorted(found, key=lambda a: a.start)
+
+
 def _figures(text: str) -> tuple[list[_Figure], Decimal | None, set[str]]:
     """The whole-project figures of one paragraph (parts after 其中 left out), its rate, and the
     figures it names ambiguously."""
     found: list[_Figure] = []
     released = -1  # a figure of the whole named after this position ends the 其中 before it
     parts_end: int | None = None  # where the last 其中 scope stopped being open, for the rate
-    for amount in amounts(text):
+    for amount in _amounts(text):
         head = text[: amount.start]
         clause_start = max((m.end() for m in CLAUSE_BREAK.finditer(head)), default=0)
         sentence_start = max((m.end() for m in _SENTENCE.finditer(head)), default=0)
