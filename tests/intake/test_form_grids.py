@@ -468,3 +468,13 @@ def test_budget_pairs_whose_rate_does_not_check_are_not_read(tmp_path: Path, fmt
 def test_total_row_with_only_the_full_marks_has_no_score(tmp_path: Path, fmt: str) -> None:
     ev = extract_file(write(budget_rate_row_form(total_weight="100", total=""), tmp_path, fmt))
     assert ev.claimed.total is None
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_full_marks_in_the_budget_rows_weight_cell_is_not_its_weight(tmp_path: Path, fmt: str) -> None:
+    row = ["年度资金总额", "480,000.00", "512,300.50", "498,011.00", "100", "97.21%", "9.72"]
+    ev = extract_file(write(national_yuan(row), tmp_path, fmt))
+    assert ev.budget.planned_yuan == Decimal("512300.50")
+    assert ev.claimed.budget_execution_score == Decimal("9.72")
+    assert ev.scheme.weights.budget_execution < 100
+    assert any("分值为100" in m for m in incomplete(ev))

@@ -420,7 +420,7 @@ def _pairs(grid: Grid) -> BudgetFacts | None:
         facts.rate, facts.where["rate"] = parse_rate(read.texts["rate"]), grid.place(values["rate"][1])
     for role in ("score", "weight"):
         value = points(read.texts.get(role))
-        if value is not None:
+        if value is not None and not (role == "weight" and value >= _HUNDRED):
             setattr(facts, role, value)
             facts.where[role] = grid.place(values[role][1])
     return facts
@@ -463,9 +463,13 @@ def _read_block(grid: Grid, header: _Header) -> BudgetFacts | None:
     if not any(getattr(facts, role) is not None for role in _AMOUNTS):
         facts.unit_stated = True  # no amount was read, so no unit was assumed
     facts.weight = points(values.texts.get("weight"))
-    if facts.weight is not None:
+    if facts.weight is not None and facts.weight >= _HUNDRED:
+        # the whole form's full marks written in the budget row's 分值 cell, not the budget's weight
+        facts.notes.append((place, f"年度资金总额一行的分值为{facts.weight}，不是预算执行的分值，未读取"))
+        facts.weight = None
+    elif facts.weight is not None:
         facts.where["weight"] = place
-    else:
+    if facts.weight is None:
         facts.weight = _block_weight(grid, header)
         if facts.weight is not None:
             facts.where["weight"] = grid.place(header.first)
