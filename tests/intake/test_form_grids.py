@@ -309,7 +309,7 @@ def flattened(
             "| — | 其他资金 | — | — | — |",
             "| 绩效指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施 | 一级指标 | 二级指标 |"
             " 三级指标 | 指标性质 | 指标值 | 度量单位 | 产出指标 | 数量指标 | 接入乡镇卫生院数 | ≥ | 14 | 家 | 14 | 20 | 20 |",
-            "| 质量指标 | 系统上线运行率 | ≥ | 95 | % | 97% | 20 | 20 |",
+            "| 质量指标 | 系统上线运行率 | 正向 | 95 | % | 97% | 20 | 20 |",
             "| 效益指标 | 社会效益 指标 | 远程会诊开展情况 |",
             "| 常态化开展 |",
             "| 已常态化开展 | 30 | 28 |",
@@ -339,6 +339,9 @@ def test_flattened_form_in_other_wording(tmp_path: Path) -> None:
         14,
         "家",
     )
+    uptime = ev.indicators[1]  # 指标性质 “正向” is no comparator: the target is the value and unit
+    assert uptime.target is not None and uptime.target.text == "95%"
+    assert (uptime.weight, uptime.claimed_score) == (20, 20)
     assert (ev.claimed.total, ev.claimed.grade) == (Decimal(98), "优")
 
 

@@ -90,6 +90,7 @@ _END = re.compile(
     r"^(总分|合计|总计|自评总分|综合得分|得分合计|偏差大|改进措施|备注|说明|注[:：]?|填报说明|其他(需要)?说明)"
 )
 _TOTAL_CELL = re.compile(r"^(总分|合计|总计|自评总分|综合得分|得分合计)[：:]?$")
+_NATURE_WORD = re.compile(r"^(正向|反向|定量|定性)(指标)?$")  # a 指标性质 that is no comparator
 _HEADER_WORD = re.compile(
     r"^(分值|得分|权重|满分|(全年)?实际完成值|完成值|(年度|年初)?指标值|(年初)?目标值|指标性质|(度量|计量)单位|"
     r"偏差原因.*|[一二三]级指标|完成率|备注)$"
@@ -523,7 +524,7 @@ def _in_shape(cells: list[str], roles: list[str]) -> dict[str, str]:
             break
         cell = cells[k].strip()
         if role == "nature":
-            if squash(cell) in _COMPARATORS:
+            if squash(cell) in _COMPARATORS or _NATURE_WORD.match(squash(cell)):
                 values[role], k = cell, k + 1
             continue
         if role == "unit":
