@@ -9,6 +9,7 @@ numbers stored as numbers, rates as percentages).
 from __future__ import annotations
 
 import re
+from html import escape
 from pathlib import Path
 
 import docx
@@ -85,6 +86,32 @@ def write_xlsx(layout: Layout, path: Path) -> Path:
     return path
 
 
+def write_html(layout: Layout, path: Path) -> Path:
+    """A portal page: navigation and footer around the form, merges as rowspan/colspan."""
+    parts = ["<html><head><meta charset='utf-8'><title>信息公开</title></head><body>"]
+    parts.append("<div class='nav'><a href='/'>首页</a> &gt; <a href='#'>政务公开</a></div>")
+    for item in layout:
+        if isinstance(item, str):
+            parts.append(f"<p>{escape(item)}</p>")
+            continue
+        cells = _spans(item)
+        parts.append("<table border='1'>")
+        for r in range(len(item)):
+            parts.append("<tr>")
+            for rr, c, rs, cs, text in cells:
+                if rr != r:
+                    continue
+                span = (f" rowspan='{rs}'" if rs > 1 else "") + (f" colspan='{cs}'" if cs > 1 else "")
+                parts.append(f"<td{span}>{escape(text)}</td>")
+            parts.append("</tr>")
+        parts.append("</table>")
+    parts.append("<div class='footer'>主办单位：某县人民政府办公室 版权所有</div></body></html>")
+    path.write_text("".join(parts), encoding="utf-8")
+    return path
+
+
 def write(layout: Layout, folder: Path, fmt: str, name: str = "自评表") -> Path:
     path = folder / f"{name}.{fmt}"
+    if fmt == "html":
+        return write_html(layout, path)
     return write_docx(layout, path) if fmt == "docx" else write_xlsx(layout, path)

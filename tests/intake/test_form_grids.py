@@ -16,7 +16,7 @@ from jixiao.core.model import Kind
 from jixiao.core.model import Op
 from jixiao.intake.pipeline import extract_file
 
-FORMATS = ["docx", "xlsx"]
+FORMATS = ["docx", "xlsx", "html"]
 
 
 def incomplete(ev: Evaluation) -> list[str]:
