@@ -80,7 +80,9 @@ def write_xlsx(layout: Layout, path: Path) -> Path:
             else:
                 cell.value = text or None
             if rs > 1 or cs > 1:
-                ws.merge_cells(start_row=top + r, start_column=c + 1, end_row=top + r + rs - 1, end_column=c + cs)
+                ws.merge_cells(
+                    start_row=top + r, start_column=c + 1, end_row=top + r + rs - 1, end_column=c + cs
+                )
         top += len(item)
     wb.save(str(path))
     return path
@@ -98,7 +100,7 @@ def write_html(layout: Layout, path: Path) -> Path:
         parts.append("<table border='1'>")
         for r in range(len(item)):
             parts.append("<tr>")
-            for rr, c, rs, cs, text in cells:
+            for rr, _c, rs, cs, text in cells:
                 if rr != r:
                     continue
                 span = (f" rowspan='{rs}'" if rs > 1 else "") + (f" colspan='{cs}'" if cs > 1 else "")
