@@ -395,6 +395,42 @@ def test_sentences_are_not_forms(tmp_path: Path) -> None:
     assert doc.notes == []
 
 
+def test_web_page_printing_the_form_as_running_text(tmp_path: Path) -> None:
+    cells = [
+        "绩效目标自评表(2023年度)",
+        "项目名称",
+        "村级公益事业奖补",
+        "主管部门",
+        "某县财政局",
+        "资金情况(万元)",
+        "全年预算数(A)",
+        "全年执行数(B)",
+        "分值",
+        "执行率(B/A)",
+        "得分",
+        "年度资金总额:",
+        "150",
+        "142.5",
+        "10",
+        "95%",
+        "9.5",
+        "年度总体目标",
+    ]
+    page = tmp_path / "page.html"
+    paragraphs = "".join(f"<p>{c}</p>" for c in cells)
+    page.write_text(
+        f"<html><head><title>自评表</title></head><body><div>首页 > 政务公开</div>"
+        f"<p>{''.join(cells[:11])}年度资金总额:150142.5109.5</p><hr/>{paragraphs}</body></html>",
+        encoding="utf-8",
+    )
+    doc = read_document(page)
+    found = [t.text_rows() for t in doc.tables if "预算表" in t.place]
+    # The run-on paragraph has no rate to check 150142.5109.5 against: not read. The page's cell
+    # per paragraph copy is read (each figure its own cell).
+    assert [rows[1] for rows in found] == [["年度资金总额", "150", "142.5", "10", "95%", "9.5"]]
+    assert "年度资金总额" in _notes(doc)
+
+
 # --- real documents -------------------------------------------------------------------------
 
 

@@ -53,6 +53,7 @@ from jixiao.intake.document import Table
 from jixiao.intake.document import UnreadableDocument
 from jixiao.intake.document import cleaned
 from jixiao.intake.limits import Limits
+from jixiao.intake.recover import recover_forms
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
 _CHINESE_LEGACY = {"gbk", "gb2312", "gb_2312-80", "x-gbk", "euc-cn", "cp936", "gb18030", "hz-gb-2312"}
@@ -165,6 +166,9 @@ def parse_html(text: str, path: Path, fmt: str, limits: Limits) -> Document:
     doc.notes.extend(walker.notes)
     if not doc.blocks:
         raise UnreadableDocument("网页没有可读的正文（只有导航、脚本或空白）")
+    # Forms a page prints as running text (issue 13 part 2, jixiao.intake.recover).
+    doc.blocks, recovered = recover_forms(doc.blocks)
+    doc.notes.extend(recovered)
     return doc
 
 
