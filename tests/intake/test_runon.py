@@ -132,6 +132,18 @@ def test_zero_spent_sub_row(tmp_path: Path) -> None:
     assert rows[1:3] == [["年度资金总额", "150", "46", "30.67%"], ["其中:中央财政资金", "104", "0", "0%"]]
 
 
+def test_department_form_with_spending_kinds_as_sub_rows(tmp_path: Path) -> None:
+    text = (
+        "某区林业局2023年度部门整体支出绩效自评表 年度预算情况(万元)年初预算数全年预算数全年执行数分值执行率得分"
+        "年度总金额1200.51350.81296.771096.00%9.6其中:基本支出 800.2 850.3 848.1 项目支出 400.3 500.5 448.67"
+        "年度总体目标"
+    )
+    rows = _recovered(_read(tmp_path, text), "预算表")
+    assert rows[1] == ["年度资金总额", "1200.5", "1350.8", "1296.77", "10", "96.00%", "9.6"]
+    assert rows[2] == ["其中:基本支出", "800.2", "850.3", "848.1", "", "", ""]
+    assert rows[3] == ["项目支出", "400.3", "500.5", "448.67", "", "", ""]
+
+
 def test_spreadsheet_residue_labels_then_figures_with_an_empty_cell_dropped(tmp_path: Path) -> None:
     # xlsx → text: row labels, then the header, then the figures; the empty 年初预算数 cell left
     # no trace, the sub-row prints dashes for its blank 分值 and 得分.
