@@ -267,3 +267,15 @@ def html_page(path: Path, forms: list[Spec]) -> Path:
     page = "<html><head><meta charset='utf-8'></head><body>" + "".join(body) + "</body></html>"
     path.write_text(page, encoding="utf-8")
     return path
+
+
+def cell_lines(path: Path, forms: list[Spec]) -> Path:
+    """One text file as a web archive keeps a page of forms: every cell on its own indented line,
+    a blank line between cells (the table structure lost)."""
+    lines: list[str] = []
+    for spec in forms:
+        lines.extend(f"    {t}\n" for t in titles(spec))
+        for row in head_rows(spec) + indicator_rows(spec):
+            lines.extend(f"    {cell}\n" for cell in row if cell)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path

@@ -227,3 +227,18 @@ def test_a_detail_table_headed_by_project_name_is_no_new_form(tmp_path: Path, he
     evs = extract_evaluations(path)
     assert len(evs) == 1
     assert evs[0].project.name == spec.name
+
+
+def test_forms_whose_cells_come_one_per_line_are_cut_at_each_name(tmp_path: Path) -> None:
+    """A web archive's text of a page of forms: the label 项目名称 on one line, the name on the
+    next. Each form is its own evaluation, placed by its lines. (Its name is read when the
+    header of that form is rebuilt; today the run-on recovery rebuilds the first one only.)"""
+    forms = mm.specs(3)
+    evs = extract_evaluations(mm.cell_lines(tmp_path / "page.txt", forms))
+    assert [ev.source.part for ev in evs if ev.source] == ["第1–135行", "第137–271行", "第273–407行"]
+    assert evs[0].project.name == forms[0].name
+    for ev, spec in zip(evs, forms, strict=True):
+        assert ev.budget.planned_yuan == Decimal(spec.planned) * WAN
+        assert ev.budget.executed_yuan == Decimal(spec.executed) * WAN
+        assert ev.claimed.total == spec.total
+        assert len(ev.indicators) == 4

@@ -5,7 +5,8 @@ one worksheet per project, one long table holding several forms stacked vertical
 is its own evaluation, so :func:`segment` cuts the document where a new form starts:
 
 - a form is recognised by its 项目名称 (转移支付（项目）名称) label with a name beside it
-  (``项目名称 | 乡村道路养护`` or ``项目名称：乡村道路养护``); the form runs until the next form's;
+  (``项目名称 | 乡村道路养护``, ``项目名称：乡村道路养护``, or the name on the line after the label
+  when a form's cells come one per line); the form runs until the next form's;
 - a cut moves back over the new form's own title lines (``2023年度项目支出绩效自评表``, ``（2023年度）``,
   ``单位：万元``), whether they are paragraphs or the first rows of the same table;
 - consecutive 项目名称 of the same project (a form repeated across pages, a report that names its
@@ -55,6 +56,8 @@ _TITLE_LINE = re.compile(
 )
 _FORM_WORDS = re.compile(r"年度资金总额|资金总额|预算数|执行数|三级指标|二级指标|绩效指标|指标值")
 _MAX_TITLE = 60
+_LINE = re.compile(r"^第(\d+)行")
+_SENTENCE = re.compile(r"[。；;！？]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +113,10 @@ def segment(doc: Document) -> list[Part]:
         or all(_row_is_title(grids[index], r) for r in range(grids[index].n_rows))
     ]
     shared: list[Block] = [b for b in lead if isinstance(b, Paragraph) and _PAGE_TITLE.search(squash(b.text))]
-    return [_part(doc, start, stop, lead if i == 0 else shared) for i, (start, stop) in enumerate(spans)]
+    return [
+        _part(doc, start, stop, lead) if i == 0 else _part(doc, start, stop, shared, lead_is_own=False)
+        for i, (start, stop) in enumerate(spans)
+    ]
 
 
 def _names_stated(doc: Document) -> int:
@@ -132,6 +138,12 @@ def _anchors(doc: Document, grids: dict[int, Grid]) -> list[_Anchor]:
             m = _INLINE_NAME.match(_first_field(block.text))
             if m and _is_name(m["name"]):
                 found.append(_Anchor(_Pos(index), m["name"]))
+            elif _NAME_LABEL.fullmatch(squash(block.text)) and index + 1 < len(doc.blocks):
+                # A form's cells one per line: the label, then its value on the next line.
+                after = doc.blocks[index + 1]
+                line = squash(after.text) if isinstance(after, Paragraph) else ""
+                if _is_name(line) and len(line) <= _MAX_TITLE and not _SENTENCE.search(line):
+                    found.append(_Anchor(_Pos(index), line))
             continue
         grid = grids[index]
         for r in range(grid.n_rows):
@@ -144,9 +156,9 @@ def _anchors(doc: Document, grids: dict[int, Grid]) -> list[_Anchor]:
                     found.append(_Anchor(_Pos(index, r), m["name"]))
                     break
                 if _NAME_LABEL.fullmatch(text):
-                    value = grid.right_of(r, slot)
-                    if value is not None and _is_name(squash(value.text)):
-                        found.append(_Anchor(_Pos(index, r), squash(value.text)))
+                    beside = grid.right_of(r, slot)
+                    if beside is not None and _is_name(squash(beside.text)):
+                        found.append(_Anchor(_Pos(index, r), squash(beside.text)))
                     break
     return found
 
@@ -228,7 +240,9 @@ def _has_form(doc: Document, grids: dict[int, Grid], start: _Pos, stop: _Pos) ->
     return False
 
 
-def _part(doc: Document, start: _Pos, stop: _Pos, lead: list[Block]) -> Part:
+def _part(doc: Document, start: _Pos, stop: _Pos, lead: list[Block], *, lead_is_own: bool = True) -> Part:
+    """The blocks from ``start`` to ``stop`` after ``lead`` (the page's text before the first form,
+    or only its title, which ``lead_is_own`` says is not this part's place)."""
     blocks: list[Block] = list(lead)
     places: list[str] = []
     for index in range(start.block, min(stop.block + 1, len(doc.blocks))):
@@ -247,9 +261,15 @@ def _part(doc: Document, start: _Pos, stop: _Pos, lead: list[Block]) -> Part:
             places.append(block.place)
         else:
             places.append(f"{block.place} 第{first + 1 + block.first_row}–{last + block.first_row}行")
-    place = "、".join(places) if places or not blocks else _paragraph_span(blocks)
-    own = set(places) | {b.place for b in blocks}
-    notes = [(where, why) for where, why in doc.notes if where == "全文" or _note_in(where, own)]
+    own = blocks if lead_is_own else blocks[len(lead) :]
+    lines = [_LINE.match(b.place) for b in own]
+    if own and all(lines):  # a text file's lines (and the tables rebuilt from them)
+        numbers = [int(m[1]) for m in lines if m]
+        place = f"第{min(numbers)}–{max(numbers)}行"
+    else:
+        place = "、".join(places) if places or not own else _paragraph_span(own)
+    held = set(places) | {b.place for b in blocks}
+    notes = [(where, why) for where, why in doc.notes if where == "全文" or _note_in(where, held)]
     return Part(
         Document(
             path=doc.path, format=doc.format, blocks=blocks, title=doc.title, pages=doc.pages, notes=notes
