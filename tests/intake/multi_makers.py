@@ -147,9 +147,9 @@ def docx_forms(path: Path, forms: list[Spec], *, preamble: str | None = None) ->
     for spec in forms:
         for line in titles(spec):
             d.add_paragraph(line)
-        _fill(d.add_table(rows=0, cols=WIDTH), head_rows(spec))
+        _fill(d.add_table(rows=0, cols=WIDTH, style="Table Grid"), head_rows(spec))
         d.add_paragraph("")
-        _fill(d.add_table(rows=0, cols=WIDTH), indicator_rows(spec))
+        _fill(d.add_table(rows=0, cols=WIDTH, style="Table Grid"), indicator_rows(spec))
         d.add_paragraph("填报人：王明　联系电话：0000-1234567")
     d.save(str(path))
     return path
@@ -169,7 +169,7 @@ def docx_stacked(path: Path, forms: list[Spec]) -> Path:
     """One docx whose single table holds every form stacked vertically."""
     d = docx.Document()
     d.add_paragraph("2023年度部门项目支出绩效自评结果公开")
-    _fill(d.add_table(rows=0, cols=WIDTH), stacked_rows(forms))
+    _fill(d.add_table(rows=0, cols=WIDTH, style="Table Grid"), stacked_rows(forms))
     d.save(str(path))
     return path
 

@@ -19,6 +19,7 @@ from jixiao.intake.pipeline import evaluations_from_line
 from jixiao.intake.pipeline import evaluations_to_line
 from jixiao.intake.pipeline import extract_evaluations
 from jixiao.intake.readers import read_document
+from jixiao.intake.readers.libreoffice import convert
 
 WAN = Decimal(10000)
 
@@ -242,3 +243,20 @@ def test_forms_whose_cells_come_one_per_line_are_cut_at_each_name(tmp_path: Path
         assert ev.budget.executed_yuan == Decimal(spec.executed) * WAN
         assert ev.claimed.total == spec.total
         assert len(ev.indicators) == 4
+
+
+def test_a_pdf_of_several_forms_names_each_forms_pages(tmp_path: Path) -> None:
+    """The same page of forms printed to PDF by LibreOffice (ruled tables, a form running onto
+    the next page): each form its own evaluation, its part naming the pages' tables."""
+    forms = mm.specs(2)
+    pdf = convert(mm.docx_forms(tmp_path / "two.docx", forms), "pdf", tmp_path, 120)
+    evs = extract_evaluations(pdf)
+    assert len(evs) == 2
+    for ev, spec in zip(evs, forms, strict=True):
+        assert ev.source is not None and ev.source.part is not None
+        assert ev.source.part.startswith("第1页 表")
+        assert ev.project.name == spec.name
+        assert ev.budget.planned_yuan == Decimal(spec.planned) * WAN
+        assert ev.budget.executed_yuan == Decimal(spec.executed) * WAN
+        assert ev.claimed.total == spec.total
+        assert ev.indicators[0].name == f"{spec.thing}数量"
