@@ -47,6 +47,7 @@ def write_docx(layout: Layout, path: Path) -> Path:
             continue
         width = max(len(r) for r in item)
         table = d.add_table(rows=len(item), cols=width)
+        table.style = "Table Grid"  # ruled, as forms are (a PDF of it shows the grid)
         for r, c, rs, cs, text in _spans(item):
             cell = table.cell(r, c)
             if rs > 1 or cs > 1:

@@ -481,3 +481,50 @@ def test_full_marks_in_the_budget_rows_weight_cell_is_not_its_weight(tmp_path: P
     assert ev.claimed.budget_execution_score == Decimal("9.72")
     assert ev.scheme.weights.budget_execution < 100
     assert any("分值为100" in m for m in incomplete(ev))
+
+
+# The same forms printed to PDF by LibreOffice (the PDF reader recovers the ruled grid; a label
+# wrapped inside its cell comes back as two rows).
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Evaluation]:
+    from jixiao.export.pdf import to_pdf
+
+    out: dict[str, Evaluation] = {}
+    for name, layout in (("national", national_split_header()), ("transfer", transfer_form())):
+        folder = tmp_path_factory.mktemp(name)
+        out[name] = extract_file(to_pdf(write(layout, folder, "docx"), folder))
+    return out
+
+
+def test_national_form_as_pdf(printed: dict[str, Evaluation]) -> None:
+    ev = printed["national"]
+    b = ev.budget
+    assert (b.initial_yuan, b.planned_yuan, b.executed_yuan) == (
+        Decimal("13200000.00"),
+        Decimal("12805000.00"),
+        Decimal("12164800.00"),
+    )
+    assert ev.claimed.budget_execution_score == Decimal("9.5")
+    got = [(i.name, i.weight, i.claimed_score) for i in ev.indicators]
+    assert got == [
+        ("体检人数", 20, 20),
+        ("体检报告出具率", 15, 14),
+        ("完成时限", 15, 15),
+        ("疾病早筛人数", 30, 30),
+        ("受检群众满意度", 10, 10),
+    ]
+    assert ev.indicators[4].target is not None and ev.indicators[4].target.text == "≥90%"
+    assert (ev.claimed.total, ev.claimed.grade) == (Decimal("98.5"), "优")
+
+
+def test_transfer_form_as_pdf(printed: dict[str, Evaluation]) -> None:
+    ev = printed["transfer"]
+    assert (ev.budget.planned_yuan, ev.budget.executed_yuan) == (Decimal(5000000), Decimal(4825000))
+    assert [i.name for i in ev.indicators] == [
+        "美丽乡村建设村数",
+        "工程验收合格率",
+        "受益农户数",
+        "受益群众满意度",
+    ]

@@ -31,7 +31,9 @@ _LABELS: dict[str, re.Pattern[str]] = {
     "category": re.compile(r"项目类别"),
     "attribute": re.compile(r"项目属性"),
     "type": re.compile(r"项目类型"),
-    "unit": re.compile(r"(单位名称|填报单位|预算单位|评价单位|部门(（单位）|\(单位\))?名称)(（盖章）|\(盖章\))?"),
+    "unit": re.compile(
+        r"(单位名称|填报单位|预算单位|评价单位|部门(（单位）|\(单位\))?名称)(（盖章）|\(盖章\))?"
+    ),
     "filled_date": re.compile(r"填报日期|填表日期|报送日期"),
 }
 _TITLE = re.compile(

@@ -271,6 +271,14 @@ def read_table(grid: Grid, header: Header, start: int, out: Extracted, state: _S
             break
         if _is_header_again(grid, r):
             continue
+        own = [s for s in slots if s.text and not s.above]
+        if (
+            len(own) == 1
+            and own[0].col < cols["name"]
+            and len(squash(own[0].text)) <= 4
+            and label_kind(own[0].text) is None
+        ):
+            continue  # the last characters of a wrapped label on a row of their own (from a PDF)
         values = _aligned(texts, slots, cols, header.row)
         _labels_in_row(grid, r, out, state, header_row=False, cols=cols, aligned=values is not None)
         if values is None:
@@ -364,12 +372,15 @@ def _aligned(
 ) -> dict[str, str] | None:
     """Values by column position; None when the row is shifted (see the module docstring)."""
     name_col = cols["name"]
+    label_cols = {cols.get("level1"), cols.get("level2")} - {None}
     for slot in slots:
         if slot.col >= name_col:
             break
         if slot.above and slot.cell.row <= header_row:
             continue  # a block label merged down from the header (“项目年度绩效指标”)
         if not _is_noise_left(slot.text):
+            if slot.col in label_cols and len(squash(slot.text)) <= _MAX_LABEL and _in_place(texts, cols):
+                continue  # a label in its column whose words are cut (“服务对象满意度指”)
             return None
     values = {role: texts[c] if c < len(texts) else "" for role, c in cols.items()}
     if not values.get("name"):
@@ -384,6 +395,17 @@ def _aligned(
         # is an indicator even when its name reads like a label (“服务对象满意度”).
         return {**values, "name": ""}
     return values
+
+
+def _in_place(texts: list[str], cols: dict[str, int]) -> bool:
+    """The name, and the target or the actual, stand in their columns (the name not a value)."""
+
+    def at(role: str) -> str:
+        col = cols.get(role)
+        return squash(texts[col]) if col is not None and col < len(texts) else ""
+
+    name = at("name")
+    return bool(name) and not re.match(r"^[≥≤><=≧≦]|^\d", nfkc(name)) and bool(at("target") or at("actual"))
 
 
 def _in_order(slots: list[Slot], roles: list[str], header_row: int) -> dict[str, str]:
