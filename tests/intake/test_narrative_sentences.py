@@ -238,6 +238,8 @@ def test_total_sentences(texts: tuple[str, ...], total: Decimal) -> None:
         ("自评得分90分（含）以上为优，80分（含）至90分为良。",),  # grade bands
         ("项目满分100分，权重分值按指标重要程度设置。",),
         ("自评得分120分。",),  # not a 100-point score
+        ("评价指标体系总分为100分，其中产出指标50分、效益指标30分。",),  # the form's maximum
+        ("总分100分，产出指标40分，效益指标30分，满意度指标10分，预算执行率20分。",),
     ],
 )
 def test_total_near_misses_read_nothing(texts: tuple[str, ...]) -> None:

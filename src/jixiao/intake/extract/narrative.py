@@ -47,6 +47,8 @@ _GENERIC = re.compile(rf"^(?:{_GENERIC_WORDS})$")
 _PART_BEFORE = re.compile(
     r"(?:指标|率|度|性|情况|执行|数量|质量|时效|成本|效益|产出|满意|决策|过程|管理|该项|此项|本项|单项|分项|各项|每项|平均|最高|最低)(?:自评|评价|绩效|考核)?$"
 )
+# What follows a form's maximum: how its points are split.
+_SPLIT = re.compile(r"其中|(?:产出|效益|效果|满意度|成本|预算执行)[^，,。；;]{0,6}?\d+(?:\.\d+)?分")
 # A line that states an indicator's target or actual is a row of the table written as a sentence.
 _INDICATOR_LINE = re.compile(r"(?:目标值|完成值|指标值|权重)(?:为|是|:)?\s*[≥≤=<>＞＜]?\s*\d")
 _BAND = re.compile(
@@ -132,8 +134,9 @@ def _total_hits(text: str) -> list[tuple[int, Decimal, str]]:
             continue  # a bare number that is not closed as a score
         if generic and (indicator_line or _PART_BEFORE.search(before.rstrip())):
             continue  # an indicator's or a group's score
-        if key.endswith("总分") and m["value"] == "100" and _TOTAL.search(_sentence_at(text, m.end())):
-            continue  # “总分100分，自评得分96分”: the form's maximum
+        rest = _sentence_at(text, m.end())
+        if key.endswith("总分") and m["value"] == "100" and (_TOTAL.search(rest) or _SPLIT.search(rest)):
+            continue  # “总分100分，自评得分96分”, “总分为100分，其中产出指标50分”: the form's maximum
         value = Decimal(m["value"])
         if value > 100:
             continue
