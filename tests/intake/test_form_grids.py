@@ -528,3 +528,34 @@ def test_transfer_form_as_pdf(printed: dict[str, Evaluation]) -> None:
         "受益农户数",
         "受益群众满意度",
     ]
+
+
+TWO_LINE_HEADER = """\
+2023年度项目支出绩效自评表
+| 项目名称 | 社区居家养老服务补助 |
+| 项目资金（万元） | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 |
+| 年度资金总额 | 50 | 50 | 48 | 10 | 96% | 9.6 |
+| 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施 |
+| 指标性质 | 指标值 | 度量单位 |
+| 产出指标 | 数量指标 | 服务老人人次 | ≥ | 500 | 人次 | 520 | 30 | 30 | |
+| 质量指标 | 服务合格率 | ≥ | 95 | % | 97% | 20 | 20 | |
+| 效益指标 | 社会效益指标 | 老人生活质量 | 明显改善 | 明显改善 | 30 | 28 | |
+| 满意度指标 | 服务对象满意度指标 | 老人满意度 | ≥ | 90 | % | 93% | 10 | 10 | |
+| 总分 | 100 | 97.6 | 良 |
+"""
+
+
+def test_flattened_header_on_two_lines(tmp_path: Path) -> None:
+    # The sub-header 指标性质 | 指标值 | 度量单位 sits at the start of its own line, not under its
+    # parent 年度指标值: the rows are in the form's column order, not in positions.
+    path = tmp_path / "养老.txt"
+    path.write_text(TWO_LINE_HEADER, encoding="utf-8")
+    ev = extract_file(path)
+    got = [(i.name, i.target.text if i.target else None, i.weight, i.claimed_score) for i in ev.indicators]
+    assert got == [
+        ("服务老人人次", "≥500人次", 30, 30),
+        ("服务合格率", "≥95%", 20, 20),
+        ("老人生活质量", "明显改善", 30, 28),
+        ("老人满意度", "≥90%", 10, 10),
+    ]
+    assert (ev.claimed.total, ev.claimed.grade) == (Decimal("97.6"), "良")

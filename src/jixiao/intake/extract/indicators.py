@@ -191,7 +191,11 @@ def _flattened(grid: Grid, r: int) -> Header | None:
         or any(_HEADER_WORD.match(squash(t)) for t in inline)
     ):
         return None  # no indicator row after the header, or a header column not understood
-    roles = [_header_role(t) for t in texts[start:end]]
+    return _flat_header(r, [_header_role(t) for t in texts[start:end]], grid.table.n_cols, inline)
+
+
+def _flat_header(r: int, roles: list[str | None], n_cols: int, inline: tuple[str, ...]) -> Header | None:
+    """A flattened header's roles in the form's column order (see :func:`_flattened`)."""
     order: list[str] = [role for role in ("level1", "level2", "name") if role in roles]
     targets = [i for i, role in enumerate(roles) if role == "target"]
     parent = targets[0] if len(targets) > 1 else None  # 年度指标值 over its sub-columns
@@ -206,7 +210,7 @@ def _flattened(grid: Grid, r: int) -> Header | None:
     if not {"name", "target", "actual"} <= set(order):
         return None
     columns = {role: i for i, role in enumerate(order)}
-    return Header(r, columns, grid.table.n_cols, tuple(order), inline)
+    return Header(r, columns, n_cols, tuple(order), inline)
 
 
 def _with_subheader(grid: Grid, header: Header) -> Header:
@@ -227,6 +231,13 @@ def _with_subheader(grid: Grid, header: Header) -> Header:
                 break
     if not ({"nature", "unit"} & sub.keys()):
         return header
+    if min(sub.values()) <= header.columns["name"]:
+        # The sub-header does not stand under its parent: a converter flattened the rows, so the
+        # columns are the form's order, not positions.
+        top = [_header_role(s.text) for s in grid.row(header.row) if s.text and not s.above]
+        below = [_header_role(s.text) for s in grid.row(r) if s.text and not s.above]
+        flat = _flat_header(r, top + below, header.n_cols, ())
+        return flat if flat is not None else header
     return Header(r, {**header.columns, **sub}, header.n_cols)
 
 
