@@ -443,6 +443,40 @@ def test_web_page_printing_the_form_as_running_text(tmp_path: Path) -> None:
     assert "年度资金总额" in _notes(doc)
 
 
+_RESIDUE_HEAD = (
+    "一级 指标 二级指标 三级指标 年度 实际 指标值 完成值 分值 得分 偏差原因分析及改进措施 数量指标 "
+)
+
+
+def test_spreadsheet_residue_numbered_rows(tmp_path: Path) -> None:
+    text = (
+        "某县项目支出绩效自评表.xlsx\n"
+        + _RESIDUE_HEAD
+        + "指标1:新建村级 卫生室 12个 12个 10 10 指标2:培训乡村医生 ≥150人次 162人次 10 10 "
+        "指标3:群众就医满意度 ≥90% 88% 10 9 质量指标"
+    )
+    doc = _read(tmp_path, text)
+    rows = _recovered(doc, "绩效指标表")
+    assert [r[2:] for r in rows[1:]] == [
+        ["新建村级卫生室", "12个", "12个", "10", "10"],
+        ["培训乡村医生", "≥150人次", "162人次", "10", "10"],
+        ["群众就医满意度", "≥90%", "88%", "10", "9"],
+    ]
+    assert "编号指标行" not in _notes(doc)
+
+
+def test_spreadsheet_residue_rows_out_of_step_are_not_read(tmp_path: Path) -> None:
+    # Two names, then both rows' figures: 14例 belongs to 指标4, not to 指标5.
+    text = (
+        _RESIDUE_HEAD + "指标2:建立预防接种证 221人 221人 2 2 指标3:疫苗接种率 100% 97.3% 2 1.9 "
+        "指标4:传染病报告 数 指标5:家庭医生签约率 14例 14例 2 2 24694人 22584人 2 1.7 质量指标"
+    )
+    doc = _read(tmp_path, text)
+    names = [r[2] for r in _recovered(doc, "绩效指标表")[1:]]
+    assert names == ["建立预防接种证", "疫苗接种率"]
+    assert "另有2个编号指标行的名称与数值无法一一对应" in _notes(doc)
+
+
 # --- real documents -------------------------------------------------------------------------
 
 

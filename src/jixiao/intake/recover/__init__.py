@@ -25,6 +25,7 @@ from jixiao.intake.recover.budget_block import recover_budget
 from jixiao.intake.recover.budget_block import recover_pairs
 from jixiao.intake.recover.header_fields import recover_header
 from jixiao.intake.recover.indicator_rows import recover_indicators
+from jixiao.intake.recover.indicator_rows import recover_numbered_rows
 from jixiao.intake.recover.indicator_rows import recover_totals
 
 # Full-width ASCII to ASCII, one character for one (positions in the text stay valid).
@@ -71,10 +72,15 @@ def recover_forms(blocks: list[Block]) -> tuple[list[Block], list[tuple[str, str
         notes.extend(pairs.notes)
         if pairs.table is not None:
             inserts.setdefault(at(pairs.start), []).append(pairs.table)
+    indicator_tables = 0
     for table, pos, table_notes in recover_indicators(text, place_of):
         if table is not None:
             inserts.setdefault(at(pos), []).append(table)
+            indicator_tables += 1
         notes.extend(table_notes)
+    if not indicator_tables and (numbered := recover_numbered_rows(text, place_of)) is not None:
+        inserts.setdefault(at(numbered[1]), []).append(numbered[0])
+        notes.extend(numbered[2])
     for table, pos in recover_header(text, place_of):
         inserts.setdefault(at(pos), []).append(table)
     for table, pos in recover_totals(text, place_of):

@@ -365,3 +365,72 @@ def recover_totals(text: str, place_of: dict[int, str] | None = None) -> Iterato
         where = _place(place_of, m.start())
         yield table_from_rows([[label, m.group(2)]], place=f"{where}（由连排文字恢复）"), m.start()
         return
+
+
+# Spreadsheet residue: numbered rows printed whole, their cells separated by spaces
+# (“指标8:适龄儿童疫苗接种率 100.00% 97.30% 2 1.9” = name | 指标值 | 完成值 | 分值 | 得分).
+_WORD = r"(?:(?!指\s*标\s*\d)[^\s:：])+"
+_NUMBERED = re.compile(
+    rf"指\s*标\s*\d{{1,2}}\s*[:：]\s*(?P<name>{_WORD}(?:\s{_WORD}){{0,3}}?)\s+(?P<target>\S{{1,16}})\s+(?P<actual>\S{{1,16}})"
+    rf"\s+(?P<weight>{_NUM})\s+(?P<score>{_NUM})(?=\s|$)"
+)
+_RESIDUE_HEAD = re.compile(r"指\s*标\s*值|完\s*成\s*值")
+_ORDER = re.compile(r"分\s*值[\s\S]{0,80}?得\s*分")
+_MIN_NUMBERED = 2
+_ROW_LABEL = re.compile(r"指\s*标\s*\d{1,2}\s*[:：]")
+_LABEL_WORD = re.compile(r"分值|得分|指标值|完成值|实际值|权重|偏差|一级|二级|三级")
+# Figures of some row that are not where they belong: a value, then 分值 and 得分.
+_STRAY = re.compile(rf"\S+\s+{_NUM}\s+{_NUM}(?=\s|$)")
+
+
+def recover_numbered_rows(
+    text: str, place_of: dict[int, str] | None = None
+) -> tuple[Table, int, list[tuple[str, str]]] | None:
+    """Numbered indicator rows of a spreadsheet's text, when a header names 指标值/完成值 and
+    分值 before 得分 and each row's cells are well formed (values, 得分 ≤ 分值).
+
+    Residue interleaves rows (two names, then both rows' figures): a row is taken only where the
+    figures around it are its own, with no stray figures between it and the row before or
+    right after it.
+    """
+    if not (_RESIDUE_HEAD.search(text) and _ORDER.search(text)):
+        return None
+    shaped = [m for m in _NUMBERED.finditer(text) if _well_formed(m)]
+    rows: list[list[str]] = []
+    first = -1
+    for m in shaped:
+        label_before = list(_ROW_LABEL.finditer(text, 0, m.start()))
+        since = max(
+            [x.end() for x in shaped if x.end() <= m.start()] + [x.end() for x in label_before[-1:]] + [0]
+        )
+        after = text[m.end() : m.end() + 60]
+        after = after[: (nxt.start() if (nxt := _ROW_LABEL.search(after)) else len(after))]
+        if _STRAY.search(text[since : m.start()]) or _STRAY.search(after):
+            continue
+        first = m.start() if first < 0 else first
+        rows.append(
+            ["", "", re.sub(r"\s+", "", m["name"]), m["target"], m["actual"], m["weight"], m["score"]]
+        )
+    if len(rows) < _MIN_NUMBERED:
+        return None
+    header = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"]
+    where = _place(place_of, first)
+    notes: list[tuple[str, str]] = []
+    unread = len(_ROW_LABEL.findall(text)) - len(rows)
+    if unread > 0:
+        notes.append(
+            (
+                where,
+                f"表格文字错位：另有{unread}个编号指标行的名称与数值无法一一对应，未读取（指标和权重合计不完整）",
+            )
+        )
+    return table_from_rows([header, *rows], place=f"{where}（由连排文字恢复的绩效指标表）"), first, notes
+
+
+def _well_formed(m: re.Match[str]) -> bool:
+    if any(_LABEL_WORD.search(m[g]) for g in ("name", "target", "actual")):
+        return False  # a header label read as a cell
+    if not (_VALUE.fullmatch(m["target"]) and _VALUE.fullmatch(m["actual"])):
+        return False
+    weight, score = Decimal(m["weight"]), Decimal(m["score"])
+    return 0 < weight <= 100 and score <= weight
