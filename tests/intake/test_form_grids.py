@@ -559,3 +559,17 @@ def test_flattened_header_on_two_lines(tmp_path: Path) -> None:
         ("老人满意度", "≥90%", 10, 10),
     ]
     assert (ev.claimed.total, ev.claimed.grade) == (Decimal("97.6"), "良")
+
+
+def test_flattened_budget_row_whose_rate_does_not_check_is_not_read(tmp_path: Path) -> None:
+    # Three amounts for three columns, but 执行数 ÷ 预算数 is not the printed rate: the figures may
+    # have slid between columns, so none is taken.
+    path = tmp_path / "不符.txt"
+    row = "| 1,300,000.00 | 1,286,400.00 | 1,100,000.00 | 10 | 99.00% | 9.9 | 其中:财政拨款 |"
+    text = flattened("| 其他说明事项 | 无 | 总分 | 100 | 98 | 优 |", row)
+    path.write_text(
+        text.replace("| 年初预算数 | 调整后预算数 |", "| 年初预算数 | 调整后预算数 |"), encoding="utf-8"
+    )
+    ev = extract_file(path)
+    assert (ev.budget.planned_yuan, ev.budget.executed_yuan, ev.budget.initial_yuan) == (None, None, None)
+    assert any("对不上" in m for m in incomplete(ev))
