@@ -571,3 +571,20 @@ def test_flattened_budget_row_whose_rate_does_not_check_is_not_read(tmp_path: Pa
     ev = extract_file(path)
     assert (ev.budget.planned_yuan, ev.budget.executed_yuan, ev.budget.initial_yuan) == (None, None, None)
     assert any("对不上" in m for m in incomplete(ev))
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_cited_file_name_does_not_give_the_year(tmp_path: Path, fmt: str) -> None:
+    # A sharing site's wrapper names the file with another year than the form's own title.
+    layout: Layout = [
+        "《某县财政局2021年度项目支出绩效自评表.docx》由会员分享，可在线阅读，更多相关文档请搜索。",
+        [
+            ["项目支出绩效自评表（2020年度）", "<", "<", "<"],
+            ["项目名称", "农村公路养护", "<", "<"],
+            ["项目资金（万元）", "全年预算数", "全年执行数", "执行率"],
+            ["年度资金总额", "120", "120", "100%"],
+        ],
+    ]
+    ev = extract_file(write(layout, tmp_path, fmt))
+    assert ev.project.year == 2020
+    assert ev.budget.planned_yuan == Decimal(1200000)

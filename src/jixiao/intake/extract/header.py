@@ -42,6 +42,9 @@ _TITLE = re.compile(
 )
 _LOCAL_DEPARTMENT = {"department": re.compile(r"地方主管部门(及代码|名称)?")}
 _YEAR = re.compile(r"(20\d{2}|19\d{2})\s*年度?(?!\s*\d{1,2}\s*月)")
+# A file name a sharing site cites around the text (“《…2022年度部门整体绩效自评表.docx》由会员分享”):
+# not the document's own words, so not where its year is read.
+_CITED_FILE = re.compile(r"《[^《》]*\.(?:docx?|xlsx?|pdf|wps|et|txt)\b[^《》]*》", re.IGNORECASE)
 _LEADING_YEAR = re.compile(r"^.*?(?:19|20)\d{2}\s*年度?")
 _ORG = re.compile(
     r"(人民政府|办事处|街道|镇|乡|委员会|局|厅|委|办公室|中心|学校|医院|研究院|研究所|站|队|馆|院|处|科|部)$"
@@ -121,10 +124,10 @@ def title_name(front: list[Para], unit: str | None) -> tuple[str, str] | None:
 
 def _year(front: list[Para], paras: list[Para]) -> tuple[int, str] | None:
     for p in front:
-        m = _YEAR.search(p.text)
+        m = _YEAR.search(_CITED_FILE.sub("", p.text))
         if m:
             return int(m[1]), p.location
-    counts = Counter(int(m[1]) for p in paras for m in _YEAR.finditer(p.text))
+    counts = Counter(int(m[1]) for p in paras for m in _YEAR.finditer(_CITED_FILE.sub("", p.text)))
     if not counts:
         return None
     year, _ = counts.most_common(1)[0]
