@@ -3,6 +3,7 @@ here (not taken from the corpus), and near-misses whose right answer is “not r
 
 from __future__ import annotations
 
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -311,3 +312,15 @@ def test_an_unsettled_budget_is_a_finding_with_its_place(tmp_path: Path) -> None
     assert ev.budget.planned_yuan is None and ev.budget.executed_yuan == D(400000)
     notes = [f for f in ev.findings if f.code == "EXTRACTION_INCOMPLETE"]
     assert any("多个预算数" in f.message and f.location and "第3行" in f.location for f in notes), notes
+
+
+def test_a_long_run_on_paragraph_is_read_in_linear_time() -> None:
+    # 70,000+ characters with thousands of amounts, scores and grades and no sentence break (a text
+    # whose line breaks were lost): each reader once took 6–14 s on this, quadratic in the length.
+    text = "项目预算100万元实际支出98万元执行率98%产出指标得分40分自评得分96分评价等级为优" * 1500
+    started = time.perf_counter()
+    facts, _ = from_prose(paras(text))
+    prose_total(paras(text))
+    prose_grade(paras(text))
+    assert time.perf_counter() - started < 3
+    assert facts.planned == D(1000000) and facts.executed == D(980000)

@@ -20,6 +20,8 @@ only when nothing was added or cut.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -123,23 +125,33 @@ def _amounts(text: str) -> list[Amount]:
     return sorted(found, key=lambda a: a.start)
 
 
+def _starts(pattern: re.Pattern[str], text: str) -> list[int]:
+    """Where the pieces ``pattern`` cuts ``text`` into start (0 and after each break)."""
+    return [0, *(m.end() for m in pattern.finditer(text))]
+
+
+def _last_at_or_before(starts: list[int], pos: int) -> int:
+    return starts[bisect_right(starts, pos) - 1]
+
+
 def _figures(text: str) -> tuple[list[_Figure], Decimal | None, set[str]]:
     """The whole-project figures of one paragraph (parts after 其中 left out), its rate, and the
     figures it names ambiguously."""
     found: list[_Figure] = []
+    clauses, sentences = _starts(CLAUSE_BREAK, text), _starts(_SENTENCE, text)
+    parts_at = [m.start() for m in _PARTS.finditer(text)]
     released = -1  # a figure of the whole named after this position ends the 其中 before it
     parts_end: int | None = None  # where the last 其中 scope stopped being open, for the rate
     for amount in _amounts(text):
-        head = text[: amount.start]
-        clause_start = max((m.end() for m in CLAUSE_BREAK.finditer(head)), default=0)
-        sentence_start = max((m.end() for m in _SENTENCE.finditer(head)), default=0)
+        clause_start = _last_at_or_before(clauses, amount.start)
+        sentence_start = _last_at_or_before(sentences, amount.start)
         stem = text[max(clause_start, amount.start - _STEM) : amount.start]
         role = _role(stem)
-        parts = [m for m in _PARTS.finditer(text, sentence_start, amount.start) if m.start() > released]
-        if parts:
-            last = parts[-1]
-            listed = text[last.end() : last.end() + 1] in (":", "：")
-            if listed or last.start() >= clause_start or role is None or role in ("raise", "cut"):
+        i = bisect_left(parts_at, amount.start) - 1  # the last 其中 before the amount
+        last = parts_at[i] if i >= 0 and parts_at[i] >= max(sentence_start, released + 1) else None
+        if last is not None:
+            listed = text[last + 2 : last + 3] in (":", "：")
+            if listed or last >= clause_start or role is None or role in ("raise", "cut"):
                 parts_end = amount.end
                 continue  # a part of the money (“其中：中央资金60万元”)
             released = amount.start  # a figure of the whole again (“……，实际支出98万元”)
@@ -157,21 +169,22 @@ def _figures(text: str) -> tuple[list[_Figure], Decimal | None, set[str]]:
 def _one_per_sentence(found: list[_Figure]) -> tuple[list[_Figure], set[str]]:
     """A sentence that names one figure twice with different amounts (“中央下达资金80万元，省级下达
     资金20万元，合计下达资金100万元”) gives its sum if one is marked as such, else neither."""
+    groups: dict[tuple[int, str], list[_Figure]] = {}
+    for fig in found:
+        groups.setdefault((fig.sentence, fig.role), []).append(fig)
     kept: list[_Figure] = []
     unsure: set[str] = set()
-    for fig in found:
-        same = [f for f in found if f.sentence == fig.sentence and f.role == fig.role]
-        if fig.role in ("raise", "cut") or len({f.yuan for f in same}) == 1:
-            if fig is same[0] or fig.role in ("raise", "cut"):
-                kept.append(fig)
-            continue
-        summed = [f for f in same if f.summed]
-        if len(summed) == 1:
-            if fig is summed[0]:
-                kept.append(fig)
+    for (_, role), same in groups.items():
+        if role in ("raise", "cut"):
+            kept.extend(same)
+        elif len({f.yuan for f in same}) == 1:
+            kept.append(same[0])
+        elif len(summed := [f for f in same if f.summed]) == 1:
+            kept.append(summed[0])
         else:
-            unsure.add(fig.role)
-    return kept, unsure
+            unsure.add(role)
+    order = {id(fig): n for n, fig in enumerate(found)}
+    return sorted(kept, key=lambda f: order[id(f)]), unsure
 
 
 def _inside_parts(text: str, pos: int, released: int) -> bool:

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from decimal import Decimal
 
 from jixiao.core.groups import classify_level1
@@ -47,6 +48,9 @@ _GENERIC = re.compile(rf"^(?:{_GENERIC_WORDS})$")
 _PART_BEFORE = re.compile(
     r"(?:指标|率|度|性|情况|执行|数量|质量|时效|成本|效益|产出|满意|决策|过程|管理|该项|此项|本项|单项|分项|各项|每项|平均|最高|最低)(?:自评|评价|绩效|考核)?$"
 )
+_SENTENCE_END = re.compile(r"[。；;！？!?\n]")
+_NEAR = 40  # how far back a clause's words can describe a score
+_SENTENCE_MAX = 200  # how far a sentence reaches, at most
 # What follows a form's maximum: how its points are split.
 _SPLIT = re.compile(r"其中|(?:产出|效益|效果|满意度|成本|预算执行)[^，,。；;]{0,6}?\d+(?:\.\d+)?分")
 # A line that states an indicator's target or actual is a row of the table written as a sentence.
@@ -121,12 +125,12 @@ def _total_hits(text: str) -> list[tuple[int, Decimal, str]]:
     """Every (rank, value, key) the paragraph states as a total score."""
     found: list[tuple[int, Decimal, str]] = []
     indicator_line = bool(_INDICATOR_LINE.search(text))
+    clauses = _starts(CLAUSE_BREAK, text)
     for m in _TOTAL.finditer(text):
         key = m["key"]
         generic = bool(_GENERIC.match(key))
-        head = text[: m.start()]
-        cut = max((c.end() for c in CLAUSE_BREAK.finditer(head)), default=0)
-        before = head[cut:]
+        cut = clauses[bisect_right(clauses, m.start()) - 1]
+        before = text[max(cut, m.start() - _NEAR) : m.start()]
         after = text[m.end() : m.end() + 6]
         if re.search(r"满分|设定|设置|分值|权重|≥|>=|＞|>|≤|<=", before + m.group()) or _BAND.match(after):
             continue  # a maximum or a grade band, not a score
@@ -145,9 +149,15 @@ def _total_hits(text: str) -> list[tuple[int, Decimal, str]]:
 
 
 def _sentence_at(text: str, pos: int) -> str:
-    """The rest of the sentence from ``pos``."""
-    end = re.search(r"[。；;！？!?\n]", text[pos:])
-    return text[pos : pos + end.start()] if end else text[pos:]
+    """The rest of the sentence from ``pos`` (as far as a sentence reaches)."""
+    tail = text[pos : pos + _SENTENCE_MAX]
+    end = _SENTENCE_END.search(tail)
+    return tail[: end.start()] if end else tail
+
+
+def _starts(pattern: re.Pattern[str], text: str) -> list[int]:
+    """Where the pieces ``pattern`` cuts ``text`` into start (0 and after each break)."""
+    return [0, *(m.end() for m in pattern.finditer(text))]
 
 
 def prose_total(paras: list[Para]) -> tuple[Decimal, str] | None:
@@ -171,11 +181,12 @@ def prose_grade(paras: list[Para]) -> tuple[str, str] | None:
     found: dict[int, list[str]] = {}
     for i, p in enumerate(paras):
         text = nfkc(p.text)
+        sentences = _starts(_SENTENCE_END, text)
         for m in _GRADE.finditer(text):
-            if not _GRADE_END.match(text[m.end() :]):
+            if not _GRADE_END.match(text[m.end() : m.end() + 4]):
                 continue
-            head = text[: m.start()]
-            sentence = head[max((c.end() for c in re.finditer(r"[。；;！？!?\n]", head)), default=0) :]
+            start = sentences[bisect_right(sentences, m.start()) - 1]
+            sentence = text[max(start, m.start() - _SENTENCE_MAX) : m.start()]
             if re.search(r"≥|>=|其中|\d+个", sentence):
                 continue  # a band definition, or the grades of some of the projects
             if m["bare"] and not (
