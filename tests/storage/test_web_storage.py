@@ -211,13 +211,20 @@ def test_upload_keeps_the_original_and_refuses_a_known_document(db: Database, ex
     meta = flow.meta(first)
     assert meta is not None and meta.unit == "丙单位"  # a unit user's upload lands in their unit
     assert meta.original is not None and meta.original.name == "报告.docx"
-    assert flow.save_new(example, Actor("u"), action="upload", document=doc) is None
-    assert flow.for_document("a" * 64) == first
+    # The same bytes again for the same unit are refused; for another unit (the one the document
+    # names) they are that unit's own document and evaluation (issue 15 item 10).
+    assert flow.save_new(example, Actor("u"), action="upload", document=doc, unit="丙单位") is None
+    other = flow.save_new(example, Actor("u"), action="upload", document=doc)
+    assert other is not None and other != first
+    other_meta = flow.meta(other)
+    assert other_meta is not None and other_meta.unit != "丙单位"
+    assert flow.for_document("a" * 64, meta.unit_id) == first
+    assert flow.for_document("a" * 64, other_meta.unit_id) == other
     assert flow.for_document("b" * 64) is None
     edited = flow.save_version(example, first, [], Actor("u"))
     meta2 = flow.meta(edited)
     assert meta2 is not None and meta2.original == meta.original  # the edit shows the same original
-    assert flow.for_document("a" * 64) == edited  # the document leads to the latest version
+    assert flow.for_document("a" * 64, meta.unit_id) == edited  # the document leads to the latest version
     assert Store(db).get(edited) == example
     assert meta2.original.size == 123 and Decimal(meta2.original.size) == Decimal(123)
 
