@@ -186,7 +186,7 @@ def test_pdf_export(client: ClientFor, social: int) -> None:
 def test_pdf_failure_is_a_chinese_error_page(
     client: ClientFor, social: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("jixiao.export.pdf.soffice", lambda: None)  # as if LibreOffice were missing
+    monkeypatch.setattr("jixiao.office.soffice", lambda: None)  # as if LibreOffice were missing
     response = client("unit_a").get(f"/evaluations/{social}/export/report.pdf")
     assert response.status_code == 503
     assert "文档未能生成" in response.text
