@@ -33,6 +33,7 @@ TWINS: dict[str, tuple[str, ...]] = {
     "h20": ("html",),
     "h23": ("docx", "html"),
     "h24": ("docx",),
+    "h34": ("docx",),
 }
 
 # stem -> (table number, row, column, rowspan, colspan) of merged cells
