@@ -13,7 +13,9 @@ import datetime as dt
 import io
 import re
 import zipfile
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import docx
 import openpyxl
@@ -34,14 +36,28 @@ TWINS: dict[str, tuple[str, ...]] = {
     "h23": ("docx", "html"),
     "h24": ("docx",),
     "h34": ("docx",),
+    "h38": ("docx", "xlsx", "html"),
 }
 
 # stem -> (table number, row, column, rowspan, colspan) of merged cells
 Merge = tuple[int, int, int, int, int]
 MERGES: dict[str, list[Merge]] = {
     "h01": [(0, 2, 0, 5, 1), (0, 7, 0, 2, 1), (0, 0, 1, 1, 7)],
+    "h38": [
+        (0, 0, 1, 1, 7),
+        (0, 2, 0, 3, 1),
+        (0, 6, 0, 5, 1),
+        (0, 6, 1, 2, 1),
+        (0, 11, 0, 2, 1),
+        (0, 14, 0, 1, 5),
+    ],
     "h23": [(0, 2, 0, 2, 1), (0, 2, 1, 1, 2), (0, 2, 4, 2, 1), (0, 2, 6, 2, 1)],
 }
+
+# stems whose xlsx twin stores figures as numbers with a display format, as spreadsheets do
+# (179.49 as a number shown "#,##0.00", 96.50% as 0.965 shown "0.00%"), not as text
+NUMERIC = {"h38"}
+NUMBER = re.compile(r"-?\d[\d,]*(\.\d+)?")
 
 Block = str | list[list[str]]
 
@@ -126,6 +142,20 @@ def write_docx(stem: str, parts: list[Block], path: Path) -> None:
     path.write_bytes(fixed_zip(buf.getvalue()))
 
 
+def as_number(cell: Any, text: str) -> None:
+    """Store a figure as a spreadsheet number with the format that displays it as printed."""
+    digits = text[:-1] if text.endswith("%") else text
+    if not NUMBER.fullmatch(digits):
+        return
+    places = len(digits.split(".")[1]) if "." in digits else 0
+    shape = "0" + ("." + "0" * places if places else "")
+    value = Decimal(digits.replace(",", ""))
+    if text.endswith("%"):
+        cell.value, cell.number_format = float(value / 100), shape + "%"
+    else:
+        cell.value, cell.number_format = float(value), ("#,##" if "," in digits else "") + shape
+
+
 def write_xlsx(stem: str, parts: list[Block], path: Path) -> None:
     book = openpyxl.Workbook()
     book.properties.created = FIXED
@@ -144,7 +174,9 @@ def write_xlsx(stem: str, parts: list[Block], path: Path) -> None:
         for row in block:
             for j, text in enumerate(row):
                 if text:
-                    sheet.cell(row=row_no, column=j + 1, value=text)
+                    cell = sheet.cell(row=row_no, column=j + 1, value=text)
+                    if stem in NUMERIC:
+                        as_number(cell, text)
             row_no += 1
         for t, r, c, rs, cs in MERGES.get(stem, []):
             if t == number:
