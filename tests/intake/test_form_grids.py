@@ -588,3 +588,11 @@ def test_a_cited_file_name_does_not_give_the_year(tmp_path: Path, fmt: str) -> N
     ev = extract_file(write(layout, tmp_path, fmt))
     assert ev.project.year == 2020
     assert ev.budget.planned_yuan == Decimal(1200000)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_budget_pairs_far_apart_are_not_one_block(tmp_path: Path, fmt: str) -> None:
+    filler = [["说明", f"第{i}项工作按计划推进"] for i in range(1, 7)]
+    layout: Layout = [[["预算数", "100"], *filler, ["执行数", "80"]]]
+    ev = extract_file(write(layout, tmp_path, fmt))
+    assert ev.budget.planned_yuan is None and ev.budget.executed_yuan is None

@@ -58,6 +58,7 @@ _GLUED = re.compile(r"^(?P<label>[^：:]{2,20})[：:](?P<figure>[^：:]+)$")
 _WEIGHT = re.compile(r"(\d+(?:\.\d+)?)分")
 _HUNDRED = Decimal(100)
 _SPAN = 8  # rows after the header the block may use
+_PAIR_SPAN = 3  # rows the label-beside-value pairs of one budget block may spread over
 
 
 @dataclass(slots=True)
@@ -404,8 +405,9 @@ def _pairs(grid: Grid) -> BudgetFacts | None:
                 continue
             values[role] = (text, r)
     texts = {role: text for role, (text, _) in values.items()}
-    if not _enough(texts):
-        return None
+    rows = [r for _, r in values.values()]
+    if not _enough(texts) or (rows and max(rows) - min(rows) > _PAIR_SPAN):
+        return None  # too few, or pairs far apart (other parts of the document)
     unit_found = _unit_of(grid, range(grid.n_rows))
     unit = unit_found or "万元"
     if not all(_fits(role, text, unit) for role, text in texts.items()) or _consistent(texts, unit) is False:
