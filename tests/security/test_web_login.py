@@ -61,13 +61,19 @@ def test_an_address_guessing_many_accounts_is_held_back(live: LiveServer) -> Non
     assert _attempt(live, "reviewer", PASSWORD, address="10.2.0.10").status_code == 303
 
 
-def test_the_lock_survives_a_restart(tmp_path: Path) -> None:
-    proc, server = start(tmp_path)
+def test_the_lock_holds_across_server_processes_and_a_restart(tmp_path: Path) -> None:
+    """Two servers on one database: failures on the first lock the account on the second (which
+    was already running, so knows them only from the database); then both stop and a new one
+    starts: still locked. (The lock lasts 30 s; a restart takes a few.)"""
+    first, one = start(tmp_path)
+    second, two = start(tmp_path)
     try:
         for i in range(FREE_USER_FAILURES + 1):
-            assert _attempt(server, "admin", f"wrong-{i}").status_code == 401
+            assert _attempt(one, "admin", f"wrong-{i}", address=f"10.3.1.{i}").status_code == 401
+        assert _attempt(two, "admin", PASSWORD, address="10.3.2.1").status_code == 429
     finally:
-        stop(proc)
+        stop(first)
+        stop(second)
     proc, server = start(tmp_path)
     try:
         assert _attempt(server, "admin", PASSWORD, address="10.3.0.1").status_code == 429
