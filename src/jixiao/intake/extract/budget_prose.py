@@ -68,8 +68,8 @@ _SENTENCE = re.compile(r"[。；;！？!?\n]")
 _SUMMED = re.compile(r"合计|共计|总计|总额|累计|共")
 _PARTS = re.compile(r"其中")
 _RATE = re.compile(
-    r"(?:(?:预算|资金|项目|经费)?(?:执行|支付|支出)(?:率|进度)|占(?:全年|年度|总)?预算(?:数|资金)?(?:的|比例)?)"
-    r"(?:为|是|达到|达|:)?\s*(\d+(?:\.\d+)?)\s*%"
+    r"(?:(?P<word>(?:预算|资金|项目|经费)?(?:执行|支付|支出)(?:率|进度))|(?P<share>占(?:全年|年度|总)?预算(?:数|资金)?(?:的|比例)?))"
+    r"(?:为|是|达到|达|:)?\s*(?P<pct>\d+(?:\.\d+)?)\s*%"
 )
 _BUDGET_SCORE = re.compile(
     r"预算执行(?:率|情况)?(?:指标)?[^，,；;。]{0,6}?(?:自评)?得分(?:为|:)?\s*(\d+(?:\.\d+)?)\s*分"
@@ -140,6 +140,7 @@ def _figures(text: str) -> tuple[list[_Figure], Decimal | None, set[str]]:
     found: list[_Figure] = []
     clauses, sentences = _starts(CLAUSE_BREAK, text), _starts(_SENTENCE, text)
     parts_at = [m.start() for m in _PARTS.finditer(text)]
+    roles: list[tuple[int, str | None]] = []  # every amount's start and the figure it is
     released = -1  # a figure of the whole named after this position ends the 其中 before it
     parts_end: int | None = None  # where the last 其中 scope stopped being open, for the rate
     for amount in _amounts(text):
@@ -147,6 +148,7 @@ def _figures(text: str) -> tuple[list[_Figure], Decimal | None, set[str]]:
         sentence_start = _last_at_or_before(sentences, amount.start)
         stem = text[max(clause_start, amount.start - _STEM) : amount.start]
         role = _role(stem)
+        roles.append((amount.start, role))
         i = bisect_left(parts_at, amount.start) - 1  # the last 其中 before the amount
         last = parts_at[i] if i >= 0 and parts_at[i] >= max(sentence_start, released + 1) else None
         if last is not None:
@@ -159,11 +161,20 @@ def _figures(text: str) -> tuple[list[_Figure], Decimal | None, set[str]]:
             found.append(_Figure(role, amount.yuan, sentence_start, bool(_SUMMED.search(stem))))
     rate: Decimal | None = None
     for m in _RATE.finditer(text):
-        if parts_end is None or not _inside_parts(text, m.start(), released):
-            rate = Decimal(m[1]) / 100
-            break
+        if parts_end is not None and _inside_parts(text, m.start(), released):
+            continue
+        if m["share"] and not _spent_right_before(roles, m.start()):
+            continue  # “培训费支出12万元，占预算的24%”: a share of something, not the rate
+        rate = Decimal(m["pct"]) / 100
+        break
     kept, unsure = _one_per_sentence(found)
     return kept, rate, unsure
+
+
+def _spent_right_before(roles: list[tuple[int, str | None]], pos: int) -> bool:
+    """Whether the last amount before ``pos`` is a spending figure (“实际支出X万元，占预算的98%”)."""
+    i = bisect_left(roles, pos, key=lambda r: r[0]) - 1
+    return i >= 0 and roles[i][1] == "executed"
 
 
 def _one_per_sentence(found: list[_Figure]) -> tuple[list[_Figure], set[str]]:
