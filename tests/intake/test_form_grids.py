@@ -596,3 +596,17 @@ def test_budget_pairs_far_apart_are_not_one_block(tmp_path: Path, fmt: str) -> N
     layout: Layout = [[["预算数", "100"], *filler, ["执行数", "80"]]]
     ev = extract_file(write(layout, tmp_path, fmt))
     assert ev.budget.planned_yuan is None and ev.budget.executed_yuan is None
+
+
+def test_real_cell_per_line_national_form() -> None:
+    # One cell per line with blank spacer lines (a page listing eight forms; the first is read).
+    ev = extract_file(REAL_01.parent / "real_10.txt")
+    b = ev.budget
+    assert (b.initial_yuan, b.planned_yuan, b.executed_yuan) == (
+        Decimal(990000),
+        Decimal(990000),
+        Decimal(990000),
+    )
+    assert b.stated_rate == 1
+    assert ev.claimed.budget_execution_score == 10
+    assert ev.project.year == 2022
