@@ -14,8 +14,14 @@ from jixiao.core.model import Evaluation
 from jixiao.core.model import SchemeRef
 from jixiao.core.scheme import Scheme
 from jixiao.errors import UnknownSchemeError
+from jixiao.portfolio.ingest import READABLE as READABLE  # noqa: PLC0414 (re-exported: the front door ingests)
+from jixiao.portfolio.ingest import Incoming as Incoming  # noqa: PLC0414
+from jixiao.portfolio.ingest import ingest as ingest  # noqa: PLC0414
 from jixiao.schemes import BUILTIN_IDS
+from jixiao.schemes import builtin_schemes
 from jixiao.schemes import load_scheme
+from jixiao.storage.db import Database
+from jixiao.storage.schemes import stored_scheme
 
 
 def resolve_scheme(ev: Evaluation, named: Scheme | None, override: str | None) -> tuple[Evaluation, Scheme]:
@@ -25,13 +31,33 @@ def resolve_scheme(ev: Evaluation, named: Scheme | None, override: str | None) -
     default weights, so an override really changes how the evaluation is weighed.
     """
     if override is None:
-        if named is None:
-            raise UnknownSchemeError(ev.scheme.id, BUILTIN_IDS)
-        return ev, named
+        return ev, named if named is not None else scheme_for(ev)
     scheme = load_scheme(override)
     weights = ev.scheme.weights if ev.scheme.declared else scheme.weights
     ref = SchemeRef(id=scheme.id, weights=weights, declared=ev.scheme.declared)
     return ev.model_copy(update={"scheme": ref}), scheme
+
+
+def scheme_for(ev: Evaluation, db: Database | None = None) -> Scheme:
+    """The scheme ``ev`` was scored under — the one policy every path (CLI, import, web) asks.
+
+    By the content hash the evaluation remembers (``scheme.sha256``): a built-in scheme with that
+    hash, else the scheme kept under it in ``db`` (a user's own file, kept when it was imported).
+    An evaluation without a hash (older, or from another tool), or one whose built-in scheme has
+    since changed, gets the built-in scheme of its id. Anything else is refused with
+    :class:`UnknownSchemeError`: never silently another scheme.
+    """
+    sha = ev.scheme.sha256
+    if sha:
+        for scheme in builtin_schemes():
+            if scheme.digest == sha:
+                return scheme
+        kept = stored_scheme(db, sha) if db is not None else None
+        if kept is not None:
+            return kept
+    if ev.scheme.id in BUILTIN_IDS:
+        return load_scheme(ev.scheme.id)
+    raise UnknownSchemeError(ev.scheme.id, BUILTIN_IDS)
 
 
 def score_file(path: str | Path, scheme: str | None = None) -> Evaluation:

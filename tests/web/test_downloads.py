@@ -15,14 +15,15 @@ import pytest
 from fastapi import FastAPI
 
 from jixiao.core.model import SchemeRef
-from jixiao.schemes import DEFAULT_SCHEME
+from jixiao.export.errors import ExportError
+from jixiao.services import scheme_for
 from jixiao.storage.store import DocumentInfo
 from jixiao.web.downloads import content_disposition
 from jixiao.web.downloads import document_name
+from jixiao.web.downloads import export_bytes
 from jixiao.web.downloads import original_path
 from jixiao.web.downloads import parse_kind
 from jixiao.web.downloads import safe_filename
-from jixiao.web.downloads import scheme_for
 from web.conftest import UNIT_A
 from web.conftest import Client
 from web.test_evaluations import COMMUNITY
@@ -112,9 +113,10 @@ def test_kinds_and_names() -> None:
     assert document_name("a/b", "自评报告", ".docx") == "b_自评报告.docx"
 
 
-def test_unknown_scheme_falls_back_to_the_default() -> None:
+def test_unknown_scheme_is_refused_not_replaced_by_the_default() -> None:
     ev = extracted(COMMUNITY).model_copy(update={"scheme": SchemeRef(id="no-such-scheme")})
-    assert scheme_for(ev).id == DEFAULT_SCHEME
+    with pytest.raises(ExportError, match="no-such-scheme"):
+        export_bytes(ev, "table", ".xlsx")
     assert scheme_for(extracted(COMMUNITY)).id == "hubei-2019"
 
 

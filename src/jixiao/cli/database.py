@@ -64,18 +64,20 @@ def import_(
     from jixiao.portfolio.importer import import_paths
     from jixiao.schemes import load_scheme
     from jixiao.storage.db import open_database
+    from jixiao.storage.schemes import remember_scheme
     from jixiao.storage.store import Store
 
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise JixiaoError(f"找不到：{'、'.join(str(p) for p in missing)}")
-    if scheme:
-        load_scheme(scheme)
+    chosen = load_scheme(scheme) if scheme else None
     settings = _settings(
         database_url=database, data_dir=data_dir, workers=workers, max_file_mb=max_size, file_timeout=timeout
     )
     db = open_database(settings.database_url)
     store = Store(db)
+    if chosen is not None:
+        remember_scheme(db, chosen)  # so the web re-scores and exports under this very scheme
     err = _console(stderr=True)
     progress = Progress(
         TextColumn("导入中"),

@@ -27,10 +27,13 @@ _SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 
 def evaluate(ev: Evaluation, scheme: Scheme) -> Evaluation:
-    """Score and check one evaluation under ``scheme``; return it with the results recorded."""
-    if not ev.scheme.declared and ev.scheme.weights.total == 0:
+    """Score and check one evaluation under ``scheme``; return it with the results recorded and
+    ``scheme`` remembered by its content hash (``scheme.sha256``; the id stays the caller's)."""
+    ref = ev.scheme.model_copy(update={"sha256": scheme.digest})
+    if not ref.declared and ref.weights.total == 0:
         # Contract JSON from another tool may name a scheme without its weights: use the scheme's.
-        ev = ev.model_copy(update={"scheme": ev.scheme.model_copy(update={"weights": scheme.weights})})
+        ref = ref.model_copy(update={"weights": scheme.weights})
+    ev = ev.model_copy(update={"scheme": ref})
     if ev.sub_units and not ev.indicators:
         ev = aggregate(ev, scheme.score_places)
     card = score_evaluation(ev, scheme)

@@ -195,12 +195,16 @@ class SchemeRef(_Frozen):
     """Which scoring scheme the evaluation uses, with the level-1 weights it applies.
 
     ``declared`` is true when the weights were stated by the document (“产出指标（40分）”)
-    rather than taken from the scheme's defaults.
+    rather than taken from the scheme's defaults. ``sha256`` is the content hash
+    (``Scheme.digest``) of the scheme the evaluation was last scored under (set by
+    ``engine.evaluate``), so a user's own scheme file is found again
+    (``jixiao.services.scheme_for``) and never mistaken for another of the same id.
     """
 
     id: str
     weights: Weights = Field(default_factory=Weights)
     declared: bool = False
+    sha256: str | None = None
 
 
 class Indicator(_Frozen):

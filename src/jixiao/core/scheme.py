@@ -10,7 +10,9 @@ reading files is the ``jixiao.schemes`` package's job, so the core stays free of
 
 from __future__ import annotations
 
+import hashlib
 from decimal import Decimal
+from functools import cached_property
 from typing import Literal
 
 from pydantic import BaseModel
@@ -167,3 +169,14 @@ class Scheme(_Spec):
     def group_weight(self, group: Group) -> Decimal:
         """The level-1 weight of a group."""
         return self.weights.of(group)
+
+    @cached_property
+    def definition(self) -> str:
+        """The scheme as canonical JSON: every rule, nothing of the file's layout or comments.
+        ``Scheme.model_validate_json(definition)`` gives back an equal scheme."""
+        return self.model_dump_json()
+
+    @cached_property
+    def digest(self) -> str:
+        """The SHA-256 of :attr:`definition`: two schemes score alike exactly when it is equal."""
+        return hashlib.sha256(self.definition.encode("utf-8")).hexdigest()

@@ -292,6 +292,17 @@ class LoginThrottleRow(Base):
     blocked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class SchemeRow(Base):
+    """A scoring scheme an evaluation was scored under, kept by content hash (``Scheme.digest``)
+    as its canonical JSON, so a user's own scheme file is found again after the file is gone."""
+
+    __tablename__ = "schemes"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    scheme_id: Mapped[str] = mapped_column(String(200))
+    definition: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
 class ReviewRow(Base):
     """The bureau's decision on one evaluation version (none yet: 待审核)."""
 

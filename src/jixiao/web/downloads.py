@@ -21,15 +21,15 @@ from pathlib import PurePosixPath
 from urllib.parse import quote
 
 from jixiao.core.model import Evaluation
-from jixiao.core.scheme import Scheme
 from jixiao.errors import SchemeError
 from jixiao.export.api import REVIEW_SUFFIXES
 from jixiao.export.api import SUFFIXES
 from jixiao.export.api import Kind
 from jixiao.export.api import export_evaluation
 from jixiao.export.api import write_review
-from jixiao.schemes import DEFAULT_SCHEME
-from jixiao.schemes import load_scheme
+from jixiao.export.errors import ExportError
+from jixiao.services import scheme_for
+from jixiao.storage.db import Database
 
 DOCUMENTS = "documents"
 OCTET_STREAM = "application/octet-stream"
@@ -93,14 +93,6 @@ def original_path(data_dir: Path, stored: str | None) -> Path | None:
     return path
 
 
-def scheme_for(ev: Evaluation) -> Scheme:
-    """The scheme ``ev`` names, or the default scheme if that id is not known here."""
-    try:
-        return load_scheme(ev.scheme.id)
-    except SchemeError:
-        return load_scheme(DEFAULT_SCHEME)
-
-
 def document_name(project: str | None, what: str, suffix: str) -> str:
     """The offered name of an exported document: ``{项目名}_{自评表}.xlsx``."""
     stem = safe_filename(project, "评价")
@@ -116,14 +108,21 @@ def parse_kind(kind: str, fmt: str) -> tuple[Kind, str] | None:
     return None
 
 
-def export_bytes(ev: Evaluation, kind: Kind, suffix: str, *, timeout: float | None = None) -> bytes:
-    """The 自评表 or 自评报告 of ``ev`` as a ``suffix`` file's bytes.
+def export_bytes(
+    ev: Evaluation, kind: Kind, suffix: str, *, timeout: float | None = None, db: Database | None = None
+) -> bytes:
+    """The 自评表 or 自评报告 of ``ev`` as a ``suffix`` file's bytes, under the scheme it was scored
+    under (:func:`jixiao.services.scheme_for`, which finds a user's own scheme kept in ``db``).
 
     Raises :class:`~jixiao.export.errors.ExportError` when it cannot be written (e.g. PDF without
-    a working LibreOffice)."""
+    a working LibreOffice, or that scheme is not known here)."""
+    try:
+        scheme = scheme_for(ev, db)
+    except SchemeError as exc:
+        raise ExportError(exc.message) from None
     with tempfile.TemporaryDirectory(prefix="jixiao-web-export-") as work:
         out = Path(work) / f"document{suffix}"
-        export_evaluation(ev, scheme_for(ev), out, kind=kind, timeout=timeout)
+        export_evaluation(ev, scheme, out, kind=kind, timeout=timeout)
         return out.read_bytes()
 
 

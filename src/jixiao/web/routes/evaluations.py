@@ -35,11 +35,14 @@ from pydantic import Field
 from jixiao.core.checks import BY_CODE
 from jixiao.core.checks import CATALOGUE
 from jixiao.core.model import Evaluation
+from jixiao.core.scheme import Scheme
+from jixiao.errors import SchemeError
 from jixiao.export.api import KIND_NAMES
 from jixiao.export.api import REVIEW_SUFFIXES
 from jixiao.export.api import SUFFIXES
 from jixiao.export.errors import ExportError
 from jixiao.export.review import SEVERITY_NAMES
+from jixiao.services import scheme_for
 from jixiao.storage.accounts import Role
 from jixiao.storage.accounts import User
 from jixiao.storage.browse import SORTS
@@ -71,7 +74,6 @@ from jixiao.web.downloads import media_type
 from jixiao.web.downloads import original_path
 from jixiao.web.downloads import parse_kind
 from jixiao.web.downloads import review_bytes
-from jixiao.web.downloads import scheme_for
 from jixiao.web.jsonable import jsonable
 from jixiao.web.marks import findings_by_row
 from jixiao.web.marks import worst
@@ -428,12 +430,15 @@ def evaluation_page(request: Request, evaluation_id: int, user: CurrentUser) -> 
     meta = visible_meta(request, user, evaluation_id)
     ev = _stored(request, meta)
     editable = can_edit(user, meta) and meta.is_latest
-    scheme = scheme_for(ev)
+    try:
+        scheme: Scheme | None = scheme_for(ev, web(request).store.db)
+    except SchemeError:
+        scheme = None
     data = {
         "meta": meta,
         "is_latest": meta.is_latest,
         "evaluation": ev,
-        "scheme": {"id": ev.scheme.id, "name": scheme.name if scheme.id == ev.scheme.id else None},
+        "scheme": {"id": ev.scheme.id, "name": scheme.name if scheme and scheme.id == ev.scheme.id else None},
         "review": _review(meta),
         "history": web(request).workflow.history(evaluation_id),
         "downloads": _downloads(meta),
@@ -582,7 +587,9 @@ def export_document(request: Request, evaluation_id: int, kind: str, fmt: str, u
     ev = _as_filed(_stored(request, meta), meta)
     what, suffix = chosen
     try:
-        content = export_bytes(ev, what, suffix, timeout=web(request).settings.convert_timeout)
+        content = export_bytes(
+            ev, what, suffix, timeout=web(request).settings.convert_timeout, db=web(request).store.db
+        )
     except ExportError as exc:
         return _export_failed(request, exc)
     name = document_name(meta.project, KIND_NAMES[what], suffix)
