@@ -166,6 +166,7 @@ def test_budget_sentences(texts: tuple[str, ...], want: dict[str, Decimal | None
         "全年共支付12个月份合计786,000.00元。",  # “支付” does not name this amount
         "受益群众满意度达到95%，覆盖率100%。",  # rates that are not execution rates
         "培训费支出12万元，占预算的24%。",  # a share of a part, not the execution rate
+        "培训费执行率90%，印刷费执行率100%。",  # items' rates
         "中央财政下达资金80万元，省级财政下达资金20万元。",  # two parts and no sum: neither is the budget
         "项目总预算1500万元，分三年安排。",  # a multi-year total
         "预算数（万元）：见附表2。",  # a unit with no number after it

@@ -71,6 +71,8 @@ _RATE = re.compile(
     r"(?:(?P<word>(?:预算|资金|项目|经费)?(?:执行|支付|支出)(?:率|进度))|(?P<share>占(?:全年|年度|总)?预算(?:数|资金)?(?:的|比例)?))"
     r"(?:为|是|达到|达|:)?\s*(?P<pct>\d+(?:\.\d+)?)\s*%"
 )
+# The last character of a cost item's name (培训费, 补贴, 补助, 工程, 拨款) before its own rate.
+_ITEM_END = frozenset("费贴助程款")
 _BUDGET_SCORE = re.compile(
     r"预算执行(?:率|情况)?(?:指标)?[^，,；;。]{0,6}?(?:自评)?得分(?:为|:)?\s*(\d+(?:\.\d+)?)\s*分"
 )
@@ -165,6 +167,8 @@ def _figures(text: str) -> tuple[list[_Figure], Decimal | None, set[str]]:
             continue
         if m["share"] and not _spent_right_before(roles, m.start()):
             continue  # “培训费支出12万元，占预算的24%”: a share of something, not the rate
+        if m["word"] and text[m.start() - 1 : m.start()] in _ITEM_END:
+            continue  # “培训费执行率90%”: an item's rate
         rate = Decimal(m["pct"]) / 100
         break
     kept, unsure = _one_per_sentence(found)
