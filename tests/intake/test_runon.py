@@ -254,6 +254,15 @@ def test_sub_rows_that_do_not_add_up_leave_the_glued_one_unread(tmp_path: Path) 
     assert "“其中:本年财政拨款”一行的数字有多种同样自洽的拆分" in _notes(doc)
 
 
+def test_glued_total_that_its_read_sub_rows_contradict_is_not_read(tmp_path: Path) -> None:
+    # 36.8 | 36.8 | 10 | 100% | 10 cuts uniquely, but 本年 24 + 结转 11 = 35: one of them is
+    # misprinted, and the cut of the glued total is not confirmed.
+    subs = "其中:本年财政拨款2424上年结转资金1111其他资金"
+    doc = _read(tmp_path, _form(_HEAD_A, "36.836.810100%10", subs))
+    _no_table(doc, "预算表")
+    assert "其中各行之和35≠36.8" in _notes(doc)
+
+
 def test_score_above_the_rate_is_not_read(tmp_path: Path) -> None:
     # 100 | 40 | 10 | 40% | 10: full marks for spending 40 % is not a budget score that fits.
     doc = _read(

@@ -199,6 +199,14 @@ def recover_budget(
         if r.run and r is not head_row
     }
     _settle_by_sum(subs, total_values, columns)
+    if best[0].splits > 0 and (off := _sub_rows_disagree(subs, total_values)) is not None:
+        out.notes.append(
+            (
+                where,
+                f"连排文字中“年度资金总额”一行的数字是拆开读的，但其中各行之和{off}，拆分无法确认，预算未读取",
+            )
+        )
+        return out
     values: list[list[str]] = []
     for row in rows:
         chosen: dict[Role, Decimal | None] = total_values
@@ -293,6 +301,21 @@ def _settle_by_sum(
     kept = [r for r in subs[key] if adds_up(r)]
     if kept:
         subs[key] = kept
+
+
+def _sub_rows_disagree(subs: dict[int, list[Reading]], total: dict[Role, Decimal | None]) -> str | None:
+    """How the sub-rows, when every one was read, fail to add up to the total (else None)."""
+    if not subs or any(len({tuple(r.values.items()) for r in found}) != 1 for found in subs.values()):
+        return None
+    for role in AMOUNTS:
+        whole = total.get(role)
+        parts = [found[0].values.get(role) for found in subs.values()]
+        if whole is None or all(p is None for p in parts):
+            continue
+        added = sum((p for p in parts if p is not None), Decimal(0))
+        if added != whole:
+            return f"{added}≠{whole}（{_HEADERS[role]}）"
+    return None
 
 
 def _first_total(rows: list[_Row]) -> _Row | None:
@@ -442,8 +465,8 @@ class _Solver:
             ):
                 return None
         if not is_total:
-            if total is None:
-                return None
+            if total is None or (rate is not None and (planned is None or executed is None)):
+                return None  # a sub-row's rate stands with the two amounts it is computed from
             for role in AMOUNTS:
                 mine, whole = v.get(role), total.get(role)
                 if mine is not None and (whole is None or mine > whole):
