@@ -13,6 +13,8 @@ import hashlib
 import json
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from jixiao.authoring.yaml_builder import build_evaluation
 from jixiao.authoring.yaml_reader import read_yaml
 from jixiao.core.model import Evaluation
@@ -20,6 +22,7 @@ from jixiao.core.model import Source
 from jixiao.core.scheme import Scheme
 from jixiao.errors import AuthoringError
 from jixiao.errors import SchemeError
+from jixiao.errors import explain
 from jixiao.schemes import load_scheme
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -120,27 +123,6 @@ def _source(file: Path, fmt: str, raw: bytes) -> Source:
 
 # --- JSON ----------------------------------------------------------------------------------------
 
-_PYDANTIC_PROBLEMS = {
-    "missing": "缺少必填字段",
-    "extra_forbidden": "不允许的字段",
-    "int_parsing": "应是整数",
-    "int_from_float": "应是整数",
-    "decimal_parsing": "应是数字",
-    "decimal_type": "应是数字",
-    "float_parsing": "应是数字",
-    "string_type": "应是文字",
-    "bool_parsing": "应是 true 或 false",
-    "date_from_datetime_parsing": '应是日期（如 "2019-07-28"）',
-    "date_parsing": '应是日期（如 "2019-07-28"）',
-    "literal_error": "取值不在允许的范围内",
-    "enum": "取值不在允许的范围内",
-    "model_type": "应是一个对象（{…}）",
-    "model_attributes_type": "应是一个对象（{…}）",
-    "dict_type": "应是一个对象（{…}）",
-    "tuple_type": "应是一个列表（[…]）",
-    "list_type": "应是一个列表（[…]）",
-}
-
 
 def _load_json(text: str, where: str, source: Source) -> Evaluation:
     """The contract JSON; its own ``source`` (the document it was extracted from) is kept."""
@@ -162,15 +144,11 @@ def _load_json(text: str, where: str, source: Source) -> Evaluation:
         )
     try:
         evaluation = Evaluation.from_json(text)
-    except ValueError as exc:  # pydantic's ValidationError; its English text is not shown
-        errors = exc.errors() if callable(getattr(exc, "errors", None)) else []  # type: ignore[attr-defined]
-        first: dict[str, object] = errors[0] if errors else {}
-        loc = first.get("loc")
-        place = ".".join(str(part) for part in loc) if isinstance(loc, tuple | list) and loc else "（最外层）"
-        problem = _PYDANTIC_PROBLEMS.get(str(first.get("type", "")), "取值不符合评价数据格式")
+    except ValidationError as exc:  # its English text is not shown
+        first = explain(exc)[0]
         raise AuthoringError(
             where,
-            f"字段“{place}”{problem}",
+            f"字段“{first.field or '（最外层）'}”{first.problem}",
             hint="JSON 文件须符合 jixiao.evaluation/1 格式（见 docs/contract.md）。",
         ) from None
     if evaluation.source is None:

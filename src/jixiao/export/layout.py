@@ -32,6 +32,7 @@ from pydantic import Field
 from pydantic import ValidationError
 from pydantic import model_validator
 
+from jixiao.errors import explain
 from jixiao.export.errors import LayoutError
 from jixiao.export.fields import FIELDS
 from jixiao.export.fields import INDICATOR_VALUES
@@ -230,13 +231,6 @@ def _check_grid(rows: tuple[tuple[CellSpec, ...], ...], n_cols: int, where: str)
             raise ValueError(f"{where} 第{r + 1}行只占了 {len(taken[r])} 列，应为 {n_cols} 列")
 
 
-def _problem(loc: tuple[int | str, ...], msg: str) -> str:
-    """One validation error as “where：what”; a check of the whole layout names its own place."""
-    where = ".".join(str(p) for p in loc)
-    what = msg.removeprefix("Value error, ")
-    return f"{where}：{what}" if where else what
-
-
 def parse_layout(text: str, where: str) -> Layout:
     """A layout from TOML text; ``where`` names it in error messages."""
     return _validate(parse_toml(text, where, LayoutError), where)
@@ -246,7 +240,8 @@ def _validate(data: dict[str, Any], where: str) -> Layout:
     try:
         return Layout.model_validate(data)
     except ValidationError as exc:
-        problems = "；".join(_problem(err["loc"], err["msg"]) for err in exc.errors())
+        # a check of the whole layout names its own place
+        problems = "；".join(p.text() if p.field else p.problem for p in explain(exc))
         raise LayoutError(where, problems) from None
 
 

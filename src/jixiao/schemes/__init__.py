@@ -19,6 +19,7 @@ from jixiao.core.model import Weights
 from jixiao.core.scheme import Scheme
 from jixiao.errors import SchemeError
 from jixiao.errors import UnknownSchemeError
+from jixiao.errors import explain_text
 from jixiao.tomlfile import read_toml
 
 DEFAULT_SCHEME = "mof-2020"
@@ -29,10 +30,7 @@ def _validate(data: dict[str, Any], where: str) -> Scheme:
     try:
         return Scheme.model_validate(data)
     except ValidationError as exc:
-        problems = "；".join(
-            f"{'.'.join(str(p) for p in err['loc']) or '（顶层）'}：{err['msg']}" for err in exc.errors()
-        )
-        raise SchemeError(where, problems) from None
+        raise SchemeError(where, explain_text(exc)) from None
 
 
 @functools.cache

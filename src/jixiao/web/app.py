@@ -28,6 +28,7 @@ from starlette.types import Receive
 from starlette.types import Scope
 from starlette.types import Send
 
+from jixiao.errors import explain_text
 from jixiao.settings import Settings
 from jixiao.storage.accounts import Accounts
 from jixiao.storage.browse import Browser
@@ -168,14 +169,10 @@ def create_app(settings: Settings, *, secure_cookies: bool = False) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
-        problems = [
-            f"{'.'.join(str(p) for p in e.get('loc', ()) if p != 'body')}：{e.get('msg', '')}"
-            for e in exc.errors()
-        ]
         return render(
             request,
             "error.html",
-            {"detail": "提交的内容无效：" + "；".join(problems), "status": 422},
+            {"detail": "提交的内容无效：" + explain_text(exc, "（请求内容）"), "status": 422},
             status_code=422,
         )
 

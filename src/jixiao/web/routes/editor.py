@@ -46,6 +46,7 @@ from jixiao.core.model import Group
 from jixiao.core.model import SchemeRef
 from jixiao.core.model import Weights
 from jixiao.core.scheme import Scheme
+from jixiao.errors import explain
 from jixiao.schemes import builtin_schemes
 from jixiao.storage.accounts import Role
 from jixiao.storage.accounts import User
@@ -64,45 +65,16 @@ from jixiao.web.marks import row_marks
 
 # -- Chinese errors for the API's JSON bodies ------------------------------------------------------
 
-_PROBLEMS = {
-    "missing": "缺少必填字段",
-    "extra_forbidden": "不允许的字段",
-    "int_parsing": "应是整数",
-    "int_from_float": "应是整数",
-    "int_type": "应是整数",
-    "decimal_parsing": "应是数字",
-    "decimal_type": "应是数字",
-    "float_parsing": "应是数字",
-    "float_type": "应是数字",
-    "string_type": "应是文字",
-    "bool_parsing": "应是 true 或 false",
-    "bool_type": "应是 true 或 false",
-    "date_from_datetime_parsing": '应是日期（如 "2019-07-28"）',
-    "date_parsing": '应是日期（如 "2019-07-28"）',
-    "date_type": '应是日期（如 "2019-07-28"）',
-    "literal_error": "取值不在允许的范围内",
-    "enum": "取值不在允许的范围内",
-    "model_type": "应是一个对象（{…}）",
-    "model_attributes_type": "应是一个对象（{…}）",
-    "dict_type": "应是一个对象（{…}）",
-    "tuple_type": "应是一个列表（[…]）",
-    "list_type": "应是一个列表（[…]）",
-    "json_invalid": "不是有效的 JSON",
-    "greater_than_equal": "取值过小",
-    "less_than_equal": "取值过大",
-}
 
-
-def validation_errors(errors: Any) -> list[dict[str, str]]:
+def validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:
     """Pydantic's errors as ``{field, message}`` in Chinese; ``field`` is the path in the body
     (``indicators.0.weight``) or the query parameter."""
     out = []
-    for e in errors:
-        loc = [str(p) for p in e.get("loc", ()) if p not in ("body", "query", "path")]
-        field = ".".join(loc) or "（请求内容）"
-        problem = _PROBLEMS.get(str(e.get("type", "")), "取值不符合评价合同格式")
-        if field == "（请求内容）" and e.get("type") == "missing":
-            problem = "缺少请求内容（评价合同 JSON）"
+    for p in explain(exc):
+        field = p.field or "（请求内容）"
+        problem = (
+            "缺少请求内容（评价合同 JSON）" if not p.field and p.problem == "缺少必填字段" else p.problem
+        )
         out.append({"field": field, "message": f"{field}：{problem}"})
     return out
 
@@ -120,7 +92,7 @@ class _ChineseErrors(APIRoute):
             except RequestValidationError as exc:
                 if not is_api(request):
                     raise
-                problems = validation_errors(exc.errors())
+                problems = validation_errors(exc)
                 return JSONResponse(
                     {
                         "detail": "提交的内容无效：" + "；".join(p["message"] for p in problems),
