@@ -61,3 +61,24 @@ def test_every_setting_is_documented() -> None:
     assert DOCS.read_text(encoding="utf-8") == settings_markdown()
     for s in SETTINGS:
         assert f"`{s.env}`" in settings_markdown()
+
+
+def test_settings_build_the_limits_without_reaching_into_the_intake() -> None:
+    """The limits are a plain value below both: the settings build one, the intake receives it."""
+    import ast
+
+    import jixiao.settings
+    from jixiao.intake.limits import Limits as IntakeLimits
+    from jixiao.limits import MB
+    from jixiao.limits import Limits
+
+    tree = ast.parse(Path(jixiao.settings.__file__).read_text(encoding="utf-8"))
+    ours = {
+        node.module
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("jixiao")
+    }
+    assert ours <= {"jixiao.errors", "jixiao.limits", "jixiao.tomlfile"}
+    limits = load_settings(cli={"max_file_mb": 3}, env={}).limits()
+    assert isinstance(limits, Limits) and IntakeLimits is Limits
+    assert limits.max_file_bytes == 3 * MB

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jixiao.errors import JixiaoError
-from jixiao.intake.limits import MB
-from jixiao.intake.limits import Limits
+from jixiao.limits import MB
+from jixiao.limits import Limits
 
 
 def _data_home(env: Mapping[str, str]) -> Path:

@@ -1,0 +1,52 @@
+"""Limits that keep a hostile or broken file from exhausting the machine.
+
+Every reader takes a :class:`Limits`. The defaults suit real submissions (a report with photos is
+rarely above 30 MB); a bureau changes them through the settings (``jixiao.settings``: config file,
+``JIXIAO_MAX_FILE_MB`` and friends, ``--max-size``), which build one and hand it to the intake.
+A plain value below every layer that uses it: the settings, the intake and the web read it
+without reaching into one another.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """How big, how long, how many: beyond these a file is rejected with a finding."""
+
+    max_file_bytes: int = 100 * MB
+    # What a file may unpack to in all: the members of a zip-based file (docx/xlsx), the streams
+    # of a PDF. No zip member may compress better than ``max_ratio`` : 1 (real XML compresses
+    # about 10:1; bombs 1000:1).
+    max_unpacked_bytes: int = 400 * MB
+    max_ratio: int = 200
+    # No single part (one XML file inside a zip, one PDF stream) may unpack beyond this: its parse
+    # tree would take several times as much memory.
+    max_part_bytes: int = 150 * MB
+    # The address space of each worker process (``jixiao.intake.worker``), set by the worker
+    # from what its parent passes: a reader bug that allocates without end gets a MemoryError
+    # (the file is reported unreadable) instead of taking the machine down. 0: no limit.
+    max_worker_bytes: int = 2048 * MB
+    # LibreOffice conversions (.doc/.wps/.et/.xls) and whole-file processing in a batch.
+    convert_timeout: float = 120.0
+    file_timeout: float = 300.0
+    max_pages: int = 500
+    max_cells: int = 200_000
+
+
+def human_size(n: int) -> str:
+    """``209715200`` → ``"200 MB"`` (for messages)."""
+    if n >= MB:
+        return f"{n / MB:.0f} MB" if n >= 10 * MB else f"{n / MB:.1f} MB"
+    if n >= 1024:
+        return f"{n / 1024:.0f} KB"
+    return f"{n} 字节"
+
+
+def seconds_text(seconds: float) -> str:
+    """``300.0`` → ``"300"``, ``0.5`` → ``"0.5"`` (for messages)."""
+    return f"{seconds:.3f}".rstrip("0").rstrip(".")
