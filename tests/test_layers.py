@@ -10,7 +10,7 @@ above and never a sibling beside it::
     portfolio  settings                      importing and reporting over the database; settings
     authoring  intake  export  storage       files in (YAML, submitted reports), files out, database
     schemes                                  the scoring schemes (TOML files)
-    office  tomlfile                         running LibreOffice; reading TOML data files
+    office  tomlfile  limits                 running LibreOffice; reading TOML data files; file limits
     core                                     the pure domain: model, scoring, checks — no I/O
     errors                                   the exceptions every layer raises
 
@@ -35,7 +35,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "jixiao"
 LAYERS: tuple[tuple[str, ...], ...] = (  # innermost first
     ("errors",),
     ("core",),
-    ("office", "tomlfile"),
+    ("office", "tomlfile", "limits"),
     ("schemes",),
     ("authoring", "intake", "export", "storage"),
     ("portfolio", "settings"),
