@@ -1,7 +1,17 @@
-"""Use cases the CLI (and later the web app) call: one function per verb.
+"""The front door: the use cases the CLI and the web call, one name per verb, re-exported by
+``jixiao`` itself so the library reads like its CLI (``jixiao.extract``, ``jixiao.check``,
+``jixiao.score``, ``jixiao.export_evaluation``, ``jixiao.scheme_for``…).
 
-Each function takes plain arguments, does the I/O around the pure core, and returns domain
-objects; ``JixiaoError`` is the only exception it lets out on bad input.
+- ``extract(path)``: read one submitted file in this process → its scored evaluations.
+- ``check(paths)``: ``jixiao check`` — each file in a worker process under the limits.
+- ``score(path)``: an authoring YAML or contract JSON file, scored and checked.
+- ``ingest(...)``: the only way a document enters the database.
+- ``export_evaluation`` / ``write_review``: the 自评表/自评报告 and the 复核报告.
+- ``build_portfolio`` / ``write_portfolio``: the portfolio report over the database.
+- ``scheme_for(evaluation)``: the scheme an evaluation was scored under (the one scheme policy).
+
+Each takes plain arguments, does the I/O around the pure core, and returns domain objects;
+``JixiaoError`` is the only exception it lets out on bad input.
 """
 
 from __future__ import annotations
@@ -14,9 +24,15 @@ from jixiao.core.model import Evaluation
 from jixiao.core.model import SchemeRef
 from jixiao.core.scheme import Scheme
 from jixiao.errors import UnknownSchemeError
+from jixiao.export.api import export_evaluation as export_evaluation  # noqa: PLC0414 (the front door)
+from jixiao.export.api import write_review as write_review  # noqa: PLC0414
+from jixiao.intake.batch import check_files
+from jixiao.intake.pipeline import extract_evaluations
 from jixiao.portfolio.ingest import READABLE as READABLE  # noqa: PLC0414 (re-exported: the front door ingests)
 from jixiao.portfolio.ingest import Incoming as Incoming  # noqa: PLC0414
 from jixiao.portfolio.ingest import ingest as ingest  # noqa: PLC0414
+from jixiao.portfolio.report import build_report
+from jixiao.portfolio.report import write_report
 from jixiao.schemes import BUILTIN_IDS
 from jixiao.schemes import builtin_schemes
 from jixiao.schemes import load_scheme
@@ -65,3 +81,11 @@ def score_file(path: str | Path, scheme: str | None = None) -> Evaluation:
     ev, named = load_authored(path)
     ev, chosen = resolve_scheme(ev, named, scheme)
     return evaluate(ev, chosen)
+
+
+# The verbs under the CLI's names, so the library reads like it.
+extract = extract_evaluations  # in this process; ``check`` runs each file in a worker process
+check = check_files
+score = score_file
+build_portfolio = build_report
+write_portfolio = write_report
