@@ -17,7 +17,6 @@ from jixiao.core.numbers import fmt_percent
 from jixiao.core.numbers import fmt_score
 from jixiao.export.review import review_date
 from jixiao.portfolio.report_model import PortfolioReport
-from jixiao.portfolio.report_render import totals_line
 from jixiao.portfolio.svg import coord
 from jixiao.portfolio.svg import figure
 from jixiao.portfolio.svg import nice_step
@@ -338,6 +337,6 @@ def portfolio_html(report: PortfolioReport) -> str:
         f'<meta name="generator" content="jixiao"><title>{escape(title)}</title>'
         f"<style>{_CSS}</style></head><body>"
         f"<h1>{escape(title)}</h1>"
-        f"<p>生成日期：{review_date()}</p><p>{escape(totals_line(report))}</p>"
+        f"<p>生成日期：{review_date()}</p><p>{escape(report.totals_line)}</p>"
         f"{body}</body></html>\n"
     )

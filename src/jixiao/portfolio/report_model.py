@@ -157,6 +157,15 @@ class PortfolioReport:
             parts.append(self.unit)
         return " · ".join(parts) or "全部年度与单位"
 
+    @property
+    def totals_line(self) -> str:
+        """The counts in one line of text (the terminal, the HTML report and the dashboard)."""
+        t = self.totals
+        return (
+            f"评价 {t.evaluations:,} 份（各项目×年度的最新版本）· 单位 {t.units:,} 个 · 报送文件 {t.documents:,} 个"
+            f" · 无法读取 {t.unreadable:,} 个 · 被新版本替代 {t.superseded:,} 份"
+        )
+
     def to_dict(self) -> dict[str, object]:
         """The report as JSON-ready data; Decimals stay Decimals (see :func:`to_json`)."""
         g = self.grades

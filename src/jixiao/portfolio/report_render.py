@@ -37,18 +37,10 @@ def _table(title: str, *columns: tuple[str, str]) -> Table:
     return table
 
 
-def totals_line(report: PortfolioReport) -> str:
-    t = report.totals
-    return (
-        f"评价 {t.evaluations:,} 份（各项目×年度的最新版本）· 单位 {t.units:,} 个 · 报送文件 {t.documents:,} 个"
-        f" · 无法读取 {t.unreadable:,} 个 · 被新版本替代 {t.superseded:,} 份"
-    )
-
-
 def render_report(report: PortfolioReport, console: Console) -> None:
     """The whole report; an empty scope prints why there is nothing to show."""
     console.print(Text(f"绩效自评汇总（{report.scope}）", style="bold"))
-    console.print(totals_line(report), highlight=False)
+    console.print(report.totals_line, highlight=False)
     if report.empty:
         if report.totals.unreadable:
             console.print(

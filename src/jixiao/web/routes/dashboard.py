@@ -36,7 +36,6 @@ from jixiao.portfolio.report import DEFAULT_LIMIT
 from jixiao.portfolio.report import NO_GRADE
 from jixiao.portfolio.report import build_report
 from jixiao.portfolio.report_model import PortfolioReport
-from jixiao.portfolio.report_render import totals_line
 from jixiao.storage.accounts import User
 from jixiao.storage.browse import Facets
 from jixiao.web import charts
@@ -233,7 +232,7 @@ def _body(scope: Scope, built: Built, *, may_create: bool) -> dict[str, Any]:
         "max_codes": charts.MAX_CODES,
         "facets": built.facets,
         "unit_ids": {name: uid for uid, name in built.facets.units},
-        "totals_line": totals_line(report),
+        "totals_line": report.totals_line,
         "scatter_shown": charts.scatter_points(report),
         "no_grade": NO_GRADE,
         "may_create": may_create,
