@@ -194,7 +194,7 @@ def test_empty_year(url: str) -> None:
     ("args", "message"),
     [
         (["--format", "xml"], "--format 只能是 text 或 json"),
-        (["--to", "汇总.pdf"], "汇总报告只能写成 .xlsx 或 .html"),
+        (["--to", "汇总.pdf"], "汇总报告不能导出为“.pdf”文件：可用 .xlsx、.html。"),
         (["--to", "/no/such/folder/汇总.xlsx"], "不存在"),
         (["--unit", "丁局"], "库中没有名为“丁局”的单位"),
     ],

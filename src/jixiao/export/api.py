@@ -19,11 +19,8 @@ half-written document behind.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import shutil
 import tempfile
-import uuid
 from collections.abc import Callable
 from collections.abc import Sequence
 from pathlib import Path
@@ -34,6 +31,9 @@ from jixiao.core.model import Evaluation
 from jixiao.core.scheme import Scheme
 from jixiao.export.errors import ExportError
 from jixiao.export.fields import Facts
+from jixiao.export.files import check_target
+from jixiao.export.files import write_atomic
+from jixiao.export.files import write_text_atomic
 from jixiao.export.form import Form
 from jixiao.export.form import build_form
 from jixiao.export.layout import Layout
@@ -64,39 +64,6 @@ def resolve_layout(layout: str | Path | Layout | None, scheme: Scheme) -> Layout
     if layout is None:
         return layout_for(scheme.id)
     return load_layout(layout)
-
-
-def _target(out: Path, allowed: tuple[str, ...], what: str) -> str:
-    suffix = out.suffix.lower()
-    if suffix not in allowed:
-        raise ExportError(
-            f"{what}不能导出为“{out.suffix or '（无扩展名）'}”文件：可用 {'、'.join(allowed)}。"
-        )
-    parent = out.parent
-    if not parent.is_dir():
-        raise ExportError(f"无法写入 {out}：目录 {parent} 不存在。")
-    if out.is_dir():
-        raise ExportError(f"无法写入 {out}：这是一个目录。")
-    return suffix
-
-
-def _atomic(out: Path, write: Callable[[Path], None]) -> Path:
-    """Run ``write(tmp)`` for a temporary file next to ``out``, then move it into place."""
-    # Not mkstemp, which makes the file private (0600): a document is shared like any file the
-    # user saves, so it is created with the permissions the user's umask gives new files.
-    tmp = out.parent / f".{out.stem[:40]}-{uuid.uuid4().hex[:12]}{out.suffix}"
-    try:
-        os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
-        write(tmp)
-        os.replace(tmp, out)
-    except OSError as exc:
-        raise ExportError(
-            f"无法写入 {out}：{exc.strerror or exc}（文件是否正被 Excel/Word 等程序打开？）"
-        ) from None
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-    return out
 
 
 def _docx_writer(form: Form, facts: Facts, kind: Kind) -> Callable[[Path], None]:
@@ -132,7 +99,7 @@ def export_evaluation(
     """
     out = Path(out)
     chosen = kind_of(out, kind)
-    suffix = _target(out, SUFFIXES[chosen], KIND_NAMES[chosen])
+    suffix = check_target(out, SUFFIXES[chosen], KIND_NAMES[chosen])
     drawn = resolve_layout(layout, scheme)
     scored = evaluate(ev, scheme)
     facts = Facts.of(scored, scheme)
@@ -141,10 +108,10 @@ def export_evaluation(
         from jixiao.export.xlsx_table import table_workbook
 
         workbook = table_workbook(form)
-        return _atomic(out, lambda path: workbook.save(str(path)))
+        return write_atomic(out, lambda path: workbook.save(str(path)))
     write_docx = _docx_writer(form, facts, chosen)
     if suffix == ".docx":
-        return _atomic(out, write_docx)
+        return write_atomic(out, write_docx)
     from jixiao.export.pdf import DEFAULT_TIMEOUT
     from jixiao.export.pdf import to_pdf
 
@@ -155,7 +122,7 @@ def export_evaluation(
             pdf = to_pdf(source, Path(work), timeout or DEFAULT_TIMEOUT)
             shutil.move(pdf, path)
 
-    return _atomic(out, write_pdf)
+    return write_atomic(out, write_pdf)
 
 
 def write_review(evaluations: Sequence[Evaluation], out: Path | str) -> Path:
@@ -166,7 +133,7 @@ def write_review(evaluations: Sequence[Evaluation], out: Path | str) -> Path:
     them through the engine first (``jixiao check`` does).
     """
     out = Path(out)
-    suffix = _target(out, REVIEW_SUFFIXES, "复核报告")
+    suffix = check_target(out, REVIEW_SUFFIXES, "复核报告")
     from jixiao.export.review import review_rows
 
     rows = review_rows(evaluations)
@@ -174,12 +141,7 @@ def write_review(evaluations: Sequence[Evaluation], out: Path | str) -> Path:
         from jixiao.export.review_xlsx import review_workbook
 
         workbook = review_workbook(rows)
-        return _atomic(out, lambda path: workbook.save(str(path)))
+        return write_atomic(out, lambda path: workbook.save(str(path)))
     from jixiao.export.review_html import review_html
 
-    text = review_html(rows)
-
-    def write_html(path: Path) -> None:
-        path.write_text(text, encoding="utf-8")
-
-    return _atomic(out, write_html)
+    return write_text_atomic(out, review_html(rows))

@@ -25,12 +25,8 @@ writers (``report_xlsx``, ``report_html``) and the terminal renderer (``report_r
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import os
-import uuid
 from collections import Counter
-from collections.abc import Callable
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP
@@ -39,6 +35,9 @@ from decimal import localcontext
 from pathlib import Path
 
 from jixiao.errors import JixiaoError
+from jixiao.export.files import check_target
+from jixiao.export.files import write_atomic
+from jixiao.export.files import write_text_atomic
 from jixiao.portfolio.report_model import BandMean
 from jixiao.portfolio.report_model import BinCount
 from jixiao.portfolio.report_model import Distribution
@@ -296,12 +295,7 @@ REPORT_SUFFIXES = (".xlsx", ".html")
 
 def check_report_path(out: Path) -> None:
     """Refuse, before any work, a report file that could not be written."""
-    if out.suffix.lower() not in REPORT_SUFFIXES:
-        raise JixiaoError(f"汇总报告只能写成 .xlsx 或 .html，而不是“{out.suffix or out.name}”")
-    if out.is_dir():
-        raise JixiaoError(f"无法写汇总报告 {out}：这是一个文件夹")
-    if not out.parent.is_dir():
-        raise JixiaoError(f"无法写汇总报告 {out}：目录 {out.parent} 不存在")
+    check_target(out, REPORT_SUFFIXES, "汇总报告")
 
 
 def write_report(report: PortfolioReport, out: Path) -> Path:
@@ -311,30 +305,7 @@ def write_report(report: PortfolioReport, out: Path) -> Path:
         from jixiao.portfolio.report_xlsx import portfolio_workbook
 
         workbook = portfolio_workbook(report)
-        return _atomic(out, lambda path: workbook.save(str(path)))
+        return write_atomic(out, lambda path: workbook.save(str(path)))
     from jixiao.portfolio.report_html import portfolio_html
 
-    text = portfolio_html(report)
-
-    def write_html(path: Path) -> None:
-        path.write_text(text, encoding="utf-8")
-
-    return _atomic(out, write_html)
-
-
-def _atomic(out: Path, write: Callable[[Path], None]) -> Path:
-    """``write`` a temporary file next to ``out``, then move it into place: a reader never sees
-    half a report. Created with the user's umask (a report is shared like any saved file)."""
-    tmp = out.parent / f".{out.stem[:40]}-{uuid.uuid4().hex[:12]}{out.suffix}"
-    try:
-        os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
-        write(tmp)
-        os.replace(tmp, out)
-    except OSError as exc:
-        raise JixiaoError(
-            f"无法写汇总报告 {out}：{exc.strerror or exc}（文件是否正被 Excel 等程序打开？）"
-        ) from None
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-    return out
+    return write_text_atomic(out, portfolio_html(report))
