@@ -268,3 +268,56 @@ def test_sqlalchemy_only_in_storage() -> None:
         if name.split(".")[0] in {"sqlalchemy", "alembic"}
     ]
     assert outside == []
+
+
+# The web takes documents in through the front door only (``jixiao.services.ingest``): not by
+# extracting them itself, nor through the importer, nor by writing them to the store.
+WEB_MAY_NOT_IMPORT = ("jixiao.intake", "jixiao.portfolio.importer", "jixiao.portfolio.ingest")
+STORE_WRITES = {"save", "save_all", "save_in", "save_new_all", "start_run", "keep_original", "DocumentInfo"}
+
+
+def _within(name: str, prefixes: tuple[str, ...]) -> bool:
+    return any(name == p or name.startswith(p + ".") for p in prefixes)
+
+
+def _store_writes(path: Path) -> Iterator[str]:
+    """The store's document-writing methods (and the archive's) ``path`` names, with their line."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Attribute) and node.attr in STORE_WRITES:
+            yield f"{node.attr} (line {node.lineno})"
+        elif isinstance(node, ast.Name) and node.id in STORE_WRITES:
+            yield f"{node.id} (line {node.lineno})"
+        elif isinstance(node, ast.ImportFrom):
+            yield from (f"{a.name} (line {node.lineno})" for a in node.names if a.name in STORE_WRITES)
+
+
+def web_reaches_past_the_front_door(modules: dict[str, Path]) -> list[str]:
+    """Each way a web module takes a document in other than ``services.ingest``."""
+    bad = []
+    for module, path in sorted(modules.items()):
+        if _package(module) != "web":
+            continue
+        bad += [f"{module} → {name}" for name in _imports(path) if _within(name, WEB_MAY_NOT_IMPORT)]
+        bad += [f"{module}: {write}" for write in _store_writes(path)]
+    return bad
+
+
+def test_the_web_ingests_only_through_the_front_door() -> None:
+    assert web_reaches_past_the_front_door(MODULES) == []
+
+
+def test_the_front_door_rule_sees_a_web_module_that_reaches_past_it(tmp_path: Path) -> None:
+    reaching = tmp_path / "reaching.py"
+    reaching.write_text(
+        "from jixiao.intake.batch import check_files_grouped\n"
+        "from jixiao.limits import human_size\n"
+        "from jixiao.storage.store import DocumentInfo\n"
+        "def store(state, evs):\n"
+        "    return state.workflow.save_new_all(evs)\n",
+        encoding="utf-8",
+    )
+    assert web_reaches_past_the_front_door({"jixiao.web.reaching": reaching}) == [
+        "jixiao.web.reaching → jixiao.intake.batch",
+        "jixiao.web.reaching: DocumentInfo (line 3)",
+        "jixiao.web.reaching: save_new_all (line 5)",
+    ]

@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from jixiao.core.model import Evaluation
 from jixiao.errors import JixiaoError
 from jixiao.intake.pipeline import extract_file
-from jixiao.web import uploads as uploads_service
+from jixiao.portfolio import executors
 from jixiao.web.state import WebState
 from jixiao.web.uploads import display_name
 from web.conftest import UNIT_A
@@ -393,7 +393,7 @@ def test_when_no_worker_can_start_the_file_fails_and_nothing_is_stored(
         raise JixiaoError("无法启动处理进程（python -m jixiao.intake.worker）；请检查安装是否完整")
         yield  # a generator, as check_files_grouped is
 
-    monkeypatch.setattr(uploads_service, "check_files_grouped", no_worker)
+    monkeypatch.setattr(executors, "check_files_grouped", no_worker)  # where the ingest's workers start
     body = upload(client("admin"), SEED_002)
     assert body["http"] == 503
     assert body["status"] == "failed"

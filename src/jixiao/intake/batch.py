@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Iterator
+from collections.abc import Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import wait
 from pathlib import Path
@@ -30,6 +31,7 @@ from jixiao.intake.pipeline import evaluations_from_line
 from jixiao.intake.pipeline import unreadable
 from jixiao.intake.worker import READY
 from jixiao.intake.worker import limits_to_json
+from jixiao.intake.worker import task_line
 
 _SKIP_PREFIXES = (".", "~$", "~")
 _STARTUP_TIMEOUT = 120.0
@@ -137,9 +139,11 @@ def check_files_grouped(
     limits: Limits | None = None,
     jobs: int | None = None,
     on_done: Callable[[Path, Evaluation], None] | None = None,
+    names: Sequence[str | None] | None = None,
 ) -> Iterator[tuple[Path, list[Evaluation]]]:
     """Extract, score and check ``files``; yield ``(path, evaluations)`` in input order, one
-    evaluation per form the file holds (never none).
+    evaluation per form the file holds (never none). ``names``, one per file, are the names people
+    know the files by when the paths are not them (see ``extract_evaluations``).
 
     ``jobs`` worker processes (default: the number of CPUs, at most the number of files);
     ``on_done`` is called as each file finishes, in completion order, with its first evaluation
@@ -149,6 +153,7 @@ def check_files_grouped(
     if not files:
         return
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(files)))
+    shown: list[str | None] = list(names) if names is not None else [None] * len(files)
 
     def spawn() -> _Slot:
         return _spawn(scheme, limits)
@@ -159,15 +164,15 @@ def check_files_grouped(
     next_out = 0
     try:
         for slot in slots:
-            _assign(slot, pending, files)
+            _assign(slot, pending, files, shown)
         while any(s.index is not None for s in slots):
             busy = [s for s in slots if s.index is not None]
             timeout = max(0.05, min(s.started + limits.file_timeout for s in busy) - time.monotonic())
             ready = set(wait([s.fileno() for s in busy], timeout=timeout))
             now = time.monotonic()
             for i in range(len(slots)):
-                slots[i] = _collect(slots[i], files, ready, now, limits, spawn, results, on_done)
-                _assign(slots[i], pending, files)
+                slots[i] = _collect(slots[i], files, shown, ready, now, limits, spawn, results, on_done)
+                _assign(slots[i], pending, files, shown)
             while next_out in results:
                 yield files[next_out], results.pop(next_out)
                 next_out += 1
@@ -179,6 +184,7 @@ def check_files_grouped(
 def _collect(
     slot: _Slot,
     files: list[Path],
+    names: list[str | None],
     ready: set[Any],
     now: float,
     limits: Limits,
@@ -189,7 +195,7 @@ def _collect(
     """Take a finished (or timed-out, or crashed) file off ``slot``; return the slot to reuse."""
     if slot.index is None:
         return slot
-    path = files[slot.index]
+    path, name = files[slot.index], names[slot.index]
     ev: Evaluation | None = None
     evaluations: list[Evaluation] | None = None
     if slot.fileno() in ready:
@@ -197,10 +203,10 @@ def _collect(
         try:
             evaluations = evaluations_from_line(line)
         except ValueError:
-            ev = unreadable(path, "处理该文件的进程意外退出（可能内存耗尽或解析库崩溃）")
+            ev = unreadable(path, "处理该文件的进程意外退出（可能内存耗尽或解析库崩溃）", name=name)
             slot = _replace(slot, spawn)
     elif now - slot.started > limits.file_timeout:
-        ev = unreadable(path, f"处理超时（超过 {seconds_text(limits.file_timeout)} 秒），已中止")
+        ev = unreadable(path, f"处理超时（超过 {seconds_text(limits.file_timeout)} 秒），已中止", name=name)
         slot = _replace(slot, spawn)
     if evaluations is None and ev is not None:
         evaluations = [ev]
@@ -213,7 +219,7 @@ def _collect(
     return slot
 
 
-def _assign(slot: _Slot, pending: Iterator[int], files: list[Path]) -> None:
+def _assign(slot: _Slot, pending: Iterator[int], files: list[Path], names: list[str | None]) -> None:
     if slot.index is not None:
         return
     index = next(pending, None)
@@ -224,7 +230,7 @@ def _assign(slot: _Slot, pending: Iterator[int], files: list[Path]) -> None:
     stdin = slot.process.stdin
     assert stdin is not None
     try:
-        stdin.write(str(files[index]).encode("utf-8", "surrogateescape") + b"\n")
+        stdin.write(task_line(files[index], names[index]))
         stdin.flush()
     except BrokenPipeError:
         pass  # the worker is gone; its empty answer is reported as a crash

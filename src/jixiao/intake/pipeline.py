@@ -42,8 +42,9 @@ log = logging.getLogger(__name__)
 _HUNDRED = Decimal(100)
 
 
-def _source(path: Path) -> Source:
-    fmt = SUFFIXES.get(path.suffix.lower(), path.suffix.lower().lstrip(".") or None)
+def _source(path: Path, name: str | None = None) -> Source:
+    shown = Path(name) if name else path
+    fmt = SUFFIXES.get(shown.suffix.lower(), shown.suffix.lower().lstrip(".") or None)
     digest = None
     try:
         h = hashlib.sha256()
@@ -53,13 +54,15 @@ def _source(path: Path) -> Source:
         digest = h.hexdigest()
     except OSError:
         pass
-    return Source(path=str(path), format=fmt, sha256=digest)
+    return Source(path=name or str(path), format=fmt, sha256=digest)
 
 
-def unreadable(path: Path, reason: str, source: Source | None = None) -> Evaluation:
-    """The evaluation of a file that could not be read: only the finding that says why."""
-    finding = BY_CODE["UNREADABLE_DOCUMENT"].finding(location=path.name, reason=reason)
-    return Evaluation(source=source or Source(path=str(path)), findings=(finding,))
+def unreadable(path: Path, reason: str, source: Source | None = None, name: str | None = None) -> Evaluation:
+    """The evaluation of a file that could not be read: only the finding that says why (placed
+    at ``name``, the name people know the file by, when given)."""
+    shown = name or str(path)
+    finding = BY_CODE["UNREADABLE_DOCUMENT"].finding(location=Path(shown).name, reason=reason)
+    return Evaluation(source=source or Source(path=shown), findings=(finding,))
 
 
 def choose_scheme(
@@ -111,10 +114,11 @@ def extract_file(
     *,
     scheme: str | Scheme | None = None,
     limits: Limits | None = None,
+    name: str | None = None,
 ) -> Evaluation:
     """The first evaluation :func:`extract_evaluations` gives: for a caller that knows the file
     holds one form."""
-    return extract_evaluations(path, scheme=scheme, limits=limits)[0]
+    return extract_evaluations(path, scheme=scheme, limits=limits, name=name)[0]
 
 
 def extract_evaluations(
@@ -122,26 +126,33 @@ def extract_evaluations(
     *,
     scheme: str | Scheme | None = None,
     limits: Limits | None = None,
+    name: str | None = None,
 ) -> list[Evaluation]:
     """Read, extract, score and check one submitted file: one evaluation per form it holds, in
     the file's order, each with ``source.part`` naming its table or sheet when there are several
-    (see the module docstring). Never empty."""
+    (see the module docstring). Never empty.
+
+    ``name`` is the name people know the file by when ``path`` is not it (an upload kept under a
+    temporary name): the evaluations' ``source.path`` and places say ``name``, and the document is
+    read as if it had that name."""
     path = Path(path)
     if isinstance(scheme, str):
         scheme = load_scheme(scheme)  # a bad --scheme is the user's error, raised before any file
-    source = _source(path)
+    source = _source(path, name)
     try:
         doc = read_document(path, limits or Limits())
     except UnreadableDocument as exc:
-        return [unreadable(path, exc.reason, source)]
+        return [unreadable(path, exc.reason, source, name)]
     except Exception as exc:  # a reader bug must not end a batch
         log.exception("reading %s failed", path)
-        return [unreadable(path, f"读取时发生内部错误（{type(exc).__name__}: {exc}）", source)]
+        return [unreadable(path, f"读取时发生内部错误（{type(exc).__name__}: {exc}）", source, name)]
+    if name:
+        doc.path = name
     try:
         drafts = extract_all(doc)
     except Exception as exc:
         log.exception("extracting %s failed", path)
-        return [_internal_error(path, source, None, exc)]
+        return [_internal_error(Path(source.path or path), source, None, exc)]
     out: list[Evaluation] = []
     for draft in drafts:
         part_source = source.model_copy(update={"part": draft.part}) if draft.part else source
@@ -149,7 +160,7 @@ def extract_evaluations(
             out.append(_scored(draft, part_source, scheme))
         except Exception as exc:
             log.exception("extracting %s (%s) failed", path, draft.part or "全文")
-            out.append(_internal_error(path, part_source, draft.part, exc))
+            out.append(_internal_error(Path(source.path or path), part_source, draft.part, exc))
     return out
 
 

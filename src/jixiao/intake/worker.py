@@ -1,6 +1,7 @@
 """A batch worker process: ``python -m jixiao.intake.worker LIMITS_JSON [SCHEME]``.
 
-It reads one file path per line on stdin and answers each with one line of contract JSON on
+It reads one file per line on stdin (a JSON array: its path, and the name people know it by or
+null) and answers each with one line of contract JSON on
 stdout (an array when the file holds several forms), until stdin closes. Being its own program
 (not a fork of the caller), it carries none of the caller's threads or state, and works whatever
 the caller's ``__main__`` is (a notebook, a web server, a script without a main guard).
@@ -44,7 +45,12 @@ def bound_memory(limits: Limits) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
 
 
-def _read_one(path: Path, scheme: str | None, limits: Limits) -> list[Evaluation]:
+def task_line(path: Path, name: str | None) -> bytes:
+    """The line that asks a worker for one file (a path's undecodable bytes travel escaped)."""
+    return json.dumps([str(path), name]).encode("ascii") + b"\n"
+
+
+def _read_one(path: Path, name: str | None, scheme: str | None, limits: Limits) -> list[Evaluation]:
     """One file's evaluation; a FIFO, device or socket is refused before anything opens it (opening
     a FIFO would wait for a writer for ever)."""
     try:
@@ -52,8 +58,8 @@ def _read_one(path: Path, scheme: str | None, limits: Limits) -> list[Evaluation
     except OSError:
         mode = None  # missing or unreadable: extract_file says which
     if mode is not None and not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
-        return [unreadable(path, "不是普通文件（命名管道、设备或套接字），未读取")]
-    return extract_evaluations(path, scheme=scheme, limits=limits)
+        return [unreadable(path, "不是普通文件（命名管道、设备或套接字），未读取", name=name)]
+    return extract_evaluations(path, scheme=scheme, limits=limits, name=name)
 
 
 def main(argv: list[str]) -> int:
@@ -64,10 +70,10 @@ def main(argv: list[str]) -> int:
     out.write(READY + "\n")  # imports done: the caller's per-file clock may start
     out.flush()
     for line in sys.stdin:
-        path = line.rstrip("\n")
-        if not path:
+        if not line.strip():
             continue
-        evaluations = _read_one(Path(path), scheme, limits)
+        path, name = json.loads(line)
+        evaluations = _read_one(Path(path), name, scheme, limits)
         out.write(evaluations_to_line(evaluations) + "\n")  # one line per file, however many forms
         out.flush()
     return 0

@@ -1,6 +1,7 @@
 """Where extraction runs during an import: local worker processes, or a Dask cluster.
 
-Both take files and yield ``(path, evaluations)``, one evaluation per form the file holds; the importer writes every result through the
+Both take files (with, optionally, the names people know them by: see ``extract_evaluations``) and
+yield ``(path, evaluations)``, one evaluation per form the file holds; the importer writes every result through the
 one database connection it holds, so a cluster never needs database access.
 """
 
@@ -24,7 +25,9 @@ from jixiao.intake.pipeline import unreadable
 class Executor(Protocol):
     """Runs extraction over files."""
 
-    def run(self, files: list[Path]) -> Iterator[tuple[Path, list[Evaluation]]]: ...
+    def run(
+        self, files: list[Path], names: list[str | None] | None = None
+    ) -> Iterator[tuple[Path, list[Evaluation]]]: ...
 
 
 @dataclass(slots=True)
@@ -35,14 +38,18 @@ class ProcessExecutor:
     limits: Limits
     scheme: str | None = None
 
-    def run(self, files: list[Path]) -> Iterator[tuple[Path, list[Evaluation]]]:
-        yield from check_files_grouped(files, scheme=self.scheme, limits=self.limits, jobs=self.workers)
+    def run(
+        self, files: list[Path], names: list[str | None] | None = None
+    ) -> Iterator[tuple[Path, list[Evaluation]]]:
+        yield from check_files_grouped(
+            files, scheme=self.scheme, limits=self.limits, jobs=self.workers, names=names
+        )
 
 
-def extract_as_json(path: str, scheme: str | None, limits: Limits) -> str:
+def extract_as_json(path: str, name: str | None, *, scheme: str | None, limits: Limits) -> str:
     """The task a Dask worker runs: one file to contract JSON (plain text travels well), an array
     when the file holds several forms."""
-    return evaluations_to_line(extract_evaluations(Path(path), scheme=scheme, limits=limits))
+    return evaluations_to_line(extract_evaluations(Path(path), scheme=scheme, limits=limits, name=name))
 
 
 @dataclass(slots=True)
@@ -57,7 +64,10 @@ class DaskExecutor:
     limits: Limits
     scheme: str | None = None
 
-    def run(self, files: list[Path]) -> Iterator[tuple[Path, list[Evaluation]]]:
+    def run(
+        self, files: list[Path], names: list[str | None] | None = None
+    ) -> Iterator[tuple[Path, list[Evaluation]]]:
+        shown = list(names) if names is not None else [None] * len(files)
         try:
             from distributed import Client
             from distributed import as_completed
@@ -70,15 +80,22 @@ class DaskExecutor:
             raise JixiaoError(f"无法连接 Dask 集群 {self.address}：{exc}") from None
         try:
             futures = client.map(
-                extract_as_json, [str(f) for f in files], scheme=self.scheme, limits=self.limits, pure=False
+                extract_as_json,
+                [str(f) for f in files],
+                shown,
+                scheme=self.scheme,
+                limits=self.limits,
+                pure=False,
             )
-            by_key = {fut.key: path for fut, path in zip(futures, files, strict=True)}
+            by_key = {fut.key: i for i, fut in enumerate(futures)}
             for fut in as_completed(futures):
-                path = by_key[fut.key]
+                i = by_key[fut.key]
+                path = files[i]
                 try:
                     yield path, evaluations_from_line(fut.result())
                 except Exception as exc:  # a worker died or the task failed: report, go on
-                    yield path, [unreadable(path, f"Dask 任务失败（{type(exc).__name__}: {exc}）")]
+                    reason = f"Dask 任务失败（{type(exc).__name__}: {exc}）"
+                    yield path, [unreadable(path, reason, name=shown[i])]
         finally:
             client.close()
 

@@ -264,12 +264,13 @@ class Workflow:
         year: int | None = None,
         document: DocumentInfo | None = None,
         unit: str | None = None,
+        run_id: int | None = None,
     ) -> list[int] | None:
         """Save a file's new evaluations (one per form it holds) in one transaction, each with an
         audit entry saying who and how; their ids in order.
 
-        ``unit`` overrides the unit the evaluation names (a unit user's own unit). Returns None
-        when ``document`` is already stored.
+        ``unit`` overrides the unit the evaluation names (a unit user's own unit); ``run_id`` is
+        the import run that brought them. Returns None when ``document`` is already stored.
 
         Requests save at the same moment (the upload page sends two files at a time): when
         another one has just created the same unit, project or version, or stored this very
@@ -291,10 +292,12 @@ class Workflow:
                     documents: dict[int, int] = {}  # the file's document row, shared by its parts
                     ids: list[int] = []
                     for ev in evaluations:
-                        stored = store.save_in(s, ev, document, year=year, unit=unit, documents=documents)
+                        stored = store.save_in(
+                            s, ev, document, year=year, run_id=run_id, unit=unit, documents=documents
+                        )
                         row = _row(s, stored.evaluation_id)
                         assert row is not None
-                        label = {"upload": "上传文件", "create": "新建评价"}.get(action, action)
+                        label = {"upload": "上传文件", "import": "导入文件", "create": "新建评价"}.get(action, action)
                         detail = document.name if document else (ev.project.name or "")
                         part = ev.source.part if ev.source is not None else None
                         if part:

@@ -24,7 +24,7 @@ from starlette.types import Receive
 from starlette.types import Scope
 from starlette.types import Send
 
-from jixiao.intake.limits import human_size
+from jixiao.limits import human_size
 
 # The endpoints that take files; each request carries at most one file's limit (plus framing).
 UPLOAD_PATHS = frozenset({"/api/uploads", "/upload"})

@@ -29,9 +29,9 @@ from jixiao.export.api import export_evaluation
 from jixiao.export.api import write_review
 from jixiao.export.errors import ExportError
 from jixiao.services import scheme_for
+from jixiao.storage.archive import find_original
 from jixiao.storage.db import Database
 
-DOCUMENTS = "documents"
 OCTET_STREAM = "application/octet-stream"
 MEDIA_TYPES: dict[str, str] = {
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -81,16 +81,7 @@ def content_disposition(name: str, fallback: str, *, inline: bool = False) -> st
 def original_path(data_dir: Path, stored: str | None) -> Path | None:
     """The archived copy ``stored`` (relative to ``data_dir``) if it is a file inside
     ``data_dir/documents``; None for anything else (absent, missing, or escaping the archive)."""
-    if not stored:
-        return None
-    archive = (data_dir / DOCUMENTS).resolve()
-    try:
-        path = (data_dir / stored).resolve()
-    except (OSError, RuntimeError):
-        return None
-    if not path.is_relative_to(archive) or not path.is_file():
-        return None
-    return path
+    return find_original(data_dir, stored)
 
 
 def document_name(project: str | None, what: str, suffix: str) -> str:

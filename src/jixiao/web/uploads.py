@@ -5,27 +5,25 @@ upload page's script sends them) straight from the request body into a temporary
 ``<data_dir>/uploads/``, refused with 413 as soon as it passes the size limit; or, from the plain
 form without JavaScript, as Starlette already parsed it, copied under the same limit. Either way
 the client's file name is never a path: only its last component, cleaned, is kept as the name
-people see, and its suffix (when it is one jixiao reads, ``jixiao.intake.readers.SUFFIXES``)
+people see, and its suffix (when it is one jixiao reads, ``jixiao.services.READABLE``)
 names the temporary file, whose stem is random.
 
-Then, as ``jixiao import`` does for an inbox: a file whose SHA-256 the database knows is answered
+Then the files go through ``jixiao.services.ingest``, the one way a document enters the
+database (``jixiao import`` uses it too): a file whose SHA-256 the database knows is answered
 “已在库中” (with the evaluation it belongs to, when that can be found); any other is extracted in a
-separate worker process under the per-file timeout (``jixiao.intake.batch.check_files_grouped``),
-its original copied into the content-addressed store, and saved with an audit entry — every form
-of a file that holds several, each with its part, in one transaction. A file that
-cannot be read is stored too — with its ``UNREADABLE_DOCUMENT`` finding — so the reviewer sees it.
-The temporary files are removed whatever happens.
+separate worker process under the per-file timeout, read under the name people see, its original
+kept in the archive, and saved with an audit entry — every form of a file that holds several,
+each with its part, in one transaction. A file that cannot be read is stored too — with its
+``UNREADABLE_DOCUMENT`` finding — so the reviewer sees it. The temporary files are removed
+whatever happens.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
 import re
 import secrets
 import time
-import unicodedata
 from collections.abc import AsyncIterator
 from collections.abc import Callable
 from collections.abc import Iterable
@@ -46,29 +44,27 @@ from starlette.concurrency import run_in_threadpool
 
 from jixiao.core.model import Evaluation
 from jixiao.core.model import Severity
-from jixiao.core.model import Source
 from jixiao.core.numbers import fmt_score
 from jixiao.errors import JixiaoError
-from jixiao.intake.batch import check_files_grouped
-from jixiao.intake.limits import Limits
-from jixiao.intake.limits import human_size
-from jixiao.intake.readers import SUFFIXES
-from jixiao.portfolio.importer import keep_original
-from jixiao.storage.store import DocumentInfo
+from jixiao.limits import Limits
+from jixiao.limits import human_size
+from jixiao.services import READABLE
+from jixiao.services import Incoming
+from jixiao.services import ingest
+from jixiao.storage.archive import Hasher
+from jixiao.storage.archive import clean_name
 from jixiao.storage.store import filed_unit
 from jixiao.storage.workflow import Actor
 from jixiao.web.state import WebState
 
 CHUNK = 1 << 16
 UPLOADS = "uploads"
-MAX_NAME = 200
 # Room for the multipart framing and the small fields around one file.
 _OVERHEAD = 64 * 1024
 _MAX_FIELD = 4096
 _UNREADABLE = "UNREADABLE_DOCUMENT"
 # Hidden files and Office lock files (~$报告.docx) in a chosen folder are not submissions.
 _SKIPPED_PREFIXES = (".", "~$")
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"|?*]')
 
 
 class UploadRefused(Exception):
@@ -84,33 +80,20 @@ class UploadRefused(Exception):
 
 
 def display_name(raw: str | None) -> str:
-    """The name people see for a client's file name: its last component (after ``/`` or ``\\``),
-    without control or reserved characters, at most 200 characters (the suffix kept)."""
-    text = unicodedata.normalize("NFC", raw or "")
-    last = re.split(r"[/\\]", text)[-1]
-    # Trailing dots and spaces go (Windows drops them); a leading dot stays (a hidden file).
-    cleaned = _UNSAFE.sub("", last).strip().rstrip(". ")
-    if not cleaned.strip("."):
-        return "未命名文件"
-    if len(cleaned) > MAX_NAME:
-        stem, dot, suffix = cleaned.rpartition(".")
-        if dot and 0 < len(suffix) <= 10:
-            cleaned = stem[: MAX_NAME - len(suffix) - 1] + "." + suffix
-        else:
-            cleaned = cleaned[:MAX_NAME]
-    return cleaned
+    """The name people see for a client's file name (``jixiao.storage.archive.clean_name``)."""
+    return clean_name(raw)
 
 
 def suffix_of(name: str) -> str | None:
     """The name's suffix (lower case, with its dot) when jixiao reads that type, else None."""
     _, dot, suffix = name.rpartition(".")
     found = f".{suffix.lower()}" if dot else ""
-    return found if found in SUFFIXES else None
+    return found if found in READABLE else None
 
 
 def accepted() -> tuple[str, ...]:
     """The suffixes an upload may have (for the page and its script)."""
-    return tuple(SUFFIXES)
+    return tuple(READABLE)
 
 
 def refusal(name: str) -> UploadRefused | None:
@@ -120,7 +103,7 @@ def refusal(name: str) -> UploadRefused | None:
     if suffix_of(name) is None:
         shown = f"“.{name.rpartition('.')[2]}”" if "." in name else "（无扩展名）"
         return UploadRefused(
-            415, f"不支持的文件类型{shown}：只接受 {'、'.join(s.lstrip('.') for s in SUFFIXES)} 文件"
+            415, f"不支持的文件类型{shown}：只接受 {'、'.join(s.lstrip('.') for s in READABLE)} 文件"
         )
     return None
 
@@ -153,7 +136,7 @@ class _Sink:
         self.limit = limit
         self.path = directory / f"{secrets.token_hex(16)}{suffix}"
         self.size = 0
-        self.hash = hashlib.sha256()
+        self.hash = Hasher()
         self.file: BinaryIO = self.path.open("xb")
 
     def write(self, data: bytes) -> None:
@@ -429,19 +412,6 @@ def failed(name: str, reason: str, size: int = 0) -> UploadResult:
     return UploadResult(name=name, status="failed", size=size, reason=reason)
 
 
-def _renamed(ev: Evaluation, f: Received) -> Evaluation:
-    """The evaluation as if read from a file of the client's name: the random temporary name
-    (in findings, locations, provenance) becomes the display name, and the source is the upload."""
-    text = ev.to_json(indent=None)
-    shown = json.dumps(f.name, ensure_ascii=False)[1:-1]
-    for old in (str(f.path), f.path.name):
-        text = text.replace(json.dumps(old, ensure_ascii=False)[1:-1], shown)
-    renamed = Evaluation.from_json(text)
-    part = ev.source.part if ev.source is not None else None
-    source = Source(path=f.name, format=SUFFIXES.get(f.suffix), sha256=f.sha256, part=part)
-    return renamed.model_copy(update={"source": source})
-
-
 def _result(
     f: Received, ev: Evaluation, evaluation_id: int, status: str, stored_unit: str | None
 ) -> UploadResult:
@@ -507,31 +477,35 @@ def process(
     """
     results: dict[int, UploadResult] = {}
     try:
-        # A unit user's files are new unless their own unit holds the bytes (one stored copy
-        # of the bytes serves every unit, but each gets its own document and evaluation).
-        known = state.store.known_hashes((f.sha256 for f in files), unit_id=scope_unit_id)
-        first: dict[str, int] = {}
-        pending: list[int] = []
-        for i, f in enumerate(files):
-            if f.sha256 not in known and f.sha256 not in first:
-                first[f.sha256] = i
-                pending.append(i)
-        if pending:
-            read = check_files_grouped(
-                [files[i].path for i in pending], limits=limits or state.settings.limits(), jobs=1
+        items = [Incoming(f.path, f.name, f.sha256, f.size, f"上传：{f.name}", shown=f.name) for f in files]
+        try:
+            answers = ingest(
+                items,
+                state.store,
+                state.data_dir,
+                actor=actor,
+                action="upload",
+                limits=limits or state.settings.limits(),
+                unit=unit,
+                scope_unit_id=scope_unit_id,
+                year=year,
             )
-            try:
-                for i, (_path, evs) in zip(pending, read, strict=True):
-                    results[i] = _store(
-                        state, files[i], evs, actor=actor, unit=unit, scope_unit_id=scope_unit_id, year=year
-                    )
-            except JixiaoError as exc:  # no worker process could be started
-                for i in pending:
-                    if i not in results:
-                        results[i] = failed(files[i].name, f"未能读取：{exc.message}", files[i].size)
-        for i, f in enumerate(files):
-            if i not in results:
-                earlier = results.get(first.get(f.sha256, -1))
+        except JixiaoError as exc:  # no worker process could be started: only held files answer
+            held = state.store.known_hashes((f.sha256 for f in files), unit_id=scope_unit_id)
+            return [
+                _known(state, f, scope_unit_id)
+                if f.sha256 in held
+                else failed(f.name, f"未能读取：{exc.message}", f.size)
+                for f in files
+            ]
+        for i, (f, answer) in enumerate(zip(files, answers, strict=True)):
+            if answer.ids is not None:
+                results[i] = _stored(f, answer.evaluations, answer.ids, unit=unit, year=year)
+            elif answer.earlier is None:  # held before, or stored meanwhile by another request
+                results[i] = _known(state, f, scope_unit_id)
+        for i, (f, answer) in enumerate(zip(files, answers, strict=True)):
+            if i not in results:  # the same bytes as an earlier file of this request
+                earlier = results.get(answer.earlier if answer.earlier is not None else -1)
                 stored_id = earlier.evaluation_id if earlier is not None else None
                 results[i] = _known(state, f, scope_unit_id, stored_id)
     finally:
@@ -539,33 +513,12 @@ def process(
     return [results[i] for i in range(len(files))]
 
 
-def _store(
-    state: WebState,
-    f: Received,
-    evaluations: list[Evaluation],
-    *,
-    actor: Actor,
-    unit: str | None,
-    scope_unit_id: int | None,
-    year: int | None,
+def _stored(
+    f: Received, evaluations: list[Evaluation], ids: list[int], *, unit: str | None, year: int | None
 ) -> UploadResult:
-    evaluations = [_renamed(ev, f) for ev in evaluations]
-    document = DocumentInfo(
-        sha256=f.sha256,
-        name=f.name,
-        path=f"上传：{f.name}",
-        format=SUFFIXES.get(f.suffix),
-        size=f.size,
-        stored=keep_original(f.path, f.sha256, state.data_dir),
-    )
-    new_ids = state.workflow.save_new_all(
-        evaluations, actor, action="upload", year=year, document=document, unit=unit
-    )
-    if new_ids is None:  # stored meanwhile by another request
-        return _known(state, f, scope_unit_id)
     results = []  # one per form of the file
-    for saved, new_id in zip(evaluations, new_ids, strict=True):
-        ev = saved
+    for read, new_id in zip(evaluations, ids, strict=True):
+        ev = read
         if year is not None:
             ev = ev.model_copy(update={"project": ev.project.model_copy(update={"year": year})})
         unreadable = any(x.code == _UNREADABLE for x in ev.findings)

@@ -26,8 +26,8 @@ from fastapi.responses import JSONResponse
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
-from jixiao.intake.limits import MB
-from jixiao.intake.limits import human_size
+from jixiao.limits import MB
+from jixiao.limits import human_size
 from jixiao.storage.accounts import Role
 from jixiao.storage.accounts import User
 from jixiao.web import uploads as service
