@@ -13,13 +13,10 @@ import re
 from collections.abc import Sequence
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment
 from openpyxl.styles import Font
-from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
-from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from jixiao.core.model import Severity
@@ -28,25 +25,27 @@ from jixiao.export.review import SEVERITY_NAMES
 from jixiao.export.review import SUMMARY_HEAD
 from jixiao.export.review import ReviewRow
 from jixiao.export.review import review_date
+from jixiao.export.xlsx_style import BODY
+from jixiao.export.xlsx_style import BOLD
+from jixiao.export.xlsx_style import FONT
+from jixiao.export.xlsx_style import TITLE
+from jixiao.export.xlsx_style import WRAP
+from jixiao.export.xlsx_style import head_row
+from jixiao.export.xlsx_style import landscape
+from jixiao.export.xlsx_style import put
+from jixiao.export.xlsx_style import widths
 from jixiao.export.xlsx_table import active_sheet
-from jixiao.export.xlsx_table import put_value
 
 MAX_DOCUMENT_SHEETS = 500
-FONT = "宋体"
 YUAN = '"¥"#,##0.00'
 RATE = "0.00%"
 SCORE = "0.00"
-_HEAD_FILL = PatternFill("solid", fgColor="D9D9D9")
 _SEVERITY_FONT = {
     Severity.ERROR: Font(name=FONT, charset=134, color="C00000", b=True),
     Severity.WARNING: Font(name=FONT, charset=134, color="9C5700"),
     Severity.INFO: Font(name=FONT, charset=134, color="1F4E79"),
 }
-_BODY = Font(name=FONT, charset=134)
-_BOLD = Font(name=FONT, charset=134, b=True)
-_TITLE = Font(name=FONT, charset=134, b=True, sz=16)
 _LINK = Font(name=FONT, charset=134, color="0563C1", u="single")
-_WRAP = Alignment(vertical="top", wrap_text=True)
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -59,44 +58,14 @@ def _sheet_names(rows: Sequence[ReviewRow]) -> dict[int, str]:
     return names
 
 
-def _put(ws: Worksheet, row: int, column: int, value: object) -> Cell:
-    """Write a value; text is cleaned of control characters and fitted to a cell."""
-    cell: Cell = ws.cell(row=row, column=column)  # type: ignore[assignment]  # never a merged one
-    put_value(cell, value)
-    return cell
-
-
-def _head(ws: Worksheet, row: int, labels: Sequence[str]) -> None:
-    for col, label in enumerate(labels, start=1):
-        cell = _put(ws, row, col, label)
-        cell.font = _BOLD
-        cell.fill = _HEAD_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-
-
-def _widths(ws: Worksheet, widths: Sequence[float]) -> None:
-    for col, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(col)].width = width
-
-
-def _landscape(ws: Worksheet, title_rows: str) -> None:
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.print_title_rows = title_rows
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"  # type: ignore[union-attr]  # always present
-
-
 def _summary(ws: Worksheet, rows: Sequence[ReviewRow], names: dict[int, str] | None) -> None:
-    _put(ws, 1, 1, "绩效自评复核报告").font = _TITLE
+    put(ws, 1, 1, "绩效自评复核报告").font = TITLE
     errors = sum(r.count(Severity.ERROR) > 0 for r in rows)
     note = f"复核日期：{review_date()}　共{len(rows)}份自评，其中{errors}份有错误级问题"
     if names is None:
         note += f"；份数超过{MAX_DOCUMENT_SHEETS}，未按份分表，问题见“全部问题”工作表"
-    _put(ws, 2, 1, note).font = _BODY
-    _head(ws, 3, SUMMARY_HEAD)
+    put(ws, 2, 1, note).font = BODY
+    head_row(ws, 3, SUMMARY_HEAD)
     for r, row in enumerate(rows, start=4):
         values = (
             row.index,
@@ -119,8 +88,8 @@ def _summary(ws: Worksheet, rows: Sequence[ReviewRow], names: dict[int, str] | N
             row.verdict,
         )
         for c, value in enumerate(values, start=1):
-            cell = _put(ws, r, c, value)
-            cell.font = _BODY
+            cell = put(ws, r, c, value)
+            cell.font = BODY
             if c in (7, 8):
                 cell.number_format = YUAN
             elif c == 9:
@@ -133,16 +102,16 @@ def _summary(ws: Worksheet, rows: Sequence[ReviewRow], names: dict[int, str] | N
             link = ws.cell(row=r, column=3)
             link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{names[row.index]}'!A1")
             link.font = _LINK
-    _widths(ws, (6, 28, 26, 26, 7, 11, 17, 17, 9, 9, 9, 8, 8, 8, 6, 6, 6, 9))
+    widths(ws, (6, 28, 26, 26, 7, 11, 17, 17, 9, 9, 9, 8, 8, 8, 6, 6, 6, 9))
     ws.freeze_panes = "A4"
     if rows:
         ws.auto_filter.ref = f"A3:{get_column_letter(len(SUMMARY_HEAD))}{len(rows) + 3}"
-    _landscape(ws, "3:3")
+    landscape(ws, "3:3")
 
 
 def _all_findings(ws: Worksheet, rows: Sequence[ReviewRow]) -> None:
     head = ("序号", "项目名称", "文件", *FINDING_HEAD)
-    _head(ws, 1, head)
+    head_row(ws, 1, head)
     r = 1
     for row in rows:
         for finding in row.findings:
@@ -157,18 +126,18 @@ def _all_findings(ws: Worksheet, rows: Sequence[ReviewRow]) -> None:
                 finding.location,
             )
             for c, value in enumerate(values, start=1):
-                cell = _put(ws, r, c, value)
-                cell.font = _SEVERITY_FONT[finding.severity] if c == 4 else _BODY
-                cell.alignment = _WRAP
-    _widths(ws, (6, 24, 24, 6, 26, 70, 28))
+                cell = put(ws, r, c, value)
+                cell.font = _SEVERITY_FONT[finding.severity] if c == 4 else BODY
+                cell.alignment = WRAP
+    widths(ws, (6, 24, 24, 6, 26, 70, 28))
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(head))}{max(r, 1)}"
-    _landscape(ws, "1:1")
+    landscape(ws, "1:1")
 
 
 def _document(ws: Worksheet, row: ReviewRow) -> None:
-    _put(ws, 1, 1, f"{row.index}. {row.title}").font = _TITLE
-    back = _put(ws, 1, 4, "← 返回汇总")
+    put(ws, 1, 1, f"{row.index}. {row.title}").font = TITLE
+    back = put(ws, 1, 4, "← 返回汇总")
     back.hyperlink = Hyperlink(ref=back.coordinate, location="'汇总'!A1")
     back.font = _LINK
     facts = (
@@ -186,9 +155,9 @@ def _document(ws: Worksheet, row: ReviewRow) -> None:
         ("复核结论", row.verdict),
     )
     for r, (label, value) in enumerate(facts, start=2):
-        _put(ws, r, 1, label).font = _BOLD
-        cell = _put(ws, r, 2, value)
-        cell.font = _BODY
+        put(ws, r, 1, label).font = BOLD
+        cell = put(ws, r, 2, value)
+        cell.font = BODY
         cell.alignment = Alignment(horizontal="left")
         if label.endswith("（元）"):
             cell.number_format = YUAN
@@ -197,17 +166,17 @@ def _document(ws: Worksheet, row: ReviewRow) -> None:
         elif label.endswith("总分"):
             cell.number_format = SCORE
     top = len(facts) + 3
-    _head(ws, top, FINDING_HEAD)
+    head_row(ws, top, FINDING_HEAD)
     if not row.findings:
-        _put(ws, top + 1, 1, "未发现问题。").font = _BODY
+        put(ws, top + 1, 1, "未发现问题。").font = BODY
     for r, finding in enumerate(row.findings, start=top + 1):
         values = (SEVERITY_NAMES[finding.severity], finding.code, finding.message, finding.location)
         for c, value in enumerate(values, start=1):
-            cell = _put(ws, r, c, value)
-            cell.font = _SEVERITY_FONT[finding.severity] if c == 1 else _BODY
-            cell.alignment = _WRAP
-    _widths(ws, (14, 30, 80, 30))
-    _landscape(ws, f"{top}:{top}")
+            cell = put(ws, r, c, value)
+            cell.font = _SEVERITY_FONT[finding.severity] if c == 1 else BODY
+            cell.alignment = WRAP
+    widths(ws, (14, 30, 80, 30))
+    landscape(ws, f"{top}:{top}")
 
 
 def review_workbook(rows: Sequence[ReviewRow]) -> Workbook:

@@ -9,11 +9,10 @@ of the review workbook (``jixiao.export.review_xlsx``).
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Sequence
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart
 from openpyxl.chart import Reference
 from openpyxl.chart import ScatterChart
@@ -21,56 +20,34 @@ from openpyxl.chart import Series
 from openpyxl.chart.marker import Marker
 from openpyxl.styles import Alignment
 from openpyxl.styles import Font
-from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from jixiao.export.review import review_date
-from jixiao.export.review_xlsx import FONT
 from jixiao.export.review_xlsx import RATE
+from jixiao.export.xlsx_style import BODY
+from jixiao.export.xlsx_style import BOLD
+from jixiao.export.xlsx_style import FONT
+from jixiao.export.xlsx_style import TITLE
+from jixiao.export.xlsx_style import WRAP
+from jixiao.export.xlsx_style import head_row
+from jixiao.export.xlsx_style import landscape
+from jixiao.export.xlsx_style import put
+from jixiao.export.xlsx_style import widths
 from jixiao.export.xlsx_table import active_sheet
-from jixiao.export.xlsx_table import put_value
 from jixiao.portfolio.report_model import PortfolioReport
 
 SCORE = "0.00##"  # scores keep up to four decimals (means); integral ones print as 90.00
 COUNT = "#,##0"
 RATE_EXACT = "0.00##%"
-_HEAD_FILL = PatternFill("solid", fgColor="D9D9D9")
-_BODY = Font(name=FONT, charset=134)
-_BOLD = Font(name=FONT, charset=134, b=True)
-_TITLE = Font(name=FONT, charset=134, b=True, sz=16)
 _ERROR = Font(name=FONT, charset=134, color="C00000", b=True)
-_WRAP = Alignment(vertical="top", wrap_text=True)
-_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_put = functools.partial(put, font=BODY)  # every cell of the report in the body font
 _CHART_COLOURS = ("2E75B6", "70AD47", "FFC000", "C00000", "7F7F7F", "7030A0", "264478", "9E480E")
-
-
-def _put(ws: Worksheet, row: int, column: int, value: object, number_format: str | None = None) -> Cell:
-    cell: Cell = ws.cell(row=row, column=column)  # type: ignore[assignment]  # never a merged one
-    put_value(cell, value)
-    cell.font = _BODY
-    if number_format is not None:
-        cell.number_format = number_format
-    return cell
-
-
-def _head(ws: Worksheet, row: int, labels: Sequence[str]) -> None:
-    for col, label in enumerate(labels, start=1):
-        cell = _put(ws, row, col, label)
-        cell.font = _BOLD
-        cell.fill = _HEAD_FILL
-        cell.alignment = _CENTER
-
-
-def _widths(ws: Worksheet, widths: Sequence[float]) -> None:
-    for col, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(col)].width = width
 
 
 def _title(ws: Worksheet, title: str, note: str | None = None) -> int:
     """The sheet's title (and a note under it); the row where its table starts."""
-    _put(ws, 1, 1, title).font = _TITLE
+    _put(ws, 1, 1, title).font = TITLE
     if note:
         _put(ws, 2, 1, note)
         return 4
@@ -84,7 +61,7 @@ def _filter(ws: Worksheet, top: int, columns: int, rows: int) -> None:
 
 
 def _overview(ws: Worksheet, report: PortfolioReport) -> None:
-    _put(ws, 1, 1, "绩效自评汇总").font = _TITLE
+    _put(ws, 1, 1, "绩效自评汇总").font = TITLE
     _put(ws, 2, 1, f"范围：{report.scope}　生成日期：{review_date()}")
     t = report.totals
     facts = (
@@ -95,18 +72,18 @@ def _overview(ws: Worksheet, report: PortfolioReport) -> None:
         ("被新版本替代的评价", t.superseded),
     )
     for r, (label, value) in enumerate(facts, start=4):
-        _put(ws, r, 1, label).font = _BOLD
+        _put(ws, r, 1, label).font = BOLD
         _put(ws, r, 2, value, COUNT)
     row = len(facts) + 5
     e = report.execution
-    _put(ws, row, 1, "执行率与自评总分的相关系数").font = _BOLD
+    _put(ws, row, 1, "执行率与自评总分的相关系数").font = BOLD
     _put(ws, row, 2, e.correlation if e.correlation is not None else "—", "0.0000")
     row += 2
     if report.empty:
         _put(ws, row, 1, "所选范围内没有可汇总的评价。")
         row += 1
     _put(ws, row, 1, "各节见后面的工作表；评价的 ID 可用 jixiao show <ID> 查看。")
-    _widths(ws, (36, 16))
+    widths(ws, (36, 16))
 
 
 def _grades(ws: Worksheet, report: PortfolioReport) -> None:
@@ -122,15 +99,15 @@ def _grades(ws: Worksheet, report: PortfolioReport) -> None:
         *(f"复算·{label}" for label in g.labels),
         *(f"自评·{label}" for label in g.labels),
     ]
-    _head(ws, top, head)
+    head_row(ws, top, head)
     for r, u in enumerate(g.units, start=top + 1):
         for c, value in enumerate((u.unit, u.evaluations, *u.computed, *u.claimed), start=1):
             _put(ws, r, c, value, None if c == 1 else COUNT)
     total_row = top + len(g.units) + 1
-    _put(ws, total_row, 1, "合计").font = _BOLD
+    _put(ws, total_row, 1, "合计").font = BOLD
     for c, value in enumerate((report.totals.evaluations, *g.computed, *g.claimed), start=2):
-        _put(ws, total_row, c, value, COUNT).font = _BOLD
-    _widths(ws, (30, 9, *([9] * (2 * len(g.labels)))))
+        _put(ws, total_row, c, value, COUNT).font = BOLD
+    widths(ws, (30, 9, *([9] * (2 * len(g.labels)))))
     _filter(ws, top, len(head), len(g.units))
     if not g.units or not g.labels:
         return
@@ -157,12 +134,12 @@ def _distribution(ws: Worksheet, report: PortfolioReport) -> None:
     d = report.claimed_totals
     note = f"另有 {d.missing} 份未写明自评总分。" if d.missing else "各区间含下限、不含上限；“100”为满分。"
     top = _title(ws, "自评总分分布", note)
-    _head(ws, top, ("区间（分）", "份数", "占比"))
+    head_row(ws, top, ("区间（分）", "份数", "占比"))
     for r, b in enumerate(d.bins, start=top + 1):
         _put(ws, r, 1, b.label).alignment = Alignment(horizontal="center")
         _put(ws, r, 2, b.count, COUNT)
         _put(ws, r, 3, report.claimed_totals.share(b.count), RATE)
-    _widths(ws, (14, 10, 10))
+    widths(ws, (14, 10, 10))
     chart = BarChart()
     chart.type = "col"
     chart.gapWidth = 10
@@ -185,7 +162,7 @@ def _inflation(ws: Worksheet, report: PortfolioReport) -> None:
         "差值 = 自评总分 − 复算总分，只计两者都有的评价；平均差值大者在前。",
     )
     head = ("单位", "可比份数", "平均差值", "最大差值", "高出1分以上份数", "占比")
-    _head(ws, top, head)
+    head_row(ws, top, head)
     for r, i in enumerate(report.inflation, start=top + 1):
         _put(ws, r, 1, i.unit)
         _put(ws, r, 2, i.count, COUNT)
@@ -195,7 +172,7 @@ def _inflation(ws: Worksheet, report: PortfolioReport) -> None:
         _put(ws, r, 4, i.max, SCORE)
         _put(ws, r, 5, i.inflated, COUNT)
         _put(ws, r, 6, i.share, RATE)
-    _widths(ws, (30, 10, 10, 10, 16, 10))
+    widths(ws, (30, 10, 10, 10, 16, 10))
     _filter(ws, top, len(head), len(report.inflation))
 
 
@@ -208,19 +185,19 @@ def _execution(ws: Worksheet, report: PortfolioReport) -> None:
         "预算执行率与自评总分",
         f"共 {e.pairs} 份同时有执行率与自评总分，相关系数 r = {r_text}（按全部计算）；{shown}。",
     )
-    _head(ws, top, ("执行率区间", "份数", "平均自评总分"))
+    head_row(ws, top, ("执行率区间", "份数", "平均自评总分"))
     for r, b in enumerate(e.bands, start=top + 1):
         _put(ws, r, 1, b.label).alignment = Alignment(horizontal="center")
         _put(ws, r, 2, b.count, COUNT)
         _put(ws, r, 3, b.mean_claimed if b.mean_claimed is not None else "—", SCORE)
     points_top = top + len(e.bands) + 3
-    _put(ws, points_top - 1, 1, "散点数据").font = _BOLD
-    _head(ws, points_top, ("ID", "执行率", "自评总分"))
+    _put(ws, points_top - 1, 1, "散点数据").font = BOLD
+    head_row(ws, points_top, ("ID", "执行率", "自评总分"))
     for r, p in enumerate(e.points, start=points_top + 1):
         _put(ws, r, 1, p.id)
         _put(ws, r, 2, p.rate, RATE_EXACT)
         _put(ws, r, 3, p.claimed, SCORE)
-    _widths(ws, (14, 10, 14))
+    widths(ws, (14, 10, 14))
     if not e.points:
         return
     chart = ScatterChart()
@@ -251,16 +228,16 @@ def _execution(ws: Worksheet, report: PortfolioReport) -> None:
 def _findings(ws: Worksheet, report: PortfolioReport) -> None:
     top = _title(ws, "常见问题", "次数为问题出现的总次数；涉及评价为有该问题的评价份数。")
     head = ("代码", "级别", "含义", "次数", "涉及评价")
-    _head(ws, top, head)
+    head_row(ws, top, head)
     for r, f in enumerate(report.findings, start=top + 1):
         _put(ws, r, 1, f.code)
         level = _put(ws, r, 2, f.severity_name)
         if f.severity == "error":
             level.font = _ERROR
-        _put(ws, r, 3, f.title).alignment = _WRAP
+        _put(ws, r, 3, f.title).alignment = WRAP
         _put(ws, r, 4, f.count, COUNT)
         _put(ws, r, 5, f.evaluations, COUNT)
-    _widths(ws, (30, 8, 40, 10, 10))
+    widths(ws, (30, 8, 40, 10, 10))
     _filter(ws, top, len(head), len(report.findings))
 
 
@@ -271,7 +248,7 @@ def _worst(ws: Worksheet, report: PortfolioReport) -> None:
         f"错误多者在前，其次自评总分高出复算总分多者；前 {report.limit} 份。用 jixiao show <ID> 查看全文。",
     )
     head = ("ID", "单位", "项目", "年度", "版本", "文件", "自评总分", "复算总分", "差值", "错误", "警告")
-    _head(ws, top, head)
+    head_row(ws, top, head)
     for r, w in enumerate(report.worst, start=top + 1):
         values = (
             w.id,
@@ -289,21 +266,11 @@ def _worst(ws: Worksheet, report: PortfolioReport) -> None:
         for c, value in enumerate(values, start=1):
             cell = _put(ws, r, c, value, SCORE if c in (7, 8, 9) else None)
             if c in (2, 3, 6):
-                cell.alignment = _WRAP
+                cell.alignment = WRAP
         if w.errors:
             ws.cell(row=r, column=10).font = _ERROR
-    _widths(ws, (8, 24, 30, 7, 6, 30, 10, 10, 8, 6, 6))
+    widths(ws, (8, 24, 30, 7, 6, 30, 10, 10, 8, 6, 6))
     _filter(ws, top, len(head), len(report.worst))
-
-
-def _landscape(ws: Worksheet) -> None:
-    """A4 landscape, as wide as the page, pages numbered (as the review workbook prints)."""
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"  # type: ignore[union-attr]  # always present
 
 
 def _axes(chart: BarChart | ScatterChart) -> None:
@@ -325,7 +292,7 @@ def portfolio_workbook(report: PortfolioReport) -> Workbook:
     _findings(wb.create_sheet("常见问题"), report)
     _worst(wb.create_sheet("问题最多的评价"), report)
     for ws in wb.worksheets:
-        _landscape(ws)
+        landscape(ws)
     wb.properties.title = f"绩效自评汇总（{report.scope}）"
     wb.properties.creator = "jixiao"
     return wb
