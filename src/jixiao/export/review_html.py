@@ -15,21 +15,16 @@ from jixiao.core.model import Severity
 from jixiao.export.formatting import percent_text
 from jixiao.export.formatting import plain
 from jixiao.export.formatting import yuan_text
+from jixiao.export.html_style import stylesheet
 from jixiao.export.review import FINDING_HEAD
 from jixiao.export.review import SEVERITY_NAMES
 from jixiao.export.review import SUMMARY_HEAD
 from jixiao.export.review import ReviewRow
 from jixiao.export.review import review_date
 
-_CSS = """
-body { font-family: "宋体", "SimSun", "Noto Serif CJK SC", serif; margin: 2em; color: #111; }
-h1 { font-size: 1.6em; } h2 { font-size: 1.2em; margin-top: 2em; border-bottom: 1px solid #999; }
-table { border-collapse: collapse; margin: .5em 0 1em; }
-th, td { border: 1px solid #888; padding: .25em .5em; vertical-align: top; }
-th { background: #e6e6e6; } td.n { text-align: right; white-space: nowrap; }
-.error { color: #c00000; font-weight: bold; } .warning { color: #9c5700; } .info { color: #1f4e79; }
+_OWN_CSS = """
 dl { display: grid; grid-template-columns: max-content auto; gap: .2em 1em; } dt { font-weight: bold; }
-@media print { @page { size: A4 landscape; margin: 15mm; } section { break-before: page; } a { color: inherit; } }
+@media print { section { break-before: page; } a { color: inherit; } }
 """
 _CLASS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info"}
 
@@ -108,7 +103,7 @@ def review_html(rows: Sequence[ReviewRow]) -> str:
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
         '<meta name="generator" content="jixiao"><title>绩效自评复核报告</title>'
-        f"<style>{_CSS}</style></head><body>"
+        f"{stylesheet(_OWN_CSS)}</head><body>"
         f'<h1 id="summary">绩效自评复核报告</h1>'
         f"<p>复核日期：{review_date()}　共{len(rows)}份自评，其中{errors}份有错误级问题。</p>"
         f"<table><thead><tr>{head}</tr></thead><tbody>{summary}</tbody></table>"

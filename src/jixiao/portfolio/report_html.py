@@ -15,6 +15,7 @@ from html import escape
 from jixiao.core.numbers import fmt_number
 from jixiao.core.numbers import fmt_percent
 from jixiao.core.numbers import fmt_score
+from jixiao.export.html_style import stylesheet
 from jixiao.export.review import review_date
 from jixiao.portfolio.report_model import PortfolioReport
 from jixiao.portfolio.svg import coord
@@ -22,18 +23,12 @@ from jixiao.portfolio.svg import figure
 from jixiao.portfolio.svg import nice_step
 from jixiao.portfolio.svg import text
 
-_CSS = """
-body { font-family: "宋体", "SimSun", "Noto Serif CJK SC", serif; margin: 2em; color: #111; }
-h1 { font-size: 1.6em; } h2 { font-size: 1.2em; margin-top: 2em; border-bottom: 1px solid #999; }
-table { border-collapse: collapse; margin: .5em 0 1em; }
-th, td { border: 1px solid #888; padding: .25em .5em; vertical-align: top; }
-th { background: #e6e6e6; } td.n { text-align: right; white-space: nowrap; }
+_OWN_CSS = """
 tfoot td { font-weight: bold; }
-.error { color: #c00000; font-weight: bold; } .warning { color: #9c5700; } .info { color: #1f4e79; }
 .note { color: #444; } figure { margin: 1em 0; } svg { max-width: 100%; height: auto; }
 svg text { font-family: "宋体", "SimSun", "Noto Sans CJK SC", sans-serif; font-size: 12px; fill: #222; }
 svg .axis { stroke: #444; stroke-width: 1; } svg .grid { stroke: #ddd; stroke-width: 1; }
-@media print { @page { size: A4 landscape; margin: 15mm; } section { break-inside: avoid-page; } }
+@media print { section { break-inside: avoid-page; } }
 """
 _COLOURS = ("#2e75b6", "#70ad47", "#ffc000", "#c00000", "#7f7f7f", "#7030a0", "#264478", "#9e480e")
 _SEVERITY_CLASS = {"error": "error", "warning": "warning", "info": "info"}
@@ -335,7 +330,7 @@ def portfolio_html(report: PortfolioReport) -> str:
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
         f'<meta name="generator" content="jixiao"><title>{escape(title)}</title>'
-        f"<style>{_CSS}</style></head><body>"
+        f"{stylesheet(_OWN_CSS)}</head><body>"
         f"<h1>{escape(title)}</h1>"
         f"<p>生成日期：{review_date()}</p><p>{escape(report.totals_line)}</p>"
         f"{body}</body></html>\n"
