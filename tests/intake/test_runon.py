@@ -113,6 +113,16 @@ def test_yuan_with_thousands_separators_and_a_unit_after_the_label(tmp_path: Pat
     assert rows[2] == ["其中:本级财政资金", "1250000.00", "1187500.00", "95.00%"]
 
 
+def test_ocr_letter_o_for_zero_inside_figures(tmp_path: Path) -> None:
+    text = (
+        "项目资金（万元） 年初预算数 全年预算数(A) 全年执行数(B) 分值 执行率(B/A) 得分\n"
+        "年度资金总额 2,O4O.5O 2,1OO.OO 2,O58.OO 1O 98.OO% 9.8\n"
+        "年度总体目标 完成改造\n"
+    )
+    rows = _recovered(_read(tmp_path, text), "预算表")
+    assert rows[1] == ["年度资金总额", "2040.50", "2100.00", "2058.00", "10", "98.00%", "9.8"]
+
+
 def test_transfer_form_without_scores_and_a_zero_sub_row(tmp_path: Path) -> None:
     text = (
         "转移支付区域(项目)绩效目标自评表(2023年度)中央主管部门农业农村部资金投入情况(万元)"

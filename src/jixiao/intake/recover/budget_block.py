@@ -85,7 +85,7 @@ _HEADING = re.compile(
 )
 _UNIT_WAN = re.compile(r"万\s*[元兀]")
 _UNIT_YUAN = re.compile(r"[(（]\s*元\s*[)）]|单\s*位\s*[:：]?\s*元")
-_FIGURES = re.compile(r"[\s:：0-9.,%—－–\-万元兀]*")
+_FIGURES = re.compile(r"[\s:：0-9.,%—－–\-万元兀Oo]*")
 # A unit printed right after a row label: “年度资金总额(万元):…”.
 _LABEL_UNIT = re.compile(r"^\s*[(（]\s*万?\s*[元兀]\s*[)）]")
 _HEADER_GAP = 4  # characters between two header labels (“,A、”, “(万元)”)

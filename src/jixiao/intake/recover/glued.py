@@ -33,6 +33,7 @@ AMOUNTS = (Role.INITIAL, Role.PLANNED, Role.EXECUTED)
 _NUMBER = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?")
 # A chunk of a run: digits with points and percent signs, or a dash that marks an empty cell.
 _CHUNK = re.compile(r"[0-9][0-9.%]*|[—－–-]+")
+_OCR_ZERO = re.compile(r"[\dOo][\dOo.,]*")
 _THOUSANDS = re.compile(r"(?<=\d),(\d{3})(?![\d])")
 _DASH = re.compile(r"^[—－–-]+$")
 # Most decimals a column carries: amounts in 万元 may be exact to the yuan cent (6 places).
@@ -73,8 +74,15 @@ class Reading:
     splits: int  # how many numbers were cut out of glued digits beyond one per chunk
 
 
+def _zeros(m: re.Match[str]) -> str:
+    """Letters O in a figure that has digits are zeros an OCR misread."""
+    text = m.group(0)
+    return text.replace("O", "0").replace("o", "0") if any(ch.isdigit() for ch in text) else text
+
+
 def chunks(run: str) -> list[Chunk]:
     """The chunks of a run of figures (``20 20 10 100%``, ``40004000100%``, ``620.82万元 —``)."""
+    run = _OCR_ZERO.sub(_zeros, run)  # OCR: 1,O86.4O is 1,086.40
     run = re.sub(r"(\d)\s+%", r"\1%", run)
     run = _THOUSANDS.sub(r"\1", run)  # 1,234.56 is one figure
     out: list[Chunk] = []
