@@ -326,3 +326,27 @@ def test_a_long_run_on_paragraph_is_read_in_linear_time() -> None:
     prose_grade(paras(text))
     assert time.perf_counter() - started < 3
     assert facts.planned == D(1000000) and facts.executed == D(980000)
+
+
+def test_an_earlier_years_figures_are_not_this_years(tmp_path: Path) -> None:
+    path = tmp_path / "报告.txt"
+    path.write_text(
+        "某县2022年度农村供水保障项目绩效自评报告\n"
+        "一、以前年度情况\n2021年本项目预算80万元，实际支出75万元，执行率93.75%，自评得分88分，评价等级为良。\n"
+        "二、本年度资金情况\n本年度全年预算数为96万元，实际支出94.08万元，执行率98%。2020年曾安排资金60万元。\n"
+        "三、自评结论\n数量指标：新建供水点12处，得分20分；质量指标：水质达标率100%，得分15分。\n"
+        "经综合评定，本项目自评得分93分，评价等级为优。\n",
+        encoding="utf-8",
+    )
+    ev = extract_file(path)
+    assert ev.project.year == 2022
+    assert ev.budget.planned_yuan == D(960000) and ev.budget.executed_yuan == D(940800)
+    assert ev.budget.stated_rate == D("0.98")
+    assert ev.claimed.total == 93 and ev.claimed.grade == "优"  # not 2021's 88/良, not an item's 20
+
+
+def test_a_later_date_does_not_hide_this_years_spending() -> None:
+    facts, _ = from_prose(paras("截至2023年3月，2022年度项目实际支出45万元。", "项目预算50万元。"), 2022)
+    assert facts.executed == D(450000) and facts.planned == D(500000)
+    facts, _ = from_prose(paras("2021年项目预算50万元，实际支出45万元。"), 2022)
+    assert facts.planned is None and facts.executed is None

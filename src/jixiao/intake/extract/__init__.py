@@ -101,7 +101,7 @@ def extract(doc: Document) -> Draft:
         table_budget = budget_ex.from_table(grid)
         if table_budget is not None:
             break
-    said, said_notes = budget_prose.from_prose(paras)
+    said, said_notes = budget_prose.from_prose(paras, project.year)
     facts = budget_ex.merge(table_budget, said) if table_budget is not None else said
     notes.extend((n.where, n.reason) for n in said_notes if getattr(facts, n.role) is None)
     if table_budget is not None:
@@ -126,7 +126,12 @@ def extract(doc: Document) -> Draft:
     budget = _budget(grids, body, facts, prov)
     # A 总分 row whose score could not be read gives no total through its label either.
     claimed = _claimed(
-        [f for f in fields if f.location not in found.unread_totals], body, found.total, facts, prov
+        [f for f in fields if f.location not in found.unread_totals],
+        body,
+        found.total,
+        facts,
+        prov,
+        project.year,
     )
     if found.grade is not None and "claimed.grade" not in prov:  # the grade in the 总分 row
         claimed = claimed.model_copy(update={"grade": found.grade[0]})
@@ -216,6 +221,7 @@ def _claimed(
     table_total: tuple[Decimal, str] | None,
     facts: budget_ex.BudgetFacts,
     prov: dict[str, str],
+    year: int | None = None,
 ) -> Claimed:
     total = table_total
     if total is None:
@@ -226,7 +232,7 @@ def _claimed(
                     total = (value, f.location)
                     break
     if total is None:
-        total = prose_total(body)
+        total = prose_total(body, year)
     grade: tuple[str, str] | None = None
     for f in fields:
         if _GRADE_LABEL.fullmatch(f.label):
@@ -235,7 +241,7 @@ def _claimed(
                 grade = (m[1], f.location)
                 break
     if grade is None:
-        grade = prose_grade(body)
+        grade = prose_grade(body, year)
     if total:
         prov["claimed.total"] = total[1]
     if grade:

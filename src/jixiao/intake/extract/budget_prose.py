@@ -31,13 +31,15 @@ from jixiao.intake.extract.prose import CLAUSE_BREAK
 from jixiao.intake.extract.prose import ENUMERATOR
 from jixiao.intake.extract.prose import Amount
 from jixiao.intake.extract.prose import amounts
+from jixiao.intake.extract.prose import earlier_year
 from jixiao.intake.extract.prose import nfkc
+from jixiao.intake.extract.prose import past_years
 from jixiao.intake.extract.sections import Para
 
 # What may stand between a keyword and its amount: “为”, “是”, “共计”, “合计”, “:”, “人民币” ….
 _LINK = r"(?:资金|金额|总额|总计|合计|共计|累计|共|计|总|为|是|了|达到|达|约|:|人民币|\s)*"
 _ROLE_WORDS: tuple[tuple[str, str], ...] = (
-    ("initial", r"年初(?:部门)?(?:预算|批复|安排|下达)(?:安排|批复|下达)?(?:数|资金|经费|金额)?"),
+    ("initial", r"年初(?:部门)?(?:预算|批复|安排|下达)(?:安排|批复|下达|预算)*(?:数|资金|经费|金额)?"),
     ("raise", r"(?:追加|调增)(?:了)?(?:预算|资金|经费|指标)?"),
     ("cut", r"(?:调减|核减)(?:了)?(?:预算|资金|经费|指标)?"),
     (
@@ -136,7 +138,7 @@ def _last_at_or_before(starts: list[int], pos: int) -> int:
     return starts[bisect_right(starts, pos) - 1]
 
 
-def _figures(text: str) -> tuple[list[_Figure], Decimal | None, set[str]]:
+def _figures(text: str, year: int | None = None) -> tuple[list[_Figure], Decimal | None, set[str]]:
     """The whole-project figures of one paragraph (parts after 其中 left out), its rate, and the
     figures it names ambiguously."""
     found: list[_Figure] = []
@@ -150,6 +152,8 @@ def _figures(text: str) -> tuple[list[_Figure], Decimal | None, set[str]]:
         sentence_start = _last_at_or_before(sentences, amount.start)
         stem = text[max(clause_start, amount.start - _STEM) : amount.start]
         role = _role(stem)
+        if earlier_year(text[sentence_start : amount.start], year):
+            role = None  # “2020年该项目预算200万元”: a year before the one evaluated
         roles.append((amount.start, role))
         i = bisect_left(parts_at, amount.start) - 1  # the last 其中 before the amount
         last = parts_at[i] if i >= 0 and parts_at[i] >= max(sentence_start, released + 1) else None
@@ -169,6 +173,8 @@ def _figures(text: str) -> tuple[list[_Figure], Decimal | None, set[str]]:
             continue  # “培训费支出12万元，占预算的24%”: a share of something, not the rate
         if m["word"] and text[m.start() - 1 : m.start()] in _ITEM_END:
             continue  # “培训费执行率90%”: an item's rate
+        if earlier_year(text[_last_at_or_before(sentences, m.start()) : m.start()], year):
+            continue
         rate = Decimal(m["pct"]) / 100
         break
     kept, unsure = _one_per_sentence(found)
@@ -232,7 +238,7 @@ def _itemised(paras: list[Para], found: list[list[_Figure]]) -> set[int]:
     return skip
 
 
-def from_prose(paras: list[Para]) -> tuple[BudgetFacts, list[Unsettled]]:
+def from_prose(paras: list[Para], year: int | None = None) -> tuple[BudgetFacts, list[Unsettled]]:
     """The first statement of each budget figure in the running text, and what could not be
     settled (one figure given several amounts in a sentence; a budget changed during the year in a
     paragraph apart from its 年初 figure)."""
@@ -242,7 +248,7 @@ def from_prose(paras: list[Para]) -> tuple[BudgetFacts, list[Unsettled]]:
     rates: list[Decimal | None] = []
     unsure: list[set[str]] = []
     for p in paras:
-        figures, rate, unclear = _figures(nfkc(p.text))
+        figures, rate, unclear = _figures(nfkc(p.text), year) if not past_years(p) else ([], None, set())
         per_para.append(figures)
         rates.append(rate)
         unsure.append(unclear)

@@ -18,7 +18,9 @@ from jixiao.core.model import Indicator
 from jixiao.core.values import parse_value
 from jixiao.intake.extract.prose import CLAUSE_BREAK
 from jixiao.intake.extract.prose import ENUMERATOR
+from jixiao.intake.extract.prose import earlier_year
 from jixiao.intake.extract.prose import nfkc
+from jixiao.intake.extract.prose import past_years
 from jixiao.intake.extract.prose import strip_enumerator
 from jixiao.intake.extract.sections import Para
 
@@ -51,6 +53,10 @@ _PART_BEFORE = re.compile(
 _SENTENCE_END = re.compile(r"[。；;！？!?\n]")
 _NEAR = 40  # how far back a clause's words can describe a score
 _SENTENCE_MAX = 200  # how far a sentence reaches, at most
+# A sentence about one indicator or group: “数量指标：…”, “2.满意度指标，…”.
+_ITEM_SUBJECT = re.compile(
+    r"^\s*(?:[（(]?[一二三四五六七八九十\d]{1,2}[)）、.．]?)?\s*[\u4e00-\u9fff]{0,8}指标\s*[:：，,]"
+)
 # What follows a form's maximum: how its points are split.
 _SPLIT = re.compile(r"其中|(?:产出|效益|效果|满意度|成本|预算执行)[^，,。；;]{0,6}?\d+(?:\.\d+)?分")
 # A line that states an indicator's target or actual is a row of the table written as a sentence.
@@ -121,11 +127,12 @@ def _listed(paras: list[Para], hits: dict[int, list[str]]) -> set[int]:
     return skip
 
 
-def _total_hits(text: str) -> list[tuple[int, Decimal, str]]:
+def _total_hits(text: str, year: int | None = None) -> list[tuple[int, Decimal, str]]:
     """Every (rank, value, key) the paragraph states as a total score."""
     found: list[tuple[int, Decimal, str]] = []
     indicator_line = bool(_INDICATOR_LINE.search(text))
     clauses = _starts(CLAUSE_BREAK, text)
+    sentences = _starts(_SENTENCE_END, text)
     for m in _TOTAL.finditer(text):
         key = m["key"]
         generic = bool(_GENERIC.match(key))
@@ -138,6 +145,13 @@ def _total_hits(text: str) -> list[tuple[int, Decimal, str]]:
             continue  # a bare number that is not closed as a score
         if generic and (indicator_line or _PART_BEFORE.search(before.rstrip())):
             continue  # an indicator's or a group's score
+        sentence = text[
+            max(sentences[bisect_right(sentences, m.start()) - 1], m.start() - _SENTENCE_MAX) : m.start()
+        ]
+        if generic and _ITEM_SUBJECT.match(sentence):
+            continue  # “数量指标：购置设备6台，得分20分”
+        if earlier_year(sentence, year):
+            continue  # “2020年……自评得分89分”: an earlier year's
         rest = _sentence_at(text, m.end())
         if key.endswith("总分") and m["value"] == "100" and (_TOTAL.search(rest) or _SPLIT.search(rest)):
             continue  # “总分100分，自评得分96分”, “总分为100分，其中产出指标50分”: the form's maximum
@@ -160,10 +174,10 @@ def _starts(pattern: re.Pattern[str], text: str) -> list[int]:
     return [0, *(m.end() for m in pattern.finditer(text))]
 
 
-def prose_total(paras: list[Para]) -> tuple[Decimal, str] | None:
+def prose_total(paras: list[Para], year: int | None = None) -> tuple[Decimal, str] | None:
     """The claimed total as a sentence states it; a total word outranks a generic 得分, and the
     scores of a numbered list of items (“1.…，自评得分20分；2.…”) are never the total."""
-    hits = {i: _total_hits(nfkc(p.text)) for i, p in enumerate(paras)}
+    hits = {i: [] if past_years(p) else _total_hits(nfkc(p.text), year) for i, p in enumerate(paras)}
     listed = _listed(paras, {i: [k for r, _, k in h if r == 1] for i, h in hits.items()})
     best: tuple[int, Decimal, str] | None = None
     for i, p in enumerate(paras):
@@ -175,11 +189,13 @@ def prose_total(paras: list[Para]) -> tuple[Decimal, str] | None:
     return (best[1], best[2]) if best else None
 
 
-def prose_grade(paras: list[Para]) -> tuple[str, str] | None:
+def prose_grade(paras: list[Para], year: int | None = None) -> tuple[str, str] | None:
     """The grade a sentence gives the evaluation (“自评等级为优秀”, “综合评价等级为“优””), not a
     count of graded items (“评价等级为“优”有37个”) nor a band (“得分≥85分为优秀”)."""
     found: dict[int, list[str]] = {}
     for i, p in enumerate(paras):
+        if past_years(p):
+            continue
         text = nfkc(p.text)
         sentences = _starts(_SENTENCE_END, text)
         for m in _GRADE.finditer(text):
@@ -187,7 +203,7 @@ def prose_grade(paras: list[Para]) -> tuple[str, str] | None:
                 continue
             start = sentences[bisect_right(sentences, m.start()) - 1]
             sentence = text[max(start, m.start() - _SENTENCE_MAX) : m.start()]
-            if re.search(r"≥|>=|其中|\d+个", sentence):
+            if re.search(r"≥|>=|其中|\d+个", sentence) or earlier_year(sentence, year):
                 continue  # a band definition, or the grades of some of the projects
             if m["bare"] and not (
                 _SCORED_BEFORE.search(sentence) and text[m.start() - 1 : m.start()] in "，,:： "
