@@ -160,9 +160,7 @@ def test_the_set_is_whole() -> None:
 
 # Near-misses jixiao still reads as certain when the set was written: strict, so the mark must go
 # (and the test then guards the fix) as soon as the extractor leaves them unread.
-KNOWN_NEAR_MISS_READS = {
-    "n09.txt": "last year's budget, spending, rate and grade read as this year's",
-}
+KNOWN_NEAR_MISS_READS: dict[str, str] = {}
 
 
 def near_miss_files() -> list[Any]:
