@@ -59,7 +59,9 @@ _PINYIN = re.compile(
 )
 # An OCR “O” or “o” among digits: a run of digits, dots and O/o holding at least one digit and
 # one O, not touching a Latin letter or another digit on either side.
-_OCR_ZERO = re.compile(r"(?<![A-Za-z0-9.])(?=[0-9.Oo]*[0-9])(?=[0-9.]*[Oo])[0-9][0-9.Oo]*(?![A-Za-z0-9])")
+_OCR_ZERO = re.compile(
+    r"(?<![A-Za-z0-9.,])(?=[0-9.,]*[Oo])[0-9](?:[0-9Oo]|[.,](?=[0-9Oo]))*(?![A-Za-z0-9])"
+)  # a separator (“1,O86.4O”) only between digits
 _OCR_ZERO_LEAD = re.compile(r"(?<![A-Za-z0-9.])[Oo](?=\.[0-9])")
 # An OCR “W” for ≤ in front of a percentage or a number with a Chinese unit.
 _OCR_LE = re.compile(r"(?<![A-Za-z0-9])W(?=\d+(?:\.\d+)?(?:%|[\u4e00-\u9fff]))")

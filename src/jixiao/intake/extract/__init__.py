@@ -79,6 +79,17 @@ def extract_all(doc: Document) -> list[Draft]:
     return drafts
 
 
+def _lines_before(doc: Document, index: int, count: int = 3) -> str:
+    """The last few paragraphs right before block ``index`` (up to the previous table), where a
+    form prints “金额单位：元” above its grid."""
+    texts: list[str] = []
+    for block in reversed(doc.blocks[:index]):
+        if isinstance(block, Table) or len(texts) == count:
+            break
+        texts.append(block.text)
+    return "\n".join(reversed(texts))
+
+
 def extract(doc: Document) -> Draft:
     """Everything a report states that the contract has a place for."""
     grids = {i: Grid(b) for i, b in enumerate(doc.blocks) if isinstance(b, Table)}
@@ -97,8 +108,8 @@ def extract(doc: Document) -> Draft:
         prov["kind"] = kind_at
 
     table_budget = None
-    for grid in grids.values():
-        table_budget = budget_ex.from_table(grid)
+    for index, grid in grids.items():
+        table_budget = budget_ex.from_table(grid, _lines_before(doc, index))
         if table_budget is not None:
             break
     said, said_notes = budget_prose.from_prose(paras, project.year)

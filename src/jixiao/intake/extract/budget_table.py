@@ -54,6 +54,13 @@ _STOP = re.compile(r"目标|绩效指标|一级指标|三级指标")
 _DASH = re.compile(r"^[—\-－–/／\\无]+$|^[(（]?空[)）]?$")
 _UNIT_WAN = re.compile(r"万元|[（(]万[)）]|单位[:：]?万")
 _UNIT_YUAN = re.compile(r"[（(]元[)）]|单位[:：]?元")
+# A unit stated outside the block's own cells (a title row, the line before the table): only as
+# “金额单位：元” / “（单位：万元）” or a cell that is nothing but the unit.
+_UNIT_LINE = re.compile(r"单位[:：]?(?P<a>万元|元)|^[（(]?(?P<b>万元|元)[)）]?$")
+# An amount read as 万元 at or above this (10亿元) when no unit is stated is more likely 元.
+_IMPLAUSIBLE_WAN = Decimal(100_000) * Decimal(10_000)
+# Two budget columns: the one that says 调整/全年 is the year's budget, the other the initial one.
+_ADJUSTED = re.compile(r"调整|全年|变更后")
 _GLUED = re.compile(r"^(?P<label>[^：:]{2,20})[：:](?P<figure>[^：:]+)$")
 _WEIGHT = re.compile(r"(\d+(?:\.\d+)?)分")
 _HUNDRED = Decimal(100)
@@ -111,10 +118,19 @@ def _role(text: str) -> str | None:
 
 def _columns(cells: list[tuple[int, str]]) -> dict[str, int]:
     columns: dict[str, int] = {}
+    budgets: list[tuple[int, str]] = []
     for col, text in cells:
         role = _role(squash(text))
+        if role == "planned":
+            budgets.append((col, squash(text)))
         if role is not None and role not in columns:
             columns[role] = col
+    if len(budgets) == 2 and "initial" not in columns:
+        # 预算安排数 | 调整预算数: the adjusted budget is the year's budget (A), the other the initial
+        adjusted = [col for col, text in budgets if _ADJUSTED.search(text)]
+        if len(adjusted) == 1:
+            columns["planned"] = adjusted[0]
+            columns["initial"] = next(col for col, _ in budgets if col != adjusted[0])
     return columns
 
 
@@ -132,9 +148,8 @@ def _find_header(grid: Grid, start: int) -> _Header | None:
         if any(_DETAIL_HEAD.search(squash(s.text)) for s in slots):
             continue  # a detail table (序号 | 项目内容 | 预算金额 | 实际支出), not the budget block
         columns = _columns([(s.col, s.text) for s in slots])
-        if _enough(columns):
-            return _Header(r, r, columns)
-        if r + 1 < grid.n_rows and columns:
+        enough = _enough(columns)
+        if r + 1 < grid.n_rows and columns and (not enough or _sub_header(grid, r + 1)):
             # A header split over two rows: “全年 / 预算数(A)”, each column's words joined.
             top, bottom = grid.texts(r), grid.texts(r + 1)
             joined = [
@@ -144,7 +159,18 @@ def _find_header(grid: Grid, start: int) -> _Header | None:
             merged = _columns(joined)
             if _enough(merged) and len(merged) > len(columns):
                 return _Header(r, r + 1, merged)
+        if enough:
+            return _Header(r, r, columns)
     return None
+
+
+def _sub_header(grid: Grid, r: int) -> bool:
+    """Row ``r`` is the lower half of a split header (“年初预算数 | 全年预算数(A) | (B/A)”): it
+    names a column and holds no figure."""
+    slots = [s for s in grid.row(r) if s.text and not s.above]
+    return any(_role(squash(s.text)) for s in slots) and not any(
+        _is_figure(s.text) and not _is_dash(s.text) for s in slots
+    )
 
 
 def _is_dash(text: str) -> bool:
@@ -353,6 +379,55 @@ def _unit_of(grid: Grid, rows: range) -> str | None:
     return None
 
 
+def _stated_units(text: str) -> set[str]:
+    """The units “金额单位：元” / “（单位：万元）” / a bare “万元” cell state in ``text``."""
+    return {m["a"] or m["b"] for m in _UNIT_LINE.finditer(squash(text))}
+
+
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    """The unit the block's amounts are in, and why they cannot be read when it is not certain."""
+
+    unit: str  # the unit to parse with (万元 when none is stated)
+    stated: bool
+    doubt: str | None = None
+
+
+def _unit(grid: Grid, block: range, before: str) -> _Unit:
+    """The unit from the block's own cells (“项目资金（万元）”), the form's rows above it (a title
+    row, a 金额单位 cell) and the lines right before the table; places that disagree leave it open."""
+    found: set[str] = set()
+    own = _unit_of(grid, range(max(0, block.start - 2), block.stop))
+    if own is not None:
+        found.add(own)
+    for r in range(block.start):
+        found |= {u for slot in grid.row(r) for u in _stated_units(slot.text)}
+        found |= _stated_units("".join(grid.texts(r)))
+    found |= _stated_units(before)
+    if len(found) > 1:
+        return _Unit("万元", True, "表头、表上方的金额单位有“元”也有“万元”，无法确定金额单位，金额未读取")
+    if found:
+        return _Unit(found.pop(), True)
+    return _Unit("万元", False)
+
+
+def _settle_unit(facts: BudgetFacts, unit: _Unit, place: str) -> None:
+    """Leave the amounts empty when the unit is in doubt, or when none is stated and, read as 万元,
+    they would be implausibly large (10亿元 or more: a figure in 元 more likely)."""
+    amounts = [a for a in (getattr(facts, r) for r in _AMOUNTS) if a is not None]
+    doubt = unit.doubt
+    if doubt is None and not unit.stated and amounts and max(amounts) >= _IMPLAUSIBLE_WAN:
+        doubt = "预算表未注明金额单位，按万元读取金额达10亿元以上，不合常理，金额未读取"
+    if doubt is None or not amounts:
+        return
+    for role in _AMOUNTS:
+        setattr(facts, role, None)
+        facts.where.pop(role, None)
+    facts.lines = ()
+    facts.unit_stated = True  # nothing was read in an assumed unit
+    facts.notes.append((place, doubt))
+
+
 def _total_run(runs: list[_Run]) -> _Run | None:
     labelled = next((run for run in runs if _TOTAL_ROW.search(run.label)), None)
     if labelled is not None:
@@ -363,17 +438,18 @@ def _total_run(runs: list[_Run]) -> _Run | None:
     return rows[0] if len(rows) == 1 else None
 
 
-def from_table(grid: Grid) -> BudgetFacts | None:
-    """The budget block of a 自评表 (or a budget table), if ``grid`` has one."""
+def from_table(grid: Grid, before: str = "") -> BudgetFacts | None:
+    """The budget block of a 自评表 (or a budget table), if ``grid`` has one; ``before`` is the
+    text right before the table (where “金额单位：元” is often printed)."""
     start = 0
     while (header := _find_header(grid, start)) is not None:
         if _paired(grid, header.first):
             break  # the header's labels carry their values beside them
-        facts = _read_block(grid, header)
+        facts = _read_block(grid, header, before)
         if facts is not None:
             return facts
         start = header.first + 1
-    return _pairs(grid)
+    return _pairs(grid, before)
 
 
 def _paired(grid: Grid, r: int) -> bool:
@@ -386,7 +462,7 @@ def _paired(grid: Grid, r: int) -> bool:
     return hits >= 2
 
 
-def _pairs(grid: Grid) -> BudgetFacts | None:
+def _pairs(grid: Grid, before: str) -> BudgetFacts | None:
     """Labels with their value right beside them (“预算数 | 6.84 | 到位数 | 6.84 | 执行数 | 6.84”, or
     one per row): read when the budget and the spending (or the rate) are both there."""
     values: dict[str, tuple[str, int]] = {}
@@ -408,12 +484,13 @@ def _pairs(grid: Grid) -> BudgetFacts | None:
     rows = [r for _, r in values.values()]
     if not _enough(texts) or (rows and max(rows) - min(rows) > _PAIR_SPAN):
         return None  # too few, or pairs far apart (other parts of the document)
-    unit_found = _unit_of(grid, range(grid.n_rows))
-    unit = unit_found or "万元"
+    first = min(rows) if rows else 0
+    stated = _unit(grid, range(first, grid.n_rows), before)
+    unit = stated.unit
     if not all(_fits(role, text, unit) for role, text in texts.items()) or _consistent(texts, unit) is False:
         return None
     read = _as_values(texts, unit)
-    facts = BudgetFacts(unit_stated=unit_found is not None or not read.amounts)
+    facts = BudgetFacts(unit_stated=stated.stated or not read.amounts)
     facts.precision = Decimal("100") if unit == "万元" else Decimal("0.01")
     for role, amount in read.amounts.items():
         setattr(facts, role, amount)
@@ -425,18 +502,19 @@ def _pairs(grid: Grid) -> BudgetFacts | None:
         if value is not None and not (role == "weight" and value >= _HUNDRED):
             setattr(facts, role, value)
             facts.where[role] = grid.place(values[role][1])
+    _settle_unit(facts, stated, grid.place(first))
     return facts
 
 
-def _read_block(grid: Grid, header: _Header) -> BudgetFacts | None:
+def _read_block(grid: Grid, header: _Header, before: str) -> BudgetFacts | None:
     runs = _runs(grid, header)
     total = _total_run(runs)
     if total is None:
         return None
-    unit_found = _unit_of(grid, range(max(0, header.first - 2), min(total.row + 2, grid.n_rows)))
-    unit = unit_found or "万元"
+    stated = _unit(grid, range(header.first, min(total.row + 2, grid.n_rows)), before)
+    unit = stated.unit
     place = grid.place(total.row)
-    facts = BudgetFacts(unit_stated=unit_found is not None)
+    facts = BudgetFacts(unit_stated=stated.stated)
     facts.precision = Decimal("100") if unit == "万元" else Decimal("0.01")
     aligned = _aligned(grid, header, total.row, unit) if total.row > header.last else None
     if aligned is not None:
@@ -475,6 +553,7 @@ def _read_block(grid: Grid, header: _Header) -> BudgetFacts | None:
         facts.weight = _block_weight(grid, header)
         if facts.weight is not None:
             facts.where["weight"] = grid.place(header.first)
+    _settle_unit(facts, stated, place)
     return facts
 
 
