@@ -33,8 +33,8 @@ from jixiao.intake.extract.prose import Amount
 from jixiao.intake.extract.prose import amounts
 from jixiao.intake.extract.prose import earlier_year
 from jixiao.intake.extract.prose import nfkc
-from jixiao.intake.extract.prose import past_years
 from jixiao.intake.extract.sections import Para
+from jixiao.intake.extract.sections import past_years
 
 # What may stand between a keyword and its amount: “为”, “是”, “共计”, “合计”, “:”, “人民币” ….
 _LINK = r"(?:资金|金额|总额|总计|合计|共计|累计|共|计|总|为|是|了|达到|达|约|:|人民币|\s)*"

@@ -20,9 +20,9 @@ from jixiao.intake.extract.prose import CLAUSE_BREAK
 from jixiao.intake.extract.prose import ENUMERATOR
 from jixiao.intake.extract.prose import earlier_year
 from jixiao.intake.extract.prose import nfkc
-from jixiao.intake.extract.prose import past_years
 from jixiao.intake.extract.prose import strip_enumerator
 from jixiao.intake.extract.sections import Para
+from jixiao.intake.extract.sections import past_years
 
 # <name>[，](预期|年初|计划)?(指标值|目标值)为<target>，…(实际)?完成值(为)?<actual>[，自评得分<score>分]
 _PAIR = re.compile(

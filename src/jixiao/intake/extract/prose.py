@@ -10,12 +10,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from jixiao.core.numbers import yuan
-
-if TYPE_CHECKING:
-    from jixiao.intake.extract.sections import Para
 
 # An amount in prose: “314.65万元”, “5,358,672.00 元”, “487万”, “1.2亿元”. A bare number is not
 # an amount here; the unit is what makes it money.
@@ -98,7 +94,6 @@ def amounts(text: str) -> list[Amount]:
 
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
-_PAST = re.compile(r"上年|上一年|上年度|以前年度|往年|去年|历年")
 
 
 def earlier_year(head: str, year: int | None) -> bool:
@@ -107,11 +102,6 @@ def earlier_year(head: str, year: int | None) -> bool:
         return False
     found = _YEAR.findall(head[-80:])
     return bool(found) and int(found[-1]) < year
-
-
-def past_years(p: Para) -> bool:
-    """Whether a paragraph sits under a heading about earlier years (“一、上年度情况回顾”)."""
-    return any(_PAST.search(h) for h in p.path) or bool(p.level is not None and _PAST.search(p.text))
 
 
 def squash(text: str) -> str:

@@ -91,3 +91,11 @@ def section_text(paras: list[Para], start: int) -> tuple[str, list[Para]]:
             break
         body.append(p)
     return "\n".join(p.text for p in body), body
+
+
+_PAST = re.compile(r"上年|上一年|上年度|以前年度|往年|去年|历年")
+
+
+def past_years(p: Para) -> bool:
+    """Whether a paragraph sits under a heading about earlier years (“一、上年度情况回顾”)."""
+    return any(_PAST.search(h) for h in p.path) or bool(p.level is not None and _PAST.search(p.text))
