@@ -297,7 +297,9 @@ class Workflow:
                         )
                         row = _row(s, stored.evaluation_id)
                         assert row is not None
-                        label = {"upload": "上传文件", "import": "导入文件", "create": "新建评价"}.get(action, action)
+                        label = {"upload": "上传文件", "import": "导入文件", "create": "新建评价"}.get(
+                            action, action
+                        )
                         detail = document.name if document else (ev.project.name or "")
                         part = ev.source.part if ev.source is not None else None
                         if part:
