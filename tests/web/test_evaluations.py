@@ -48,7 +48,7 @@ COMMUNITY = SEEDS / "002_d2da961157e41a94.txt"  # 基层政权和社区建设 20
 OFFICE = SEEDS / "003_bb92a3f2b07c21bc.txt"  # 社区办公 2020: no recomputed total
 STREET = SEEDS / "001_08510d5929f9f624.txt"  # 龙城街道…工作经费 2020: errors, no indicators
 ZHONGHE = SEEDS / "000_9b73f2e30078aabb.txt"  # 众和社区工作经费 2019: warnings
-UNREADABLE = DATA / "formats" / "README.odt"  # an unsupported type: UNREADABLE_DOCUMENT
+UNREADABLE = DATA / "unreadable" / "README.odt"  # an unsupported type: UNREADABLE_DOCUMENT
 
 ClientFor = Callable[[str], Client]
 
