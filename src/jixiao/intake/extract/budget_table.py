@@ -516,16 +516,11 @@ def _read_block(grid: Grid, header: _Header, before: str) -> BudgetFacts | None:
     place = grid.place(total.row)
     facts = BudgetFacts(unit_stated=stated.stated)
     facts.precision = Decimal("100") if unit == "万元" else Decimal("0.01")
-    aligned = _aligned(grid, header, total.row, unit) if total.row > header.last else None
-    if aligned is not None:
-        values = _as_values(aligned, unit)
-    else:
-        readings = _readings(header.roles, total.figures, unit)
-        if not readings:
-            shown = " ".join(f or "—" for f in total.figures)
-            facts.notes.append((place, f"年度资金总额一行列出的数（{shown}）与表头各栏对不上，未读取"))
-            return facts
-        values = _agreed(readings, unit)
+    values = _row_values(grid, header, total, unit)
+    if values is None:
+        shown = " ".join(f or "—" for f in total.figures)
+        facts.notes.append((place, f"年度资金总额一行列出的数（{shown}）与表头各栏对不上，未读取"))
+        return facts
     for role, amount in values.amounts.items():
         setattr(facts, role, amount)
         facts.where[role] = place
@@ -557,21 +552,24 @@ def _read_block(grid: Grid, header: _Header, before: str) -> BudgetFacts | None:
     return facts
 
 
+def _row_values(grid: Grid, header: _Header, run: _Run, unit: str) -> _Values | None:
+    """A money row's values: from the columns its figures stand under when they line up with the
+    header, else what every consistent reading of its figures agrees on; None when none fits."""
+    aligned = _aligned(grid, header, run.row, unit) if run.row > header.last else None
+    if aligned is not None:
+        return _as_values(aligned, unit)
+    readings = _readings(header.roles, run.figures, unit)
+    return _agreed(readings, unit) if readings else None
+
+
 def _source_lines(grid: Grid, header: _Header, runs: list[_Run], unit: str) -> tuple[BudgetLine, ...]:
     """The 其中 rows as budget lines, when every one of them reads without doubt (at least two)."""
     lines: list[BudgetLine] = []
     for run in runs:
         if not run.label or not any(run.figures):
             continue
-        aligned = _aligned(grid, header, run.row, unit) if run.row > header.last else None
-        if aligned is not None:
-            values = _as_values(aligned, unit)
-        else:
-            readings = _readings(header.roles, run.figures, unit)
-            if not readings:
-                return ()
-            values = _agreed(readings, unit)
-        if values.disputed:
+        values = _row_values(grid, header, run, unit)
+        if values is None or values.disputed:
             return ()
         planned = values.amounts.get("planned", values.amounts.get("initial"))
         executed = values.amounts.get("executed")
