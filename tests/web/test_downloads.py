@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
@@ -111,6 +112,29 @@ def test_kinds_and_names() -> None:
     assert parse_kind("../x", "pdf") is None
     assert document_name("社会保障专项", "自评表", ".xlsx") == "社会保障专项_自评表.xlsx"
     assert document_name("a/b", "自评报告", ".docx") == "b_自评报告.docx"
+    assert (
+        document_name("社会保障专项", "自评表", ".xlsx", unit="花山街道办事处", year=2020)
+        == "花山街道办事处_2020_社会保障专项_自评表.xlsx"
+    )
+    assert (
+        document_name("a  b/c", "复核报告", ".html", unit='x:"y"', year=2021, version=3)
+        == "x_y_2021_c_第3版_复核报告.html"
+    )
+    assert document_name(None, "自评表", ".pdf", unit="单位") == "单位_评价_自评表.pdf"
+
+
+def test_three_hundred_downloads_never_share_a_name() -> None:
+    """300 evaluations (10 units × 3 years × 10 projects, some names shared across units and
+    years, two of them resubmitted) give 300 different file names for each document."""
+    names = {
+        document_name(
+            f"专项{p % 10}", "自评表", ".xlsx", unit=f"单位{u}", year=2020 + y, version=1 + (p == 0 and u < 2)
+        )
+        for u in range(10)
+        for y in range(3)
+        for p in range(10)
+    }
+    assert len(names) == 300
 
 
 def test_unknown_scheme_is_refused_not_replaced_by_the_default() -> None:
@@ -159,6 +183,11 @@ def test_table_exports(client: ClientFor, social: int) -> None:
     assert xlsx.status_code == 200, xlsx.text
     assert xlsx.headers["content-type"] == XLSX
     assert quote(f"{PROJECT}_自评表.xlsx", safe="") in xlsx.headers["content-disposition"]
+    # the unit and the year come first, so 300 downloads into one folder never collide
+    assert re.search(
+        "filename\\*=UTF-8''" + re.escape(quote(UNIT_A + "_", safe="")) + r"%?[0-9]{4}_",
+        xlsx.headers["content-disposition"],
+    ), xlsx.headers["content-disposition"]
     cells = _cells(xlsx.content)
     assert PROJECT in cells
     assert "青少年活动参与人数" in cells

@@ -84,10 +84,32 @@ def original_path(data_dir: Path, stored: str | None) -> Path | None:
     return find_original(data_dir, stored)
 
 
-def document_name(project: str | None, what: str, suffix: str) -> str:
-    """The offered name of an exported document: ``{项目名}_{自评表}.xlsx``."""
-    stem = safe_filename(project, "评价")
-    return f"{stem}_{what}{suffix}"
+def _part(text: str | None) -> str:
+    """One part of a document name: cleaned like a file name, runs of blanks and ``_`` as one
+    ``_`` (so the parts stay apart), at most 40 characters; empty for nothing."""
+    cleaned = safe_filename(text, "")
+    cleaned = re.sub(r"[\s_]+", "_", cleaned).strip("_ .")
+    return cleaned[:40].rstrip("_ .")
+
+
+def document_name(
+    project: str | None,
+    what: str,
+    suffix: str,
+    *,
+    unit: str | None = None,
+    year: int | None = None,
+    version: int = 1,
+) -> str:
+    """The offered name of an exported document: ``{单位}_{年度}_{项目}_{自评表}.xlsx``
+    (``花山街道办事处_2020_社会保障专项_自评表.xlsx``), with ``_第2版`` for a later version, so the
+    documents of many evaluations downloaded into one folder never share a name. A part that is
+    missing is left out; a project without a usable name is “评价”."""
+    parts = [_part(unit), str(year) if year is not None else "", _part(project) or "评价"]
+    if version > 1:
+        parts.append(f"第{version}版")
+    parts.append(what)
+    return safe_filename("_".join(p for p in parts if p) + suffix, f"{what}{suffix}")
 
 
 def parse_kind(kind: str, fmt: str) -> tuple[Kind, str] | None:

@@ -592,7 +592,9 @@ def export_document(request: Request, evaluation_id: int, kind: str, fmt: str, u
         )
     except ExportError as exc:
         return _export_failed(request, exc)
-    name = document_name(meta.project, KIND_NAMES[what], suffix)
+    name = document_name(
+        meta.project, KIND_NAMES[what], suffix, unit=meta.unit, year=meta.year, version=meta.version
+    )
     return _file(content, name, f"evaluation-{evaluation_id}-{what}{suffix}")
 
 
@@ -613,5 +615,7 @@ def review_report(request: Request, evaluation_id: int, fmt: str, user: CurrentU
         content = review_bytes(ev, suffix)
     except ExportError as exc:
         return _export_failed(request, exc)
-    name = document_name(meta.project, "复核报告", suffix)
+    name = document_name(
+        meta.project, "复核报告", suffix, unit=meta.unit, year=meta.year, version=meta.version
+    )
     return _file(content, name, f"evaluation-{evaluation_id}-review{suffix}", inline=suffix == ".html")
