@@ -53,7 +53,12 @@ def apply(ev: Evaluation, card: Scorecard, findings: list[Finding]) -> Evaluatio
     budget = ev.budget
     if rate is not None:
         budget = budget.model_copy(update={"execution_rate": round_to(rate, RATE)})
+    check = card.verification
     computed = Computed(
+        verified_weight=check.verified_weight if check else None,
+        carried_weight=check.carried_weight if check else None,
+        verified_points=check.verified_points if check else None,
+        carried_points=check.carried_points if check else None,
         budget_execution_score=card.budget_score,
         total=card.total,
         grade=card.grade,

@@ -251,7 +251,13 @@ class Claimed(_Frozen):
 
 
 class Computed(_Frozen):
-    """What the scheme's rules give, with the reasoning for the budget score and the total."""
+    """What the scheme's rules give, with the reasoning for the budget score and the total.
+
+    ``verified_weight``/``carried_weight`` split the indicator weights into the rows the rules
+    scored exactly and the rows whose claimed score was carried over (qualitative rows above
+    all); ``verified_points``/``carried_points`` split the total the same way (the budget score
+    counted as verified when computed). All four are None when no row has a weight.
+    """
 
     budget_execution_score: Number | None = None
     total: Number | None = None
@@ -259,6 +265,18 @@ class Computed(_Frozen):
     max_total: Number | None = None
     budget_explanation: str | None = None
     total_explanation: str | None = None
+    verified_weight: Number | None = None
+    carried_weight: Number | None = None
+    verified_points: Number | None = None
+    carried_points: Number | None = None
+
+    @property
+    def unverified_share(self) -> Decimal | None:
+        """The carried-over share (0–1) of the indicator weights; None when unknown."""
+        if self.verified_weight is None or self.carried_weight is None:
+            return None
+        whole = self.verified_weight + self.carried_weight
+        return self.carried_weight / whole if whole > 0 else None
 
 
 class Finding(_Frozen):

@@ -73,6 +73,25 @@ class ItemScore:
 
 
 @dataclass(frozen=True, slots=True)
+class Verification:
+    """How much of a recomputed total the rules verified and how much was carried over from the claim.
+
+    A row is *verified* when the rules fix its score exactly (a formula, yes/no, satisfaction
+    bands: ``ItemScore.deterministic``); every other weighted row — a qualitative row kept at its
+    claimed score, a claim clamped into a qualitative band, a row the rules cannot read — is
+    *carried over*. ``*_weight`` sum the rows' weights (the indicator points at stake),
+    ``*_points`` the points each part adds to the total (the budget-execution score counts as
+    verified when it was computed, as carried when the claimed one stands in for it), before any
+    cap of the total by the execution rate.
+    """
+
+    verified_weight: Decimal
+    carried_weight: Decimal
+    verified_points: Decimal
+    carried_points: Decimal
+
+
+@dataclass(frozen=True, slots=True)
 class Scorecard:
     """Everything the rules say about one evaluation."""
 
@@ -84,6 +103,7 @@ class Scorecard:
     grade: str | None
     max_total: Decimal | None
     total_explanation: str
+    verification: Verification | None = None
 
 
 def _q(value: Value, number: Decimal | None = None) -> str:
@@ -437,6 +457,7 @@ def score_evaluation(ev: Evaluation, scheme: Scheme) -> Scorecard:
     rate, budget_score, budget_explanation = score_budget(ev.budget, budget_weight, scheme)
 
     weighted = [(ind, item) for ind, item in zip(ev.indicators, items, strict=True) if ind.weight is not None]
+    verification: Verification | None = None
     if not weighted:
         total = None
         max_total = None if budget_score is None else budget_score + (weights.total - budget_weight)
@@ -452,6 +473,7 @@ def score_evaluation(ev: Evaluation, scheme: Scheme) -> Scorecard:
         total = rules.round(budget_part + item_sum)
         parts = f"预算执行{fmt_score(budget_part)} + 指标得分{fmt_score(item_sum)}"
         total_explanation = f"总分 = {parts} = {fmt_score(total)}"
+        verification = _verification(weighted, budget_score, budget_part)
         if scheme.cap_total_by_execution_rate and rate is not None and total > HUNDRED * min(rate, ONE):
             total = rules.round(HUNDRED * min(rate, ONE))
             total_explanation += f"；按方案，总分不超过预算执行率×100 = {fmt_score(total)}"
@@ -467,5 +489,31 @@ def score_evaluation(ev: Evaluation, scheme: Scheme) -> Scorecard:
         band = next(b for b in scheme.grades if b.grade == grade)
         total_explanation += f"；等级“{grade}”（{scheme.name}：≥{fmt_number(band.min)}分）"
     return Scorecard(
-        items, rate, budget_score, budget_explanation, total, grade, max_total, total_explanation
+        items,
+        rate,
+        budget_score,
+        budget_explanation,
+        total,
+        grade,
+        max_total,
+        total_explanation,
+        verification,
     )
+
+
+def _verification(
+    weighted: list[tuple[Indicator, ItemScore]], budget_score: Decimal | None, budget_part: Decimal
+) -> Verification:
+    """Split the weighted rows and the budget part into verified and carried-over points."""
+    verified_weight = carried_weight = ZERO
+    verified_points = budget_part if budget_score is not None else ZERO
+    carried_points = ZERO if budget_score is not None else budget_part
+    for ind, item in weighted:
+        weight = ind.weight or ZERO
+        if item.deterministic and item.computed is not None:
+            verified_weight += weight
+            verified_points += item.counted
+        else:
+            carried_weight += weight
+            carried_points += item.counted
+    return Verification(verified_weight, carried_weight, verified_points, carried_points)
