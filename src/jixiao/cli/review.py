@@ -6,15 +6,18 @@ from __future__ import annotations
 import itertools
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
 
 from jixiao.cli import _console
 from jixiao.cli import app
 from jixiao.cli import friendly
 from jixiao.core.model import Evaluation
+from jixiao.core.model import Severity
 from jixiao.errors import JixiaoError
 
 
@@ -85,6 +88,20 @@ def check(
         float | None, typer.Option("--timeout", help="单个文件处理时限（秒），默认 300")
     ] = None,
     report: Annotated[Path | None, typer.Option("--report", help="另写复核报告（.xlsx 或 .html）")] = None,
+    min_severity: Annotated[
+        str | None,
+        typer.Option(
+            "--min-severity", help="只列出不低于此级别的问题：error（错误）、warning（警告）或 info（提示）"
+        ),
+    ] = None,
+    errors_only: Annotated[
+        bool, typer.Option("--errors-only", help="只列出有错误的文件及其错误（同 --min-severity error）")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="只输出汇总，不逐个列出文件")] = False,
+    sort: Annotated[
+        str | None,
+        typer.Option("--sort", help="排序：severity（问题多的在前）、unit（按单位）或 path（按文件路径）"),
+    ] = None,
 ) -> None:
     """复核一批提交的文件：逐个提取、重新计分、检查，并给出汇总。任一文件有“错误”级问题时退出码为1。"""
     from rich.progress import BarColumn
@@ -93,7 +110,6 @@ def check(
     from rich.progress import TextColumn
     from rich.progress import TimeRemainingColumn
 
-    from jixiao.cli.review_render import render_file
     from jixiao.cli.review_render import render_summary
     from jixiao.core.engine import has_errors
     from jixiao.intake.batch import check_files
@@ -104,6 +120,7 @@ def check(
 
     if output_format not in {"text", "json"}:
         raise JixiaoError(f"--format 只能是 text 或 json，而不是“{output_format}”")
+    view = _view(min_severity, errors_only, quiet, sort, output_format)
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise JixiaoError(f"找不到：{'、'.join(str(p) for p in missing)}")
@@ -147,17 +164,86 @@ def check(
             errors = errors or has_errors(ev)
             # The summary needs only the key figures and findings; the report needs everything.
             results.append((path, ev if report is not None else _slim(ev)))
-            if output_format == "json":
-                sys.stdout.write(ev.to_json(indent=None) + "\n")
-                sys.stdout.flush()
-            else:
-                render_file(path, ev, console)
+            if view.sort is None:  # streamed as each file is done
+                _emit(path, ev, view, console)
+    if view.sort is not None:
+        results = sort_results(results, view.sort)
+        for path, ev in results:
+            _emit(path, ev, view, console)
     if output_format == "text":
         render_summary(results, console)
     if report is not None:
-        _write_report(report, [ev for _, ev in results])
+        _write_report(report, results, paths)
     if errors:
         raise typer.Exit(1)
+
+
+@dataclass(frozen=True, slots=True)
+class _View:
+    """What ``jixiao check`` prints: per file or the summary only, findings from which severity,
+    in which order (None: as each file is done)."""
+
+    output_format: str
+    minimum: Severity | None
+    quiet: bool
+    sort: str | None
+
+
+_SEVERITIES = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO}
+SORTS = ("severity", "unit", "path")
+
+
+def _view(
+    min_severity: str | None, errors_only: bool, quiet: bool, sort: str | None, output_format: str
+) -> _View:
+    minimum = None
+    if min_severity is not None:
+        minimum = _SEVERITIES.get(min_severity.strip().lower())
+        if minimum is None:
+            raise JixiaoError(f"--min-severity 只能是 error、warning 或 info，而不是“{min_severity}”")
+    if errors_only:
+        if minimum is not None and minimum is not Severity.ERROR:
+            raise JixiaoError("--errors-only 与 --min-severity 不一致：只列错误时不能再要求列出警告或提示")
+        minimum = Severity.ERROR
+    if sort is not None and sort.strip().lower() not in SORTS:
+        raise JixiaoError(f"--sort 只能是 severity、unit 或 path，而不是“{sort}”")
+    if quiet and output_format == "json":
+        raise JixiaoError("--quiet 只用于文字输出（--format text）：JSON 输出每行一个评价，没有汇总")
+    return _View(output_format, minimum, quiet, sort.strip().lower() if sort is not None else None)
+
+
+def _emit(path: Path, ev: Evaluation, view: _View, console: Console) -> None:
+    """One file's block (text) or line (JSON), unless the view leaves it out."""
+    from jixiao.cli.review_render import render_file
+    from jixiao.core.places import at_least
+
+    if view.quiet:
+        return
+    if view.minimum is not None and not at_least(ev.findings, view.minimum):
+        return  # nothing at the severity asked for
+    if view.output_format == "json":
+        sys.stdout.write(ev.to_json(indent=None) + "\n")
+        sys.stdout.flush()
+    else:
+        render_file(path, ev, console, minimum=view.minimum)
+
+
+def sort_results(results: list[tuple[Path, Evaluation]], how: str) -> list[tuple[Path, Evaluation]]:
+    """``results`` by severity (most errors first, then warnings, then notes; ties by path), by
+    unit (the unit the document names; none last) or by path."""
+    from jixiao.core.places import severity_key
+
+    def by_path(item: tuple[Path, Evaluation]) -> tuple[str, str]:
+        path, ev = item
+        return str(path), (ev.source.part or "") if ev.source else ""
+
+    if how == "severity":
+        return sorted(results, key=lambda item: (severity_key(item[1]), by_path(item)))
+    if how == "unit":
+        return sorted(
+            results, key=lambda item: (not item[1].project.unit, item[1].project.unit or "", by_path(item))
+        )
+    return sorted(results, key=by_path)
 
 
 def _slim(ev: Evaluation) -> Evaluation:
@@ -181,8 +267,19 @@ def _check_report_path(report: Path) -> None:
         raise JixiaoError(f"无法写复核报告 {report}：目录 {report.parent} 不存在")
 
 
-def _write_report(report: Path, evaluations: list[Evaluation]) -> None:
-    from jixiao.export import write_review
+def _write_report(report: Path, results: list[tuple[Path, Evaluation]], roots: list[Path]) -> None:
+    """The review report: the batch review workbook (.xlsx, file names relative to the folders
+    given) or the HTML report."""
+    if report.suffix.lower() == ".xlsx":
+        from jixiao.export.batch_review import BatchItem
+        from jixiao.export.batch_review import batch_workbook
+        from jixiao.export.batch_review import relative_name
+        from jixiao.export.files import write_atomic
 
-    write_review(evaluations, report)
+        data = batch_workbook([BatchItem(relative_name(path, roots), ev) for path, ev in results])
+        write_atomic(report, lambda tmp: tmp.write_bytes(data))
+    else:
+        from jixiao.export import write_review
+
+        write_review([ev for _, ev in results], report)
     _console(stderr=True).print(f"已写出复核报告：{report}")

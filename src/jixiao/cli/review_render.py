@@ -18,6 +18,9 @@ from jixiao.core.numbers import fmt_money
 from jixiao.core.numbers import fmt_number
 from jixiao.core.numbers import fmt_percent
 from jixiao.core.numbers import fmt_score
+from jixiao.core.places import SEVERITY_RANK
+from jixiao.core.places import at_least
+from jixiao.core.places import message_without_place
 
 
 def _counts(ev: Evaluation) -> dict[Severity, int]:
@@ -35,9 +38,10 @@ def _part(ev: Evaluation) -> str | None:
     return ev.source.part if ev.source else None
 
 
-def render_file(path: Path, ev: Evaluation, console: Console) -> None:
+def render_file(path: Path, ev: Evaluation, console: Console, *, minimum: Severity | None = None) -> None:
     """One evaluation (a file, or one form of a file that holds several): its key figures, then
-    every finding with code, severity and place."""
+    every finding (of severity ``minimum`` or graver, when given) with code, severity and place —
+    the place once: a message's own repetition of it is left out."""
     ev = printable(ev)  # a document's text as it is (see jixiao.cli.plain)
     p, b, c, k = ev.project, ev.budget, ev.claimed, ev.computed
     part = _part(ev)
@@ -55,13 +59,17 @@ def render_file(path: Path, ev: Evaluation, console: Console) -> None:
         f"{'（' + k.grade + '）' if k.grade else ''}　方案 {ev.scheme.id}",
         highlight=False,
     )
+    shown = ev.findings if minimum is None else at_least(ev.findings, minimum)
     if not ev.findings:
         console.print(Text("  未发现问题", style="green"))
-    for f in ev.findings:
+    elif len(shown) < len(ev.findings):
+        hidden = len(ev.findings) - len(shown)
+        console.print(Text(f"  （另有 {hidden} 项较低级别的问题未列出）", style="dim"))
+    for f in sorted(shown, key=lambda f: SEVERITY_RANK[f.severity]):
         style = SEVERITY_STYLE[f.severity]
         text = Text("  ")
         text.append(f"[{SEVERITY_NAME[f.severity]}] {f.code}", style=style)
-        text.append(f"  {f.location or '—'}：{f.message}")
+        text.append(f"  {f.location or '—'}：{message_without_place(f.message, f.location)}")
         console.print(text)
     console.print()
 
@@ -76,6 +84,7 @@ def render_summary(results: list[tuple[Path, Evaluation]], console: Console) -> 
     for name, justify in (
         ("文件", "left"),
         ("项目", "left"),
+        ("单位", "left"),
         ("年度", "right"),
         ("执行率", "right"),
         ("自评", "right"),
@@ -98,6 +107,7 @@ def render_summary(results: list[tuple[Path, Evaluation]], console: Console) -> 
         table.add_row(
             plain(path.name + (f"（{part}）" if part else "")),
             plain(_or_dash(ev.project.name)),
+            plain(_or_dash(ev.project.unit)),
             _or_dash(ev.project.year),
             fmt_percent(ev.budget.execution_rate) if ev.budget.execution_rate is not None else "—",
             fmt_number(ev.claimed.total) if ev.claimed.total is not None else "—",
