@@ -259,34 +259,6 @@ def _span_width(widths: list[int], col: int, span: int) -> int:
     return sum(widths[col : col + span])
 
 
-def form_table(
-    form: Form,
-    rows: range,
-    widths: list[int],
-    *,
-    header_rows: Iterable[int] = (),
-    font: str | None = None,
-    size: float | None = None,
-    bottom_border: bool = True,
-) -> etree._Element:
-    """A ``w:tbl`` for grid rows ``rows`` of a form, columns ``widths`` twips wide.
-
-    ``header_rows`` repeat at the top of every page (they must be the table's first rows).
-    ``bottom_border=False`` draws no bottom line, for a table another one continues. ``font``
-    and ``size`` override the document's defaults for the table's text.
-    """
-    return grid_table(
-        form.cells,
-        form.n_cols,
-        rows,
-        widths,
-        header_rows=header_rows,
-        font=font,
-        size=size,
-        bottom_border=bottom_border,
-    )
-
-
 def grid_table(
     all_cells: tuple[FormCell, ...] | list[FormCell],
     n_cols: int,
@@ -298,7 +270,13 @@ def grid_table(
     size: float | None = None,
     bottom_border: bool = True,
 ) -> etree._Element:
-    """A ``w:tbl`` for grid rows ``rows`` of merged cells (see :func:`form_table`)."""
+    """A ``w:tbl`` for grid rows ``rows`` of merged cells (a form's: ``form.cells, form.n_cols``),
+    columns ``widths`` twips wide.
+
+    ``header_rows`` repeat at the top of every page (they must be the table's first rows).
+    ``bottom_border=False`` draws no bottom line, for a table another one continues. ``font``
+    and ``size`` override the document's defaults for the table's text.
+    """
     repeat = set(header_rows)
     rpr_base = _run_props(font, size)
     points = size or 10.5

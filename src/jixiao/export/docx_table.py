@@ -19,7 +19,7 @@ from lxml import etree
 
 from jixiao.export.docx_base import TABLE_STYLE
 from jixiao.export.docx_base import column_widths
-from jixiao.export.docx_base import form_table
+from jixiao.export.docx_base import grid_table
 from jixiao.export.docx_base import new_document
 from jixiao.export.docx_base import page_number_footer
 from jixiao.export.docx_base import paragraph
@@ -82,11 +82,15 @@ def add_form(doc: DocxDocument, form: Form, width_mm: float) -> None:
     widths = column_widths(form, width_mm)
     split = form.indicator_row if form.repeat_header and form.indicator_row > 0 else 0
     if split:
-        append_element(doc, form_table(form, range(split), widths, font=font, size=size, bottom_border=False))
+        top = grid_table(
+            form.cells, form.n_cols, range(split), widths, font=font, size=size, bottom_border=False
+        )
+        append_element(doc, top)
         append_element(doc, _hairline())
     header = [form.header_row] if form.repeat_header else []
+    rest = range(split, form.n_rows)
     append_element(
-        doc, form_table(form, range(split, form.n_rows), widths, header_rows=header, font=font, size=size)
+        doc, grid_table(form.cells, form.n_cols, rest, widths, header_rows=header, font=font, size=size)
     )
 
 

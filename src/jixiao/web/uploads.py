@@ -163,6 +163,17 @@ def max_bytes(state: WebState) -> int:
     return state.settings.limits().max_file_bytes
 
 
+def _open_sink(filename: str | None, directory: Path, limit: int) -> _Sink:
+    """Where a client's file goes, once its (display) name is one jixiao takes."""
+    name = display_name(filename)
+    refused = refusal(name)
+    if refused is not None:
+        raise refused
+    suffix = suffix_of(name)
+    assert suffix is not None
+    return _Sink(directory, name, suffix, limit)
+
+
 def _disposition(raw: bytes) -> tuple[str, str | None]:
     """A part's field name and file name (None for a plain field), from Content-Disposition;
     ``filename*=UTF-8''…`` (RFC 5987) is read too."""
@@ -288,13 +299,7 @@ async def _handle(
                 return part  # another file field: ignored
             if files:
                 raise UploadRefused(400, "每次请求只能上传一个文件")
-            name = display_name(filename)
-            refused = refusal(name)
-            if refused is not None:
-                raise refused
-            suffix = suffix_of(name)
-            assert suffix is not None
-            part.sink = _Sink(directory, name, suffix, limit)
+            part.sink = _open_sink(filename, directory, limit)
     elif kind == "data":
         if part.sink is not None:
             sink = part.sink
@@ -314,13 +319,7 @@ async def _handle(
 
 def receive_copy(filename: str | None, source: BinaryIO, directory: Path, limit: int) -> Received:
     """Copy an already parsed upload (the form without JavaScript) under the same rules."""
-    name = display_name(filename)
-    refused = refusal(name)
-    if refused is not None:
-        raise refused
-    suffix = suffix_of(name)
-    assert suffix is not None
-    sink = _Sink(directory, name, suffix, limit)
+    sink = _open_sink(filename, directory, limit)
     try:
         source.seek(0)
         while chunk := source.read(CHUNK):
