@@ -40,8 +40,8 @@ _WINGDINGS: dict[str, dict[int, str]] = {
 
 
 @dataclass(slots=True)
-class Glyph:
-    """One drawn character, in top-down page coordinates (points)."""
+class _Box:
+    """Text and where it stands, in top-down page coordinates (points); ``size`` is the font's."""
 
     text: str
     x0: float
@@ -60,15 +60,14 @@ class Glyph:
 
 
 @dataclass(slots=True)
-class Line:
+class Glyph(_Box):
+    """One drawn character."""
+
+
+@dataclass(slots=True)
+class Line(_Box):
     """A visual line of text: the text its glyphs spell, left to right, and where it stands."""
 
-    text: str
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-    size: float
     # Width of what a word processor would have had to fit at the end of the line above for this
     # line not to start here: the first character (with the punctuation that may not start a
     # line), or the first Latin word.
