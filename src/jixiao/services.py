@@ -9,6 +9,7 @@
 - ``export_evaluation`` / ``write_review``: the 自评表/自评报告 and the 复核报告.
 - ``build_portfolio`` / ``write_portfolio``: the portfolio report over the database.
 - ``scheme_for(evaluation)``: the scheme an evaluation was scored under (the one scheme policy).
+- ``attach_evidence(...)``: a 佐证材料 file checked like an original and kept in the archive.
 
 Each takes plain arguments, does the I/O around the pure core, and returns domain objects;
 ``JixiaoError`` is the only exception it lets out on bad input.
@@ -28,6 +29,10 @@ from jixiao.export.api import export_evaluation as export_evaluation  # noqa: PL
 from jixiao.export.api import write_review as write_review  # noqa: PLC0414
 from jixiao.intake.batch import check_files
 from jixiao.intake.pipeline import extract_evaluations
+from jixiao.portfolio.evidence import EvidenceRefused as EvidenceRefused  # noqa: PLC0414 (the front door)
+from jixiao.portfolio.evidence import attach_evidence as attach_evidence  # noqa: PLC0414
+from jixiao.portfolio.evidence import evidence_accept as evidence_accept  # noqa: PLC0414
+from jixiao.portfolio.evidence import evidence_serving as evidence_serving  # noqa: PLC0414
 from jixiao.portfolio.ingest import READABLE as READABLE  # noqa: PLC0414 (re-exported: the front door ingests)
 from jixiao.portfolio.ingest import Incoming as Incoming  # noqa: PLC0414
 from jixiao.portfolio.ingest import ingest as ingest  # noqa: PLC0414

@@ -1,1 +1,3 @@
 """Storage: the portfolio database. SQLAlchemy is imported only here; callers get domain objects."""
+
+from jixiao.storage import editor as editor  # its tables join the schema's metadata
