@@ -125,7 +125,7 @@ def test_indicator_block_merges_and_borders(hubei_004: Worksheet) -> None:
 def test_total_grade_and_notes(hubei_004: Worksheet) -> None:
     ws = hubei_004
     row, _ = find(ws, "总分")
-    assert ws.cell(row=row, column=3).value == 98
+    assert ws.cell(row=row, column=3).value == "=SUM(G10,G12:G38)"  # 98: see the test below
     row, _ = find(ws, "自评等级")
     assert ws.cell(row=row, column=3).value == "优"
     notes = ws.cell(row=ws.max_row, column=1).value
@@ -173,7 +173,8 @@ def test_national_layout(national_002: Worksheet) -> None:
     assert ws.cell(row=head, column=9).value == "偏差原因分析及改进措施"
     assert ws.cell(row=head + 1, column=7).value == 10
     row, _ = find(ws, "总分")
-    assert [ws.cell(row=row, column=c).value for c in (7, 8)] == [100, 97]
+    # 100 and 97, as sums of the 分值 and 得分 columns with the 预算执行率 row
+    assert [ws.cell(row=row, column=c).value for c in (7, 8)] == ["=SUM(G9,G16:G24)", "=SUM(I9,H16:H24)"]
 
 
 def test_a_ten_billion_budget_keeps_its_fen(tmp_path: Path) -> None:
@@ -184,3 +185,69 @@ def test_a_ten_billion_budget_keeps_its_fen(tmp_path: Path) -> None:
     out = export_evaluation(big, scheme, tmp_path / "t.xlsx")
     with zipfile.ZipFile(out) as z:
         assert "<v>9999999.999999</v>" in z.read("xl/worksheets/sheet1.xml").decode()
+
+
+def test_an_official_form_prints_no_remark_of_jixiao(tmp_path: Path) -> None:
+    """The mof-2020 备注 quotes the regulation; jixiao's own remark on how it applies it
+    (“由复核人员判断，本方案不自动扣分”) stays in the scheme, off the form."""
+    from jixiao.core.engine import evaluate
+    from jixiao.core.model import SchemeRef
+    from jixiao.schemes import load_scheme
+
+    ev, _ = scored(SEED_002)
+    scheme = load_scheme("mof-2020")
+    ev = evaluate(ev.model_copy(update={"scheme": SchemeRef(id="mof-2020")}), scheme)
+    ws = load_workbook(export_evaluation(ev, scheme, tmp_path / "自评表.xlsx")).active
+    assert any("本方案" in n for n in scheme.notes)  # the scheme keeps it
+    notes = ws.cell(row=ws.max_row, column=1).value
+    assert notes.startswith("备注：\n1.预算执行率")
+    assert "应按偏离度适度调减分值（第十六条）。" in notes
+    assert "本方案" not in notes and "复核人员" not in notes
+
+
+def test_official_note_drops_only_the_remarks() -> None:
+    from jixiao.export.form import official_note
+
+    assert official_note("甲：乙；本方案不扣分。") == "甲：乙。"
+    assert (
+        official_note("适用于设置成本指标的项目；未设置成本指标的项目用 mof-2020。")
+        == "适用于设置成本指标的项目。"
+    )
+    assert official_note("由本方案自动计分") == ""
+    kept = "定量指标计分原则：正向指标（即目标值为≥X，得分=权重*B/A），得分不得突破权重总额。"
+    assert official_note(kept) == kept
+
+
+def test_the_total_is_a_sum_that_re_totals_a_corrected_score(tmp_path: Path) -> None:
+    """The 总分 is ``=SUM`` of the 预算执行率 score and the indicator scores: LibreOffice computes
+    the stated 98, and 97 once a reviewer corrects one indicator's score down by one point."""
+    from jixiao import office
+
+    ev, scheme = scored(SEED_004)
+    out = export_evaluation(ev, scheme, tmp_path / "自评表.xlsx")
+    book = load_workbook(out)
+    ws = book.active
+    row, _ = find(ws, "总分")
+    assert ws.cell(row=row, column=3).value == "=SUM(G10,G12:G38)"
+    # the file holds the value too, for readers that do not calculate
+    assert load_workbook(out, data_only=True).active.cell(row=row, column=3).value == 98
+    stated = ws["G12"].value
+    assert isinstance(stated, int | float)
+    corrected = tmp_path / "corrected" / "自评表.xlsx"
+    corrected.parent.mkdir()
+    ws["G12"] = stated - 1
+    book.save(corrected)
+    for source, total in ((out, 98), (corrected, 97)):
+        again = office.convert(source, "xlsx", tmp_path / f"lo-{total}", 120)
+        computed = load_workbook(again, data_only=True).active
+        assert computed.cell(row=row, column=3).value == total
+
+
+def test_a_stated_total_that_disagrees_stays_as_stated(tmp_path: Path) -> None:
+    """A total the unit wrote that is not the sum of its scores is printed as written, not
+    replaced by a formula that would show another number."""
+    ev, scheme = scored(SEED_004)
+    ev = ev.model_copy(update={"claimed": ev.claimed.model_copy(update={"total": Decimal("99.5")})})
+    ws = load_workbook(export_evaluation(ev, scheme, tmp_path / "自评表.xlsx")).active
+    row, _ = find(ws, "总分")
+    assert ws.cell(row=row, column=3).value == 99.5

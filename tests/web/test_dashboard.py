@@ -145,6 +145,19 @@ def test_page_shows_the_figures_with_links_and_charts(web_app: FastAPI, client: 
     svgs = re.findall(r'<svg [^>]*role="img"[^>]*aria-label="([^"]+)"', html)
     assert len(svgs) == 5, svgs
     assert html.count('<table class="data">') >= 6
+    # the charts beside a table (one macro): caption, column headings and the chart's hint
+    for caption, heading, hint in (
+        (
+            "各单位自评总分与复算总分之差",
+            '<th scope="col" class="num">平均差值</th>',
+            "红色条为平均差值超过 1 分。",
+        ),
+        ("各问题代码的出现次数", '<th scope="col">含义</th>', "蓝色条为“警告”或“提示”级。"),
+    ):
+        table = html.split(f'<caption class="visually-hidden">{caption}</caption>', 1)
+        assert len(table) == 2, caption
+        assert heading in table[1].split("</thead>", 1)[0]
+        assert hint in table[0].rsplit('<div class="chart">', 1)[1]
     assert "<script" not in html.split("</head>", 1)[1]  # no inline script in the body
 
 

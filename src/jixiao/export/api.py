@@ -105,10 +105,10 @@ def export_evaluation(
     facts = Facts.of(scored, scheme)
     form = build_form(facts, drawn)
     if suffix == ".xlsx":
-        from jixiao.export.xlsx_table import table_workbook
+        from jixiao.export.xlsx_table import table_bytes
 
-        workbook = table_workbook(form)
-        return write_atomic(out, lambda path: workbook.save(str(path)))
+        content = table_bytes(form)
+        return write_atomic(out, lambda path: path.write_bytes(content))
     write_docx = _docx_writer(form, facts, chosen)
     if suffix == ".docx":
         return write_atomic(out, write_docx)

@@ -9,8 +9,10 @@ formats show the same table by construction.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from dataclasses import replace
 from decimal import Decimal
 from typing import Literal
 
@@ -65,6 +67,8 @@ class FormCell:
     is_label: bool = False
     open_top: bool = False
     open_bottom: bool = False
+    source: str | None = None  # the field (``total``) or indicator column (``column.score``) shown
+    sum_of: tuple[tuple[int, int], ...] = ()  # grid cells (row, col) whose values this one totals
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +162,16 @@ def _spec_cell(spec: CellSpec, row: int, col: int, facts: Facts, label_align: Al
     text, value, number_format = _printed(field.kind, raw)
     default: Align = "left" if field.kind in ("text", "date") else "center"
     return FormCell(
-        row, col, text, spec.rows, spec.span, value, number_format, spec.align or default, spec.bold
+        row,
+        col,
+        text,
+        spec.rows,
+        spec.span,
+        value,
+        number_format,
+        spec.align or default,
+        spec.bold,
+        source=spec.field,
     )
 
 
@@ -306,11 +319,65 @@ def _indicators_section(section: IndicatorsSection, top: int, facts: Facts) -> I
                     number,
                     NUMBER_FORMAT if number is not None else None,
                     column.align or "center",
+                    source=f"column.{column.value}",
                 )
 
 
+SUMS: dict[str, tuple[str, ...]] = {
+    "total": ("budget.score", "column.score"),
+    "weights.total": ("budget.weight", "column.weight"),
+}
+"""A total and the cells it adds up: a spreadsheet writes it as a ``SUM`` of them, so a
+corrected score re-totals."""
+
+
+def _with_sums(cells: list[FormCell]) -> list[FormCell]:
+    """Mark each total of :data:`SUMS` with the cells it adds up — only when every one of them
+    holds a number and they add up to exactly the total printed (a stated total that disagrees
+    stays the number stated: the form records the evaluation as filed)."""
+    out = list(cells)
+    for i, cell in enumerate(cells):
+        parts_of = SUMS.get(cell.source or "")
+        if parts_of is None or not isinstance(cell.value, Decimal):
+            continue
+        parts = [c for c in cells if c.source in parts_of and c.text.strip()]
+        if not parts or not all(isinstance(c.value, Decimal) for c in parts):
+            continue
+        if sum((c.value for c in parts if isinstance(c.value, Decimal)), Decimal(0)) != cell.value:
+            continue
+        out[i] = replace(cell, sum_of=tuple((c.row, c.col) for c in parts))
+    return out
+
+
+_SCHEME_ID = re.compile(r"\b[a-z][a-z0-9]*(?:-[a-z0-9]+)+\b")
+_CLAUSE_END = "：；;。"
+
+
+def _authors_remark(clause: str) -> bool:
+    """A clause in which the scheme speaks of itself (本方案) or names a scheme by its id
+    (``mof-2020``): jixiao's remark on how it applies the rule, not the regulation's text."""
+    return "本方案" in clause or _SCHEME_ID.search(clause) is not None
+
+
+def official_note(note: str) -> str:
+    """A scheme note as an official form may print it: without the clauses that are jixiao's own
+    remarks (“……适度调减分值（第十六条）：由复核人员判断，本方案不自动扣分。” → “……适度调减分值
+    （第十六条）。”). Clauses end at ：；。; empty when every clause is a remark."""
+    clauses = re.findall(f"[^{_CLAUSE_END}]+[{_CLAUSE_END}]?", clean(note))
+    kept = [c for c in clauses if c.strip(_CLAUSE_END).strip() and not _authors_remark(c)]
+    if not kept:
+        return ""
+    text = "".join(kept).strip()
+    return text.rstrip(_CLAUSE_END) + "。"
+
+
+def official_notes(notes: tuple[str, ...]) -> list[str]:
+    """The notes an official form prints (see :func:`official_note`), empty ones left out."""
+    return [text for text in (official_note(n) for n in notes if n.strip()) if text]
+
+
 def _notes_section(section: NotesSection, top: int, n_cols: int, facts: Facts) -> Iterator[FormCell]:
-    notes = [clean(n) for n in facts.scheme.notes if n.strip()]
+    notes = official_notes(facts.scheme.notes)
     text = "\n".join([section.label, *(f"{n}.{note}" for n, note in enumerate(notes, start=1))])
     yield FormCell(top, 0, text, 1, n_cols, align="left")
 
@@ -334,10 +401,11 @@ def build_form(facts: Facts, layout: Layout) -> Form:
             cells.extend(_indicators_section(section, top, facts))
             top += 1 + max(1, len(facts.ev.indicators))
         else:
-            if not any(n.strip() for n in facts.scheme.notes):
+            if not official_notes(facts.scheme.notes):
                 continue
             cells.extend(_notes_section(section, top, n_cols, facts))
             top += 1
+    cells = _with_sums(cells)
     lines = tuple(
         tuple(
             _spec_cell(spec, r, sum(s.span for s in line[:k]), facts, label_align="left")

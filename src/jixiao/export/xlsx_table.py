@@ -12,7 +12,11 @@ estimated from the text, since neither Excel nor openpyxl fits wrapped rows when
 from __future__ import annotations
 
 import functools
+import io
+import re
+import zipfile
 from copy import copy
+from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
@@ -33,6 +37,7 @@ from jixiao.export.form import Form
 from jixiao.export.form import FormCell
 from jixiao.export.formatting import clean
 from jixiao.export.formatting import lines_needed
+from jixiao.export.formatting import plain
 
 GB2312_CHARSET = 134
 MAX_CELL_CHARS = 32767  # Excel's limit for one cell
@@ -91,6 +96,27 @@ def is_quoted(cell: Cell | MergedCell) -> bool:
     return isinstance(cell.value, str) and cell.value.startswith(FORMULA_START)
 
 
+def sum_formula(cell: FormCell, top: int) -> str:
+    """``=SUM(G14,G17:G40)``: the cells ``cell`` totals (grid positions, the grid starting at
+    sheet row ``top``), consecutive rows of a column as one range."""
+    refs: list[str] = []
+    by_col: dict[int, list[int]] = {}
+    for r, c in cell.sum_of:
+        by_col.setdefault(c, []).append(r + top)
+    for c, rows in by_col.items():
+        letter = get_column_letter(c + 1)
+        runs: list[list[int]] = []
+        for r in sorted(rows):
+            if runs and r == runs[-1][-1] + 1:
+                runs[-1].append(r)
+            else:
+                runs.append([r])
+        refs += [
+            f"{letter}{run[0]}" if len(run) == 1 else f"{letter}{run[0]}:{letter}{run[-1]}" for run in runs
+        ]
+    return f"=SUM({','.join(refs)})"
+
+
 class _Sheet:
     """Writes cells onto one worksheet with the layout's fonts."""
 
@@ -109,7 +135,9 @@ class _Sheet:
         ws = self.ws
         col = cell.col + 1
         target = ws.cell(row=row, column=col)
-        if cell.value is not None:
+        if cell.sum_of and framed:
+            target.value = sum_formula(cell, row - cell.row)
+        elif cell.value is not None:
             put_value(target, cell.value)
         elif cell.text:
             put_value(target, cell.text)
@@ -157,6 +185,46 @@ class _Sheet:
                 self.heights[last] = self.heights.get(last, default) + needed - have
         for row, height in self.heights.items():
             self.ws.row_dimensions[row].height = round(min(height, 409.0), 1)
+
+
+def _cached_values(form: Form, top: int) -> dict[str, Decimal]:
+    """Sheet reference → value of every total written as a ``SUM`` (``{"C39": 98}``)."""
+    return {
+        f"{get_column_letter(c.col + 1)}{top + c.row}": c.value
+        for c in form.cells
+        if c.sum_of and isinstance(c.value, Decimal)
+    }
+
+
+def with_cached_values(content: bytes, values: dict[str, Decimal]) -> bytes:
+    """The saved workbook ``content`` with each formula cell of ``values`` also holding its value
+    (``<f>SUM(…)</f><v>98</v>``), as Excel saves it: openpyxl writes formulas with an empty value,
+    which a reader that does not calculate (openpyxl with ``data_only``, jixiao's own intake,
+    many viewers) takes for an empty cell. Excel and LibreOffice still recalculate the formula."""
+    if not values:
+        return content
+    source = zipfile.ZipFile(io.BytesIO(content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                text = data.decode("utf-8")
+                for ref, value in values.items():
+                    pattern = rf'(<c r="{ref}"[^>]*>\s*<f>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)'
+                    text = re.sub(pattern, rf"\g<1><v>{plain(value)}</v>", text, count=1)
+                data = text.encode("utf-8")
+            target.writestr(item, data)
+    return out.getvalue()
+
+
+def table_bytes(form: Form) -> bytes:
+    """The 自评表 workbook of :func:`table_workbook` as the bytes of an .xlsx file, its totals
+    holding their formulas and their values."""
+    workbook = table_workbook(form)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return with_cached_values(buffer.getvalue(), _cached_values(form, 2 + len(form.lines)))
 
 
 def active_sheet(wb: Workbook) -> Worksheet:
