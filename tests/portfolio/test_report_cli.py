@@ -107,9 +107,12 @@ def test_json_on_both_backends(backend: str, tmp_path: Path, request: pytest.Fix
 
 def test_xlsx(url: str, tmp_path: Path) -> None:
     out = tmp_path / "汇总.xlsx"
-    code, _, err = run("--database", url, "--to", str(out))
+    code, printed, err = run("--database", url, "--to", str(out))
     assert code == 0, err
     assert "已写出汇总报告" in err
+    # the file is what was asked for: no report on the terminal besides the one line
+    assert printed == ""
+    assert len(err.strip().splitlines()) == 1 and "评价 8 份" in err
     wb = load_workbook(out)
     assert wb.sheetnames == [
         "概况",

@@ -34,7 +34,8 @@ def portfolio(
     to: Annotated[
         Path | None,
         typer.Option(
-            "--to", help="另写汇总报告：.xlsx（每节一个工作表，附图表）或 .html（单个网页，附图表）"
+            "--to",
+            help="写出汇总报告：.xlsx（每节一个工作表，附图表）或 .html（单个网页，附图表）；终端只显示一行合计",
         ),
     ] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", min=0, help="“问题最多的评价”列出的份数")] = 20,
@@ -60,8 +61,10 @@ def portfolio(
         db.close()
     if output_format == "json":
         sys.stdout.write(report.to_json())
-    else:
+    elif to is None:
         render_report(report, _console())
     if to is not None:
+        # The file is what was asked for: the terminal gets one line of counts, not the report
+        # again (at 300 units that is hundreds of lines in front of the path written).
         write_report(report, to)
-        _console(stderr=True).print(f"已写出汇总报告：{to}", highlight=False)
+        _console(stderr=True).print(f"已写出汇总报告：{to}（{report.totals_line}）", highlight=False)
