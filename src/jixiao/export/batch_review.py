@@ -25,7 +25,6 @@ from pathlib import Path
 from pathlib import PurePath
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
 from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
@@ -38,11 +37,13 @@ from jixiao.core.places import SEVERITY_RANK
 from jixiao.core.places import counts
 from jixiao.core.places import message_without_place
 from jixiao.core.places import severity_key
+from jixiao.export.review import IDENTITY_HEAD
 from jixiao.export.review import SEVERITY_NAMES
 from jixiao.export.review import review_date
 from jixiao.export.xlsx_style import BODY
 from jixiao.export.xlsx_style import BOLD
-from jixiao.export.xlsx_style import FONT
+from jixiao.export.xlsx_style import LINK
+from jixiao.export.xlsx_style import SEVERITY_FONT
 from jixiao.export.xlsx_style import TITLE
 from jixiao.export.xlsx_style import WRAP
 from jixiao.export.xlsx_style import head_row
@@ -54,11 +55,7 @@ from jixiao.export.xlsx_table import active_sheet
 SUMMARY = "汇总"
 DETAILS = "问题明细"
 SUMMARY_HEAD = (
-    "序号",
-    "文件",
-    "项目名称",
-    "单位",
-    "年度",
+    *IDENTITY_HEAD,
     "自评总分",
     "复算总分",
     "差异",
@@ -71,12 +68,6 @@ SUMMARY_HEAD = (
 )
 DETAILS_HEAD = ("序号", "文件", "单位", "级别", "代码", "问题", "位置")
 SCORE = "0.00"
-_SEVERITY_FONT = {
-    Severity.ERROR: Font(name=FONT, charset=134, color="C00000", b=True),
-    Severity.WARNING: Font(name=FONT, charset=134, color="9C5700"),
-    Severity.INFO: Font(name=FONT, charset=134, color="1F4E79"),
-}
-_LINK = Font(name=FONT, charset=134, color="0563C1", u="single")
 _GROUP_FILL = PatternFill("solid", fgColor="EDEDED")
 # The folders of an absolute path written into a message (/srv/jixiao/data/…/a.docx, C:\…\a.docx):
 # only the last component is kept.
@@ -162,10 +153,10 @@ def _summary(
         for c, value in enumerate(values, start=1):
             put(ws, r, c, value, SCORE if c in (6, 7, 8) else None, font=BODY)
         if errors:
-            ws.cell(row=r, column=13).font = _SEVERITY_FONT[Severity.ERROR]
+            ws.cell(row=r, column=13).font = SEVERITY_FONT[Severity.ERROR]
         link = ws.cell(row=r, column=2)
         link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{DETAILS}'!A{anchor}")
-        link.font = _LINK
+        link.font = LINK
     widths(ws, (6, 34, 28, 26, 7, 9, 9, 8, 8, 6, 6, 6, 9, 10))
     ws.freeze_panes = "A4"
     if items:
@@ -208,7 +199,7 @@ def _details(ws: Worksheet, items: Sequence[BatchItem]) -> list[int]:
             values = (index, file, unit, SEVERITY_NAMES[finding.severity], finding.code, message, location)
             for c, value in enumerate(values, start=1):
                 cell = put(ws, r, c, value)
-                cell.font = _SEVERITY_FONT[finding.severity] if c == 4 else BODY
+                cell.font = SEVERITY_FONT[finding.severity] if c == 4 else BODY
                 cell.alignment = WRAP
             ws.row_dimensions[r].outline_level = 1
     ws.sheet_properties.outlinePr.summaryBelow = False  # type: ignore[union-attr]  # always present

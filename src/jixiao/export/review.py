@@ -21,12 +21,10 @@ from jixiao.core.model import Severity
 from jixiao.export.formatting import clean
 
 SEVERITY_NAMES = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
+# The columns that name an evaluation, first in every summary sheet (here and the batch workbook).
+IDENTITY_HEAD = ("序号", "文件", "项目名称", "单位", "年度")
 SUMMARY_HEAD = (
-    "序号",
-    "文件",
-    "项目名称",
-    "单位",
-    "年度",
+    *IDENTITY_HEAD,
     "评分方案",
     "预算数（元）",
     "执行数（元）",

@@ -14,7 +14,6 @@ from collections.abc import Sequence
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment
-from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
@@ -27,7 +26,8 @@ from jixiao.export.review import ReviewRow
 from jixiao.export.review import review_date
 from jixiao.export.xlsx_style import BODY
 from jixiao.export.xlsx_style import BOLD
-from jixiao.export.xlsx_style import FONT
+from jixiao.export.xlsx_style import LINK
+from jixiao.export.xlsx_style import SEVERITY_FONT
 from jixiao.export.xlsx_style import TITLE
 from jixiao.export.xlsx_style import WRAP
 from jixiao.export.xlsx_style import head_row
@@ -40,12 +40,6 @@ MAX_DOCUMENT_SHEETS = 500
 YUAN = '"¥"#,##0.00'
 RATE = "0.00%"
 SCORE = "0.00"
-_SEVERITY_FONT = {
-    Severity.ERROR: Font(name=FONT, charset=134, color="C00000", b=True),
-    Severity.WARNING: Font(name=FONT, charset=134, color="9C5700"),
-    Severity.INFO: Font(name=FONT, charset=134, color="1F4E79"),
-}
-_LINK = Font(name=FONT, charset=134, color="0563C1", u="single")
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -97,11 +91,11 @@ def _summary(ws: Worksheet, rows: Sequence[ReviewRow], names: dict[int, str] | N
             elif c in (10, 11, 12):
                 cell.number_format = SCORE
         if row.count(Severity.ERROR):
-            ws.cell(row=r, column=18).font = _SEVERITY_FONT[Severity.ERROR]
+            ws.cell(row=r, column=18).font = SEVERITY_FONT[Severity.ERROR]
         if names is not None:
             link = ws.cell(row=r, column=3)
             link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{names[row.index]}'!A1")
-            link.font = _LINK
+            link.font = LINK
     widths(ws, (6, 28, 26, 26, 7, 11, 17, 17, 9, 9, 9, 8, 8, 8, 6, 6, 6, 9))
     ws.freeze_panes = "A4"
     if rows:
@@ -127,7 +121,7 @@ def _all_findings(ws: Worksheet, rows: Sequence[ReviewRow]) -> None:
             )
             for c, value in enumerate(values, start=1):
                 cell = put(ws, r, c, value)
-                cell.font = _SEVERITY_FONT[finding.severity] if c == 4 else BODY
+                cell.font = SEVERITY_FONT[finding.severity] if c == 4 else BODY
                 cell.alignment = WRAP
     widths(ws, (6, 24, 24, 6, 26, 70, 28))
     ws.freeze_panes = "A2"
@@ -139,7 +133,7 @@ def _document(ws: Worksheet, row: ReviewRow) -> None:
     put(ws, 1, 1, f"{row.index}. {row.title}").font = TITLE
     back = put(ws, 1, 4, "← 返回汇总")
     back.hyperlink = Hyperlink(ref=back.coordinate, location="'汇总'!A1")
-    back.font = _LINK
+    back.font = LINK
     facts = (
         ("文件", row.file),
         ("单位", row.unit),
@@ -173,7 +167,7 @@ def _document(ws: Worksheet, row: ReviewRow) -> None:
         values = (SEVERITY_NAMES[finding.severity], finding.code, finding.message, finding.location)
         for c, value in enumerate(values, start=1):
             cell = put(ws, r, c, value)
-            cell.font = _SEVERITY_FONT[finding.severity] if c == 1 else BODY
+            cell.font = SEVERITY_FONT[finding.severity] if c == 1 else BODY
             cell.alignment = WRAP
     widths(ws, (14, 30, 80, 30))
     landscape(ws, f"{top}:{top}")

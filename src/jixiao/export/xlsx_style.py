@@ -14,6 +14,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from jixiao.core.model import Severity
 from jixiao.export.xlsx_table import put_value
 
 FONT = "宋体"
@@ -23,6 +24,13 @@ BOLD = Font(name=FONT, charset=134, b=True)
 TITLE = Font(name=FONT, charset=134, b=True, sz=16)
 WRAP = Alignment(vertical="top", wrap_text=True)
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+# A finding's severity (错误 red and bold, 警告 brown, 提示 blue) and a link, in the reports' font.
+SEVERITY_FONT = {
+    Severity.ERROR: Font(name=FONT, charset=134, color="C00000", b=True),
+    Severity.WARNING: Font(name=FONT, charset=134, color="9C5700"),
+    Severity.INFO: Font(name=FONT, charset=134, color="1F4E79"),
+}
+LINK = Font(name=FONT, charset=134, color="0563C1", u="single")
 
 
 def put(
