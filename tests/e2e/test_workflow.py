@@ -53,8 +53,8 @@ def _codes(page: Page) -> set[str]:
 @pytest.fixture(scope="module")
 def people(server: Server) -> Server:
     _add_user(server, "reviewer", "--role", "reviewer", "--name", "审核员")
-    _add_user(server, "edu", "--role", "unit", "--unit", "某市教育局", "--name", "教育局填报员")
-    _add_user(server, "culture", "--role", "unit", "--unit", "某市文化旅游局")
+    _add_user(server, "edu", "--role", "unit", "--unit", "某市教育局", "--create-unit", "--name", "教育局填报员")
+    _add_user(server, "culture", "--role", "unit", "--unit", "某市文化旅游局", "--create-unit")
     return server
 
 

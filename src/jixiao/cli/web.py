@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import sys
+from typing import TYPE_CHECKING
 from typing import Annotated
 
 import typer
@@ -15,6 +16,9 @@ from jixiao.cli.database import DatabaseOption
 from jixiao.cli.database import DataDirOption
 from jixiao.errors import JixiaoError
 from jixiao.settings import Settings
+
+if TYPE_CHECKING:
+    from jixiao.storage.accounts import Accounts
 
 user_app = typer.Typer(help="管理网页的用户账号。", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(user_app, name="user")
@@ -133,15 +137,22 @@ def user_add(
     username: Annotated[str, typer.Argument(help="登录用户名")],
     role: Annotated[str, typer.Option("--role", "-r", help=ROLE_HELP)] = "unit",
     unit: Annotated[
-        str | None, typer.Option("--unit", "-u", help="单位用户所属单位（新单位会自动创建）")
+        str | None,
+        typer.Option("--unit", "-u", help="单位用户所属单位（须是库中已有的单位；新单位加 --create-unit）"),
     ] = None,
+    create_unit: Annotated[
+        bool, typer.Option("--create-unit", help="--unit 所写的单位库中没有时新建它")
+    ] = False,
     name: Annotated[str | None, typer.Option("--name", help="显示名称（默认同用户名）")] = None,
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="从标准输入读取密码（供脚本使用）")
     ] = False,
     database: DatabaseOption = None,
 ) -> None:
-    """新增用户。密码交互输入，或用 --password-stdin 从标准输入读取。"""
+    """新增用户。密码交互输入，或用 --password-stdin 从标准输入读取。
+
+    单位用户的 --unit 须与库中单位名称完全一致；写错一个字不会悄悄新建一个单位，而是列出
+    最接近的名称。确要新建单位时加 --create-unit。"""
     from jixiao.storage.accounts import Accounts
     from jixiao.storage.accounts import Role
     from jixiao.storage.db import open_database
@@ -153,8 +164,14 @@ def user_add(
         raise JixiaoError(f"角色“{role}”无效；{ROLE_HELP}") from None
     if chosen is not Role.UNIT and unit:
         raise JixiaoError("只有单位用户（--role unit）才指定 --unit")
-    password = _password(None, stdin=password_stdin, username=username)
     db = open_database(_settings(database_url=database).database_url)
+    try:
+        if unit and not create_unit:
+            _known_unit(Accounts(db), unit)
+    except BaseException:
+        db.close()
+        raise
+    password = _password(None, stdin=password_stdin, username=username)
     try:
         user = Accounts(db).add_user(username, hash_password(password), chosen, unit=unit, display_name=name)
     finally:
@@ -162,6 +179,23 @@ def user_add(
     _console().print(
         f"已新增用户 {user.username}（{user.role.label}{'，' + user.unit_name if user.unit_name else ''}）",
         highlight=False,
+    )
+
+
+def _known_unit(accounts: Accounts, unit: str) -> None:
+    """Refuse a unit name the database does not hold, naming the closest ones (a typo must not
+    create a second unit whose user then sees none of the first one's evaluations)."""
+    import difflib
+
+    if accounts.unit_id(unit) is not None:
+        return
+    names = [u.name for u in accounts.units()]
+    wanted = unit.strip()
+    close = difflib.get_close_matches(wanted, names, n=5, cutoff=0.5)
+    close += [n for n in names if (wanted in n or n in wanted) and n not in close][: 5 - len(close)]
+    hint = f"最接近的有：{'、'.join(close)}。" if close else ("库中还没有单位。" if not names else "")
+    raise JixiaoError(
+        f"库中没有名为“{wanted}”的单位。{hint}请改用库中的名称，或确要新建该单位时加 --create-unit。"
     )
 
 

@@ -1,0 +1,55 @@
+"""``jixiao user add --unit``: a unit name the database does not hold is refused with the closest
+names, not silently created as a second unit; ``--create-unit`` creates it on purpose."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+PASSWORD = "lvse-zhuanxiang-2024"
+
+
+def _jixiao(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JIXIAO_")}
+    env["JIXIAO_DATA_DIR"] = str(data)
+    return subprocess.run(
+        [sys.executable, "-m", "jixiao", *args],
+        input=PASSWORD + "\n",
+        check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+def _units(data: Path) -> list[str]:
+    from jixiao.storage.accounts import Accounts
+    from jixiao.storage.db import open_database
+
+    db = open_database(f"sqlite:///{data / 'jixiao.db'}", create=False)
+    try:
+        return [u.name for u in Accounts(db).units()]
+    finally:
+        db.close()
+
+
+def test_a_typo_in_the_unit_is_refused_with_the_closest_names(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    add = ("user", "add", "--role", "unit", "--password-stdin")
+    first = _jixiao(data, *add, "huashan", "--unit", "武汉市花山街道办事处", "--create-unit")
+    assert first.returncode == 0, first.stdout + first.stderr
+    typo = _jixiao(data, *add, "huashan2", "--unit", "武汉市花山街道办")
+    assert typo.returncode != 0
+    said = typo.stdout + typo.stderr
+    assert "库中没有名为“武汉市花山街道办”的单位" in said
+    assert "最接近的有：武汉市花山街道办事处" in said and "--create-unit" in said
+    assert "Traceback" not in typo.stderr
+    assert _units(data) == ["武汉市花山街道办事处"]
+    same = _jixiao(data, *add, "huashan2", "--unit", "武汉市花山街道办事处")
+    assert same.returncode == 0, same.stdout + same.stderr
+    meant = _jixiao(data, *add, "other", "--unit", "武汉市花山街道办", "--create-unit")
+    assert meant.returncode == 0, meant.stdout + meant.stderr
+    assert sorted(_units(data)) == ["武汉市花山街道办", "武汉市花山街道办事处"]
