@@ -77,6 +77,14 @@ def friendly(func: Callable[P, R]) -> Callable[P, R]:
 
 
 AUTHORING_SUFFIXES = (".yaml", ".yml", ".json")
+# --scheme for a command reading one authoring file (score, export), and for commands reading
+# documents, whose scheme is chosen by their declared weights unless given (import, check, extract).
+SchemeOption = Annotated[
+    str | None, typer.Option("--scheme", "-s", help="评分方案 id 或 .toml 文件；默认用文件中“方案”所写的")
+]
+FallbackSchemeOption = Annotated[
+    str | None, typer.Option("--scheme", "-s", help="文件未写明权重时使用的评分方案 id 或 .toml 文件")
+]
 
 
 def _expand(paths: list[Path]) -> list[Path]:
@@ -105,9 +113,7 @@ def score(
             show_default=False,
         ),
     ],
-    scheme: Annotated[
-        str | None, typer.Option("--scheme", "-s", help="评分方案 id 或 .toml 文件；默认用文件中“方案”所写的")
-    ] = None,
+    scheme: SchemeOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出评价合同 JSON（多个文件时每行一个）")] = False,
 ) -> None:
     """按评分方案计分并检查：逐项得分及理由、总分、等级与发现的问题。有“错误”级问题时退出码为1。"""

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from jixiao.cli import FallbackSchemeOption
 from jixiao.cli import _console
 from jixiao.cli import app
 from jixiao.cli import friendly
@@ -44,9 +45,7 @@ def import_(
         str | None,
         typer.Option("--executor", help="processes（本机进程，默认）或 dask://主机:端口（已有的 Dask 集群）"),
     ] = None,
-    scheme: Annotated[
-        str | None, typer.Option("--scheme", "-s", help="文件未写明权重时使用的评分方案 id 或 .toml 文件")
-    ] = None,
+    scheme: FallbackSchemeOption = None,
     database: DatabaseOption = None,
     data_dir: DataDirOption = None,
     max_size: Annotated[float | None, typer.Option("--max-size", help="单个文件大小上限（MB）")] = None,

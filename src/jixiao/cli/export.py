@@ -14,6 +14,7 @@ from typing import Annotated
 
 import typer
 
+from jixiao.cli import SchemeOption
 from jixiao.cli import app
 from jixiao.cli import friendly
 from jixiao.errors import JixiaoError
@@ -42,9 +43,7 @@ def export(
             show_default=False,
         ),
     ],
-    scheme: Annotated[
-        str | None, typer.Option("--scheme", "-s", help="评分方案 id 或 .toml 文件；默认用文件中“方案”所写的")
-    ] = None,
+    scheme: SchemeOption = None,
     layout: Annotated[
         str | None,
         typer.Option(

@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from jixiao.cli import FallbackSchemeOption
 from jixiao.cli import _console
 from jixiao.cli import app
 from jixiao.cli import friendly
@@ -31,9 +32,7 @@ def extract(
         ),
     ],
     as_json: Annotated[bool, typer.Option("--json", help="输出评价合同 JSON")] = False,
-    scheme: Annotated[
-        str | None, typer.Option("--scheme", "-s", help="文件未写明权重时使用的评分方案 id 或 .toml 文件")
-    ] = None,
+    scheme: FallbackSchemeOption = None,
     max_size: Annotated[float | None, typer.Option("--max-size", help="文件大小上限（MB），默认 100")] = None,
     timeout: Annotated[float | None, typer.Option("--timeout", help="处理时限（秒），默认 300")] = None,
 ) -> None:
@@ -77,9 +76,7 @@ def check(
         str,
         typer.Option("--format", "-f", help="text（逐个评价列出并汇总）或 json（每行一个评价合同 JSON）"),
     ] = "text",
-    scheme: Annotated[
-        str | None, typer.Option("--scheme", "-s", help="文件未写明权重时使用的评分方案 id 或 .toml 文件")
-    ] = None,
+    scheme: FallbackSchemeOption = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="并行进程数，默认为 CPU 核数")] = None,
     max_size: Annotated[
         float | None, typer.Option("--max-size", help="单个文件大小上限（MB），默认 100")
