@@ -36,6 +36,12 @@ class Limits:
     file_timeout: float = 300.0
     max_pages: int = 500
     max_cells: int = 200_000
+    # An uploaded archive (.zip of submissions): at most this many members, and archives inside
+    # it only this deep (1: an archive's own members; a zip in a zip is depth 2). Its unpacked
+    # size and ratio are bounded by ``max_unpacked_bytes`` and ``max_ratio`` like any container,
+    # each member by ``max_file_bytes``.
+    max_archive_members: int = 2000
+    max_archive_depth: int = 2
 
 
 def human_size(n: int) -> str:
