@@ -23,6 +23,7 @@ from decimal import Decimal
 from typing import NamedTuple
 from typing import TypeVar
 
+from jixiao.authoring.keys import GROUP_LABELS
 from jixiao.core.model import Budget
 from jixiao.core.model import BudgetLine
 from jixiao.core.model import Evaluation
@@ -70,15 +71,6 @@ def _text(value: str | None) -> str | None:
 
 def _value(value: Value | None) -> str | None:
     return None if value is None else _text(value.text)
-
-
-_GROUP_LABELS = {
-    Group.BUDGET_EXECUTION: "预算执行",
-    Group.OUTPUT: "产出指标",
-    Group.EFFECT: "效益指标",
-    Group.SATISFACTION: "满意度指标",
-    Group.COST: "成本指标",
-}
 
 
 def _findings(ev: Evaluation) -> str:
@@ -196,7 +188,7 @@ def _lines(old: Budget, new: Budget) -> Iterator[FieldChange]:
 
 def _weights(ev: Evaluation) -> str:
     w = ev.scheme.weights
-    text = "、".join(f"{_GROUP_LABELS[g]}{plain(w.of(g))}" for g in Group if w.of(g))
+    text = "、".join(f"{GROUP_LABELS[g]}{plain(w.of(g))}" for g in Group if w.of(g))
     return f"{text}（{'自定' if ev.scheme.declared else '按方案'}）"
 
 
