@@ -53,7 +53,9 @@ def _codes(page: Page) -> set[str]:
 @pytest.fixture(scope="module")
 def people(server: Server) -> Server:
     _add_user(server, "reviewer", "--role", "reviewer", "--name", "审核员")
-    _add_user(server, "edu", "--role", "unit", "--unit", "某市教育局", "--create-unit", "--name", "教育局填报员")
+    _add_user(
+        server, "edu", "--role", "unit", "--unit", "某市教育局", "--create-unit", "--name", "教育局填报员"
+    )
     _add_user(server, "culture", "--role", "unit", "--unit", "某市文化旅游局", "--create-unit")
     return server
 
@@ -190,14 +192,14 @@ def test_unit_writes_reviewer_returns_other_unit_is_refused(
     # A POST without the CSRF token is refused, whoever sends it.
     forged = reviewer.request.post(f"{url}/status", form={"status": "审核通过"})
     assert forged.status == 403
-    reviewer.locator("select[name='status']").select_option("退回修改")
-    reviewer.locator("textarea[name='comment']").fill("请补充改造学校名单")
-    reviewer.get_by_role("button", name="保存审核结果").click()
+    reviewer.locator("#review-comment").fill("请补充改造学校名单")
+    reviewer.locator("#action-bar").get_by_role("button", name="退回修改").click()
     expect(reviewer.locator("#review")).to_contain_text("退回修改")
 
     edu.reload()
     expect(edu.locator("#review")).to_contain_text("请补充改造学校名单")
-    expect(edu.locator("#review select[name='status']")).to_have_count(0)  # units do not review
+    # Units do not review: the action bar offers them no review step.
+    expect(edu.locator("#action-bar button[formaction$='/review/return']")).to_have_count(0)
 
     login(culture, server, "culture", PASSWORD)
     culture.goto(url)

@@ -170,7 +170,7 @@ def test_status_versions_and_audit_log(db: Database, example: Evaluation) -> Non
     first = flow.save_new(_as(example, unit="甲单位", project="项目一"), who, action="create", year=2020)
     assert first is not None
     meta = flow.meta(first)
-    assert meta is not None and meta.status == "待审核" and meta.is_latest and meta.version == 1
+    assert meta is not None and meta.status == "已提交" and meta.is_latest and meta.version == 1
 
     flow.set_status(first, "退回修改", "请补充偏差原因", who)
     meta = flow.meta(first)
@@ -185,8 +185,8 @@ def test_status_versions_and_audit_log(db: Database, example: Evaluation) -> Non
     meta2 = flow.meta(second)
     assert meta2 is not None and meta2.version == 2 and meta2.project_id == meta.project_id
     assert meta2.project == "项目一改名"  # the edit corrected the project's name
-    assert meta2.status == "待审核"  # a new version is reviewed afresh
-    assert [v.status for v in meta2.versions] == ["退回修改", "待审核"]
+    assert meta2.status == "已提交"  # a new version is reviewed afresh
+    assert [v.status for v in meta2.versions] == ["退回修改", "已提交"]
     old = flow.meta(first)
     assert old is not None and not old.is_latest and old.latest_id == second
     with pytest.raises(WorkflowError, match="更新的版本"):
@@ -195,7 +195,7 @@ def test_status_versions_and_audit_log(db: Database, example: Evaluation) -> Non
     history = flow.history(second)
     assert [(h.action, h.field, h.old, h.new) for h in history] == [
         ("create", "新建评价", None, "项目一"),
-        ("review", "审核状态", "待审核", "退回修改"),
+        ("review", "审核状态", "已提交", "退回修改"),
         ("review", "审核意见", None, "请补充偏差原因"),
         ("edit", "三级指标“X”的实际完成值", "90%", "95%"),
     ]

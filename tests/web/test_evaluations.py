@@ -210,7 +210,7 @@ def test_list_shows_every_current_evaluation_with_its_figures(
     assert Decimal(row["difference"]) == social.ev.claimed.total - social.ev.computed.total
     assert row["computed_grade"] == social.ev.computed.grade
     assert row["errors"] == social.errors
-    assert row["status"] == "待审核"
+    assert row["status"] == "已提交"
     assert row["document"] == SOCIAL.name
     assert rows[kept["b_unreadable"].id]["unreadable"] is True
     assert {c["code"] for c in data["choices"]["codes"]} >= {"SCORE_MISMATCH", "UNREADABLE_DOCUMENT"}
@@ -268,14 +268,14 @@ def test_filter_form_offers_the_choices_and_keeps_the_chosen_ones(
     reviewer = client("reviewer")
     accounts = web_app.state.web.accounts
     unit_a, unit_b = accounts.unit_id(UNIT_A), accounts.unit_id(UNIT_B)
-    chosen = {"year": 2020, "unit": unit_b, "errors": "yes", "code": "SCORE_MISMATCH", "status": "待审核"}
+    chosen = {"year": 2020, "unit": unit_b, "errors": "yes", "code": "SCORE_MISMATCH", "status": "已提交"}
     page = reviewer.get("/evaluations", params=chosen).text
     assert f'<option value="{unit_b}" selected>{escape(UNIT_B)}</option>' in page
     assert f'<option value="{unit_a}">{escape(UNIT_A)}</option>' in page
     assert '<option value="2020" selected>2020</option>' in page
     assert '<option value="yes" selected>有</option>' in page and '<option value="no">无</option>' in page
     assert re.search(r'<option value="SCORE_MISMATCH" selected>[^<]+（SCORE_MISMATCH）</option>', page)
-    assert "<option selected>待审核</option>" in page and "<option>审核通过</option>" in page
+    assert "<option selected>已提交</option>" in page and "<option>审核通过</option>" in page
     for grade in {k.ev.computed.grade for k in kept.values() if k.ev.computed.grade}:
         assert f"<option>{grade}</option>" in page
 
@@ -492,7 +492,7 @@ def test_page_json_twin_is_meta_contract_and_history(client: ClientFor, kept: di
     assert data["evaluation"] == social.ev.model_dump(mode="json", by_alias=True)
     assert data["meta"]["id"] == social.id
     assert data["meta"]["unit"] == UNIT_A
-    assert data["meta"]["status"] == "待审核"
+    assert data["meta"]["status"] == "已提交"
     assert data["history"] == []
     assert data["is_latest"] is True
     assert data["edit_url"] == f"/evaluations/{social.id}/edit"
@@ -509,7 +509,7 @@ def test_api_gives_the_contract_with_meta(client: ClientFor, kept: dict[str, Kep
     assert data == social.ev.model_dump(mode="json", by_alias=True)
     assert data["schema"] == "jixiao.evaluation/1"
     assert meta["project"] == social.project
-    assert meta["versions"][0]["status"] == "待审核"
+    assert meta["versions"][0]["status"] == "已提交"
 
 
 # -- the review decision -------------------------------------------------------------------------
@@ -521,7 +521,7 @@ def test_reviewers_status_reaches_the_unit_and_the_audit_log(
     social = kept["a_social"]
     reviewer = client("reviewer")
     page = reviewer.get(f"/evaluations/{social.id}").text
-    assert f'action="/evaluations/{social.id}/status"' in page
+    assert f'formaction="/evaluations/{social.id}/review/return"' in page  # the action bar
     response = reviewer.post(
         f"/evaluations/{social.id}/status",
         data={"status": "退回修改", "comment": "请说明第9项指标的完成情况", "csrf_token": reviewer.csrf},
@@ -529,7 +529,7 @@ def test_reviewers_status_reaches_the_unit_and_the_audit_log(
     )
     assert response.status_code == 303
     assert response.headers["location"] == f"/evaluations/{social.id}?saved=1#review"
-    assert "审核结果已保存" in reviewer.get(response.headers["location"]).text
+    assert "审核操作已保存" in reviewer.get(response.headers["location"]).text
 
     unit_a = client("unit_a")
     data = unit_a.get(f"/evaluations/{social.id}", params={"format": "json"}).json()
@@ -537,18 +537,18 @@ def test_reviewers_status_reaches_the_unit_and_the_audit_log(
     assert data["review"]["comment"] == "请说明第9项指标的完成情况"
     assert data["review"]["reviewer"] == "reviewer用户"
     changes = {(h["field"], h["old"], h["new"]) for h in data["history"]}
-    assert changes == {("审核状态", "待审核", "退回修改"), ("审核意见", None, "请说明第9项指标的完成情况")}
+    assert changes == {("审核状态", "已提交", "退回修改"), ("审核意见", None, "请说明第9项指标的完成情况")}
     assert all("reviewer" in h["actor"] and h["action"] == "review" for h in data["history"])
     page = unit_a.get(f"/evaluations/{social.id}").text
     assert "请说明第9项指标的完成情况" in page
     assert "status-退回修改" in page
-    assert f'action="/evaluations/{social.id}/status"' not in page  # a unit user only reads it
+    assert "/review/return" not in page and "/review/approve" not in page  # a unit user only reads it
     history = page.split('id="history"')[1]
     assert "审核" in history
-    assert "待审核" in history
+    assert "已提交" in history
     assert "退回修改" in history
     assert listed(unit_a, status="退回修改") == {social.id}
-    assert social.id not in listed(unit_a, status="待审核")
+    assert social.id not in listed(unit_a, status="已提交")
 
 
 def test_unit_user_cannot_set_a_status(client: ClientFor, kept: dict[str, Kept]) -> None:
@@ -565,7 +565,7 @@ def test_unit_user_cannot_set_a_status(client: ClientFor, kept: dict[str, Kept])
     )
     assert api.status_code == 403
     data = unit_a.get(f"/api/evaluations/{social.id}").json()
-    assert data["meta"]["status"] == "待审核"
+    assert data["meta"]["status"] == "已提交"
 
 
 def test_status_post_without_csrf_is_refused(client: ClientFor, kept: dict[str, Kept]) -> None:
@@ -577,7 +577,7 @@ def test_status_post_without_csrf_is_refused(client: ClientFor, kept: dict[str, 
     assert (
         reviewer.post(f"/api/evaluations/{social.id}/status", json={"status": "审核通过"}).status_code == 403
     )
-    assert reviewer.get(f"/api/evaluations/{social.id}").json()["meta"]["status"] == "待审核"
+    assert reviewer.get(f"/api/evaluations/{social.id}").json()["meta"]["status"] == "已提交"
 
 
 def test_status_api(client: ClientFor, kept: dict[str, Kept]) -> None:

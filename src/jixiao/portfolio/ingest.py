@@ -31,6 +31,7 @@ from jixiao.storage.archive import sha256_of
 from jixiao.storage.store import DocumentInfo
 from jixiao.storage.store import Store
 from jixiao.storage.workflow import Actor
+from jixiao.storage.workflow import Locked
 from jixiao.storage.workflow import Workflow
 
 READABLE = SUFFIXES  # the suffixes of the files jixiao reads, and their formats
@@ -71,12 +72,14 @@ class Ingested:
     """What became of one file: ``ids`` of its saved evaluations (one per form, in order, read as
     ``evaluations``), or None when it was not saved because the database holds its bytes already
     (before, or meanwhile); ``earlier`` is the index of a file of the same call with the same
-    bytes."""
+    bytes; ``refused`` says why a file was not saved when its project × year is approved and
+    locked (nothing of it is stored)."""
 
     item: Incoming
     evaluations: list[Evaluation]
     ids: list[int] | None = None
     earlier: int | None = None
+    refused: str | None = None
 
     @property
     def saved(self) -> bool:
@@ -259,17 +262,23 @@ class _Saver:
 
     def _save(self, index: int, evaluations: list[Evaluation]) -> None:
         item = self.items[index]
-        ids = save_file(
-            item,
-            evaluations,
-            self.store,
-            self.data_dir,
-            actor=self.actor,
-            action=self.action,
-            unit=self.unit,
-            year=self.year,
-            run_id=self.run_id,
-        )
+        try:
+            ids = save_file(
+                item,
+                evaluations,
+                self.store,
+                self.data_dir,
+                actor=self.actor,
+                action=self.action,
+                unit=self.unit,
+                year=self.year,
+                run_id=self.run_id,
+            )
+        except Locked as exc:  # an approved project × year: this file alone is refused
+            self.answers[index] = answer = Ingested(item, evaluations, None, None, exc.message)
+            if self.on_saved is not None:
+                self.on_saved(answer)
+            return
         answer = Ingested(item, evaluations, ids)
         self.answers[index] = answer
         if self.on_saved is not None:

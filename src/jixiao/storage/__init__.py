@@ -1,3 +1,4 @@
 """Storage: the portfolio database. SQLAlchemy is imported only here; callers get domain objects."""
 
 from jixiao.storage import editor as editor  # its tables join the schema's metadata
+from jixiao.storage import rounds as rounds  # its tables join the schema's metadata

@@ -31,8 +31,15 @@ from jixiao.storage.schema import ReviewRow
 from jixiao.storage.schema import Unit
 
 E = EvaluationRow
-PENDING = "待审核"
-STATUSES = (PENDING, "退回修改", "审核通过")
+# The review states (storage/workflow.py moves an evaluation between them). An evaluation without
+# a review row was submitted as it was stored (an upload, an import): 已提交.
+DRAFT = "草稿"
+SUBMITTED = "已提交"
+IN_REVIEW = "审核中"
+RETURNED = "退回修改"
+APPROVED = "审核通过"
+PENDING = SUBMITTED
+STATUSES = (DRAFT, SUBMITTED, IN_REVIEW, RETURNED, APPROVED)
 
 # Sort keys the list offers, and the column each sorts by (ties broken by id). Blank values come
 # last either way; the columns in NOT_NULL never have any, so their order says nothing of blanks

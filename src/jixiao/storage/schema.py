@@ -133,18 +133,6 @@ class Document(Base):
     imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
-# The figures both covering indexes of ``evaluations`` carry after their leading columns.
-_COVERED_FIGURES = (
-    "unreadable",
-    "claimed_total",
-    "computed_total",
-    "execution_rate",
-    "errors",
-    "warnings",
-    "document_id",
-)
-
-
 class EvaluationRow(Base):
     """One project's evaluation for one year (one version of it)."""
 
@@ -163,7 +151,13 @@ class EvaluationRow(Base):
             "claimed_grade",
             "project_id",
             "version",
-            *_COVERED_FIGURES,
+            "unreadable",
+            "claimed_total",
+            "computed_total",
+            "execution_rate",
+            "errors",
+            "warnings",
+            "document_id",
             "latest",
         ),
         # The same columns with the unit first: a unit's list and dashboard read only it, and a
@@ -177,7 +171,13 @@ class EvaluationRow(Base):
             "claimed_grade",
             "year",
             "latest",
-            *_COVERED_FIGURES,
+            "unreadable",
+            "claimed_total",
+            "computed_total",
+            "execution_rate",
+            "errors",
+            "warnings",
+            "document_id",
         ),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -18,6 +18,7 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse
 from fastapi.responses import Response
 
+from jixiao.storage.accounts import Role
 from jixiao.storage.login_throttle import address_key
 from jixiao.storage.login_throttle import user_key
 from jixiao.web.deps import LOGIN_CSRF_COOKIE
@@ -104,7 +105,10 @@ def login(
     token = new_token()
     lifetime = dt.timedelta(hours=state.settings.session_hours)
     state.accounts.open_session(user.id, token_hash(token), new_token(), lifetime)
-    response = RedirectResponse(_safe_next(next), status_code=303)
+    target = _safe_next(next)
+    if target == "/" and user.role is Role.UNIT:  # a unit's home is its 待办
+        target = "/todo"
+    response = RedirectResponse(target, status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
         token,

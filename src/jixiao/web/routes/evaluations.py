@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Annotated
 from typing import Any
 from typing import Literal
+from urllib.parse import parse_qsl
 from urllib.parse import urlencode
 
 from fastapi import APIRouter
@@ -52,8 +53,11 @@ from jixiao.storage.browse import BrowsePage
 from jixiao.storage.browse import BrowseRow
 from jixiao.storage.browse import Facets
 from jixiao.storage.store import UNKNOWN_UNIT
+from jixiao.storage.workflow import MOVES
 from jixiao.storage.workflow import Meta
 from jixiao.storage.workflow import WorkflowError
+from jixiao.storage.workflow import parse_number
+from jixiao.storage.workflow import place_in
 from jixiao.web.cache import data_version
 from jixiao.web.cache import facets as kept_facets
 from jixiao.web.cache import kept
@@ -104,6 +108,7 @@ COLUMNS: tuple[tuple[str, str | None, bool], ...] = (
     ("文件", None, False),
 )
 ACTIONS = {"review": "审核", "edit": "修改", "upload": "上传", "create": "新建", "import": "导入"}
+QUEUE_FLAG = "queue"  # a detail page opened from the list carries the list's filter and this flag
 SEVERITY_LABELS = {s.value: name for s, name in SEVERITY_NAMES.items()}
 _NOT_FOUND = {"description": "没有这份评价，或当前用户无权查看（两者不加区分）"}
 _FORBIDDEN = {"description": "当前用户不是审核人员或管理员"}
@@ -213,6 +218,12 @@ class ListQuery:
         return self.url(sort=key, order=reverse if key == self.sort else "asc", page=1)
 
     @property
+    def queue_suffix(self) -> str:
+        """The query string a detail page opened from this list carries, so that it offers
+        上一份/下一份 over the same filter and order."""
+        return "?" + urlencode({**self.params(page=1), QUEUE_FLAG: "1"})
+
+    @property
     def filtered(self) -> bool:
         return any(self.params(sort=DEFAULT_SORT, order="desc", page=1).values())
 
@@ -242,7 +253,9 @@ async def list_query(  # async: pure parsing, no reason to hop to a worker threa
     year: Annotated[str | None, Query(description="年度，如 2020")] = None,
     unit: Annotated[str | None, Query(description="单位编号（单位用户只能看到本单位，此项无效）")] = None,
     grade: Annotated[str | None, Query(description="复核等级，如 优")] = None,
-    status: Annotated[str | None, Query(description="审核状态：待审核、退回修改、审核通过")] = None,
+    status: Annotated[
+        str | None, Query(description="审核状态：草稿、已提交、审核中、退回修改、审核通过")
+    ] = None,
     errors: Annotated[str | None, Query(description="是否有“错误”级问题：yes 或 no")] = None,
     code: Annotated[str | None, Query(description="问题代码，如 SCORE_MISMATCH")] = None,
     q: Annotated[str | None, Query(description="在项目名、单位名、文件名中搜索")] = None,
@@ -357,6 +370,7 @@ def evaluation_list(request: Request, user: CurrentUser, query: ListQueryDep) ->
         window=page_window(found.page, found.pages),
         scoped=listing.scoped,
         partial=partial,
+        may_review=can_review(user),
     )
 
 
@@ -425,11 +439,54 @@ def _review(meta: Meta) -> dict[str, Any]:
     }
 
 
-@router.get("/evaluations/{evaluation_id:int}", include_in_schema=False)
-def evaluation_page(request: Request, evaluation_id: int, user: CurrentUser) -> Response:
+def _queue(
+    request: Request, user: User, evaluation_id: int, params: Mapping[str, str]
+) -> dict[str, Any] | None:
+    """上一份/下一份 over the list the page was opened from (``params`` holds its filter)."""
+    if params.get(QUEUE_FLAG) != "1":
+        return None
+    query = ListQuery.parse(params)
+    scope = _scope(user)
+    if scope is not None:
+        query = dataclasses.replace(query, unit=None)
+    place = place_in(web(request).db, query.browse(scope), evaluation_id)
+    suffix = query.queue_suffix
+    return {
+        "list_url": query.url(),
+        "suffix": suffix,
+        "previous": f"/evaluations/{place.previous}{suffix}" if place and place.previous else None,
+        "next": f"/evaluations/{place.next}{suffix}" if place and place.next else None,
+        "position": place.position if place else None,
+        "total": place.total if place else None,
+    }
+
+
+def _actions(user: User, meta: Meta) -> list[str]:
+    """The review steps the action bar offers ``user`` on this version (see workflow.MOVES)."""
+    if not meta.is_latest:
+        return []
+    steps = []
+    for move in MOVES.values():
+        allowed = can_review(user) if move.reviewer else can_edit(user, meta)
+        if allowed and meta.status in move.sources:
+            steps.append(move.name)
+    if can_review(user) and meta.status == "审核中" and meta.reviewer_id not in (None, user.id):
+        steps = ["take_over"]  # another reviewer's claim: nothing but an explicit take-over
+    return steps
+
+
+def _detail(
+    request: Request,
+    user: User,
+    evaluation_id: int,
+    *,
+    params: Mapping[str, str] | None = None,
+    problem: str | None = None,
+    status_code: int = 200,
+) -> Response:
     meta = visible_meta(request, user, evaluation_id)
     ev = _stored(request, meta)
-    editable = can_edit(user, meta) and meta.is_latest
+    editable = can_edit(user, meta) and meta.is_latest and not meta.locked
     try:
         scheme: Scheme | None = scheme_for(ev, web(request).store.db)
     except SchemeError:
@@ -444,6 +501,14 @@ def evaluation_page(request: Request, evaluation_id: int, user: CurrentUser) -> 
         "downloads": _downloads(meta),
         "edit_url": f"/evaluations/{evaluation_id}/edit" if editable else None,
         "may_review": can_review(user),
+        "number": meta.number,
+        "source": meta.source,
+        "locked": meta.locked,
+        "actions": _actions(user, meta),
+        "queue": _queue(request, user, evaluation_id, request.query_params if params is None else params),
+        "returned": {"version": meta.returned_version, "comment": meta.returned_comment}
+        if meta.returned_comment
+        else None,
     }
     return render(
         request,
@@ -457,7 +522,25 @@ def evaluation_page(request: Request, evaluation_id: int, user: CurrentUser) -> 
         statuses=STATUSES,
         version_of={v.id: v.version for v in meta.versions},
         saved=request.query_params.get("saved") == "1",
+        problem=problem,
+        moves=MOVES,
+        status_code=status_code,
     )
+
+
+@router.get("/evaluations/{evaluation_id:int}", include_in_schema=False)
+def evaluation_page(request: Request, evaluation_id: int, user: CurrentUser) -> Response:
+    return _detail(request, user, evaluation_id)
+
+
+@router.get("/evaluations/n/{number}", include_in_schema=False)
+def by_number(request: Request, number: str, user: CurrentUser) -> Response:
+    """A project × year's stable number (``2020-0042``) opens its latest version."""
+    first = parse_number(number)
+    meta = visible_meta(request, user, first) if first is not None else None
+    if meta is None or meta.number != number.strip():
+        raise HTTPException(404, f"没有编号为 {number[:40]} 的评价，或您无权查看")
+    return RedirectResponse(f"/evaluations/{meta.latest_id}", status_code=303)
 
 
 @router.get(
@@ -479,7 +562,9 @@ def evaluation_api(request: Request, evaluation_id: int, user: CurrentUser) -> R
 class StatusChange(BaseModel):
     """A review decision: the status and the comment the unit will see."""
 
-    status: Literal["待审核", "退回修改", "审核通过"] = Field(description="审核状态")
+    status: Literal["草稿", "已提交", "审核中", "退回修改", "审核通过", "待审核"] = Field(
+        description="目标审核状态（由当前状态经一步操作到达；待审核即已提交）"
+    )
     comment: str | None = Field(default=None, max_length=2000, description="审核意见（单位可见）")
 
 
@@ -519,6 +604,90 @@ def set_status_form(
 def set_status_api(request: Request, evaluation_id: int, change: StatusChange, user: Reviewer) -> Response:
     meta = _set_status(request, user, evaluation_id, change.status, change.comment)
     return JSONResponse(jsonable(_review(meta)))
+
+
+class Step(BaseModel):
+    """A review step's reason (required to 退回修改 or 重新打开; the unit sees it)."""
+
+    comment: str | None = Field(default=None, max_length=2000, description="原因或审核意见（单位可见）")
+
+
+def _take_step(request: Request, user: User, meta: Meta, step: str, comment: str | None) -> None:
+    move = MOVES.get("claim" if step == "take_over" else step)
+    if move is None:
+        raise HTTPException(404, f"没有这种审核操作：{step[:40]}")
+    allowed = can_review(user) if move.reviewer else can_edit(user, meta)
+    if not allowed:
+        raise HTTPException(403, f"您的账号不能“{'接手审核' if step == 'take_over' else move.label}”")
+    web(request).workflow.move(meta.id, step, actor(user), comment)
+
+
+@router.post("/evaluations/{evaluation_id:int}/review/{step}", include_in_schema=False)
+def review_step_form(
+    request: Request,
+    evaluation_id: int,
+    step: str,
+    user: CurrentUser,
+    comment: Annotated[str, Form()] = "",
+    queue: Annotated[str, Form()] = "",
+    go: Annotated[str, Form()] = "",
+) -> Response:
+    """One review step from the action bar; ``queue`` is the list's query string the page was
+    opened with, ``go=next`` opens the next one of that list afterwards."""
+    meta = visible_meta(request, user, evaluation_id)
+    params = dict(parse_qsl(queue.lstrip("?")[:4000]))
+    ahead = _queue(request, user, evaluation_id, params) if go == "next" else None
+    try:
+        _take_step(request, user, meta, step, comment)
+    except WorkflowError as exc:
+        return _detail(request, user, evaluation_id, params=params, problem=exc.message, status_code=409)
+    suffix = "?" + urlencode(params) if params else ""
+    if ahead is not None:
+        return RedirectResponse(ahead["next"] or ahead["list_url"], status_code=303)
+    joiner = "&" if suffix else "?"
+    return RedirectResponse(f"/evaluations/{evaluation_id}{suffix}{joiner}saved=1", status_code=303)
+
+
+@router.post(
+    "/api/evaluations/{evaluation_id:int}/review/{step}",
+    summary="审核操作",
+    description="step：submit（提交审核）、claim（认领）、release（放弃认领）、return（退回修改，须填原因）、"
+    "approve（审核通过）、reopen（重新打开，须填原因）、take_over（接手他人正在审核的评价）",
+    response_description="操作后的审核状态：status、comment、reviewer、reviewed_at",
+    responses={403: _FORBIDDEN, 404: _NOT_FOUND, 409: {"description": "当前状态不允许此操作，或缺少原因"}},
+)
+def review_step_api(
+    request: Request, evaluation_id: int, step: str, body: Step, user: CurrentUser
+) -> Response:
+    meta = visible_meta(request, user, evaluation_id)
+    try:
+        _take_step(request, user, meta, step, body.comment)
+    except WorkflowError as exc:
+        raise HTTPException(409, exc.message) from None
+    after = web(request).workflow.meta(evaluation_id)
+    assert after is not None
+    return JSONResponse(jsonable({**_review(after), "number": after.number}))
+
+
+@router.post("/evaluations/bulk-approve", include_in_schema=False)
+def bulk_approve(
+    request: Request,
+    user: Reviewer,
+    ids: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies a form default)
+    back: Annotated[str, Form()] = "",
+) -> Response:
+    """批量通过: the selected evaluations without error-level findings are approved; the page
+    says which were left and why."""
+    chosen = [n for n in (_int(i) for i in ids[:500]) if n is not None and n > 0]
+    if not chosen:
+        raise HTTPException(422, "请先勾选要批量通过的评价")
+    done, skipped = web(request).workflow.approve_clean(chosen, actor(user))
+    target = back if back.startswith("/evaluations") and not back.startswith("//") else "/evaluations"
+    return render(
+        request,
+        "evaluations/bulk.html",
+        {"approved": done, "skipped": [{"id": i, "reason": r} for i, r in skipped], "back": target},
+    )
 
 
 # -- downloads -----------------------------------------------------------------------------------

@@ -18,3 +18,15 @@
     });
   });
 })();
+// The review queue's shortcuts: j opens the next evaluation of the list, k the previous one (the
+// links of the action bar marked data-key), never while typing in a field.
+(function () {
+  "use strict";
+  document.addEventListener("keydown", function (e) {
+    if (e.ctrlKey || e.metaKey || e.altKey || e.isComposing) { return; }
+    var t = e.target;
+    if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) { return; }
+    var link = document.querySelector('#action-bar a[data-key="' + e.key + '"]');
+    if (link) { e.preventDefault(); window.location.href = link.href; }
+  });
+})();
