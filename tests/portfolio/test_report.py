@@ -412,6 +412,7 @@ def test_json_numbers_are_numbers(report: PortfolioReport) -> None:
         "inflation",
         "execution",
         "findings",
+        "questions",
         "worst",
     }
     assert data["totals"] == {"evaluations": 8, "documents": 11, "units": 3, "unreadable": 1, "superseded": 2}

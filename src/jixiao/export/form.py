@@ -143,35 +143,17 @@ def fill(template: str, facts: Facts) -> str:
 
 def _spec_cell(spec: CellSpec, row: int, col: int, facts: Facts, label_align: Align = "center") -> FormCell:
     if spec.field is None:
-        text = fill(spec.text or "", facts)
-        return FormCell(
-            row,
-            col,
-            text,
-            spec.rows,
-            spec.span,
-            align=spec.align or label_align,
-            bold=spec.bold,
-            is_label=True,
-        )
+        text, align = fill(spec.text or "", facts), spec.align or label_align
+        return FormCell(row, col, text, spec.rows, spec.span, align=align, bold=spec.bold, is_label=True)
     field = FIELDS[spec.field]
     raw = field.get(facts)
     if field.kind == "choice":
         text = _choice_text(clean(raw) if isinstance(raw, str) else None, spec.choices)
         return FormCell(row, col, text, spec.rows, spec.span, align=spec.align or "left", bold=spec.bold)
     text, value, number_format = _printed(field.kind, raw)
-    default: Align = "left" if field.kind in ("text", "date") else "center"
+    align = spec.align or ("left" if field.kind in ("text", "date") else "center")
     return FormCell(
-        row,
-        col,
-        text,
-        spec.rows,
-        spec.span,
-        value,
-        number_format,
-        spec.align or default,
-        spec.bold,
-        source=spec.field,
+        row, col, text, spec.rows, spec.span, value, number_format, align, spec.bold, source=spec.field
     )
 
 

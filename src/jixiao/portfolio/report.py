@@ -35,9 +35,10 @@ from decimal import localcontext
 from pathlib import Path
 
 from jixiao.errors import JixiaoError
+from jixiao.export.files import check_suffix
 from jixiao.export.files import check_target
+from jixiao.export.files import saved_bytes
 from jixiao.export.files import write_atomic
-from jixiao.export.files import write_text_atomic
 from jixiao.portfolio.report_model import BandMean
 from jixiao.portfolio.report_model import BinCount
 from jixiao.portfolio.report_model import Distribution
@@ -45,17 +46,23 @@ from jixiao.portfolio.report_model import Execution
 from jixiao.portfolio.report_model import FindingCount
 from jixiao.portfolio.report_model import GradeTable
 from jixiao.portfolio.report_model import Inflation
+from jixiao.portfolio.report_model import MissedProject
 from jixiao.portfolio.report_model import PortfolioReport
+from jixiao.portfolio.report_model import Questions
 from jixiao.portfolio.report_model import ScatterPoint
 from jixiao.portfolio.report_model import Totals
 from jixiao.portfolio.report_model import UnitGrades
+from jixiao.portfolio.report_model import UnitRisk
 from jixiao.schemes import builtin_schemes
+from jixiao.storage import questions
 from jixiao.storage.db import Database
 from jixiao.storage.queries import Bound
 from jixiao.storage.queries import CorrelationSums
 from jixiao.storage.queries import Filter
 from jixiao.storage.queries import PortfolioReader
 from jixiao.storage.queries import UnitGrade
+from jixiao.storage.questions import UnitRiskRow
+from jixiao.storage.store import UNKNOWN_UNIT
 
 DEFAULT_LIMIT = 20
 DEFAULT_SAMPLE = 5000
@@ -93,6 +100,17 @@ CLAIMED_BINS = _bins(
 )
 """Claimed totals: ``[60, 70)`` and so on; ``100`` is exactly full marks; above 100 (which the
 checks flag) is a bin of its own rather than hidden in another."""
+
+CLAIMED_FINE = _bins(
+    ("<60", *(f"{n}–{n + 1}" for n in range(60, 100)), "100", ">100"),
+    range(60, 101),
+)
+"""Claimed totals in one-point bins from 60 to 100: the histogram drawn from the lowest bin
+that holds an evaluation, so a portfolio crowded between 95 and 100 is not one bar."""
+
+LOW_RATE = Decimal("0.8")
+HIGH_SCORE = Decimal(90)
+"""An evaluation spending below 80 % of its budget while claiming 90 or more is counted apart."""
 
 RATE_BANDS = _bins(
     ("<80%", "80–90%", "90–95%", "95–100%", "100%", ">100%"),
@@ -229,6 +247,13 @@ def build_report(
         bands = r.rate_bands(f, _bounds(RATE_BANDS))
         codes = r.finding_codes(f, current=sum(u.evaluations for u in grades.units))
         worst = r.worst(f, limit)
+        fine = r.claimed_histogram(f, _bounds(CLAIMED_FINE))
+        conn = r.conn
+        risk_rows = questions.unit_risks(conn, f)
+        missed_total, missed = questions.missed_targets(conn, f, limit)
+        review = questions.review_counts(conn, f)
+        absent = questions.absent_units(conn, f, placeholder=UNKNOWN_UNIT)
+        low_high = questions.low_rate_high_score(conn, f, LOW_RATE, HIGH_SCORE)
     current = sum(u.evaluations for u in grades.units)
     totals = Totals(
         evaluations=current,
@@ -285,6 +310,50 @@ def build_report(
         ),
         findings=tuple(FindingCount(c.code, c.severity, c.count, c.evaluations) for c in codes),
         worst=tuple(worst),
+        questions=Questions(
+            risks=_risks(risk_rows),
+            missed_total=missed_total,
+            missed=tuple(MissedProject(m.id, m.unit, m.project, m.year, m.rows, m.lost) for m in missed),
+            with_errors=sum(r.with_errors for r in risk_rows),
+            inflated=sum(r.inflated for r in risk_rows),
+            review=tuple((c.status, c.count) for c in review),
+            absent=tuple(a.unit for a in absent),
+            low_rate_high_score=low_high,
+        ),
+        claimed_fine=Distribution(
+            tuple(
+                BinCount(spec.label, spec.low, spec.high, n)
+                for spec, n in zip(CLAIMED_FINE, fine.counts, strict=True)
+            ),
+            fine.missing,
+        ),
+    )
+
+
+def _risks(rows: Iterable[UnitRiskRow]) -> tuple[UnitRisk, ...]:
+    """Per unit, most flagged per evaluation first (then the larger mean difference, the name)."""
+    risks = [
+        UnitRisk(
+            unit=r.unit,
+            unit_id=r.unit_id,
+            evaluations=r.evaluations,
+            with_errors=r.with_errors,
+            missed=r.missed,
+            compared=r.compared,
+            mean_difference=_mean(r.difference, r.compared) if r.compared else None,
+            inflated=r.inflated,
+        )
+        for r in rows
+    ]
+    return tuple(
+        sorted(
+            risks,
+            key=lambda u: (
+                -Decimal(u.flagged) / Decimal(u.evaluations),
+                -(u.mean_difference if u.mean_difference is not None else Decimal(-1000)),
+                u.unit,
+            ),
+        )
     )
 
 
@@ -298,14 +367,18 @@ def check_report_path(out: Path) -> None:
     check_target(out, REPORT_SUFFIXES, "汇总报告")
 
 
-def write_report(report: PortfolioReport, out: Path) -> Path:
-    """Write the report as a workbook (``.xlsx``) or a self-contained page (``.html``)."""
-    check_report_path(out)
-    if out.suffix.lower() == ".xlsx":
+def report_bytes(report: PortfolioReport, suffix: str) -> bytes:
+    """The report as the bytes of a workbook (``.xlsx``) or of a self-contained page (``.html``)."""
+    if check_suffix(suffix, REPORT_SUFFIXES, "汇总报告") == ".xlsx":
         from jixiao.portfolio.report_xlsx import portfolio_workbook
 
-        workbook = portfolio_workbook(report)
-        return write_atomic(out, lambda path: workbook.save(str(path)))
+        return saved_bytes(portfolio_workbook(report))
     from jixiao.portfolio.report_html import portfolio_html
 
-    return write_text_atomic(out, portfolio_html(report))
+    return portfolio_html(report).encode("utf-8")
+
+
+def write_report(report: PortfolioReport, out: Path) -> Path:
+    """Write the report (:func:`report_bytes`) to ``out``, a ``.xlsx`` or ``.html`` file."""
+    check_report_path(out)
+    return write_atomic(out, report_bytes(report, out.suffix))

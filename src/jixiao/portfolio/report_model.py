@@ -132,6 +132,90 @@ class FindingCount:
 
 
 @dataclass(frozen=True, slots=True)
+class UnitRisk:
+    """One unit's answer to “which units carry risk”: its evaluations with an error, with a
+    missed target, and its inflation (claimed − computed total, the mean over the evaluations
+    that have both)."""
+
+    unit: str
+    unit_id: int
+    evaluations: int
+    with_errors: int
+    missed: int
+    compared: int
+    mean_difference: Decimal | None
+    inflated: int
+
+    @property
+    def flagged(self) -> int:
+        """Inflated, erroneous and target-missing evaluations (one evaluation may count thrice)."""
+        return self.inflated + self.with_errors + self.missed
+
+
+@dataclass(frozen=True, slots=True)
+class MissedProject:
+    """A current evaluation with indicator rows scored below their weight."""
+
+    id: int
+    unit: str
+    project: str
+    year: int | None
+    rows: int
+    lost: Decimal  # points below the rows' weights
+
+
+@dataclass(frozen=True, slots=True)
+class Questions:
+    """What the head asks first: risk by unit, missed targets, the review's progress, who has
+    not submitted (see :mod:`jixiao.storage.questions` for each definition)."""
+
+    risks: tuple[UnitRisk, ...]  # most flagged (per evaluation) first
+    missed_total: int  # evaluations with a missed target
+    missed: tuple[MissedProject, ...]  # the ones that lost most points, at most ``limit``
+    with_errors: int  # evaluations with an error-level finding
+    inflated: int  # evaluations claiming more than one point above the rules
+    review: tuple[tuple[str, int], ...]  # (status, evaluations), most first
+    absent: tuple[str, ...]  # units on record without a current evaluation in scope
+    low_rate_high_score: int  # execution rate below 80 % with a claimed total of 90 or more
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "risks": [
+                {
+                    "unit": r.unit,
+                    "evaluations": r.evaluations,
+                    "with_errors": r.with_errors,
+                    "missed": r.missed,
+                    "compared": r.compared,
+                    "mean_difference": r.mean_difference,
+                    "inflated": r.inflated,
+                }
+                for r in self.risks
+            ],
+            "missed_total": self.missed_total,
+            "missed": [
+                {
+                    "id": m.id,
+                    "unit": m.unit,
+                    "project": m.project,
+                    "year": m.year,
+                    "rows": m.rows,
+                    "lost": m.lost,
+                }
+                for m in self.missed
+            ],
+            "with_errors": self.with_errors,
+            "inflated": self.inflated,
+            "review": dict(self.review),
+            "absent": list(self.absent),
+            "low_rate_high_score": self.low_rate_high_score,
+        }
+
+
+NO_QUESTIONS = Questions((), 0, (), 0, 0, (), (), 0)
+
+
+@dataclass(frozen=True, slots=True)
 class PortfolioReport:
     year: int | None
     unit: str | None
@@ -143,6 +227,18 @@ class PortfolioReport:
     execution: Execution
     findings: tuple[FindingCount, ...]
     worst: tuple[DocumentRow, ...]
+    questions: Questions = NO_QUESTIONS
+    claimed_fine: Distribution | None = None  # claimed totals in one-point bins (the chart's)
+
+    @property
+    def errors(self) -> tuple[FindingCount, ...]:
+        """The error-level finding codes, most frequent first."""
+        return tuple(f for f in self.findings if f.severity == "error")
+
+    @property
+    def notices(self) -> tuple[FindingCount, ...]:
+        """The warning- and info-level finding codes, most frequent first."""
+        return tuple(f for f in self.findings if f.severity != "error")
 
     @property
     def empty(self) -> bool:
@@ -238,6 +334,7 @@ class PortfolioReport:
                 }
                 for f in self.findings
             ],
+            "questions": self.questions.to_dict(),
             "worst": [
                 {
                     "id": w.id,

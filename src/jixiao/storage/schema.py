@@ -133,6 +133,18 @@ class Document(Base):
     imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
+# The figures both covering indexes of ``evaluations`` carry after their leading columns.
+_COVERED_FIGURES = (
+    "unreadable",
+    "claimed_total",
+    "computed_total",
+    "execution_rate",
+    "errors",
+    "warnings",
+    "document_id",
+)
+
+
 class EvaluationRow(Base):
     """One project's evaluation for one year (one version of it)."""
 
@@ -151,13 +163,7 @@ class EvaluationRow(Base):
             "claimed_grade",
             "project_id",
             "version",
-            "unreadable",
-            "claimed_total",
-            "computed_total",
-            "execution_rate",
-            "errors",
-            "warnings",
-            "document_id",
+            *_COVERED_FIGURES,
             "latest",
         ),
         # The same columns with the unit first: a unit's list and dashboard read only it, and a
@@ -171,13 +177,7 @@ class EvaluationRow(Base):
             "claimed_grade",
             "year",
             "latest",
-            "unreadable",
-            "claimed_total",
-            "computed_total",
-            "execution_rate",
-            "errors",
-            "warnings",
-            "document_id",
+            *_COVERED_FIGURES,
         ),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -27,10 +27,13 @@ from jixiao.intake.recover.header_fields import recover_header
 from jixiao.intake.recover.indicator_rows import recover_indicators
 from jixiao.intake.recover.indicator_rows import recover_numbered_rows
 from jixiao.intake.recover.indicator_rows import recover_totals
+from jixiao.intake.recover.loose_rows import recover_loose_rows
+from jixiao.intake.recover.residue_rows import recover_residue_rows
 
 # Full-width ASCII to ASCII, one character for one (positions in the text stay valid).
 _WIDTH = str.maketrans({chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {"\u3000": " "})
 _HAS_BLOCK = re.compile(r"资\s*金\s*总\s*额|总\s*金\s*额")
+_INDICATOR_HEAD = re.compile(r"三\s*级\s*指\s*标|指\s*标\s*名\s*称")
 _MARK = "由连排文字恢复"  # in the place of every table rebuilt here
 _LABEL_CELL = 20
 _LONG_CELL = 120
@@ -78,9 +81,19 @@ def recover_forms(blocks: list[Block]) -> tuple[list[Block], list[tuple[str, str
             inserts.setdefault(at(pos), []).append(table)
             indicator_tables += 1
         notes.extend(table_notes)
+    if not indicator_tables and (residue := recover_residue_rows(text, place_of)) is not None:
+        inserts.setdefault(at(residue[1]), []).append(residue[0])
+        notes.extend(residue[2])
+        indicator_tables += 1
     if not indicator_tables and (numbered := recover_numbered_rows(text, place_of)) is not None:
         inserts.setdefault(at(numbered[1]), []).append(numbered[0])
         notes.extend(numbered[2])
+        indicator_tables += 1
+    if not indicator_tables and not _has_indicator_grid(blocks):
+        loose = recover_loose_rows(text, place_of)
+        if loose is not None:
+            inserts.setdefault(at(loose[1]), []).append(loose[0])
+            notes.extend(loose[2])
     for table, pos in recover_header(text, place_of):
         inserts.setdefault(at(pos), []).append(table)
     for table, pos in recover_totals(text, place_of):
@@ -97,6 +110,15 @@ def recover_forms(blocks: list[Block]) -> tuple[list[Block], list[tuple[str, str
 def _has_block(table: Table) -> bool:
     """Whether a real grid holds the budget block (its 年度资金总额 label in a cell of its own)."""
     return any(len(c.text) <= _LABEL_CELL and _HAS_BLOCK.search(c.text) for c in table.cells)
+
+
+def _has_indicator_grid(blocks: list[Block]) -> bool:
+    """Whether a real grid holds an indicator header (三级指标 or 指标名称 in a cell of its own)."""
+    return any(
+        isinstance(b, Table)
+        and any(len(c.text) <= _LABEL_CELL and _INDICATOR_HEAD.search(c.text) for c in b.cells)
+        for b in blocks
+    )
 
 
 def _sources(blocks: list[Block]) -> Iterator[tuple[int, str, str]]:
