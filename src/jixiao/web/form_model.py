@@ -24,6 +24,8 @@ Pure: no I/O, no web framework. The schemes are passed in.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import re
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -33,6 +35,7 @@ from jixiao.authoring.changes import plain
 from jixiao.core.engine import evaluate
 from jixiao.core.groups import strip_weight
 from jixiao.core.model import Budget
+from jixiao.core.model import BudgetLine
 from jixiao.core.model import Claimed
 from jixiao.core.model import Computed
 from jixiao.core.model import Evaluation
@@ -54,6 +57,7 @@ from jixiao.core.values import parse_value
 from jixiao.schemes import DEFAULT_SCHEME
 
 MAX_ROWS = 100
+_DATE = re.compile(r"(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?")
 MAX_TEXT = 20_000
 MIN_YEAR, MAX_YEAR = 1949, 2100
 
@@ -111,6 +115,31 @@ ROW_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(RowFields
 
 
 @dataclass(frozen=True, slots=True)
+class LineFields:
+    """One line of the 预算明细 as typed; ``key`` is its index in the evaluation the form started
+    from ("" for a line added in the form), so a line's group is kept while it is edited."""
+
+    key: str = ""
+    name: str = ""
+    planned: str = ""
+    executed: str = ""
+
+    @property
+    def blank(self) -> bool:
+        return not any(v.strip() for v in (self.name, self.planned, self.executed))
+
+
+LINE_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(LineFields))
+"""The 预算明细 fields; each is posted as ``line_<field>``, once per line."""
+MAX_LINES = 50
+
+# The choices the official forms print as ■/□ (the export layouts' ``choices``).
+CATEGORY_CHOICES = ("部门预算项目", "专项资金", "转移支付项目")
+ATTRIBUTE_CHOICES = ("持续性项目", "新增性项目")
+TYPE_CHOICES = ("常年性项目", "延续性项目", "一次性项目")
+
+
+@dataclass(frozen=True, slots=True)
 class FormFields:
     """Every field of the form, as typed."""
 
@@ -120,6 +149,10 @@ class FormFields:
     year: str = ""
     department: str = ""
     implementer: str = ""
+    category: str = ""
+    attribute: str = ""
+    project_type: str = ""
+    filled_date: str = ""
     planned: str = ""
     initial: str = ""
     received: str = ""
@@ -137,9 +170,12 @@ class FormFields:
     objectives_achieved: str = ""
     problems: str = ""
     rows: tuple[RowFields, ...] = ()
+    lines: tuple[LineFields, ...] = ()
 
 
-SCALAR_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(FormFields) if f.name != "rows")
+SCALAR_FIELDS: tuple[str, ...] = tuple(
+    f.name for f in dataclasses.fields(FormFields) if f.name not in ("rows", "lines")
+)
 
 LABELS: dict[str, str] = {
     "scheme": "评分方案",
@@ -148,6 +184,10 @@ LABELS: dict[str, str] = {
     "year": "年度",
     "department": "主管部门",
     "implementer": "实施单位",
+    "category": "项目类别",
+    "attribute": "项目属性",
+    "project_type": "项目类型",
+    "filled_date": "填报日期",
     "planned": "年度预算数",
     "initial": "年初预算数",
     "received": "实际到位数",
@@ -167,6 +207,9 @@ LABELS: dict[str, str] = {
     "actual": "实际完成值",
     "claimed_score": "自评得分",
     "deviation_reason": "偏差原因",
+    "line_name": "明细名称",
+    "line_planned": "明细预算数",
+    "line_executed": "明细执行数",
 }
 
 
@@ -208,7 +251,40 @@ def fields_from_form(form: Mapping[str, Sequence[str]]) -> FormFields:
         )
         for i in range(count)
     )
-    return FormFields(**{name: _first(form, name) for name in SCALAR_FIELDS}, rows=rows)
+    lcols = {name: list(form.get(f"line_{name}") or ()) for name in LINE_FIELDS}
+    lcount = min(max((len(v) for v in lcols.values()), default=0), MAX_LINES)
+    lines = tuple(
+        LineFields(**{name: (_clean(values[i]) if i < len(values) else "") for name, values in lcols.items()})
+        for i in range(lcount)
+    )
+    return FormFields(**{name: _first(form, name) for name in SCALAR_FIELDS}, rows=rows, lines=lines)
+
+
+def fields_as_json(fields: FormFields) -> dict[str, object]:
+    """The fields as plain data (a draft kept on the server)."""
+    return dataclasses.asdict(fields)
+
+
+def fields_from_json(data: object) -> FormFields | None:
+    """The fields of a kept draft (None when it is not one)."""
+    if not isinstance(data, dict):
+        return None
+    form: dict[str, list[str]] = {}
+    for name in SCALAR_FIELDS:
+        value = data.get(name)
+        if isinstance(value, str):
+            form[name] = [value]
+    for key, names, prefix in (("rows", ROW_FIELDS, "ind_"), ("lines", LINE_FIELDS, "line_")):
+        items = data.get(key)
+        if not isinstance(items, list):
+            continue
+        for item in items:
+            if not isinstance(item, dict):
+                continue
+            for name in names:
+                value = item.get(name)
+                form.setdefault(prefix + name, []).append(value if isinstance(value, str) else "")
+    return fields_from_form(form)
 
 
 def level2_label(level2: str | None, weight: Decimal | None) -> str:
@@ -247,6 +323,12 @@ def fields_of(ev: Evaluation) -> FormFields:
         )
         for i, ind in enumerate(ev.indicators)
     )
+    lines = tuple(
+        LineFields(
+            key=str(i), name=line.name, planned=_money(line.planned_yuan), executed=_money(line.executed_yuan)
+        )
+        for i, line in enumerate(b.lines)
+    )
     return FormFields(
         scheme=ev.scheme.id,
         name=p.name or "",
@@ -254,6 +336,10 @@ def fields_of(ev: Evaluation) -> FormFields:
         year="" if p.year is None else str(p.year),
         department=p.department or "",
         implementer=p.implementer or "",
+        category=p.category or "",
+        attribute=p.attribute or "",
+        project_type=p.type or "",
+        filled_date=p.filled_date.isoformat() if p.filled_date else "",
         planned=_money(b.planned_yuan),
         initial=_money(b.initial_yuan),
         received=_money(b.received_yuan),
@@ -266,6 +352,7 @@ def fields_of(ev: Evaluation) -> FormFields:
         objectives_achieved=ev.objectives.achieved or "",
         problems=ev.problems or "",
         rows=rows,
+        lines=lines,
         **weights,
     )
 
@@ -353,6 +440,19 @@ class _Reader:
             self.errors[field] = f"无法识别执行率“{text}”，请写成 95% 或 0.95"
         return value
 
+    def date(self, field: str, raw: str) -> dt.date | None:
+        text = raw.strip()
+        if not text:
+            return None
+        m = _DATE.fullmatch(text)
+        try:
+            if m is None:
+                raise ValueError(text)
+            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            self.errors[field] = f"无法识别日期“{text}”，请写成 2024-03-15 或 2024年3月15日"
+            return None
+
     def year(self, field: str, raw: str) -> int | None:
         text = raw.strip().removesuffix("年度").removesuffix("年").strip()
         if not text:
@@ -423,6 +523,31 @@ def _row(i: int, row: RowFields, origin: Indicator | None, read: _Reader) -> Ind
     return Indicator.model_validate(values)
 
 
+def _lines(fields: FormFields, base: Evaluation | None, read: _Reader) -> tuple[BudgetLine, ...]:
+    """The 预算明细 as typed; a line from the edited evaluation keeps its group and place."""
+    kept = base.budget.lines if base is not None else ()
+    out: list[BudgetLine] = []
+    for i, line in enumerate(fields.lines):
+        if line.blank:
+            continue
+        where = f"lines.{i}"
+        name = line.name.strip()
+        if not name:
+            read.errors[f"{where}.name"] = "请填写明细名称"
+        planned = read.amount(f"{where}.planned", line.planned)
+        executed = read.amount(f"{where}.executed", line.executed)
+        origin = (
+            kept[int(line.key)]
+            if line.key.isascii() and line.key.isdigit() and int(line.key) < len(kept)
+            else None
+        )
+        values = {"name": name or "（未命名）", "planned_yuan": planned, "executed_yuan": executed}
+        out.append(
+            origin.model_copy(update=values) if origin is not None else BudgetLine.model_validate(values)
+        )
+    return tuple(out)
+
+
 def _grouped(rows: list[tuple[Indicator, Indicator | None]]) -> tuple[Indicator, ...]:
     """Give each 二级 cell its id (1, 2, 3, … in order): a row joins the cell of the row before it
     when both name the same 一级 and 二级 (with the same declared weight), unless both come from
@@ -482,6 +607,10 @@ def build(
         "unit": read.text(fields.unit, p.unit),
         "department": read.text(fields.department, p.department),
         "implementer": read.text(fields.implementer, p.implementer),
+        "category": read.text(fields.category, p.category),
+        "attribute": read.text(fields.attribute, p.attribute),
+        "type": read.text(fields.project_type, p.type),
+        "filled_date": read.date("filled_date", fields.filled_date),
     }
     stated = read.rate("stated_rate", fields.stated_rate)
     budget_values = {
@@ -492,6 +621,7 @@ def build(
         "stated_rate": stated,
         # The engine replaces it with executed ÷ planned when both are known.
         "execution_rate": stated,
+        "lines": _lines(fields, base, read),
     }
     claimed = Claimed(
         budget_execution_score=read.number(
@@ -516,7 +646,11 @@ def build(
         "planned": read.text(fields.objectives_planned, o.planned),
         "achieved": read.text(fields.objectives_achieved, o.achieved),
     }
-    typed = bool(rows) or any(v is not None for v in budget_values.values()) or claimed.total is not None
+    typed = (
+        bool(rows)
+        or any(v is not None and v != () for v in budget_values.values())
+        or claimed.total is not None
+    )
     findings: tuple[Finding, ...] = ()
     if base is not None:
         findings = tuple(f for f in base.findings if not (typed and f.code == _UNREADABLE))
@@ -535,3 +669,63 @@ def build(
     # Re-validate: model_copy does not run validators (money rounding to the fen, for one).
     draft = Evaluation.model_validate(draft.model_dump(by_alias=True))
     return Draft(evaluation=evaluate(draft, scheme), scheme=scheme, errors=read.errors, rows=tuple(numbers))
+
+
+# -- helpers for the clerk: scores from the rules, last year's form, a pasted block ---------------
+
+
+def fill_scores(fields: FormFields, draft: Draft) -> tuple[FormFields, tuple[int, ...]]:
+    """The fields with each row's 自评得分 set to the score the rules give it, the 预算执行自评得分,
+    the 自评总分 and the 自评等级 set to the computed ones; and the form rows the rules cannot
+    score (qualitative targets and the like), which keep what the clerk typed and need judgement."""
+    ev = draft.evaluation
+    by_row = dict(zip(draft.rows, ev.indicators, strict=True))
+    judge: list[int] = []
+    rows: list[RowFields] = []
+    for i, row in enumerate(fields.rows):
+        ind = by_row.get(i)
+        if ind is None:
+            rows.append(row)
+        elif ind.computed_score is None:
+            judge.append(i)
+            rows.append(row)
+        else:
+            rows.append(dataclasses.replace(row, claimed_score=plain(ind.computed_score) or "0"))
+    c = ev.computed
+    return (
+        dataclasses.replace(
+            fields,
+            rows=tuple(rows),
+            claimed_budget_score=plain(c.budget_execution_score) or fields.claimed_budget_score,
+            claimed_total=plain(c.total) or fields.claimed_total,
+            claimed_grade=c.grade or fields.claimed_grade,
+        ),
+        tuple(judge),
+    )
+
+
+def for_next_year(ev: Evaluation) -> FormFields:
+    """A new year's form started from ``ev``: the project, the indicators and their targets kept;
+    what belongs to the year evaluated (amounts spent, actual values, scores, reasons, the
+    results, the filing date) left empty, and the year one later."""
+    was = fields_of(ev)
+    rows = tuple(
+        dataclasses.replace(r, key="", actual="", claimed_score="", deviation_reason="") for r in was.rows
+    )
+    lines = tuple(dataclasses.replace(line, key="", executed="") for line in was.lines)
+    year = ev.project.year + 1 if ev.project.year is not None and ev.project.year < MAX_YEAR else None
+    return dataclasses.replace(
+        was,
+        year="" if year is None else str(year),
+        filled_date="",
+        received="",
+        executed="",
+        stated_rate="",
+        claimed_budget_score="",
+        claimed_total="",
+        claimed_grade="",
+        objectives_achieved="",
+        problems="",
+        rows=rows,
+        lines=lines,
+    )

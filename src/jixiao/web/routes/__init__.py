@@ -8,16 +8,16 @@ from jixiao.web.routes import admin
 from jixiao.web.routes import auth
 from jixiao.web.routes import dashboard
 from jixiao.web.routes import editor
+from jixiao.web.routes import editor_files
 from jixiao.web.routes import evaluations
-from jixiao.web.routes import rounds
 from jixiao.web.routes import uploads
 
 ROUTERS: tuple[APIRouter, ...] = (
     auth.router,
     dashboard.router,
     evaluations.router,
-    rounds.router,
     editor.router,
+    editor_files.router,
     uploads.router,
     admin.router,
 )

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 from collections.abc import Callable
 from collections.abc import Coroutine
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ from fastapi.responses import Response
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
+from jixiao import services
 from jixiao.authoring.changes import FieldChange
 from jixiao.authoring.changes import diff
 from jixiao.authoring.changes import plain
@@ -50,6 +52,8 @@ from jixiao.errors import explain
 from jixiao.schemes import builtin_schemes
 from jixiao.storage.accounts import Role
 from jixiao.storage.accounts import User
+from jixiao.storage.editor import EditorStore
+from jixiao.storage.editor import Evidence
 from jixiao.storage.workflow import Change
 from jixiao.storage.workflow import Meta
 from jixiao.storage.workflow import WorkflowError
@@ -130,6 +134,7 @@ class Preview:
     marks: tuple[str | None, ...]
     errors: dict[str, str]
     scheme_name: str
+    blank: bool = False  # nothing typed yet: no findings shown
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +152,14 @@ class EditorPage:
     level1: tuple[str, ...]
     max_rows: int
     preview: Preview
+    scope: str = "new"  # which of the user's drafts this form autosaves to
+    restored: str | None = None  # when the draft shown was kept ("2026-12-06 23:10")
+    judge: tuple[int, ...] = ()  # rows the rules cannot score (after 按规则填入得分)
+    evidence: tuple[Evidence, ...] = ()
+    evidence_accept: str = ""
+    categories: tuple[str, ...] = fm.CATEGORY_CHOICES
+    attributes: tuple[str, ...] = fm.ATTRIBUTE_CHOICES
+    types: tuple[str, ...] = fm.TYPE_CHOICES
 
 
 _GROUPS = (Group.BUDGET_EXECUTION, Group.OUTPUT, Group.EFFECT, Group.SATISFACTION, Group.COST)
@@ -170,6 +183,17 @@ def _options() -> tuple[SchemeOption, ...]:
     )
 
 
+def _blank(ev: Evaluation) -> bool:
+    """Nothing typed yet that the checks could speak about (a new form as it opens)."""
+    b = ev.budget
+    return (
+        not ev.indicators
+        and not (ev.project.name or "").strip()
+        and all(v is None for v in (b.planned_yuan, b.initial_yuan, b.received_yuan, b.executed_yuan))
+        and ev.claimed.total is None
+    )
+
+
 def _preview(draft: fm.Draft) -> Preview:
     return Preview(
         evaluation=draft.evaluation,
@@ -177,6 +201,7 @@ def _preview(draft: fm.Draft) -> Preview:
         marks=row_marks(draft.evaluation),
         errors=draft.errors,
         scheme_name=draft.scheme.name,
+        blank=_blank(draft.evaluation),
     )
 
 
@@ -218,12 +243,16 @@ def _page(
     message: str | None = None,
     status_code: int = 200,
     draft: fm.Draft | None = None,
+    restored: str | None = None,
+    judge: tuple[int, ...] = (),
 ) -> Response:
     schemes = _schemes()
     draft = draft or fm.build(fields, schemes, base=base, required=required)
     unit: str | None = meta.unit if meta is not None else _unit_of(user)
+    evidence: tuple[Evidence, ...] = ()
     if meta is not None:
         action, mode = f"/evaluations/{meta.id}/edit", "edit"
+        evidence = tuple(EditorStore(web(request).db).evidence_of(meta.project_id, meta.year))
     else:
         action, mode = "/evaluations/new", "new"
     data = EditorPage(
@@ -240,20 +269,60 @@ def _page(
         level1=fm.level1_choices(draft.scheme),
         max_rows=fm.MAX_ROWS,
         preview=_preview(draft),
+        scope=_scope(meta.id if meta else None),
+        restored=restored,
+        judge=judge,
+        evidence=evidence,
+        evidence_accept=services.evidence_accept(),
     )
     return render(request, "editor/form.html", data, status_code=status_code, labels=fm.LABELS)
 
 
+def _scope(evaluation_id: int | None) -> str:
+    """The name of a user's draft of a form: ``new``, or ``edit:<id>``."""
+    return "new" if evaluation_id is None else f"edit:{evaluation_id}"
+
+
 def _step(fields: fm.FormFields, form: dict[str, list[str]]) -> tuple[str, fm.FormFields]:
-    """What a no-JavaScript button asked for: ``save``, or a re-render (``preview``) after adding
-    or removing a row."""
+    """What a no-JavaScript button asked for: ``save``, ``fill`` (scores from the rules), or a
+    re-render (``preview``) after adding or removing a row or a 预算明细 line."""
     removed = (form.get("remove") or [""])[0]
     if removed.isascii() and removed.isdigit():
         return "preview", fm.without_row(fields, int(removed))
+    removed_line = (form.get("remove_line") or [""])[0]
+    if removed_line.isascii() and removed_line.isdigit():
+        index = int(removed_line)
+        return "preview", dataclasses.replace(fields, lines=fields.lines[:index] + fields.lines[index + 1 :])
     action = (form.get("action") or ["preview"])[0]
     if action == "add_row":
         return "preview", fm.with_row_added(fields)
+    if action == "add_line" and len(fields.lines) < fm.MAX_LINES:
+        return "preview", dataclasses.replace(fields, lines=(*fields.lines, fm.LineFields()))
+    if action == "fill_scores":
+        return "fill", fields
     return ("save" if action == "save" else "preview"), fields
+
+
+def _filled(fields: fm.FormFields, base: Evaluation | None = None) -> tuple[fm.FormFields, tuple[int, ...]]:
+    return fm.fill_scores(fields, fm.build(fields, _schemes(), base=base))
+
+
+def _restored(request: Request, user: User, scope: str) -> tuple[fm.FormFields, str] | None:
+    """The user's kept draft of this form, and when it was kept (local time of the server)."""
+    kept = EditorStore(web(request).db).draft(user.id, scope)
+    if kept is None:
+        return None
+    try:
+        fields = fm.fields_from_json(json.loads(kept.fields))
+    except ValueError:
+        return None
+    if fields is None:
+        return None
+    return fields, kept.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def _drop_draft(request: Request, user: User, scope: str) -> None:
+    EditorStore(web(request).db).drop_draft(user.id, scope)
 
 
 def _new_fields(fields: fm.FormFields, user: User) -> fm.FormFields:
@@ -268,8 +337,26 @@ def _edit_fields(fields: fm.FormFields, base: Evaluation) -> fm.FormFields:
 
 
 @router.get("/evaluations/new", include_in_schema=False)
-def new_form(request: Request, user: CurrentUser) -> Response:
+def new_form(
+    request: Request,
+    user: CurrentUser,
+    start_from: Annotated[int | None, Query(alias="from", ge=1)] = None,
+    fresh: bool = False,
+) -> Response:
+    """A new evaluation: blank, or started from an earlier one (``?from=<id>``: its project and
+    indicators for the next year), or the user's unsaved draft when there is one."""
     _may_write(user)
+    if start_from is not None:
+        visible_meta(request, user, start_from)
+        earlier = web(request).store.get(start_from)
+        if earlier is None:
+            raise HTTPException(404, f"没有编号为 {start_from} 的评价，或您无权查看")
+        fields = _new_fields(fm.for_next_year(earlier), user)
+        message = f"已按编号 {start_from} 的评价填好项目与指标（年度为下一年），请填写本年的完成情况"
+        return _page(request, fields, user=user, message=message)
+    kept = None if fresh else _restored(request, user, _scope(None))
+    if kept is not None:
+        return _page(request, _new_fields(kept[0], user), user=user, restored=kept[1])
     fields = _new_fields(fm.blank_form(year=dt.date.today().year - 1), user)
     return _page(request, fields, user=user)
 
@@ -278,6 +365,9 @@ def new_form(request: Request, user: CurrentUser) -> Response:
 def create(request: Request, user: CurrentUser, form: PostedForm) -> Response:
     _may_write(user)
     step, fields = _step(_new_fields(fm.fields_from_form(form), user), form)
+    if step == "fill":
+        fields, judge = _filled(fields)
+        return _page(request, fields, user=user, judge=judge)
     if step != "save":
         return _page(request, fields, user=user)
     required = ("name", "unit", "year")
@@ -288,9 +378,14 @@ def create(request: Request, user: CurrentUser, form: PostedForm) -> Response:
         )
     ev = draft.evaluation
     new_id = web(request).workflow.save_new(
-        ev, actor(user), action="create", year=ev.project.year, unit=_unit_of(user) or fields.unit.strip()
+        ev,
+        actor(user),
+        action="create",
+        year=ev.project.year,
+        unit=_unit_of(user) or fields.unit.strip(),
     )
     assert new_id is not None  # no document, so never a duplicate
+    _drop_draft(request, user, _scope(None))
     return RedirectResponse(f"/evaluations/{new_id}", status_code=303)
 
 
@@ -310,10 +405,14 @@ def _not_latest(meta: Meta) -> str:
 
 
 @router.get("/evaluations/{evaluation_id:int}/edit", include_in_schema=False)
-def edit_form(request: Request, user: CurrentUser, evaluation_id: int) -> Response:
+def edit_form(request: Request, user: CurrentUser, evaluation_id: int, fresh: bool = False) -> Response:
     meta, ev = _editable(request, user, evaluation_id)
     if not meta.is_latest:
         raise HTTPException(409, _not_latest(meta))
+    kept = None if fresh else _restored(request, user, _scope(evaluation_id))
+    if kept is not None:
+        fields = _edit_fields(kept[0], ev)
+        return _page(request, fields, user=user, base=ev, meta=meta, restored=kept[1])
     fields = fm.fields_of(ev)
     if not fields.rows:  # an unreadable document, say: start from one empty row per 一级
         fields = dataclasses.replace(fields, rows=fm.blank_form().rows)
@@ -328,6 +427,9 @@ def update(request: Request, user: CurrentUser, evaluation_id: int, form: Posted
     def again(**more: Any) -> Response:
         return _page(request, fields, user=user, base=base, meta=meta, **more)
 
+    if step == "fill":
+        fields, judge = _filled(fields, base)
+        return again(judge=judge)
     if step != "save":
         return again()
     draft = fm.build(fields, _schemes(), base=base, required=("name",))
@@ -344,6 +446,7 @@ def update(request: Request, user: CurrentUser, evaluation_id: int, form: Posted
         )
     except WorkflowError as exc:
         return again(draft=draft, status_code=409, message=exc.message)
+    _drop_draft(request, user, _scope(evaluation_id))
     return RedirectResponse(f"/evaluations/{new_id}", status_code=303)
 
 

@@ -42,17 +42,186 @@
     });
   }
 
-  // × removes its row (without JavaScript it posts the row's index).
+  // × removes its row (without JavaScript it posts the row's index); 撤销 in the toast puts it back.
   rows.addEventListener("click", function (e) {
     var button = e.target.closest(".row-remove");
     if (!button) { return; }
     e.preventDefault();
     var row = button.closest("tr");
+    var position = Array.prototype.indexOf.call(rowElements(), row);
+    var name = (row.querySelector("input[name=ind_name]") || {}).value || "";
     var next = row.nextElementSibling || row.previousElementSibling;
+    var before = row.nextElementSibling;
     row.remove();
     if (next) { (next.querySelector("input[name=ind_name]") || add).focus(); } else if (add) { add.focus(); }
     changed();
+    toast("已删除第" + (position + 1) + "行" + (name ? "“" + name + "”" : ""), function () {
+      if (before && before.parentNode === rows) { rows.insertBefore(row, before); } else { rows.appendChild(row); }
+      var input = row.querySelector("input[name=ind_name]");
+      if (input) { input.focus(); }
+      changed();
+    });
   });
+
+  // A short message at the bottom of the screen, with an 撤销 button when ``undo`` is given.
+  var toastTimer = null;
+  function toast(message, undo) {
+    var box = document.getElementById("editor-toast");
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "editor-toast";
+      box.className = "toast";
+      box.setAttribute("role", "status");
+      box.setAttribute("aria-live", "polite");
+      document.body.appendChild(box);
+    }
+    box.textContent = "";
+    var text = document.createElement("span");
+    text.textContent = message;
+    box.appendChild(text);
+    if (undo) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.textContent = "撤销";
+      button.addEventListener("click", function () { box.hidden = true; undo(); });
+      box.appendChild(button);
+    }
+    box.hidden = false;
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(function () { box.hidden = true; }, 10000);
+  }
+
+  // 预算明细: add and remove lines without a round trip.
+  var lines = document.getElementById("line-rows");
+  var lineTemplate = document.getElementById("line-template");
+  var addLine = document.getElementById("add-line");
+  if (lines && lineTemplate && addLine) {
+    addLine.addEventListener("click", function (e) {
+      e.preventDefault();
+      var fresh = lineTemplate.content.firstElementChild.cloneNode(true);
+      lines.appendChild(fresh);
+      fresh.querySelector("input[name=line_name]").focus();
+      changed();
+    });
+    lines.addEventListener("click", function (e) {
+      var button = e.target.closest(".row-remove");
+      if (!button) { return; }
+      e.preventDefault();
+      button.closest("tr").remove();
+      changed();
+    });
+  }
+
+  // Rows from a block pasted from Excel: the server reads the block (the same reader the tests
+  // use), the rows are filled from the row pasted into, adding rows as needed.
+  var csrf = form.querySelector("input[name=csrf_token]");
+  function post(url, data) {
+    if (csrf) { data.set("csrf_token", csrf.value); }
+    return fetch(url, { method: "POST", body: data, credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); });
+  }
+  function addRow() {
+    var fresh = template.content.firstElementChild.cloneNode(true);
+    syncCost(fresh);
+    rows.appendChild(fresh);
+    return fresh;
+  }
+  function setRow(tr, values) {
+    Object.keys(values).forEach(function (name) {
+      if (name === "level1") {
+        var select = tr.querySelector("select[name=ind_level1]");
+        if (!values.level1) { return; }
+        if (!Array.prototype.some.call(select.options, function (o) { return o.value === values.level1; })) {
+          select.add(new Option(values.level1, values.level1));
+        }
+        select.value = values.level1;
+        return;
+      }
+      var input = tr.querySelector("input[name=ind_" + name + "]");
+      if (input) { input.value = values[name]; }
+    });
+  }
+  function fillRows(pasted, from) {
+    var max = parseInt(form.getAttribute("data-max-rows") || "100", 10);
+    var all = rowElements();
+    var index = Math.max(0, Array.prototype.indexOf.call(all, from));
+    var filled = 0;
+    pasted.forEach(function (values) {
+      var tr = rowElements()[index];
+      if (!tr) {
+        if (rowElements().length >= max) { return; }
+        tr = addRow();
+      }
+      setRow(tr, values);
+      index += 1;
+      filled += 1;
+    });
+    return filled;
+  }
+  rows.addEventListener("paste", function (e) {
+    var target = e.target;
+    var tr = target.closest && target.closest("tr.ind-row");
+    if (!tr || !e.clipboardData) { return; }
+    var text = e.clipboardData.getData("text/plain");
+    if (text.replace(/[\r\n]+$/, "").indexOf("\t") < 0 && text.replace(/[\r\n]+$/, "").indexOf("\n") < 0) { return; }
+    e.preventDefault();
+    var start = (target.name || "ind_level1").replace(/^ind_/, "");
+    var data = new FormData();
+    data.set("text", text);
+    data.set("start", start);
+    post("/evaluations/paste", data).then(function (answer) {
+      var n = fillRows(answer.rows, tr);
+      toast("已粘贴 " + n + " 行" + (answer.header ? "（按表头对列）" : "（按表格列序）"));
+      changed();
+      dirty();
+    }).catch(function () { toast("粘贴的内容无法读取，请重试"); });
+  });
+
+  // Autosave: the form as typed is kept on the server a moment after the last change, and
+  // comes back when the form is opened again. Leaving with changes not yet kept asks first.
+  var status = document.getElementById("autosave-status");
+  var pending = false;
+  var submitting = false;
+  var saveTimer = null;
+  function formData() {
+    var data = new FormData(form);
+    data.delete("action");
+    return data;
+  }
+  function keep() {
+    clearTimeout(saveTimer);
+    var sent = pending;
+    pending = false;
+    return post("/evaluations/draft", formData()).then(function (answer) {
+      form.setAttribute("data-kept", answer.saved);
+      if (status) { status.textContent = "已自动暂存 " + answer.saved; }
+    }).catch(function () {
+      pending = pending || sent;
+      if (status) { status.textContent = "自动暂存失败，请保存评价以免丢失"; }
+    });
+  }
+  function dirty() {
+    pending = true;
+    if (status) { status.textContent = "有未暂存的修改…"; }
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(keep, 1500);
+  }
+  form.addEventListener("input", dirty);
+  form.addEventListener("change", dirty);
+  form.addEventListener("rows-changed", dirty);
+  form.addEventListener("submit", function () { submitting = true; clearTimeout(saveTimer); });
+  window.addEventListener("beforeunload", function (e) {
+    if (!pending || submitting) { return; }
+    if (navigator.sendBeacon) {
+      var data = formData();
+      if (csrf) { data.set("csrf_token", csrf.value); }
+      navigator.sendBeacon("/evaluations/draft", data);
+    }
+    e.preventDefault();
+    e.returnValue = "";
+  });
+  if (form.getAttribute("data-posted") === "1") { dirty(); }
+  window.jixiaoEditor = { keep: keep, toast: toast };
 
   // The 成本指标 choice follows the scheme.
   var scheme = document.getElementById("f-scheme");
