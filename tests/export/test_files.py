@@ -4,31 +4,50 @@
 from __future__ import annotations
 
 import ast
+import io
 from pathlib import Path
 
 import pytest
 
 from jixiao.errors import JixiaoError
 from jixiao.export.errors import ExportError
+from jixiao.export.files import saved_bytes
 from jixiao.export.files import write_atomic
-from jixiao.export.files import write_text_atomic
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "jixiao"
 
 
 def test_written_whole_or_not_at_all(tmp_path: Path) -> None:
     out = tmp_path / "报告.html"
-    write_text_atomic(out, "<p>一</p>")
+    write_atomic(out, "<p>一</p>")  # a text is written as UTF-8
     assert out.read_text(encoding="utf-8") == "<p>一</p>"
+    write_atomic(out, "<p>二</p>".encode())  # bytes as they are, replacing the old file whole
+    assert out.read_bytes() == "<p>二</p>".encode()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["报告.html"]
 
-    def broken(path: Path) -> None:
-        path.write_text("<p>半", encoding="utf-8")
-        raise OSError(28, "No space left on device")
+    # a failure at the last step (a folder stands where the file would go) leaves no temporary
+    taken = tmp_path / "占用.xlsx"
+    taken.mkdir()
+    (taken / "里面.txt").write_text("别动", encoding="utf-8")
+    with pytest.raises(ExportError, match=r"无法写入 .*占用\.xlsx"):
+        write_atomic(taken, b"PK")
+    assert (taken / "里面.txt").read_text(encoding="utf-8") == "别动"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["占用.xlsx", "报告.html"]
 
-    with pytest.raises(ExportError, match=r"无法写入 .*报告\.html"):
-        write_atomic(out, broken)
-    assert out.read_text(encoding="utf-8") == "<p>一</p>"  # the old file stands
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["报告.html"]  # no temporary left
+
+def test_documents_are_bytes_saved_in_memory() -> None:
+    from docx import Document
+    from openpyxl import Workbook
+    from openpyxl import load_workbook
+
+    wb = Workbook()
+    wb.active["A1"] = "自评表"
+    content = saved_bytes(wb)
+    assert content[:2] == b"PK"
+    assert load_workbook(io.BytesIO(content)).active["A1"].value == "自评表"
+    doc = Document()
+    doc.add_paragraph("自评报告")
+    assert Document(io.BytesIO(saved_bytes(doc))).paragraphs[0].text == "自评报告"
 
 
 def test_every_writer_refuses_alike(tmp_path: Path) -> None:

@@ -274,7 +274,7 @@ def _write_report(report: Path, results: list[tuple[Path, Evaluation]], roots: l
         from jixiao.export.files import write_atomic
 
         data = batch_workbook([BatchItem(relative_name(path, roots), ev) for path, ev in results])
-        write_atomic(report, lambda tmp: tmp.write_bytes(data))
+        write_atomic(report, data)
     else:
         from jixiao.export import write_review
 

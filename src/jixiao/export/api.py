@@ -13,15 +13,16 @@ The kind is ``kind`` when given, else ``report`` when the file name contains 报
 otherwise (``2024-自评报告.docx`` is a report, ``自评表.docx`` a table). The evaluation is scored
 under ``scheme`` first, so what is printed is consistent with the rules even for an evaluation
 that arrives unscored; its stated scores are printed as stated (see :mod:`jixiao.export.fields`).
-Files are written to a temporary name next to ``out`` and renamed, so a failure never leaves a
+
+Each document is made as bytes (:func:`evaluation_bytes`, :func:`review_bytes`), which the web
+sends as they are; :func:`export_evaluation` and :func:`write_review` are the path-taking forms
+for the CLI and the library, which check the target first and write the bytes through the one
+atomic writer (:func:`jixiao.export.files.write_atomic`), so a failure never leaves a
 half-written document behind.
 """
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from collections.abc import Callable
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
@@ -31,9 +32,10 @@ from jixiao.core.model import Evaluation
 from jixiao.core.scheme import Scheme
 from jixiao.export.errors import ExportError
 from jixiao.export.fields import Facts
+from jixiao.export.files import check_suffix
 from jixiao.export.files import check_target
+from jixiao.export.files import saved_bytes
 from jixiao.export.files import write_atomic
-from jixiao.export.files import write_text_atomic
 from jixiao.export.form import Form
 from jixiao.export.form import build_form
 from jixiao.export.layout import Layout
@@ -66,19 +68,47 @@ def resolve_layout(layout: str | Path | Layout | None, scheme: Scheme) -> Layout
     return load_layout(layout)
 
 
-def _docx_writer(form: Form, facts: Facts, kind: Kind) -> Callable[[Path], None]:
+def _docx_bytes(form: Form, facts: Facts, kind: Kind) -> bytes:
     if kind == "table":
         from jixiao.export.docx_table import table_document
 
-        doc = table_document(form)
-    else:
-        from jixiao.core.scoring import score_evaluation
-        from jixiao.export.report_docx import report_document
-        from jixiao.export.report_text import report_blocks
+        return saved_bytes(table_document(form))
+    from jixiao.core.scoring import score_evaluation
+    from jixiao.export.report_docx import report_document
+    from jixiao.export.report_text import report_blocks
 
-        blocks = report_blocks(facts, score_evaluation(facts.ev, facts.scheme), form.title)
-        doc = report_document(blocks, form)
-    return lambda path: doc.save(str(path))
+    blocks = report_blocks(facts, score_evaluation(facts.ev, facts.scheme), form.title)
+    return saved_bytes(report_document(blocks, form))
+
+
+def evaluation_bytes(
+    ev: Evaluation,
+    scheme: Scheme,
+    suffix: str,
+    *,
+    kind: str = "table",
+    layout: str | Path | Layout | None = None,
+    timeout: float | None = None,
+) -> bytes:
+    """``ev`` as the 自评表 (``kind="table"``) or the 自评报告 draft (``"report"``), as the bytes
+    of a ``suffix`` file (see the module docstring). Raises :class:`ExportError` for a format
+    the document does not come in, or a PDF that cannot be made."""
+    chosen = kind_of(Path(f"document{suffix}"), kind)
+    suffix = check_suffix(suffix, SUFFIXES[chosen], KIND_NAMES[chosen])
+    drawn = resolve_layout(layout, scheme)
+    scored = evaluate(ev, scheme)
+    facts = Facts.of(scored, scheme)
+    form = build_form(facts, drawn)
+    if suffix == ".xlsx":
+        from jixiao.export.xlsx_table import table_bytes
+
+        return table_bytes(form)
+    docx = _docx_bytes(form, facts, chosen)
+    if suffix == ".docx":
+        return docx
+    from jixiao.export.pdf import pdf_bytes
+
+    return pdf_bytes(docx, ".docx", timeout)
 
 
 def export_evaluation(
@@ -100,48 +130,32 @@ def export_evaluation(
     out = Path(out)
     chosen = kind_of(out, kind)
     suffix = check_target(out, SUFFIXES[chosen], KIND_NAMES[chosen])
-    drawn = resolve_layout(layout, scheme)
-    scored = evaluate(ev, scheme)
-    facts = Facts.of(scored, scheme)
-    form = build_form(facts, drawn)
-    if suffix == ".xlsx":
-        from jixiao.export.xlsx_table import table_bytes
-
-        content = table_bytes(form)
-        return write_atomic(out, lambda path: path.write_bytes(content))
-    write_docx = _docx_writer(form, facts, chosen)
-    if suffix == ".docx":
-        return write_atomic(out, write_docx)
-    from jixiao.export.pdf import DEFAULT_TIMEOUT
-    from jixiao.export.pdf import to_pdf
-
-    def write_pdf(path: Path) -> None:
-        with tempfile.TemporaryDirectory(prefix="jixiao-export-") as work:
-            source = Path(work) / "document.docx"
-            write_docx(source)
-            pdf = to_pdf(source, Path(work), timeout or DEFAULT_TIMEOUT)
-            shutil.move(pdf, path)
-
-    return write_atomic(out, write_pdf)
+    content = evaluation_bytes(ev, scheme, suffix, kind=chosen, layout=layout, timeout=timeout)
+    return write_atomic(out, content)
 
 
-def write_review(evaluations: Sequence[Evaluation], out: Path | str) -> Path:
-    """Write the review report (复核报告) over scored evaluations as ``.xlsx`` or ``.html``.
+def review_bytes(evaluations: Sequence[Evaluation], suffix: str) -> bytes:
+    """The review report (复核报告) over scored evaluations as ``.xlsx`` or ``.html`` bytes.
 
     One summary row per evaluation (key figures, claimed and recomputed totals, finding counts)
     and, per evaluation, its findings with their places. Evaluations are taken as scored: run
     them through the engine first (``jixiao check`` does).
     """
-    out = Path(out)
-    suffix = check_target(out, REVIEW_SUFFIXES, "复核报告")
+    suffix = check_suffix(suffix, REVIEW_SUFFIXES, "复核报告")
     from jixiao.export.review import review_rows
 
     rows = review_rows(evaluations)
     if suffix == ".xlsx":
         from jixiao.export.review_xlsx import review_workbook
 
-        workbook = review_workbook(rows)
-        return write_atomic(out, lambda path: workbook.save(str(path)))
+        return saved_bytes(review_workbook(rows))
     from jixiao.export.review_html import review_html
 
-    return write_text_atomic(out, review_html(rows))
+    return review_html(rows).encode("utf-8")
+
+
+def write_review(evaluations: Sequence[Evaluation], out: Path | str) -> Path:
+    """Write the review report (复核报告, :func:`review_bytes`) to ``out`` (``.xlsx`` or ``.html``)."""
+    out = Path(out)
+    suffix = check_target(out, REVIEW_SUFFIXES, "复核报告")
+    return write_atomic(out, review_bytes(evaluations, suffix))

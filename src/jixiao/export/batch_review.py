@@ -17,7 +17,6 @@ Two sheets, whatever the batch's size:
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -37,6 +36,7 @@ from jixiao.core.places import SEVERITY_RANK
 from jixiao.core.places import counts
 from jixiao.core.places import message_without_place
 from jixiao.core.places import severity_key
+from jixiao.export.files import saved_bytes
 from jixiao.export.review import IDENTITY_HEAD
 from jixiao.export.review import SEVERITY_NAMES
 from jixiao.export.review import review_date
@@ -222,6 +222,4 @@ def batch_workbook(
     _summary(summary, ordered, anchors, title, scope)
     wb.properties.title = title
     wb.properties.creator = "jixiao"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return saved_bytes(wb)

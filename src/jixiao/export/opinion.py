@@ -14,12 +14,9 @@ converted by LibreOffice (``export/pdf.py``).
 
 from __future__ import annotations
 
-import io
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 
 from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -39,8 +36,9 @@ from jixiao.export.docx_base import set_run_font
 from jixiao.export.docx_base import set_title
 from jixiao.export.docx_base import setup_page
 from jixiao.export.docx_base import text_width_mm
+from jixiao.export.files import saved_bytes
 from jixiao.export.formatting import clean
-from jixiao.export.pdf import to_pdf
+from jixiao.export.pdf import pdf_bytes
 from jixiao.export.review import SEVERITY_NAMES
 from jixiao.export.xlsx_style import BODY
 from jixiao.export.xlsx_style import BOLD
@@ -209,9 +207,7 @@ def opinion_workbook(o: Opinion) -> Workbook:
 
 
 def opinion_xlsx(o: Opinion) -> bytes:
-    out = io.BytesIO()
-    opinion_workbook(o).save(out)
-    return out.getvalue()
+    return saved_bytes(opinion_workbook(o))
 
 
 # -- docx / pdf --------------------------------------------------------------------------------------
@@ -309,17 +305,12 @@ def opinion_document(o: Opinion) -> DocxDocument:
 
 
 def opinion_docx(o: Opinion) -> bytes:
-    out = io.BytesIO()
-    opinion_document(o).save(out)
-    return out.getvalue()
+    return saved_bytes(opinion_document(o))
 
 
 def opinion_pdf(o: Opinion) -> bytes:
     """The Word document converted by LibreOffice (raises ``ExportError`` when it cannot)."""
-    with tempfile.TemporaryDirectory(prefix="jixiao-opinion-") as tmp:
-        source = Path(tmp) / "opinion.docx"
-        source.write_bytes(opinion_docx(o))
-        return to_pdf(source, Path(tmp) / "out").read_bytes()
+    return pdf_bytes(opinion_docx(o))
 
 
 def opinion_bytes(o: Opinion, suffix: str) -> bytes:

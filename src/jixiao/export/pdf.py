@@ -5,11 +5,13 @@ module) includes the system fontconfig setup and maps those names, their Windows
 GB2312 variants to Noto Serif CJK SC / Noto Sans CJK SC (installed with fonts-noto-cjk by
 ``scripts/system-deps``). LibreOffice reads it through ``FONTCONFIG_FILE``, set for the one
 conversion by :func:`jixiao.office.convert`, the runner the readers use too (own profile
-directory, timeout, process group killed on expiry).
+directory, timeout, process group killed on expiry). :func:`pdf_bytes` is what the exporters
+call: a document's bytes in, the PDF's bytes out.
 """
 
 from __future__ import annotations
 
+import tempfile
 from importlib import resources
 from pathlib import Path
 
@@ -34,3 +36,12 @@ def to_pdf(source: Path, outdir: Path, timeout: float = DEFAULT_TIMEOUT) -> Path
         ) from None
     except office.ConversionError as exc:
         raise ExportError(f"未能导出 PDF：{exc.reason}") from None
+
+
+def pdf_bytes(document: bytes, suffix: str = ".docx", timeout: float | None = None) -> bytes:
+    """The PDF of a document's bytes (``.docx`` or ``.xlsx``): LibreOffice reads and writes files,
+    so both live in a private temporary directory for the one conversion, removed after."""
+    with tempfile.TemporaryDirectory(prefix="jixiao-pdf-") as work:
+        source = Path(work) / f"document{suffix}"
+        source.write_bytes(document)
+        return to_pdf(source, Path(work) / "out", timeout or DEFAULT_TIMEOUT).read_bytes()

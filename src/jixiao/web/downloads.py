@@ -5,16 +5,15 @@ Nothing here checks access: the routes call :func:`jixiao.web.deps.visible_meta`
 module guards against is the file system: a stored path is followed only while it stays inside
 ``<data_dir>/documents`` (the importer's content-addressed archive), and a file *name* — the
 submitter's, or a project's — is only ever written into a ``Content-Disposition`` header, cleaned
-and RFC 5987-encoded, never used as a path. Exports are written into a private temporary directory
-under a fixed ASCII name and read back as bytes (documents are small), so two requests never share
-a file and nothing is left behind.
+and RFC 5987-encoded, never used as a path. Exports are made as bytes in memory and sent as they
+are (only a PDF passes through LibreOffice's private temporary directory), so two requests never
+share a file and nothing is left behind.
 """
 
 from __future__ import annotations
 
 import mimetypes
 import re
-import tempfile
 import unicodedata
 from pathlib import Path
 from pathlib import PurePosixPath
@@ -25,8 +24,8 @@ from jixiao.errors import SchemeError
 from jixiao.export.api import REVIEW_SUFFIXES
 from jixiao.export.api import SUFFIXES
 from jixiao.export.api import Kind
-from jixiao.export.api import export_evaluation
-from jixiao.export.api import write_review
+from jixiao.export.api import evaluation_bytes
+from jixiao.export.api import review_bytes as review_report_bytes
 from jixiao.export.errors import ExportError
 from jixiao.services import scheme_for
 from jixiao.storage.archive import find_original
@@ -133,17 +132,11 @@ def export_bytes(
         scheme = scheme_for(ev, db)
     except SchemeError as exc:
         raise ExportError(exc.message) from None
-    with tempfile.TemporaryDirectory(prefix="jixiao-web-export-") as work:
-        out = Path(work) / f"document{suffix}"
-        export_evaluation(ev, scheme, out, kind=kind, timeout=timeout)
-        return out.read_bytes()
+    return evaluation_bytes(ev, scheme, suffix, kind=kind, timeout=timeout)
 
 
 def review_bytes(ev: Evaluation, suffix: str) -> bytes:
     """The review report (复核报告) of this one evaluation as ``.xlsx`` or ``.html`` bytes."""
     if suffix not in REVIEW_SUFFIXES:
         raise ValueError(f"review report cannot be {suffix}")
-    with tempfile.TemporaryDirectory(prefix="jixiao-web-review-") as work:
-        out = Path(work) / f"review{suffix}"
-        write_review([ev], out)
-        return out.read_bytes()
+    return review_report_bytes([ev], suffix)
