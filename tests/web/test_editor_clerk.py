@@ -28,6 +28,7 @@ def test_a_blank_form_opens_without_findings(client: People) -> None:
     assert page.status_code == 200
     assert "填写项目和指标后，这里显示发现的问题" in page.text
     assert "[警告]" not in page.text and "[错误]" not in page.text
+    assert "无法计算预算执行率" not in page.text  # no explanation of what is not typed yet
 
 
 def test_a_draft_is_kept_and_every_row_comes_back(client: People) -> None:
