@@ -173,3 +173,55 @@ def test_the_claimed_histogram_is_drawn_over_the_data(report: PortfolioReport) -
     counts = {b.label: b.count for b in fine.bins if b.count}
     # 96 (20 with a missed target, honest), 97 (the slow spenders), 100 (the rest, inflators too)
     assert counts == {"96–97": 10, "97–98": 4, "100": 286}
+
+
+def test_one_grade_scale_for_every_scheme_and_one_colour_per_label() -> None:
+    """优 (mof-2020) and 优秀 (hebei-2020) are one rank of one legend, counted together; a word
+    no scheme knows and 无等级 follow; no two labels share a colour."""
+    from jixiao.portfolio.report import _grade_table
+    from jixiao.portfolio.report_html import grade_colours
+    from jixiao.portfolio.report_model import NO_GRADE
+    from jixiao.storage.queries import UnitGrade
+
+    table = _grade_table(
+        [
+            UnitGrade("甲", "mof-2020", "优", "优秀", 3),
+            UnitGrade("甲", "hebei-2020", "优秀", "优", 2),
+            UnitGrade("乙", "hebei-2020", "良好", "良好", 1),
+            UnitGrade("乙", "mof-2020", None, "甲等", 4),
+        ]
+    )
+    assert table.labels == ("优/优秀", "良/良好", "中/一般", "差/较差", "甲等", NO_GRADE)
+    assert table.ranked == 4
+    assert table.computed == (5, 1, 0, 0, 0, 4)
+    assert table.claimed == (5, 1, 0, 0, 4, 0)
+    colours = grade_colours(table.labels, table.ranked, NO_GRADE)
+    assert len(set(colours)) == len(colours)
+    many = (*(f"等级{i}" for i in range(20)), NO_GRADE)
+    assert len(set(grade_colours(many, 4, NO_GRADE))) == len(many)
+
+
+def test_the_scatter_fills_its_plot(report: PortfolioReport) -> None:
+    """The axes span the data: rates 70 %–100 % and totals 96–100 here, not a fixed frame."""
+    import re
+
+    from jixiao.portfolio.report_html import scatter_chart
+
+    svg = scatter_chart(report)
+    xs = [float(x) for x in re.findall(r'<circle cx="([0-9.]+)"', svg)]
+    ys = [float(y) for y in re.findall(r'<circle cx="[0-9.]+" cy="([0-9.]+)"', svg)]
+    left, width, top, height = 60.0, 560.0, 20.0, 320.0  # the plot's frame
+    assert max(xs) - min(xs) >= 0.8 * width
+    assert max(ys) - min(ys) >= 0.6 * height
+    assert min(xs) >= left and max(xs) <= left + width and min(ys) >= top and max(ys) <= top + height
+
+
+def test_no_histogram_bar_holds_the_portfolio_when_the_totals_spread(portfolio: Database) -> None:
+    """The chart's bins are one point wide over the range the totals take: with totals from 96
+    to 100 it draws 96–97 … 100, the “100” bar apart from the 99–100 one."""
+    from jixiao.portfolio.report_html import histogram_chart
+    from jixiao.portfolio.report_html import shown_bins
+
+    report = build_report(portfolio, year=2024)
+    assert [b.label for b in shown_bins(report)] == ["96–97", "97–98", "98–99", "99–100", "100"]
+    assert "96–97" in histogram_chart(report)

@@ -39,6 +39,7 @@ from jixiao.export.files import check_suffix
 from jixiao.export.files import check_target
 from jixiao.export.files import saved_bytes
 from jixiao.export.files import write_atomic
+from jixiao.portfolio.report_model import NO_GRADE
 from jixiao.portfolio.report_model import BandMean
 from jixiao.portfolio.report_model import BinCount
 from jixiao.portfolio.report_model import Distribution
@@ -66,7 +67,6 @@ from jixiao.storage.store import UNKNOWN_UNIT
 
 DEFAULT_LIMIT = 20
 DEFAULT_SAMPLE = 5000
-NO_GRADE = "无等级"
 MEAN_PLACES = Decimal("0.0001")
 SHARE_PLACES = Decimal("0.0001")
 CORRELATION_PLACES = Decimal("0.0001")
@@ -153,19 +153,32 @@ def canonical_grade(grade: str | None, scheme_id: str) -> str:
 
 
 def _grade_table(rows: Iterable[UnitGrade]) -> GradeTable:
-    """Counts per unit and grade. The columns: every grade of the schemes in use, best first
-    (a grade nobody got is a column of zeros, which is worth seeing), then any other word
+    """Counts per unit and grade on one scale: each scheme's grades, best first, are ranks
+    (mof-2020's 优 and hebei-2020's 优秀 are both the first), and a rank's label joins the names
+    the schemes in use give it (“优/优秀”; “优” alone when only mof-2020 is in use). Every rank
+    is a column, even one nobody got (a column of zeros is worth seeing); then any other word
     found, then 无等级 if some evaluation has none."""
-    by_unit: dict[str, tuple[Counter[str], Counter[str]]] = {}
-    schemes: set[str] = set()
-    for row in rows:
-        schemes.add(row.scheme)
-        computed, claimed = by_unit.setdefault(row.unit, (Counter(), Counter()))
-        computed[canonical_grade(row.computed, row.scheme)] += row.count
-        claimed[canonical_grade(row.claimed, row.scheme)] += row.count
-    seen = {g for pair in by_unit.values() for counts in pair for g in counts if counts[g]}
+    rows = list(rows)
+    schemes = {row.scheme for row in rows}
     grades, _ = _grade_names()
-    labels = list(dict.fromkeys(g for scheme_id in grades if scheme_id in schemes for g in grades[scheme_id]))
+    in_use = [scheme_id for scheme_id in grades if scheme_id in schemes]
+    depth = max((len(grades[s]) for s in in_use), default=0)
+    rank_names = [
+        list(dict.fromkeys(grades[s][k] for s in in_use if k < len(grades[s]))) for k in range(depth)
+    ]
+    rank_label = ["/".join(names) for names in rank_names]
+    label_of: dict[tuple[str, str], str] = {}
+    for scheme_id in in_use:
+        for k, grade in enumerate(grades[scheme_id]):
+            label_of[(scheme_id, grade)] = rank_label[k]
+    by_unit: dict[str, tuple[Counter[str], Counter[str]]] = {}
+    for row in rows:
+        computed, claimed = by_unit.setdefault(row.unit, (Counter(), Counter()))
+        for counts, stated in ((computed, row.computed), (claimed, row.claimed)):
+            grade = canonical_grade(stated, row.scheme)
+            counts[label_of.get((row.scheme, grade), grade)] += row.count
+    seen = {g for pair in by_unit.values() for counts in pair for g in counts if counts[g]}
+    labels = list(rank_label)
     labels += sorted(seen - set(labels) - {NO_GRADE})
     if NO_GRADE in seen:
         labels.append(NO_GRADE)
@@ -183,6 +196,7 @@ def _grade_table(rows: Iterable[UnitGrade]) -> GradeTable:
         units,
         tuple(sum(u.computed[i] for u in units) for i in range(len(labels))),
         tuple(sum(u.claimed[i] for u in units) for i in range(len(labels))),
+        ranked=len(rank_label),
     )
 
 

@@ -8,6 +8,7 @@ computed here (scores and rates placed on pixels; nothing is summed).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from decimal import Decimal
 from html import escape
@@ -17,6 +18,8 @@ from jixiao.core.numbers import fmt_percent
 from jixiao.core.numbers import fmt_score
 from jixiao.export.html_style import stylesheet
 from jixiao.export.review import review_date
+from jixiao.portfolio.report_model import NO_GRADE
+from jixiao.portfolio.report_model import BinCount
 from jixiao.portfolio.report_model import PortfolioReport
 from jixiao.portfolio.svg import coord
 from jixiao.portfolio.svg import figure
@@ -31,6 +34,33 @@ svg .axis { stroke: #444; stroke-width: 1; } svg .grid { stroke: #ddd; stroke-wi
 @media print { section { break-inside: avoid-page; } }
 """
 _COLOURS = ("#2e75b6", "#70ad47", "#ffc000", "#c00000", "#7f7f7f", "#7030a0", "#264478", "#9e480e")
+# The grade scale, best first (one colour per rank whatever the scheme calls it: 优 and 优秀 are
+# one rank), then distinct colours for words no scheme knows; 无等级 is always grey.
+_GRADE_COLOURS = ("#1f6f43", "#70ad47", "#ffc000", "#ed7d31", "#c00000")
+_OTHER_COLOURS = ("#7030a0", "#264478", "#9e480e", "#00a3a3", "#d05ca8", "#6b4f2a")
+_NO_GRADE_COLOUR = "#9a9a9a"
+
+
+def grade_colours(labels: Sequence[str], ranked: int, no_grade: str) -> tuple[str, ...]:
+    """A distinct colour for each grade label: the first ``ranked`` (a scheme's scale, best
+    first) from green to red, the next from a palette of others, ``no_grade`` grey; past the
+    palettes, evenly spaced hues, so no two labels ever share a colour."""
+    colours: list[str] = []
+    others = 0
+    for i, label in enumerate(labels):
+        if label == no_grade:
+            colours.append(_NO_GRADE_COLOUR)
+        elif i < ranked and i < len(_GRADE_COLOURS):
+            colours.append(_GRADE_COLOURS[i])
+        else:
+            if others < len(_OTHER_COLOURS):
+                colours.append(_OTHER_COLOURS[others])
+            else:
+                colours.append(f"hsl({(others * 47) % 360}, 55%, 45%)")
+            others += 1
+    return tuple(colours)
+
+
 _SEVERITY_CLASS = {"error": "error", "warning": "warning", "info": "info"}
 
 
@@ -62,6 +92,7 @@ def grades_chart(report: PortfolioReport) -> str:
     g = report.grades
     if not g.units or not g.labels:
         return ""
+    colours = grade_colours(g.labels, g.ranked, NO_GRADE)
     left, right, top, bar, gap = 200.0, 40.0, 40.0, 14.0, 6.0
     plot = 560.0
     most = max(u.evaluations for u in g.units) or 1
@@ -69,8 +100,7 @@ def grades_chart(report: PortfolioReport) -> str:
     parts: list[str] = []
     x = left
     for i, label in enumerate(g.labels):  # the legend
-        colour = _COLOURS[i % len(_COLOURS)]
-        parts.append(f'<rect x="{coord(x)}" y="10" width="12" height="12" fill="{colour}"/>')
+        parts.append(f'<rect x="{coord(x)}" y="10" width="12" height="12" fill="{colours[i]}"/>')
         parts.append(text(x + 16, 21, label))
         x += 30 + 13 * len(label)
     for row, u in enumerate(g.units):
@@ -83,7 +113,7 @@ def grades_chart(report: PortfolioReport) -> str:
                 w = plot * count / most
                 parts.append(
                     f'<rect x="{coord(x)}" y="{coord(y)}" width="{coord(w)}" height="{coord(bar)}" '
-                    f'fill="{_COLOURS[i % len(_COLOURS)]}"><title>{escape(f"{u.unit} {g.labels[i]}：{count}")}'
+                    f'fill="{colours[i]}"><title>{escape(f"{u.unit} {g.labels[i]}：{count}")}'
                     "</title></rect>"
                 )
                 x += w
@@ -95,10 +125,28 @@ def grades_chart(report: PortfolioReport) -> str:
     return figure(left + plot + right, height, "各单位复算等级（评价数）", "".join(parts))
 
 
+def shown_bins(report: PortfolioReport) -> tuple[BinCount, ...]:
+    """The bins the histogram draws: the one-point bins from the lowest that holds a total to
+    the highest (so the bars spread over the data, not one bar holding nearly everything), or
+    the report's usual bins when the totals spread below 60 or the fine ones are missing."""
+    fine = report.claimed_fine
+    if fine is None:
+        return report.claimed_totals.bins
+    filled = [i for i, b in enumerate(fine.bins) if b.count]
+    if not filled or filled[0] == 0:
+        return report.claimed_totals.bins
+    return fine.bins[filled[0] : filled[-1] + 1]
+
+
 def histogram_chart(report: PortfolioReport) -> str:
-    """Vertical bars: current evaluations per claimed-total bin."""
-    bins = report.claimed_totals.bins
-    left, top, bottom, plot_h, slot = 50.0, 20.0, 40.0, 220.0, 64.0
+    """Vertical bars: current evaluations per claimed-total bin, over the range the totals take
+    (:func:`shown_bins`)."""
+    bins = shown_bins(report)
+    if not any(b.count for b in bins):
+        return ""
+    left, top, bottom, plot_h = 50.0, 20.0, 40.0, 220.0
+    slot = max(22.0, min(64.0, 640.0 / len(bins)))
+    every = 1 if slot >= 40 else (2 if len(bins) <= 24 else 5)
     most = max((b.count for b in bins), default=0)
     step = nice_step(most, 5, least=1.0)
     scale_top = step * max(1, -(-most // step)) if most else step
@@ -120,15 +168,34 @@ def histogram_chart(report: PortfolioReport) -> str:
             f'<rect x="{coord(x)}" y="{coord(y)}" width="{coord(slot - 8)}" height="{coord(h)}" fill="{_COLOURS[0]}">'
             f"<title>{escape(f'{b.label}：{b.count}')}</title></rect>"
         )
-        if b.count:
+        if b.count and slot >= 30:
             parts.append(text(x + (slot - 8) / 2, y - 4, str(b.count), "middle"))
-        parts.append(text(x + (slot - 8) / 2, top + plot_h + 16, b.label, "middle"))
+        label = b.label if every == 1 or b.low is None or b.high is None or b.low == b.high else None
+        if label is None and b.low is not None and int(b.low) % every == 0:
+            label = f"{b.low:g}"
+        if label is not None:
+            parts.append(text(x + (slot - 8) / 2, top + plot_h + 16, label, "middle"))
     base = top + plot_h
     parts.append(
         f'<line class="axis" x1="{coord(left)}" y1="{coord(base)}" x2="{coord(width - 20)}" y2="{coord(base)}"/>'
     )
     parts.append(text(left + (width - left) / 2, base + 34, "自评总分（分）", "middle"))
     return figure(width, top + plot_h + bottom, "自评总分分布（份数）", "".join(parts))
+
+
+def _span(values: Sequence[float], least: float) -> tuple[float, float, float]:
+    """An axis over ``values``: (low, high, step), the step round (1, 2 or 5 × 10ⁿ, at least
+    ``least``) giving about five ticks, low and high the ticks just outside the values."""
+    lo, hi = min(values), max(values)
+    raw = max(hi - lo, least) / 5
+    magnitude = 10.0 ** math.floor(math.log10(raw))
+    step = next((f * magnitude for f in (1, 2, 5, 10) if raw <= f * magnitude * (1 + 1e-9)), 10 * magnitude)
+    step = max(step, least)
+    low = step * math.floor(lo / step + 1e-9)
+    high = step * math.ceil(hi / step - 1e-9)
+    if high - low < step:
+        low, high = low - step, high + step
+    return low, high, step
 
 
 def scatter_chart(report: PortfolioReport) -> str:
@@ -139,10 +206,10 @@ def scatter_chart(report: PortfolioReport) -> str:
     left, top, plot_w, plot_h = 60.0, 20.0, 560.0, 320.0
     rates = [float(p.rate) for p in points]
     scores = [float(p.claimed) for p in points]
-    x_low = min(0.5, 0.1 * int(min(rates) * 10))
-    x_high = max(1.1, 0.1 * -int(-max(rates) * 10))
-    y_low = min(50.0, 10.0 * int(min(scores) / 10))
-    y_high = max(100.0, 10.0 * -int(-max(scores) / 10))
+    # The axes span the data (a round step beyond its least and greatest values), so the cloud
+    # fills the plot instead of a corner of a fixed 50 %–110 % × 50–100 frame.
+    x_low, x_high, x_step = _span(rates, least=0.01)
+    y_low, y_high, y_step = _span(scores, least=0.5)
 
     def px(rate: float) -> float:
         return left + plot_w * (rate - x_low) / (x_high - x_low)
@@ -157,16 +224,16 @@ def scatter_chart(report: PortfolioReport) -> str:
         parts.append(
             f'<line class="grid" x1="{coord(x)}" y1="{coord(top)}" x2="{coord(x)}" y2="{coord(top + plot_h)}"/>'
         )
-        parts.append(text(x, top + plot_h + 16, f"{round(tick * 100)}%", "middle"))
-        tick += 0.1
+        parts.append(text(x, top + plot_h + 16, f"{round(tick * 100, 1):g}%", "middle"))
+        tick += x_step
     score = y_low
     while score <= y_high + 1e-9:
         y = py(score)
         parts.append(
             f'<line class="grid" x1="{coord(left)}" y1="{coord(y)}" x2="{coord(left + plot_w)}" y2="{coord(y)}"/>'
         )
-        parts.append(text(left - 6, y + 4, f"{score:g}", "end"))
-        score += 10
+        parts.append(text(left - 6, y + 4, f"{round(score, 2):g}", "end"))
+        score += y_step
     parts.append(
         f'<path class="axis" fill="none" d="M{coord(left)} {coord(top)}V{coord(top + plot_h)}H{coord(left + plot_w)}"/>'
     )

@@ -18,6 +18,8 @@ from jixiao.core.model import Severity
 from jixiao.export.review import SEVERITY_NAMES
 from jixiao.storage.queries import DocumentRow
 
+NO_GRADE = "无等级"
+
 
 def severity_name(severity: str) -> str:
     """错误/警告/提示 for a stored severity; an unknown one as stored."""
@@ -49,10 +51,15 @@ class UnitGrades:
 
 @dataclass(frozen=True, slots=True)
 class GradeTable:
+    """Counts by grade. ``labels``: the grade scale best first — one label per rank, the schemes'
+    names for it joined (“优/优秀” when mof-2020 and hebei-2020 are both in use) — its first
+    ``ranked`` entries; then words no scheme knows, then 无等级."""
+
     labels: tuple[str, ...]
     units: tuple[UnitGrades, ...]
     computed: tuple[int, ...]  # all units
     claimed: tuple[int, ...]
+    ranked: int = 0
 
 
 @dataclass(frozen=True, slots=True)
