@@ -140,7 +140,7 @@ def test_editing_an_actual_value_rescores_and_is_logged(
     preview_total = page.locator("#preview .big strong")
     expect(preview_total).not_to_have_text(f"{before_total:.2f}", timeout=15_000)  # live re-score
     screenshot(page, "editor", server)
-    page.get_by_role("button", name="保存为新版本").click()
+    page.get_by_role("button", name="提交审核").click()
     page.wait_for_url(re.compile(r"/evaluations/\d+$"))
     assert page.url != evaluation_url  # a new version
     after = page.request.get(page.url.replace("/evaluations/", "/api/evaluations/")).json()
@@ -182,7 +182,7 @@ def test_unit_writes_reviewer_returns_other_unit_is_refused(
     edu.locator("input[name='ind_target']").first.fill("≥10所")
     edu.locator("input[name='ind_actual']").first.fill("8所")
     expect(edu.locator("#preview")).to_contain_text("复核总分", timeout=15_000)
-    edu.get_by_role("button", name="保存评价").click()
+    edu.get_by_role("button", name="提交审核").click()
     edu.wait_for_url(re.compile(r"/evaluations/\d+$"))
     url = edu.url
     evaluation_id = url.rsplit("/", 1)[1]

@@ -188,7 +188,10 @@ def test_a_unit_user_creates_an_evaluation_for_their_own_unit(web_app: FastAPI, 
     assert [row.id for row in listed.rows] == [new_id]
     assert new_id in [e["id"] for e in unit_a.get("/api/evaluations").json()["rows"]]
     history = state(web_app).workflow.history(new_id)
-    assert [(h.action, h.field, h.new) for h in history] == [("create", "新建评价", "青少年活动中心运行")]
+    assert [(h.action, h.field, h.new) for h in history] == [
+        ("create", "新建评价", "青少年活动中心运行"),
+        ("review", "审核状态", "草稿"),  # 保存草稿 is not 提交审核
+    ]
     assert "unit_a" in history[0].actor
     # Another unit sees nothing of it.
     unit_b = client("unit_b")

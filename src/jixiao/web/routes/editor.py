@@ -275,7 +275,9 @@ def _page(
         evidence=evidence,
         evidence_accept=services.evidence_accept(),
     )
-    return render(request, "editor/form.html", data, status_code=status_code, labels=fm.LABELS)
+    return render(
+        request, "editor/form.html", data, status_code=status_code, labels=fm.LABELS, review_meta=meta
+    )
 
 
 def _scope(evaluation_id: int | None) -> str:
@@ -300,7 +302,8 @@ def _step(fields: fm.FormFields, form: dict[str, list[str]]) -> tuple[str, fm.Fo
         return "preview", dataclasses.replace(fields, lines=(*fields.lines, fm.LineFields()))
     if action == "fill_scores":
         return "fill", fields
-    return ("save" if action == "save" else "preview"), fields
+    # 保存草稿 (save) keeps a 草稿 the bureau does not see as submitted; 提交审核 (submit) saves and submits.
+    return (action if action in ("save", "submit") else "preview"), fields
 
 
 def _filled(fields: fm.FormFields, base: Evaluation | None = None) -> tuple[fm.FormFields, tuple[int, ...]]:
@@ -368,7 +371,7 @@ def create(request: Request, user: CurrentUser, form: PostedForm) -> Response:
     if step == "fill":
         fields, judge = _filled(fields)
         return _page(request, fields, user=user, judge=judge)
-    if step != "save":
+    if step not in ("save", "submit"):
         return _page(request, fields, user=user)
     required = ("name", "unit", "year")
     draft = fm.build(fields, _schemes(), required=required)
@@ -383,6 +386,7 @@ def create(request: Request, user: CurrentUser, form: PostedForm) -> Response:
         action="create",
         year=ev.project.year,
         unit=_unit_of(user) or fields.unit.strip(),
+        draft=step == "save",
     )
     assert new_id is not None  # no document, so never a duplicate
     _drop_draft(request, user, _scope(None))
@@ -409,6 +413,8 @@ def edit_form(request: Request, user: CurrentUser, evaluation_id: int, fresh: bo
     meta, ev = _editable(request, user, evaluation_id)
     if not meta.is_latest:
         raise HTTPException(409, _not_latest(meta))
+    if meta.locked:
+        raise HTTPException(409, "这份评价已审核通过并锁定，不能修改；如需修改，请联系审核人员“重新打开”")
     kept = None if fresh else _restored(request, user, _scope(evaluation_id))
     if kept is not None:
         fields = _edit_fields(kept[0], ev)
@@ -430,7 +436,7 @@ def update(request: Request, user: CurrentUser, evaluation_id: int, form: Posted
     if step == "fill":
         fields, judge = _filled(fields, base)
         return again(judge=judge)
-    if step != "save":
+    if step not in ("save", "submit"):
         return again()
     draft = fm.build(fields, _schemes(), base=base, required=("name",))
     if not draft.ok:
@@ -442,7 +448,7 @@ def update(request: Request, user: CurrentUser, evaluation_id: int, form: Posted
         return again(draft=draft, message="没有修改")
     try:
         new_id = web(request).workflow.save_version(
-            draft.evaluation, evaluation_id, _audit(changes), actor(user)
+            draft.evaluation, evaluation_id, _audit(changes), actor(user), draft=step == "save"
         )
     except WorkflowError as exc:
         return again(draft=draft, status_code=409, message=exc.message)
