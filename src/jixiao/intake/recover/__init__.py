@@ -76,7 +76,12 @@ def recover_forms(blocks: list[Block]) -> tuple[list[Block], list[tuple[str, str
         if pairs.table is not None:
             inserts.setdefault(at(pairs.start), []).append(pairs.table)
     indicator_tables = 0
-    for table, pos, table_notes in recover_indicators(text, place_of):
+    read: list[tuple[Table | None, int, list[tuple[str, str]]]] = list(recover_indicators(text, place_of))
+    loose = None if _has_indicator_grid(blocks) else recover_loose_rows(text, place_of)
+    if loose is not None and len(read) <= 1 and _reads_more(loose[0], read[0][0] if read else None):
+        read = [loose]  # the cells read as spaced or loose rows: more rows certain
+        loose = None
+    for table, pos, table_notes in read:
         if table is not None:
             inserts.setdefault(at(pos), []).append(table)
             indicator_tables += 1
@@ -89,11 +94,9 @@ def recover_forms(blocks: list[Block]) -> tuple[list[Block], list[tuple[str, str
         inserts.setdefault(at(numbered[1]), []).append(numbered[0])
         notes.extend(numbered[2])
         indicator_tables += 1
-    if not indicator_tables and not _has_indicator_grid(blocks):
-        loose = recover_loose_rows(text, place_of)
-        if loose is not None:
-            inserts.setdefault(at(loose[1]), []).append(loose[0])
-            notes.extend(loose[2])
+    if not indicator_tables and loose is not None:
+        inserts.setdefault(at(loose[1]), []).append(loose[0])
+        notes.extend(loose[2])
     for table, pos in recover_header(text, place_of):
         inserts.setdefault(at(pos), []).append(table)
     for table, pos in recover_totals(text, place_of):
@@ -110,6 +113,30 @@ def recover_forms(blocks: list[Block]) -> tuple[list[Block], list[tuple[str, str
 def _has_block(table: Table) -> bool:
     """Whether a real grid holds the budget block (its 年度资金总额 label in a cell of its own)."""
     return any(len(c.text) <= _LABEL_CELL and _HAS_BLOCK.search(c.text) for c in table.cells)
+
+
+def _reads_more(table: Table, other: Table | None) -> bool:
+    """Whether ``table`` holds more rows with 分值 and 得分 read than ``other``, or as many and
+    more rows in all (the 总分 row not counted)."""
+    if other is None:
+        return True
+    return _row_counts(table) > _row_counts(other)
+
+
+def _row_counts(table: Table) -> tuple[int, int]:
+    rows = table.text_rows()
+    if not rows:
+        return 0, 0
+    head = rows[0]
+    weight = next((i for i, h in enumerate(head) if h == "分值"), None)
+    score = next((i for i, h in enumerate(head) if h == "得分"), None)
+    body = [r for r in rows[1:] if not (r and r[0].startswith(("总分", "合计")))]
+    full = sum(
+        1
+        for r in body
+        if weight is not None and score is not None and len(r) > max(weight, score) and r[weight] and r[score]
+    )
+    return full, len(body)
 
 
 def _has_indicator_grid(blocks: list[Block]) -> bool:

@@ -115,6 +115,7 @@ _STATUS = re.compile(r"^(?:已?完成|未完成|达标|未达标|是|否|无|有
 _MIN_NAME = 3
 _MAX_NAME = 60
 _MAX_SPLITS = 4
+_FULL_MARK = Decimal(100)
 
 
 def recover_loose_rows(
@@ -134,7 +135,22 @@ def recover_loose_rows(
         )
         if not rows:
             continue
-        header = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"]
+        header = [
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "年度指标值",
+            "实际完成值",
+            "分值",
+            "得分",
+            "偏差原因分析及改进措施",
+        ]
+        if end and re.match(r"总\s*分|合\s*计", end.group(0)):
+            total = _total(text[end.end() : end.end() + 40], _order(roles))
+            if total is not None:
+                rows.append(["总分", "", "", "", "", *total, ""])
+            elif re.match(r"\s*[:：]?\s*\d", text[end.end() : end.end() + 40]):
+                notes.append((where, "“总分”一行的数字无法与分值、得分两列唯一对应，自评总分未从表中读取"))
         table = table_from_rows([header, *rows], place=f"{where}（由连排文字恢复的绩效指标表）")
         return table, anchor.start(), notes
     return None
@@ -201,7 +217,7 @@ def _rows(
     pieces: list[tuple[str, str, str]] = []
     pos = 0
     for m in _LEVEL.finditer(body):
-        pieces.extend((level1, level2, p) for p in body[pos : m.start()].split("\n"))
+        pieces.extend((level1, level2, p) for p in _lines(body[pos : m.start()]))
         if m.group("l1"):
             level1, level2 = squash(m.group(0)), ""
         else:
@@ -211,15 +227,13 @@ def _rows(
         declared = _LABEL_WEIGHT.match(body, pos)
         if declared:
             pos = declared.end()
-    pieces.extend((level1, level2, p) for p in body[pos:].split("\n"))
-    for l1, l2, written in pieces:
-        piece = _FILLER.sub(" ", written).strip()
-        if not piece:
-            continue
+    pieces.extend((level1, level2, p) for p in _lines(body[pos:]))
+    order = _order(roles)
+    for l1, l2, piece in pieces:
         tokens = piece.split()
-        rows = _spaced(tokens, roles) if len(tokens) > 1 else _run_on(piece, roles)
-        for name, target, actual, weight, score, raw in rows:
-            out.append([l1, l2, name, target, actual, weight, score])
+        rows = _spaced(tokens, roles, order) if len(tokens) > 1 else _run_on(piece, roles, order)
+        for name, target, actual, weight, score, raw, reason in rows:
+            out.append([l1, l2, name, target, actual, weight, score, reason])
             if not (weight and score) and raw:
                 unread.append(f"{name}（{raw[:24]}）")
     notes: list[tuple[str, str]] = []
@@ -236,7 +250,26 @@ def _rows(
     return out, notes
 
 
-_Row = tuple[str, str, str, str, str, str]  # name, target, actual, weight, score, unread text
+def _lines(chunk: str) -> list[str]:
+    """The pieces of a chunk between labels: its lines, or, when every line is a single cell and
+    some are values (one cell per line), the cells joined as one spaced line."""
+    lines = [x for x in (_FILLER.sub(" ", line).strip() for line in chunk.split("\n")) if x]
+    if len(lines) > 1 and all(len(x.split()) == 1 for x in lines) and any(_is_value(x) for x in lines):
+        return [" ".join(lines)]
+    return lines
+
+
+def _order(roles: list[str]) -> list[str] | None:
+    """The value columns after the name in the header's order, when each is named once (a
+    header that names a column twice, or a word not understood, leaves no certain order)."""
+    values = [r for r in roles if r in ("target", "actual", "weight", "score")]
+    if len(values) != len(set(values)) or roles.count("name") > 1:
+        return None
+    return values
+
+
+# name, target, actual, weight, score, the figures not read, 偏差原因
+_Row = tuple[str, str, str, str, str, str, str]
 
 
 def _is_value(token: str) -> bool:
@@ -258,7 +291,7 @@ def _namey(token: str) -> bool:
     return not any(p.fullmatch(core) for _, p in _HEADER_WORDS)
 
 
-def _spaced(tokens: list[str], roles: list[str]) -> list[_Row]:
+def _spaced(tokens: list[str], roles: list[str], order: list[str] | None) -> list[_Row]:
     """Rows from whitespace-separated cells: a name, text cells (a description), then values."""
     groups: list[list[str]] = []
     seen_value = True
@@ -270,53 +303,72 @@ def _spaced(tokens: list[str], roles: list[str]) -> list[_Row]:
         if groups:
             groups[-1].append(token)
             seen_value = seen_value or _is_value(token)
-    return [row for g in groups if (row := _spaced_row(g, roles)) is not None]
+    merged: list[list[str]] = []
+    for group in groups:
+        if merged and not any(_is_value(t) for t in group):
+            merged[-1].extend(group)  # text after a row's figures with none of its own: its 偏差原因
+        else:
+            merged.append(group)
+    return [row for g in merged if (row := _spaced_row(g, roles, order)) is not None]
 
 
-def _spaced_row(cells: list[str], roles: list[str]) -> _Row | None:
-    name, rest = cells[0], cells[1:]
+def _cells(tokens: list[str]) -> list[str]:
+    """Cells with a comparator joined to its figure and a figure to its unit (``>= | 98 |
+    %(百分比)`` is ``>=98%``)."""
+    out: list[str] = []
+    j = 0
+    while j < len(tokens):
+        text = tokens[j]
+        j += 1
+        if _COMPARATOR.fullmatch(text) and j < len(tokens) and tokens[j][:1].isdigit():
+            text += tokens[j]
+            j += 1
+        bare = re.sub(r"^(?:[≥≤><=＝≧≦]=?|>=|<=)", "", text)
+        if bare != text and _plain(bare) is not None and j < len(tokens) and (unit := _unit_of(tokens[j])):
+            text += unit  # a unit cell after a target with a comparator
+            j += 1
+        out.append(text)
+    return out
+
+
+def _spaced_row(cells: list[str], roles: list[str], order: list[str] | None) -> _Row | None:
+    name, rest = cells[0].strip("、,，:："), _cells(cells[1:])
+    if not any(_is_value(c) for c in rest):
+        return None  # a name whose cells were cut off
+    # The header's value columns one for one (a deviation text may follow): certain.
+    if order and len(rest) >= len(order) and (len(rest) == len(order) or "deviation" in roles):
+        got = dict(zip(order, rest, strict=False))
+        numbers_ok = all(_plain(got[r]) is not None for r in ("weight", "score") if r in got)
+        if numbers_ok and ("weight" not in got or "score" not in got or _fits(got["weight"], got["score"])):
+            return (
+                name,
+                got.get("target", ""),
+                got.get("actual", ""),
+                got.get("weight", ""),
+                got.get("score", ""),
+                "",
+                " ".join(rest[len(order) :]),
+            )
+    # Otherwise: the first value is the target (after a description), then a measured actual;
+    # the figures after them are not placed.
     i = 0
     while i < len(rest) and not _is_value(rest[i]):
-        i += 1  # a description printed beside the name
+        i += 1
     values = rest[i:]
-    if not values:
-        return None  # a name whose cells were cut off
+    numeric = [r for r in roles if r in ("weight", "score")]
     target = actual = ""
     j = 0
-    if "target" in roles and j < len(values):
-        target, j = _value_at(values, j)
-    if "actual" in roles and "target" in roles and j < len(values) and _measured(values[j]):
-        actual, j = _value_at(values, j)
-    trailing = [v for v in values[j:] if _plain(v) is not None]
-    numeric = [r for r in roles if r in ("weight", "score")]
-    weight = score = ""
-    if sorted(numeric) == ["score", "weight"] and len(trailing) == len(values[j:]) == 2:
-        pair = dict(zip(numeric, trailing, strict=True))
-        if _fits(pair["weight"], pair["score"]):
-            weight, score = pair["weight"], pair["score"]
-    raw = " ".join(values[j:]) if numeric and not (weight and score) else ""
-    return name.strip("、,，:："), target, actual, weight, score, raw
+    if "target" in roles and (_measured(values[0]) or not numeric):
+        target, j = values[0], 1
+        if "actual" in roles and j < len(values) and _measured(values[j]):
+            actual, j = values[j], j + 1
+    raw = " ".join(values[j:]) if numeric else ""
+    return name, target, actual, "", "", raw, ""
 
 
 def _measured(token: str) -> bool:
     """A value cell that cannot be a bare 分值 or 得分: a comparator, a percent or a unit with it."""
     return _is_value(token) and _plain(token) is None
-
-
-def _value_at(values: list[str], j: int) -> tuple[str, int]:
-    """A target or actual cell from ``values[j]``: a comparator cell joins the figure after it,
-    and a figure joins the unit cell after it (``>= | 98 | %(百分比)`` is ``>=98%``)."""
-    text = values[j]
-    j += 1
-    if _COMPARATOR.fullmatch(text) and j < len(values) and values[j][:1].isdigit():
-        text += values[j]
-        j += 1
-    if _plain(re.sub(r"^(?:[≥≤><=＝≧≦]=?|>=|<=)", "", text)) is not None and j < len(values):
-        unit = _unit_of(values[j])
-        if unit:
-            text += unit
-            j += 1
-    return text, j
 
 
 def _plain(token: str) -> str | None:
@@ -329,37 +381,113 @@ def _fits(weight: str, score: str) -> bool:
         w, s = Decimal(weight), Decimal(score)
     except InvalidOperation:
         return False
-    return 0 < w <= 100 and 0 <= s <= w
+    return 0 < w <= _FULL_MARK and 0 <= s <= w
 
 
-def _run_on(piece: str, roles: list[str]) -> list[_Row]:
+def _run_on(piece: str, roles: list[str], order: list[str] | None) -> list[_Row]:
     """Rows from text with no separators: a name (text), then its figures and units."""
-    parts = re.findall(r"\d+(?:\.\d+)?|[^\d]+", piece)
+    parts = re.findall(r"\d+(?:\.\d+)?|[≥≤><=＝≧≦]=?|[^\d≥≤><=＝≧≦]+", piece)
     groups: list[list[str]] = []
     for part in parts:
         if not part[0].isdigit() and _namey(_strip_unit(part)) and (not groups or len(groups[-1]) > 1):
             groups.append([part])
         elif groups:
             groups[-1].append(part)
-    numeric = [r for r in roles if r in ("target", "weight", "actual", "score")]
     rows: list[_Row] = []
     for group in groups:
         if len(group) < 2 or not any(p[0].isdigit() for p in group[1:]):
             continue  # a name without figures: cut off, or not a row
         name = _strip_unit(group[0])
         unit = group[0][len(name) :]
-        target = actual = weight = score = ""
-        rest = "".join(group[1:])
-        if len(group) == 2 and {"weight", "score"} <= set(numeric):
-            split = _unique_split(group[1], numeric)
-            if split is not None:
-                weight, score = split["weight"], split["score"]
-                target = split["target"] + unit if "target" in split else ""
-                actual = split["actual"] + unit if "actual" in split else ""
-        rows.append(
-            (name.strip("、,，:："), target, actual, weight, score, rest if not (weight and score) else "")
-        )
+        read = None
+        if order and {"weight", "score"} <= set(order):
+            read = _glued(group[1:], unit, order)
+            doubled = _doubled(name) if read is None and not unit else None
+            if doubled is not None and order[:2] == ["target", "actual"]:
+                # A text target met word for word (“明显改善明显改善”): the even cut.
+                read = _glued(group[1:], "", order, given=[doubled[1], doubled[1]])
+                name = doubled[0] if read is not None else name
+        name = name.strip("、,，:：")
+        if read is not None:
+            rows.append(
+                (name, read.get("target", ""), read.get("actual", ""), read["weight"], read["score"], "", "")
+            )
+        else:
+            rows.append((name, "", "", "", "", "".join(group[1:]), ""))
     return rows
+
+
+def _glued(
+    parts: list[str], unit: str, order: list[str], given: list[str] | None = None
+) -> dict[str, str] | None:
+    """A run-on row's values: cells that carry a comparator or a unit stand apart; the figures
+    glued at the end are cut into the remaining columns when exactly one cut is well formed.
+    Only with 分值 and 得分 among the columns (the check that makes a cut certain). ``given``: the
+    first cells, read by the caller (a text target and actual)."""
+    cells: list[str] = list(given or [])
+    i = 0
+    while i < len(parts):
+        part = parts[i]
+        if part[0].isdigit() and i + 1 < len(parts) and _unit_of(parts[i + 1]) is not None:
+            cells.append(part + parts[i + 1])
+            i += 2
+        elif not part[0].isdigit() and _COMPARATOR.fullmatch(part) and i + 1 < len(parts):
+            joined = part + parts[i + 1]
+            if i + 2 < len(parts) and _unit_of(parts[i + 2]) is not None:
+                joined += parts[i + 2]
+                i += 1
+            cells.append(joined)
+            i += 2
+        elif part[0].isdigit():
+            cells.append(part)
+            i += 1
+        else:
+            return None  # text among the figures: not a row of figures
+    if not cells or not re.fullmatch(r"[\d.]+", cells[-1]):
+        return None  # the figures do not end in a glued run of 分值/得分
+    fixed, run = cells[:-1], cells[-1]
+    if len(fixed) >= len(order):
+        return None
+    got = dict(zip(order, fixed, strict=False))
+    if any(r in got for r in ("weight", "score")) or set(order[len(fixed) :]) != {"weight", "score"}:
+        return None  # a figure with a unit where 分值 stands, or a target with no figure of its own
+    split = _unique_split(run, order[len(fixed) :])
+    if split is None:
+        return None
+    got.update(split)
+    for role in ("target", "actual"):
+        if role in split and unit:
+            got[role] = split[role] + unit  # the unit column printed before the figures
+    return got
+
+
+def _doubled(text: str) -> tuple[str, str] | None:
+    """``text`` as a name followed by the same words twice (a text target and its actual)."""
+    for size in range((len(text) - _MIN_NAME) // 2, 1, -1):
+        if text[-2 * size : -size] == text[-size:] and not re.search(r"\d", text[-size:]):
+            return text[: -2 * size], text[-size:]
+    return None
+
+
+def _total(tail: str, order: list[str] | None) -> list[str] | None:
+    """The 总分 row's 分值 and 得分 from the figures right after its label: two figures, or one
+    run that cuts into them in exactly one way; the full mark is 100."""
+    if not order or not {"weight", "score"} <= set(order):
+        return None
+    m = re.match(r"\s*[:：]?\s*((?:\d+(?:\.\d+)?\s*){1,2})", tail)
+    if not m:
+        return None
+    figures = m.group(1).split()
+    numeric = [r for r in order if r in ("weight", "score")]
+    if len(figures) == len(numeric):
+        got = dict(zip(numeric, figures, strict=True))
+    elif len(figures) == 1 and (split := _unique_split(figures[0], numeric)) is not None:
+        got = split
+    else:
+        return None
+    if not _fits(got["weight"], got["score"]) or Decimal(got["weight"]) != _FULL_MARK:
+        return None
+    return [got["weight"], got["score"]]
 
 
 def _strip_unit(text: str) -> str:

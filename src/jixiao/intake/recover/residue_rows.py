@@ -32,6 +32,7 @@ _LEVEL = re.compile(
     r"|(?P<l1>(?:产\s*出|效\s*益|满\s*意\s*度)\s*指\s*标)"
 )
 _TOTAL = re.compile(r"总\s*分")
+_LEVEL_WORD = re.compile(r"产出|效益|效果|满意|数量|质量|时效|成本|经济|社会|生态|可持续|服务对象")
 _NUM = re.compile(r"(?:0|[1-9]\d*)(?:\.\d{1,2})?")
 _VALUE = re.compile(r"(?:[≥≤><=≧≦]=?)?(?:0|[1-9]\d*)(?:\.\d+)?(?:%|[\u4e00-\u9fff]{1,3})?")
 # Header words and the fragments a wrapped header cell leaves (“偏差原因分析及改进措 | 施”).
@@ -95,6 +96,7 @@ def _name(region: str, pos: int) -> str:
         and len(tokens) > 1
         and re.fullmatch(r"[\u4e00-\u9fff]{2,8}", tokens[1])
         and not re.search(r"指|标|分", tokens[1])
+        and not _LEVEL_WORD.match(tokens[1])  # the next label (“满意度 指标”), not the name's end
     ):
         name += tokens[1]
     return name
