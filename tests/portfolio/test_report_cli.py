@@ -116,6 +116,7 @@ def test_xlsx(url: str, tmp_path: Path) -> None:
     wb = load_workbook(out)
     assert wb.sheetnames == [
         "概况",
+        "需要关注",
         "等级分布",
         "自评总分分布",
         "自评高于复算",

@@ -131,8 +131,7 @@ def test_page_shows_the_figures_with_links_and_charts(web_app: FastAPI, client: 
     # the most frequent findings link to the list filtered by their code, with their Chinese title
     assert report.findings
     for f in report.findings:
-        assert f'href="/evaluations?code={f.code}"' in html
-        assert f"<td>{f.title}</td>" in html
+        assert f'href="/evaluations?code={f.code}">{f.title or f.code}</a>' in html
     # the worst evaluations link to their pages
     assert report.worst
     for w in report.worst:
@@ -146,21 +145,30 @@ def test_page_shows_the_figures_with_links_and_charts(web_app: FastAPI, client: 
     assert f'href="/evaluations?unit={a}&amp;sort=grade"' in html
     # every chart is inline SVG with an accessible name, and its numbers stand in a table
     svgs = re.findall(r'<svg [^>]*role="img"[^>]*aria-label="([^"]+)"', html)
-    assert len(svgs) == 5, svgs
-    assert html.count('<table class="data">') >= 6
+    errors, notices = report.errors, report.notices
+    assert len(svgs) == 4 + bool(errors) + bool(notices), svgs
+    assert html.count('<table class="data"') >= 8
     # the charts beside a table (one macro): caption, column headings and the chart's hint
-    for caption, heading, hint in (
+    pairs = [
         (
-            "各单位自评总分与复算总分之差",
+            "各单位自评得分与复核得分之差",
             '<th scope="col" class="num">平均差值</th>',
             "红色条为平均差值超过 1 分。",
-        ),
-        ("各问题代码的出现次数", '<th scope="col">含义</th>', "蓝色条为“警告”或“提示”级。"),
-    ):
+        )
+    ]
+    if errors:
+        pairs.append(("各类错误的出现次数", '<th scope="col">问题</th>', "种错误。"))
+    if notices:
+        pairs.append(("各类警告与提示的出现次数", '<th scope="col">问题</th>', "种警告与提示。"))
+    for caption, heading, hint in pairs:
         table = html.split(f'<caption class="visually-hidden">{caption}</caption>', 1)
         assert len(table) == 2, caption
         assert heading in table[1].split("</thead>", 1)[0]
         assert hint in table[0].rsplit('<div class="chart">', 1)[1]
+    # errors and warnings apart: the errors' chart draws no warning, and the other no error
+    before_notices = html.split('id="findings-notices"', 1)[0]
+    for f in notices:
+        assert f">{f.title or f.code}</a>" not in before_notices.split('id="findings-errors"', 1)[1]
     assert "<script" not in html.split("</head>", 1)[1]  # no inline script in the body
 
 
@@ -379,3 +387,43 @@ def test_weight_asks_the_value_then_measures_text() -> None:
     assert weight("七个汉字的文本") == 7
     assert weight(b"abc") == 3
     assert weight(42) > 0
+
+
+def test_dashboard_downloads_as_xlsx_and_printable_pdf(web_app: FastAPI, client: ClientFactory) -> None:
+    """The head takes the dashboard away: a workbook whose first sheets answer the questions,
+    and its PDF (LibreOffice prints the workbook), both named by the scope."""
+    import io
+    from urllib.parse import quote
+
+    import pdfplumber
+    from openpyxl import load_workbook
+
+    _fill(web_app)
+    admin = client("admin")
+    page = admin.get("/?year=2020").text
+    assert 'href="/dashboard.xlsx?year=2020"' in page and 'href="/dashboard.pdf?year=2020"' in page
+    book = admin.get("/dashboard.xlsx?year=2020")
+    assert book.status_code == 200
+    assert quote("绩效自评汇总_2020年_全部单位.xlsx", safe="") in book.headers["content-disposition"]
+    wb = load_workbook(io.BytesIO(book.content))
+    assert wb.sheetnames[:2] == ["概况", "需要关注"]
+    report = build_report(web_app.state.web.db, year=2020)
+    questions = wb["需要关注"]
+    assert [questions.cell(row=r, column=2).value for r in range(3, 8)] == [
+        report.questions.inflated,
+        report.questions.missed_total,
+        report.questions.with_errors,
+        report.questions.low_rate_high_score,
+        len(report.questions.absent),
+    ]
+    pdf = admin.get("/dashboard.pdf?year=2020")
+    assert pdf.status_code == 200, pdf.text[:300]
+    assert pdf.headers["content-type"] == "application/pdf"
+    with pdfplumber.open(io.BytesIO(pdf.content)) as doc:
+        text = "".join(p.extract_text() or "" for p in doc.pages)
+    assert "需要关注的问题" in text and "绩效自评汇总" in text
+    assert admin.get("/dashboard.csv").status_code == 404
+    # a unit user downloads their own unit only
+    unit_book = client("unit_a").get("/dashboard.xlsx?unit=999")
+    assert unit_book.status_code == 200
+    assert quote(UNIT_A, safe="") in unit_book.headers["content-disposition"]

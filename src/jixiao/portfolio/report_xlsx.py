@@ -1,6 +1,7 @@
 """The portfolio report as a workbook: one sheet per section, with Excel charts.
 
-概况 (totals), 等级分布 (grades per unit, with a stacked bar chart of the computed grades),
+概况 (totals), 需要关注 (the head's questions: risk by unit, missed targets, review, non-submitters),
+等级分布 (grades per unit, with a stacked bar chart of the computed grades),
 自评总分分布 (with a histogram), 自评高于复算 (inflation per unit), 执行率与自评 (the bands, the
 points and a scatter chart of execution rate against claimed total), 常见问题 and 问题最多的评价.
 Cells hold the exact values (Decimals) with display formats; fonts and header style are those
@@ -84,6 +85,71 @@ def _overview(ws: Worksheet, report: PortfolioReport) -> None:
         row += 1
     _put(ws, row, 1, "各节见后面的工作表；评价的 ID 可用 jixiao show <ID> 查看。")
     widths(ws, (36, 16))
+
+
+def _questions(ws: Worksheet, report: PortfolioReport) -> None:
+    """What the head asks first: risk by unit, the projects that missed targets, the review's
+    progress and the units that have not submitted, one table under the other."""
+    q = report.questions
+    _put(ws, 1, 1, "需要关注的问题").font = TITLE
+    answers = (
+        ("自评得分比复核得分高 1 分以上（份）", q.inflated),
+        ("有未完成目标的评价（份）", q.missed_total),
+        ("有错误的评价（份）", q.with_errors),
+        ("执行率低于 80% 而自评 90 分以上（份）", q.low_rate_high_score),
+        ("未报送的单位（个）", len(q.absent)),
+    )
+    row = 3
+    for label, count in answers:
+        _put(ws, row, 1, label).font = BOLD
+        _put(ws, row, 2, count, COUNT)
+        row += 1
+    row += 1
+    _put(
+        ws,
+        row,
+        1,
+        "哪些单位有风险（自评偏高：自评得分比复核得分高 1 分以上；未完成目标：有指标的复核得分低于分值）",
+    ).font = BOLD
+    row += 1
+    head_row(ws, row, ("单位", "评价数", "自评偏高", "平均差值", "有错误", "未完成目标"))
+    for r in q.risks:
+        row += 1
+        values: tuple[object, ...] = (
+            r.unit,
+            r.evaluations,
+            r.inflated,
+            r.mean_difference,
+            r.with_errors,
+            r.missed,
+        )
+        for c, value in enumerate(values, start=1):
+            _put(ws, row, c, value, SCORE if c == 4 else (COUNT if c > 1 else None))
+    row += 2
+    _put(
+        ws, row, 1, f"哪些项目未完成目标（共 {q.missed_total} 份；下列失分最多的 {len(q.missed)} 份）"
+    ).font = BOLD
+    row += 1
+    head_row(ws, row, ("单位", "项目", "年度", "未完成的指标", "失分", "ID"))
+    for m in q.missed:
+        row += 1
+        missed: tuple[object, ...] = (m.unit, m.project, m.year, m.rows, m.lost, m.id)
+        for c, value in enumerate(missed, start=1):
+            _put(ws, row, c, value, SCORE if c == 5 else None)
+    row += 2
+    _put(ws, row, 1, "审核进度").font = BOLD
+    row += 1
+    head_row(ws, row, ("状态", "份数"))
+    for status, n in q.review:
+        row += 1
+        _put(ws, row, 1, status)
+        _put(ws, row, 2, n, COUNT)
+    row += 2
+    _put(ws, row, 1, "未报送的单位（有账号或报送过评价、但所选范围内没有评价）").font = BOLD
+    for name in q.absent or ("（无）",):
+        row += 1
+        _put(ws, row, 1, name)
+    widths(ws, (40, 30, 10, 12, 10, 12))
 
 
 def _grades(ws: Worksheet, report: PortfolioReport) -> None:
@@ -285,6 +351,7 @@ def portfolio_workbook(report: PortfolioReport) -> Workbook:
     overview = active_sheet(wb)
     overview.title = "概况"
     _overview(overview, report)
+    _questions(wb.create_sheet("需要关注"), report)
     _grades(wb.create_sheet("等级分布"), report)
     _distribution(wb.create_sheet("自评总分分布"), report)
     _inflation(wb.create_sheet("自评高于复算"), report)

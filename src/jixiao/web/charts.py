@@ -149,19 +149,22 @@ def inflation(report: PortfolioReport, most: int = MAX_UNITS) -> str:
         )
         for i in report.inflation[:most]
     ]
-    return bar_chart(bars, "各单位自评总分 − 复算总分（平均差值，分）", "平均差值（分）")
+    return bar_chart(bars, "各单位自评得分 − 复核得分（平均差值，分）", "平均差值（分）")
 
 
-def findings(report: PortfolioReport, most: int = MAX_CODES) -> str:
-    """The ``most`` most frequent finding codes (red: error severity)."""
+def findings(report: PortfolioReport, *, errors: bool, most: int = MAX_CODES) -> str:
+    """The ``most`` most frequent errors (red), or warnings and notes (blue): apart, so a
+    thousand warnings of one kind do not flatten the few errors that must be corrected."""
+    shown = report.errors if errors else report.notices
     bars = [
         Bar(
             f.title or f.code,
             Decimal(f.count),
             f"{f.count:,}",
-            f"{f.code} {f.title}（{f.severity_name}）：{f.count:,} 次，涉及 {f.evaluations:,} 份评价",
-            alarm=f.severity == "error",
+            f"{f.title or f.code}（{f.severity_name}）：{f.count:,} 次，涉及 {f.evaluations:,} 份评价",
+            alarm=errors,
         )
-        for f in report.findings[:most]
+        for f in shown[:most]
     ]
-    return bar_chart(bars, "最常见的问题（出现次数）", "出现次数")
+    title = "最常见的错误（出现次数）" if errors else "最常见的警告与提示（出现次数）"
+    return bar_chart(bars, title, "出现次数")

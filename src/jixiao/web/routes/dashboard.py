@@ -32,12 +32,16 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from jixiao.errors import JixiaoError
+from jixiao.export.errors import ExportError
+from jixiao.export.pdf import pdf_bytes
 from jixiao.portfolio.report import DEFAULT_LIMIT
-from jixiao.portfolio.report import NO_GRADE
 from jixiao.portfolio.report import build_report
+from jixiao.portfolio.report import report_bytes
+from jixiao.portfolio.report_model import NO_GRADE
 from jixiao.portfolio.report_model import PortfolioReport
 from jixiao.storage.accounts import User
 from jixiao.storage.browse import Facets
+from jixiao.storage.questions import PENDING
 from jixiao.web import charts
 from jixiao.web.cache import data_version
 from jixiao.web.cache import facets as kept_facets
@@ -48,7 +52,11 @@ from jixiao.web.deps import can_edit
 from jixiao.web.deps import render
 from jixiao.web.deps import wants_json
 from jixiao.web.deps import web
+from jixiao.web.downloads import MEDIA_TYPES
+from jixiao.web.downloads import content_disposition
+from jixiao.web.downloads import media_type
 from jixiao.web.state import WebState
+from jixiao.web.threads import slow
 
 router = APIRouter()
 
@@ -213,6 +221,54 @@ def api_portfolio(
     return _json(found.built)
 
 
+DOWNLOADS = {"xlsx": ".xlsx", "pdf": ".pdf"}
+
+
+@router.get(
+    "/dashboard.{fmt}",
+    tags=["汇总"],
+    summary="总览下载：xlsx（每节一个工作表，附图表）或 pdf（供打印）",
+    responses={200: {"content": {MEDIA_TYPES[".xlsx"]: {}, "application/pdf": {}}}},
+)
+@slow
+def dashboard_download(
+    request: Request,
+    fmt: str,
+    user: CurrentUser,
+    year: str | None = None,
+    unit: str | None = None,
+) -> Response:
+    """The dashboard's report as a workbook, or as its PDF (LibreOffice prints the workbook, A4
+    landscape), for the scope the user may see; named by the scope, so two downloads differ."""
+    suffix = DOWNLOADS.get(fmt.lower())
+    if suffix is None:
+        raise HTTPException(404, "总览只能下载为 xlsx 或 pdf")
+    found = _dashboard(request, user, year, unit, DEFAULT_LIMIT)
+    content = report_bytes(found.built.report, ".xlsx")
+    if suffix == ".pdf":
+        try:
+            content = pdf_bytes(content, ".xlsx", timeout=web(request).settings.convert_timeout)
+        except ExportError as exc:
+            return render(
+                request,
+                "error.html",
+                {"detail": f"PDF 未能生成：{exc.message}", "status": 503},
+                status_code=503,
+            )
+    scope = found.scope
+    parts = [
+        "绩效自评汇总",
+        f"{scope.year}年" if scope.year is not None else "全部年度",
+        scope.unit or "全部单位",
+    ]
+    name = "_".join(parts) + suffix
+    return Response(
+        content,
+        media_type=media_type(name),
+        headers={"Content-Disposition": content_disposition(name, f"dashboard{suffix}")},
+    )
+
+
 def _body(scope: Scope, built: Built, *, may_create: bool) -> dict[str, Any]:
     """What the report's part of the page shows: the report itself (exact Decimals), the
     charts, the filter and the links."""
@@ -224,7 +280,8 @@ def _body(scope: Scope, built: Built, *, may_create: bool) -> dict[str, Any]:
             "histogram": charts.claimed_histogram(report),
             "inflation": charts.inflation(report),
             "scatter": charts.scatter(report),
-            "findings": charts.findings(report),
+            "errors": charts.findings(report, errors=True),
+            "notices": charts.findings(report, errors=False),
         },
         "scope": scope,
         "list_query": scope.query,
@@ -236,5 +293,6 @@ def _body(scope: Scope, built: Built, *, may_create: bool) -> dict[str, Any]:
         "scatter_shown": charts.scatter_points(report),
         "no_grade": NO_GRADE,
         "may_create": may_create,
+        "review_waiting": dict(report.questions.review).get(PENDING, 0),
         "filtered": scope.year is not None or (scope.unit_id is not None and not scope.locked),
     }
