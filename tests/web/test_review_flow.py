@@ -44,6 +44,9 @@ def test_claim_return_resubmit_approve_lock_reopen(web_app: FastAPI, client: Cli
 
     assert _post(reviewer, f"/evaluations/{social}/review/claim")[0] == 303
     assert _status(reviewer, social) == "审核中"
+    # Claimed, it has left the 已提交 list it was opened from: the bar offers that list's first one.
+    page = reviewer.get(f"/evaluations/{social}?status=已提交&queue=1").text
+    assert "已不在当前筛选中" in page and f'href="/evaluations/{community}?status=' in page
     code, _, text = _post(admin, f"/evaluations/{social}/review/approve")
     assert code == 409 and "正由 reviewer用户 审核中" in text  # a second reviewer cannot act
     assert f'formaction="/evaluations/{social}/review/take_over"' in admin.get(f"/evaluations/{social}").text

@@ -206,8 +206,8 @@ class Rounds:
     def progress(self, round_id: int, today: dt.date | None = None) -> Progress | None:
         today = today or dt.datetime.now(CHINA).date()
         with self.db.sessions() as s:
-            row = s.get(RoundRow, round_id)
-            if row is None:
+            row_ = s.get(RoundRow, round_id)
+            if row_ is None:
                 return None
             expected = s.execute(
                 select(RoundUnitRow.unit_id, Unit.name, RoundUnitRow.project)
@@ -219,7 +219,7 @@ class Rounds:
             first = (
                 select(E.project_id, func.min(E.created_at).label("first_at"))
                 .outerjoin(ReviewRow, ReviewRow.evaluation_id == E.id)
-                .where(E.year == row.year, E.unit_id.in_(units))
+                .where(E.year == row_.year, E.unit_id.in_(units))
                 .where((ReviewRow.status.is_(None)) | (ReviewRow.status != DRAFT))
                 .group_by(E.project_id)
                 .subquery()
@@ -247,47 +247,53 @@ class Rounds:
                     .outerjoin(ReviewRow, ReviewRow.evaluation_id == E.id)
                     .outerjoin(UserRow, UserRow.id == ReviewRow.user_id)
                     .outerjoin(first, first.c.project_id == E.project_id)
-                    .where(E.year == row.year, E.unit_id.in_(units), E.latest == true())
+                    .where(E.year == row_.year, E.unit_id.in_(units), E.latest == true())
                     .order_by(E.id)
                 )
             ]
             total = len(expected)
-        deadline_end = dt.datetime.combine(row.deadline, dt.time.max, CHINA)
-        rows: list[Expected] = []
+        deadline_end = dt.datetime.combine(row_.deadline, dt.time.max, CHINA)
         used: set[int] = set()
-        # Named projects first, so an open expectation of the same unit does not take their row.
-        order = sorted(range(len(expected)), key=lambda i: expected[i][2] is None)
-        placed: dict[int, Expected] = {}
-        for index in order:
-            unit_id, unit, project = expected[index]
-            match = next(
-                (
-                    f
-                    for f in found
-                    if f.unit_id == unit_id and f.id not in used and (project is None or f.project == project)
-                ),
-                None,
-            )
-            if match is None:
-                placed[index] = Expected(
-                    unit_id, unit, project, None, None, NOT_SUBMITTED, None, today > row.deadline, None
+        # Named projects first, each taking its project's evaluation; then an expectation of a
+        # unit (no project) takes every other evaluation of the unit's year, or stands 未报送.
+        placed: dict[int, list[Expected]] = {}
+
+        def row(unit_id: int, unit: str, project: str | None, f: _Found | None) -> Expected:
+            if f is None:
+                return Expected(
+                    unit_id, unit, project, None, None, NOT_SUBMITTED, None, today > row_deadline, None
                 )
-                continue
-            used.add(match.id)
-            submitted = match.status != DRAFT
-            late = match.first_at > deadline_end if submitted else today > row.deadline
-            placed[index] = Expected(
+            submitted = f.status != DRAFT
+            late = f.first_at > deadline_end if submitted else today > row_deadline
+            return Expected(
                 unit_id,
                 unit,
                 project,
-                match.id,
-                match.project,
-                match.status,
-                match.first_at if submitted else None,
+                f.id,
+                f.project,
+                f.status,
+                f.first_at if submitted else None,
                 late,
-                match.reviewer,
+                f.reviewer,
             )
-        rows = [placed[i] for i in range(len(expected))]
+
+        row_deadline = row_.deadline
+        order = sorted(range(len(expected)), key=lambda i: expected[i][2] is None)
+        for index in order:
+            unit_id, unit, project = expected[index]
+            if project is not None:
+                match = next(
+                    (f for f in found if f.unit_id == unit_id and f.id not in used and f.project == project),
+                    None,
+                )
+                if match is not None:
+                    used.add(match.id)
+                placed[index] = [row(unit_id, unit, project, match)]
+                continue
+            matches = [f for f in found if f.unit_id == unit_id and f.id not in used]
+            used.update(f.id for f in matches)
+            placed[index] = [row(unit_id, unit, None, f) for f in matches] or [row(unit_id, unit, None, None)]
+        rows = [r for i in range(len(expected)) for r in placed[i]]
         by_unit: dict[str, Counter[str]] = {}
         by_reviewer: dict[str, Counter[str]] = {}
         for r in rows:
@@ -301,7 +307,7 @@ class Rounds:
         totals = Counter(r.status for r in rows)
         totals["逾期"] = sum(1 for r in rows if r.late)
         return Progress(
-            _round(row, total),
+            _round(row_, total),
             tuple(rows),
             tuple((k, dict(v)) for k, v in sorted(by_unit.items())),
             tuple((k, dict(v)) for k, v in sorted(by_reviewer.items())),

@@ -449,13 +449,18 @@ def _queue(
     scope = _scope(user)
     if scope is not None:
         query = dataclasses.replace(query, unit=None)
-    place = place_in(web(request).db, query.browse(scope), evaluation_id)
+    browse = query.browse(scope)
+    place = place_in(web(request).db, browse, evaluation_id)
     suffix = query.queue_suffix
+    following = place.next if place else None
+    if place is None:  # acted on and so out of the filter (say 已提交): the next is the list's first
+        first = web(request).browser.page(dataclasses.replace(browse, page=1, per_page=1)).rows
+        following = first[0].id if first and first[0].id != evaluation_id else None
     return {
         "list_url": query.url(),
         "suffix": suffix,
         "previous": f"/evaluations/{place.previous}{suffix}" if place and place.previous else None,
-        "next": f"/evaluations/{place.next}{suffix}" if place and place.next else None,
+        "next": f"/evaluations/{following}{suffix}" if following else None,
         "position": place.position if place else None,
         "total": place.total if place else None,
     }
