@@ -73,3 +73,49 @@ def test_an_unknown_scheme_is_refused_in_chinese_not_replaced(
     assert "county-2026" in table.text
     assert "评分方案" in table.text
     assert admin.get(f"/evaluations/{evaluation_id}").status_code == 200  # the page still shows
+
+
+def test_the_editor_offers_the_kept_scheme_and_an_edit_keeps_it(
+    web_app: FastAPI, web_settings: Settings, client: ClientFor, tmp_path: Path
+) -> None:
+    from jixiao.schemes import load_scheme
+    from jixiao.services import scheme_key
+    from web.test_editor import form_of
+
+    evaluation_id = _imported(web_app, web_settings, tmp_path)
+    county = load_scheme(COUNTY)
+    key = scheme_key(county)
+    assert key == f"county-2026@{county.digest[:12]}"
+    store = web_app.state.web.store
+    before = store.get(evaluation_id)
+    assert before is not None and before.computed.grade == "甲等"
+
+    admin = client("admin")
+    # a new form offers it beside the built-in schemes
+    blank = admin.get("/evaluations/new?fresh=1")
+    assert blank.status_code == 200
+    assert f'<option value="{key}"' in blank.text
+    assert 'value="mof-2020"' in blank.text
+    # editing the evaluation shows it chosen, and saving scores under it: 甲等, not mof-2020's 优
+    page = admin.get(f"/evaluations/{evaluation_id}/edit?fresh=1")
+    assert page.status_code == 200
+    fields = form_of(page.text)
+    assert fields["scheme"] == [key]
+    fields["problems"] = [(fields["problems"][0] if fields.get("problems") else "") + "已逐项核对。"]
+    fields["action"] = ["save"]
+    saved = admin.post(f"/evaluations/{evaluation_id}/edit", data=fields, follow_redirects=False)
+    assert saved.status_code == 303, saved.text[:2000]
+    new_id = int(saved.headers["location"].rsplit("/", 1)[1])
+    assert new_id != evaluation_id
+    new = store.get(new_id)
+    assert new is not None
+    assert (new.scheme.id, new.scheme.sha256) == ("county-2026", county.digest)
+    assert new.computed.total == before.computed.total
+    assert new.computed.grade == "甲等"
+    table = admin.get(f"/evaluations/{new_id}/export/table.xlsx")
+    assert table.status_code == 200
+    assert _grades(table.content) == {"甲等"}
+    # the API scores a posted evaluation naming the kept scheme by its hash under that scheme
+    preview = admin.post("/api/evaluations/preview", json=new.to_dict(), headers={"X-CSRF-Token": admin.csrf})
+    assert preview.status_code == 200, preview.text
+    assert preview.json()["computed"]["grade"] == "甲等"

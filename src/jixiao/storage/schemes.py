@@ -36,3 +36,19 @@ def stored_scheme(db: Database, sha256: str) -> Scheme | None:
         return Scheme.model_validate_json(definition)
     except ValidationError:
         return None
+
+
+def kept_schemes(db: Database) -> list[Scheme]:
+    """Every kept scheme that still validates, by id and then content hash."""
+    with db.reader() as conn:
+        definitions = conn.scalars(
+            select(SchemeRow.definition).order_by(SchemeRow.scheme_id, SchemeRow.sha256)
+        )
+        texts = list(definitions)
+    kept = []
+    for definition in texts:
+        try:
+            kept.append(Scheme.model_validate_json(definition))
+        except ValidationError:
+            continue
+    return kept

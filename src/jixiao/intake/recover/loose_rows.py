@@ -118,6 +118,19 @@ _MAX_SPLITS = 4
 _FULL_MARK = Decimal(100)
 
 
+# The columns of a table rebuilt from text, in the national form's order.
+RECOVERED_HEADER = (
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "年度指标值",
+    "实际完成值",
+    "分值",
+    "得分",
+    "偏差原因分析及改进措施",
+)
+
+
 def recover_loose_rows(
     text: str, place_of: dict[int, str] | None = None
 ) -> tuple[Table, int, list[tuple[str, str]]] | None:
@@ -135,16 +148,7 @@ def recover_loose_rows(
         )
         if not rows:
             continue
-        header = [
-            "一级指标",
-            "二级指标",
-            "三级指标",
-            "年度指标值",
-            "实际完成值",
-            "分值",
-            "得分",
-            "偏差原因分析及改进措施",
-        ]
+        header = list(RECOVERED_HEADER)
         if end and re.match(r"总\s*分|合\s*计", end.group(0)):
             total = _total(text[end.end() : end.end() + 40], _order(roles))
             if total is not None:

@@ -21,6 +21,7 @@ from decimal import InvalidOperation
 from jixiao.intake.document import Table
 from jixiao.intake.document import table_from_rows
 from jixiao.intake.recover.budget_block import place_at
+from jixiao.intake.recover.loose_rows import RECOVERED_HEADER
 from jixiao.intake.recover.loose_rows import level1_for
 from jixiao.intake.recover.loose_rows import squash
 
@@ -66,18 +67,7 @@ def recover_residue_rows(
     if sum(weights, Decimal(0)) not in _FORM_WEIGHTS:
         return None
     levels = _levels(region, [m.start() for m in labels])
-    rows: list[list[str]] = [
-        [
-            "一级指标",
-            "二级指标",
-            "三级指标",
-            "年度指标值",
-            "实际完成值",
-            "分值",
-            "得分",
-            "偏差原因分析及改进措施",
-        ]
-    ]
+    rows: list[list[str]] = [list(RECOVERED_HEADER)]
     rows.extend([l1, l2, name, *group] for (l1, l2), name, group in zip(levels, names, groups, strict=True))
     total = _total(tokens, after)
     if total is not None:

@@ -49,7 +49,6 @@ from jixiao.core.model import SchemeRef
 from jixiao.core.model import Weights
 from jixiao.core.scheme import Scheme
 from jixiao.errors import explain
-from jixiao.schemes import builtin_schemes
 from jixiao.storage.accounts import Role
 from jixiao.storage.accounts import User
 from jixiao.storage.editor import EditorStore
@@ -165,21 +164,23 @@ class EditorPage:
 _GROUPS = (Group.BUDGET_EXECUTION, Group.OUTPUT, Group.EFFECT, Group.SATISFACTION, Group.COST)
 
 
-def _schemes() -> dict[str, Scheme]:
-    return {s.id: s for s in builtin_schemes()}
+def _schemes(request: Request) -> dict[str, Scheme]:
+    """The schemes the form offers, by the key its select sends: the built-in ones and the users'
+    own kept in the database (:func:`jixiao.services.schemes_offered`)."""
+    return services.schemes_offered(web(request).db)
 
 
-def _options() -> tuple[SchemeOption, ...]:
+def _options(schemes: dict[str, Scheme]) -> tuple[SchemeOption, ...]:
     return tuple(
         SchemeOption(
-            s.id,
+            key,
             s.name,
             s.weights,
             tuple(plain(s.weights.of(g)) or "0" for g in _GROUPS),
             tuple(b.grade for b in s.grades),
             s.weights.cost > 0,
         )
-        for s in builtin_schemes()
+        for key, s in schemes.items()
     )
 
 
@@ -246,7 +247,7 @@ def _page(
     restored: str | None = None,
     judge: tuple[int, ...] = (),
 ) -> Response:
-    schemes = _schemes()
+    schemes = _schemes(request)
     draft = draft or fm.build(fields, schemes, base=base, required=required)
     unit: str | None = meta.unit if meta is not None else _unit_of(user)
     evidence: tuple[Evidence, ...] = ()
@@ -265,7 +266,7 @@ def _page(
         fields=fields,
         errors=draft.errors,
         message=message,
-        schemes=_options(),
+        schemes=_options(schemes),
         level1=fm.level1_choices(draft.scheme),
         max_rows=fm.MAX_ROWS,
         preview=_preview(draft),
@@ -306,8 +307,10 @@ def _step(fields: fm.FormFields, form: dict[str, list[str]]) -> tuple[str, fm.Fo
     return (action if action in ("save", "submit") else "preview"), fields
 
 
-def _filled(fields: fm.FormFields, base: Evaluation | None = None) -> tuple[fm.FormFields, tuple[int, ...]]:
-    return fm.fill_scores(fields, fm.build(fields, _schemes(), base=base))
+def _filled(
+    request: Request, fields: fm.FormFields, base: Evaluation | None = None
+) -> tuple[fm.FormFields, tuple[int, ...]]:
+    return fm.fill_scores(fields, fm.build(fields, _schemes(request), base=base))
 
 
 def _restored(request: Request, user: User, scope: str) -> tuple[fm.FormFields, str] | None:
@@ -354,7 +357,8 @@ def new_form(
         earlier = web(request).store.get(start_from)
         if earlier is None:
             raise HTTPException(404, f"没有编号为 {start_from} 的评价，或您无权查看")
-        fields = _new_fields(fm.for_next_year(earlier), user)
+        chosen = services.scheme_choice(earlier, web(request).db)
+        fields = _new_fields(dataclasses.replace(fm.for_next_year(earlier), scheme=chosen), user)
         message = f"已按编号 {start_from} 的评价填好项目与指标（年度为下一年），请填写本年的完成情况"
         return _page(request, fields, user=user, message=message)
     kept = None if fresh else _restored(request, user, _scope(None))
@@ -369,12 +373,12 @@ def create(request: Request, user: CurrentUser, form: PostedForm) -> Response:
     _may_write(user)
     step, fields = _step(_new_fields(fm.fields_from_form(form), user), form)
     if step == "fill":
-        fields, judge = _filled(fields)
+        fields, judge = _filled(request, fields)
         return _page(request, fields, user=user, judge=judge)
     if step not in ("save", "submit"):
         return _page(request, fields, user=user)
     required = ("name", "unit", "year")
-    draft = fm.build(fields, _schemes(), required=required)
+    draft = fm.build(fields, _schemes(request), required=required)
     if not draft.ok:
         return _page(
             request, fields, user=user, draft=draft, status_code=422, message="有内容需要修改，尚未保存"
@@ -419,7 +423,8 @@ def edit_form(request: Request, user: CurrentUser, evaluation_id: int, fresh: bo
     if kept is not None:
         fields = _edit_fields(kept[0], ev)
         return _page(request, fields, user=user, base=ev, meta=meta, restored=kept[1])
-    fields = fm.fields_of(ev)
+    # the scheme it was scored under, a user's own too (services.scheme_for), not just its id
+    fields = dataclasses.replace(fm.fields_of(ev), scheme=services.scheme_choice(ev, web(request).db))
     if not fields.rows:  # an unreadable document, say: start from one empty row per 一级
         fields = dataclasses.replace(fields, rows=fm.blank_form().rows)
     return _page(request, fields, user=user, base=ev, meta=meta)
@@ -434,11 +439,11 @@ def update(request: Request, user: CurrentUser, evaluation_id: int, form: Posted
         return _page(request, fields, user=user, base=base, meta=meta, **more)
 
     if step == "fill":
-        fields, judge = _filled(fields, base)
+        fields, judge = _filled(request, fields, base)
         return again(judge=judge)
     if step not in ("save", "submit"):
         return again()
-    draft = fm.build(fields, _schemes(), base=base, required=("name",))
+    draft = fm.build(fields, _schemes(request), base=base, required=("name",))
     if not draft.ok:
         return again(draft=draft, status_code=422, message="有内容需要修改，尚未保存")
     if not meta.is_latest:
@@ -467,7 +472,7 @@ def preview(request: Request, user: CurrentUser, form: PostedForm) -> Response:
         fields = _edit_fields(fields, base)
     else:
         fields = _new_fields(fields, user)
-    draft = fm.build(fields, _schemes(), base=base)
+    draft = fm.build(fields, _schemes(request), base=base)
     data = _preview(draft)
     return render(request, "editor/_preview.html", data, preview=data, labels=fm.LABELS)
 
@@ -508,14 +513,15 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _scored(ev: Evaluation, user: User, *, own_unit: bool = True) -> Evaluation:
-    """Score ``ev`` with the scheme it names (its declared weights kept, else the scheme's), its
-    unit forced to a unit user's own (``own_unit``; an edit keeps its version's unit instead)."""
-    scheme = _schemes().get(ev.scheme.id)
+def _scored(request: Request, ev: Evaluation, user: User, *, own_unit: bool = True) -> Evaluation:
+    """Score ``ev`` with the scheme it names — by content hash (``scheme.sha256``) when it gives
+    one the server keeps, else by id or form key — its declared weights kept, else the scheme's;
+    its unit forced to a unit user's own (``own_unit``; an edit keeps its version's unit instead)."""
+    offered = _schemes(request)
+    by_hash = [s for s in offered.values() if ev.scheme.sha256 and s.digest == ev.scheme.sha256]
+    scheme = by_hash[0] if by_hash else offered.get(ev.scheme.id)
     if scheme is None:
-        raise HTTPException(
-            422, f"scheme.id：未知的评分方案“{ev.scheme.id}”，可用的有：{'、'.join(_schemes())}"
-        )
+        raise HTTPException(422, f"scheme.id：未知的评分方案“{ev.scheme.id}”，可用的有：{'、'.join(offered)}")
     weights = ev.scheme.weights if ev.scheme.declared else scheme.weights
     ev = ev.model_copy(
         update={"scheme": SchemeRef(id=scheme.id, weights=weights, declared=ev.scheme.declared)}
@@ -571,7 +577,7 @@ def api_create(
         evaluation = evaluation.model_copy(
             update={"project": evaluation.project.model_copy(update={"year": year})}
         )
-    ev = _scored(evaluation, user)
+    ev = _scored(request, evaluation, user)
     new_id = web(request).workflow.save_new(
         ev, actor(user), action="create", year=ev.project.year, unit=_unit_of(user) or ev.project.unit
     )
@@ -599,7 +605,7 @@ def api_update(
     problem = _filing_problem(base, evaluation)
     if problem is not None:
         raise HTTPException(409, problem)
-    ev = _scored(evaluation, user, own_unit=False)
+    ev = _scored(request, evaluation, user, own_unit=False)
     changes = diff(base, ev)
     if not changes:
         body = {
@@ -631,6 +637,6 @@ def api_update(
     summary="试算评价（不保存）",
     responses={422: _ERRORS[422]},
 )
-def api_preview(user: CurrentUser, evaluation: Evaluation) -> JSONResponse:
+def api_preview(request: Request, user: CurrentUser, evaluation: Evaluation) -> JSONResponse:
     """Score and check a contract JSON as the server would on saving; nothing is stored."""
-    return JSONResponse(_scored(evaluation, user).to_dict())
+    return JSONResponse(_scored(request, evaluation, user).to_dict())
