@@ -27,10 +27,15 @@ __all__ = [
     "__version__",
     "build_portfolio",
     "check",
+    "evaluation_bytes",
     "export_evaluation",
     "extract",
     "ingest",
+    "portfolio_bytes",
+    "review_bytes",
     "scheme_for",
+    "scheme_for_document",
+    "schemes_offered",
     "score",
     "write_portfolio",
     "write_review",
@@ -40,10 +45,15 @@ FRONT_DOOR = frozenset(__all__) - {"__version__"}
 if TYPE_CHECKING:
     from jixiao.services import build_portfolio as build_portfolio
     from jixiao.services import check as check
+    from jixiao.services import evaluation_bytes as evaluation_bytes
     from jixiao.services import export_evaluation as export_evaluation
     from jixiao.services import extract as extract
     from jixiao.services import ingest as ingest
+    from jixiao.services import portfolio_bytes as portfolio_bytes
+    from jixiao.services import review_bytes as review_bytes
     from jixiao.services import scheme_for as scheme_for
+    from jixiao.services import scheme_for_document as scheme_for_document
+    from jixiao.services import schemes_offered as schemes_offered
     from jixiao.services import score as score
     from jixiao.services import write_portfolio as write_portfolio
     from jixiao.services import write_review as write_review
