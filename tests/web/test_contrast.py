@@ -102,7 +102,7 @@ def _pairs() -> list[tuple[str, str, str]]:
     return pairs
 
 
-@pytest.mark.parametrize(("name", "text", "background"), _pairs(), ids=lambda v: str(v))
+@pytest.mark.parametrize(("name", "text", "background"), _pairs(), ids=str)
 def test_every_text_has_contrast_of_at_least_4_5(name: str, text: str, background: str) -> None:
     ratio = contrast(text, background)
     assert ratio >= 4.5, f"{name}：{text} 在 {background} 上的对比度只有 {ratio:.2f}:1"
