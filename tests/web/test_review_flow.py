@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from fastapi import FastAPI
 
+from web.conftest import PASSWORD
 from web.conftest import UNIT_A
 from web.conftest import UNIT_B
 from web.conftest import Client
@@ -144,14 +145,13 @@ def test_unit_drafts_submit_and_login_home(web_app: FastAPI, client: ClientFor) 
         == 404
     )
 
-    # A unit user lands on the 待办 after login; a reviewer on the overview.
-    from web.conftest import login
-
-    fresh = login(web_app, "unit_b")
-    assert fresh.get("/todo").status_code == 200
-    page = fresh.get("/login")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    assert token is not None
+    # Units and reviewers land on their 待办 after login; an admin on the overview.
+    for who, home in (("unit_b", "/todo"), ("reviewer", "/todo"), ("admin", "/")):
+        fresh = Client(web_app, base_url="http://testserver")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', fresh.get("/login").text)
+        assert token is not None
+        form = {"username": who, "password": PASSWORD, "csrf_token": token.group(1), "next": "/"}
+        assert fresh.post("/login", data=form, follow_redirects=False).headers["location"] == home
 
 
 def test_rounds_show_missing_late_and_progress(web_app: FastAPI, client: ClientFor) -> None:

@@ -106,7 +106,7 @@ def login(
     lifetime = dt.timedelta(hours=state.settings.session_hours)
     state.accounts.open_session(user.id, token_hash(token), new_token(), lifetime)
     target = _safe_next(next)
-    if target == "/" and user.role is Role.UNIT:  # a unit's home is its 待办
+    if target == "/" and user.role in (Role.UNIT, Role.REVIEWER):  # their home is the 待办
         target = "/todo"
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(
