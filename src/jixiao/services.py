@@ -13,6 +13,9 @@
   weights); ``schemes_offered``: the schemes one may choose (built-in and the users' own kept).
 - ``evaluation_bytes`` / ``review_bytes`` / ``portfolio_bytes``: the same documents as bytes (the
   web sends them; the path-taking forms above write them through one atomic writer).
+- ``set_review_score`` / ``review_totals``: a reviewer's 核定得分 per indicator row, and the
+  reviewer total and grade they give (:mod:`jixiao.core.review`); ``review_opinion_bytes``: the
+  复核意见书 (xlsx, docx, pdf).
 - ``attach_evidence(...)``: a 佐证材料 file checked like an original and kept in the archive.
 
 Each takes plain arguments, does the I/O around the pure core, and returns domain objects;
@@ -21,18 +24,30 @@ Each takes plain arguments, does the I/O around the pure core, and returns domai
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from jixiao.authoring import load_authored
 from jixiao.core.engine import evaluate
 from jixiao.core.model import Evaluation
 from jixiao.core.model import SchemeRef
+from jixiao.core.review import Decision
+from jixiao.core.review import ReviewerTotals
+from jixiao.core.review import ReviewScoreError as ReviewScoreError  # noqa: PLC0414 (the front door)
+from jixiao.core.review import parse_score
+from jixiao.core.review import reviewer_totals
+from jixiao.core.review import validate
 from jixiao.core.scheme import Scheme
 from jixiao.errors import UnknownSchemeError
 from jixiao.export.api import evaluation_bytes as evaluation_bytes  # noqa: PLC0414
 from jixiao.export.api import export_evaluation as export_evaluation  # noqa: PLC0414 (the front door)
 from jixiao.export.api import review_bytes as review_bytes  # noqa: PLC0414
 from jixiao.export.api import write_review as write_review  # noqa: PLC0414
+from jixiao.export.opinion import SUFFIXES as _OPINION_SUFFIXES
+from jixiao.export.opinion import Opinion
+from jixiao.export.opinion import opinion_bytes
 from jixiao.intake.batch import check_files
 from jixiao.intake.pipeline import choose_scheme
 from jixiao.intake.pipeline import extract_evaluations
@@ -50,8 +65,12 @@ from jixiao.schemes import BUILTIN_IDS
 from jixiao.schemes import builtin_schemes
 from jixiao.schemes import load_scheme
 from jixiao.storage.db import Database
+from jixiao.storage.review_scores import ReviewScores
+from jixiao.storage.review_scores import StoredDecision
 from jixiao.storage.schemes import kept_schemes
 from jixiao.storage.schemes import stored_scheme
+from jixiao.storage.store import Store
+from jixiao.storage.workflow import Workflow
 
 
 def resolve_scheme(ev: Evaluation, named: Scheme | None, override: str | None) -> tuple[Evaluation, Scheme]:
@@ -123,6 +142,123 @@ def score_file(path: str | Path, scheme: str | None = None) -> Evaluation:
     ev, named = load_authored(path)
     ev, chosen = resolve_scheme(ev, named, scheme)
     return evaluate(ev, chosen)
+
+
+OPINION_FORMATS = _OPINION_SUFFIXES  # the 复核意见书's formats: .xlsx, .docx, .pdf
+REVIEW_ROLES = frozenset({"admin", "reviewer"})
+COMMENT_MAX = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewSheet:
+    """One evaluation version with the reviewer's entries and the totals they give."""
+
+    evaluation: Evaluation
+    scheme: Scheme
+    entries: dict[int, StoredDecision]
+    totals: ReviewerTotals
+
+
+def review_totals(db: Database, evaluation_id: int) -> ReviewSheet | None:
+    """The reviewer total and grade of one evaluation version (None: no such evaluation), under
+    the evaluation's own scheme (:func:`scheme_for`)."""
+    ev = Store(db).get(evaluation_id)
+    if ev is None:
+        return None
+    scheme = scheme_for(ev, db)
+    entries = ReviewScores(db).of(evaluation_id)
+    totals = reviewer_totals(ev, {p: e.decision for p, e in entries.items()}, scheme)
+    return ReviewSheet(ev, scheme, entries, totals)
+
+
+def set_review_score(
+    db: Database,
+    evaluation_id: int,
+    position: int,
+    score: str | Decimal | None,
+    reason: str | None = None,
+    comment: str | None = None,
+    *,
+    role: str,
+    actor: str,
+    user_id: int | None = None,
+) -> ReviewSheet:
+    """Keep a reviewer's 核定得分, 扣分原因 and comment on one indicator row, audited; the sheet after.
+
+    Only a reviewer or an admin may (``role``); 核定得分 is validated by the core (a number from 0
+    to the row's weight, 扣分原因 required below the claim). Refused with
+    :class:`ReviewScoreError` (Chinese) — nothing is kept then."""
+    if role not in REVIEW_ROLES:
+        raise ReviewScoreError("只有复核人员或管理员可以填写核定得分")
+    ev = Store(db).get(evaluation_id)
+    if ev is None:
+        raise ReviewScoreError(f"没有编号为 {evaluation_id} 的评价")
+    if not 0 <= position < len(ev.indicators):
+        raise ReviewScoreError(f"这份评价没有第{position + 1}行指标")
+    scheme = scheme_for(ev, db)
+    value = parse_score(score) if not isinstance(score, Decimal) else score
+    ind = ev.indicators[position]
+    kept_reason = validate(ind, position, value, reason, scheme.score_places)
+    kept_comment = (comment or "").strip() or None
+    if kept_comment is not None and len(kept_comment) > COMMENT_MAX:
+        raise ReviewScoreError(f"第{position + 1}行指标“{ind.name}”：批注过长，最多{COMMENT_MAX}字")
+    decision = Decision(position, value, kept_reason, kept_comment)
+    ReviewScores(db).put(evaluation_id, decision, row_name=ind.name, user_id=user_id, actor=actor)
+    sheet = review_totals(db, evaluation_id)
+    assert sheet is not None
+    return sheet
+
+
+def _day(when: dt.datetime | None) -> str | None:
+    if when is None:
+        return None
+    local = when.astimezone()
+    return f"{local.year}年{local.month}月{local.day}日"
+
+
+def review_opinion(db: Database, evaluation_id: int) -> Opinion | None:
+    """The 复核意见书 of one evaluation version as plain values (None: no such evaluation):
+    its review (状态, 意见, 审核人, date), the three totals, the 核定得分 row by row, the findings."""
+    sheet = review_totals(db, evaluation_id)
+    meta = Workflow(db).meta(evaluation_id)
+    if sheet is None or meta is None:
+        return None
+    ev, t = sheet.evaluation, sheet.totals
+    number = getattr(meta, "number", None) or str(meta.id)
+    return Opinion(
+        project=meta.project,
+        unit=meta.unit,
+        year=meta.year,
+        number=str(number),
+        version=meta.version,
+        scheme=sheet.scheme.name,
+        status=meta.status,
+        comment=meta.comment,
+        reviewer=meta.reviewer,
+        reviewed_on=_day(meta.reviewed_at),
+        claimed_total=ev.claimed.total,
+        claimed_grade=ev.claimed.grade,
+        computed_total=ev.computed.total,
+        computed_grade=ev.computed.grade,
+        decided_total=t.total,
+        decided_grade=t.grade,
+        decided_explanation=t.explanation,
+        decided_weight=t.decided_weight,
+        verified_weight=t.verified_weight,
+        carried_weight=t.carried_weight,
+        rows=t.rows,
+        levels=tuple((i.level1, i.level2) for i in ev.indicators),
+        findings=ev.findings,
+        issued_on=_day(dt.datetime.now(dt.UTC)) or "",
+    )
+
+
+def review_opinion_bytes(db: Database, evaluation_id: int, suffix: str) -> bytes | None:
+    """The 复核意见书 as ``.xlsx``, ``.docx`` or ``.pdf`` bytes (None: no such evaluation)."""
+    if suffix not in OPINION_FORMATS:
+        raise ReviewScoreError(f"复核意见书只能导出为 {'、'.join(s[1:] for s in OPINION_FORMATS)}")
+    opinion = review_opinion(db, evaluation_id)
+    return None if opinion is None else opinion_bytes(opinion, suffix)
 
 
 # The verbs under the CLI's names, so the library reads like it.

@@ -224,7 +224,7 @@ def test_list_shows_every_current_evaluation_with_its_figures(
     assert 'name="csrf_token"' in page  # the logout form of the base layout
     headers = re.findall(r'<th scope="col"[^>]*>\s*(?:<a [^>]*>)?([^<]+)', page)
     assert "".join(f"[{h}]" for h in headers) == (
-        "[编号][单位][项目][年度][版本][申报总分][复核总分][差额][等级][执行率][问题][审核状态][文件]"
+        "[编号][单位][项目][年度][版本][申报总分][复核总分][差额][未核验][等级][执行率][问题][审核状态][文件]"
     )
 
 

@@ -19,6 +19,7 @@ from jixiao.core.numbers import fmt_money
 from jixiao.core.numbers import fmt_number
 from jixiao.core.numbers import fmt_percent
 from jixiao.core.numbers import fmt_score
+from jixiao.core.review import verification_text
 from jixiao.core.scheme import Scheme
 
 SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -122,6 +123,9 @@ def render_evaluation(ev: Evaluation, console: Console) -> None:
     total.add_row("复算总分", f"{fmt_score(k.total)}" + (f"　等级 {k.grade}" if k.grade else ""))
     if k.max_total is not None:
         total.add_row("事实允许的最高分", fmt_score(k.max_total))
+    checked = verification_text(k.verified_weight, k.carried_weight)
+    if checked is not None:
+        total.add_row("核验情况", checked)
     parts: list[Table | Text] = [total]
     if k.total_explanation:
         parts.append(Text(k.total_explanation, style="dim"))

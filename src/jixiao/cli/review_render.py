@@ -21,6 +21,7 @@ from jixiao.core.numbers import fmt_score
 from jixiao.core.places import SEVERITY_RANK
 from jixiao.core.places import at_least
 from jixiao.core.places import message_without_place
+from jixiao.core.review import verification_text
 
 
 def _counts(ev: Evaluation) -> dict[Severity, int]:
@@ -59,6 +60,9 @@ def render_file(path: Path, ev: Evaluation, console: Console, *, minimum: Severi
         f"{'（' + k.grade + '）' if k.grade else ''}　方案 {ev.scheme.id}",
         highlight=False,
     )
+    checked = verification_text(k.verified_weight, k.carried_weight)
+    if checked is not None:
+        console.print(f"  {checked}", highlight=False)
     shown = ev.findings if minimum is None else at_least(ev.findings, minimum)
     if not ev.findings:
         console.print(Text("  未发现问题", style="green"))

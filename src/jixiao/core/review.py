@@ -98,6 +98,20 @@ def rule_verified(ind: Indicator) -> bool:
     return ind.computed_score is not None and ind.rule in _VERIFIED_RULES
 
 
+def weight_split(ev: Evaluation) -> tuple[Decimal, Decimal] | None:
+    """(verified, carried) indicator weights: as scored (``computed``), else read off the rows of a
+    contract scored before the split was recorded; None when no row has a weight."""
+    c = ev.computed
+    if c.verified_weight is not None and c.carried_weight is not None:
+        return c.verified_weight, c.carried_weight
+    weighted = [ind for ind in ev.indicators if ind.weight is not None]
+    if not weighted:
+        return None
+    verified = sum((ind.weight or ZERO for ind in weighted if rule_verified(ind)), ZERO)
+    carried = sum((ind.weight or ZERO for ind in weighted if not rule_verified(ind)), ZERO)
+    return verified, carried
+
+
 def parse_score(text: str | None) -> Decimal | None:
     """A 核定得分 as typed (blank: none); refused in Chinese when it is not a plain number."""
     raw = unicodedata.normalize("NFKC", text or "").strip()

@@ -56,6 +56,7 @@ SORTS: dict[str, Any] = {
     "rate": E.execution_rate,
     "errors": E.errors,
     "status": func.coalesce(ReviewRow.status, PENDING),
+    "unverified": E.unverified_share,
 }
 NOT_NULL = frozenset({"unit", "project", "errors", "status"})
 
@@ -76,6 +77,8 @@ class Browse:
     page: int = 1
     per_page: int = 50
     scope_unit_id: int | None = None
+    # Only evaluations whose carried-over share of the indicator weights is at least this (0–1).
+    unverified_min: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +100,9 @@ class BrowseRow:
     unreadable: bool
     status: str
     document: str | None
+    verified_weight: Decimal | None = None
+    carried_weight: Decimal | None = None
+    unverified_share: Decimal | None = None
 
     @property
     def difference(self) -> Decimal | None:
@@ -136,6 +142,8 @@ def _conditions(b: Browse) -> list[ColumnElement[bool]]:
         c.append(E.year == b.year)
     if b.grade:
         c.append(E.computed_grade == b.grade)
+    if b.unverified_min is not None:
+        c.append(E.unverified_share >= b.unverified_min)
     if b.has_errors is True:
         c.append(E.errors > 0)
     elif b.has_errors is False:
@@ -266,6 +274,9 @@ class Browser:
                 E.unreadable,
                 func.coalesce(ReviewRow.status, PENDING),
                 Document.name,
+                E.verified_weight,
+                E.carried_weight,
+                E.unverified_share,
             ).join(ids, ids.c.id == E.id)
         ).order_by(*order)
         with self.db.reader() as conn:

@@ -196,6 +196,11 @@ class EvaluationRow(Base):
     claimed_grade: Mapped[str | None] = mapped_column(String(20))
     computed_total: Mapped[Decimal | None] = mapped_column(SCORE)
     computed_grade: Mapped[str | None] = mapped_column(String(20))
+    # The indicator weights the rules verified and those carried over from the claim
+    # (``computed.verified_weight``/``carried_weight``) and the carried share, for the list.
+    verified_weight: Mapped[Decimal | None] = mapped_column(SCORE)
+    carried_weight: Mapped[Decimal | None] = mapped_column(SCORE)
+    unverified_share: Mapped[Decimal | None] = mapped_column(RATE)
     errors: Mapped[int] = mapped_column(Integer, default=0)
     warnings: Mapped[int] = mapped_column(Integer, default=0)
     infos: Mapped[int] = mapped_column(Integer, default=0)

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from jixiao.core.model import Evaluation
 from jixiao.core.model import Severity
+from jixiao.core.review import weight_split
 from jixiao.storage.db import Database
 from jixiao.storage.schema import Base
 from jixiao.storage.schema import BudgetLineRow
@@ -99,6 +100,19 @@ class _Seen:
 
     units: dict[str, int] = field(default_factory=dict)
     projects: dict[tuple[int, str], int] = field(default_factory=dict)
+
+
+_SHARE = Decimal("0.000001")
+
+
+def _split(ev: Evaluation) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
+    """The verified and carried-over indicator weights and the carried share (six places)."""
+    split = weight_split(ev)
+    if split is None:
+        return None, None, None
+    verified, carried = split
+    whole = verified + carried
+    return verified, carried, (carried / whole).quantize(_SHARE) if whole > 0 else None
 
 
 def _table(entity: type[Base]) -> Table:
@@ -365,6 +379,7 @@ class Store:
                 infos += 1
             if f.code == "UNREADABLE_DOCUMENT":
                 unreadable = True
+        verified, carried, share = _split(ev)
         evaluation_id = _new_id(
             conn.execute(
                 _INSERT_EVALUATION,
@@ -383,6 +398,9 @@ class Store:
                     "claimed_grade": ev.claimed.grade,
                     "computed_total": ev.computed.total,
                     "computed_grade": ev.computed.grade,
+                    "verified_weight": verified,
+                    "carried_weight": carried,
+                    "unverified_share": share,
                     "errors": errors,
                     "warnings": warnings,
                     "infos": infos,

@@ -10,12 +10,14 @@ from jixiao.web.routes import dashboard
 from jixiao.web.routes import editor
 from jixiao.web.routes import editor_files
 from jixiao.web.routes import evaluations
+from jixiao.web.routes import review_scores
 from jixiao.web.routes import uploads
 
 ROUTERS: tuple[APIRouter, ...] = (
     auth.router,
     dashboard.router,
     evaluations.router,
+    review_scores.router,
     editor.router,
     editor_files.router,
     uploads.router,
