@@ -274,3 +274,54 @@ def test_evidence_files_are_attached_viewed_and_kept_within_the_unit(
     )
     assert removed.status_code == 303
     assert unit_a.get(f"/evaluations/{evaluation_id}/evidence/{first}").status_code == 404
+
+
+def test_the_evaluation_page_lists_the_evidence_for_the_review(web_app: FastAPI, client: People) -> None:
+    evaluation_id, ev = stored_for_unit_a(web_app)
+    unit_a = client("unit_a")
+    attached = unit_a.post(
+        f"/evaluations/{evaluation_id}/evidence",
+        data={"csrf_token": unit_a.csrf, "indicator": ev.indicators[1].name},
+        files={"file": ("验收报告.pdf", PDF)},
+        follow_redirects=False,
+    )
+    assert attached.status_code == 303
+    page = client("reviewer").get(f"/evaluations/{evaluation_id}")
+    assert f'hx-get="/evaluations/{evaluation_id}/evidence"' in page.text
+    fragment = client("reviewer").get(
+        f"/evaluations/{evaluation_id}/evidence", headers={"HX-Request": "true"}
+    )
+    assert fragment.status_code == 200
+    assert (
+        "<html" not in fragment.text
+        and "验收报告.pdf" in fragment.text
+        and ev.indicators[1].name in fragment.text
+    )
+    full = client("reviewer").get(f"/evaluations/{evaluation_id}/evidence")
+    assert "<html" in full.text and "验收报告.pdf" in full.text
+    listed = client("reviewer").get(f"/api/evaluations/{evaluation_id}/evidence").json()
+    assert [(i["name"], i["indicator"], i["size"]) for i in listed["items"]] == [
+        ("验收报告.pdf", ev.indicators[1].name, len(PDF))
+    ]
+    assert client("unit_b").get(f"/api/evaluations/{evaluation_id}/evidence").status_code == 404
+
+
+def test_the_report_draft_lists_the_evidence_among_its_attachments(web_app: FastAPI, client: People) -> None:
+    import docx
+
+    evaluation_id, ev = stored_for_unit_a(web_app)
+    unit_a = client("unit_a")
+    for name, indicator in (("验收报告.pdf", ev.indicators[0].name), ("照片.png", "")):
+        data = PDF if name.endswith(".pdf") else PNG
+        unit_a.post(
+            f"/evaluations/{evaluation_id}/evidence",
+            data={"csrf_token": unit_a.csrf, "indicator": indicator},
+            files={"file": (name, data)},
+        )
+    got = unit_a.get(f"/evaluations/{evaluation_id}/export/report.docx")
+    assert got.status_code == 200
+    texts = [p.text for p in docx.Document(io.BytesIO(got.content)).paragraphs]
+    first = next(i for i, t in enumerate(texts) if t.startswith("附件：1. "))
+    assert texts[first].endswith("自评表")
+    assert texts[first + 1] == f"2. 佐证材料：验收报告.pdf（{ev.indicators[0].name}）"
+    assert texts[first + 2] == "3. 佐证材料：照片.png"

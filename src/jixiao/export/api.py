@@ -68,7 +68,7 @@ def resolve_layout(layout: str | Path | Layout | None, scheme: Scheme) -> Layout
     return load_layout(layout)
 
 
-def _docx_bytes(form: Form, facts: Facts, kind: Kind) -> bytes:
+def _docx_bytes(form: Form, facts: Facts, kind: Kind, evidence: Sequence[str] = ()) -> bytes:
     if kind == "table":
         from jixiao.export.docx_table import table_document
 
@@ -77,7 +77,7 @@ def _docx_bytes(form: Form, facts: Facts, kind: Kind) -> bytes:
     from jixiao.export.report_docx import report_document
     from jixiao.export.report_text import report_blocks
 
-    blocks = report_blocks(facts, score_evaluation(facts.ev, facts.scheme), form.title)
+    blocks = report_blocks(facts, score_evaluation(facts.ev, facts.scheme), form.title, evidence)
     return saved_bytes(report_document(blocks, form))
 
 
@@ -89,10 +89,12 @@ def evaluation_bytes(
     kind: str = "table",
     layout: str | Path | Layout | None = None,
     timeout: float | None = None,
+    evidence: Sequence[str] = (),
 ) -> bytes:
     """``ev`` as the 自评表 (``kind="table"``) or the 自评报告 draft (``"report"``), as the bytes
-    of a ``suffix`` file (see the module docstring). Raises :class:`ExportError` for a format
-    the document does not come in, or a PDF that cannot be made."""
+    of a ``suffix`` file (see the module docstring); ``evidence`` names the 佐证材料 the report
+    lists among its 附件. Raises :class:`ExportError` for a format the document does not come
+    in, or a PDF that cannot be made."""
     chosen = kind_of(Path(f"document{suffix}"), kind)
     suffix = check_suffix(suffix, SUFFIXES[chosen], KIND_NAMES[chosen])
     drawn = resolve_layout(layout, scheme)
@@ -103,7 +105,7 @@ def evaluation_bytes(
         from jixiao.export.xlsx_table import table_bytes
 
         return table_bytes(form)
-    docx = _docx_bytes(form, facts, chosen)
+    docx = _docx_bytes(form, facts, chosen, evidence)
     if suffix == ".docx":
         return docx
     from jixiao.export.pdf import pdf_bytes

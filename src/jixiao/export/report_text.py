@@ -20,6 +20,7 @@ how marks look; this module only decides what is said.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
@@ -431,7 +432,9 @@ def title_lines(unit: str, year: str, name: str) -> list[str]:
     return lines
 
 
-def report_blocks(facts: Facts, card: Scorecard, attachment: str | None = None) -> list[Block]:
+def report_blocks(
+    facts: Facts, card: Scorecard, attachment: str | None = None, evidence: Sequence[str] = ()
+) -> list[Block]:
     """The whole draft, top to bottom. ``attachment`` names the appended 自评表, if any."""
     ev = facts.ev
     p = ev.project
@@ -457,8 +460,14 @@ def report_blocks(facts: Facts, card: Scorecard, attachment: str | None = None) 
     for n, (title, body) in enumerate(sections):
         blocks.append(_p("h1", f"{CHINESE_NUMBERS[n]}、{title}"))
         blocks.extend(body)
-    if attachment:
+    if attachment and not evidence:
         blocks.append(_p("attachment", f"附件：{attachment}"))
+    elif evidence:
+        # The 自评表 first, then each 佐证材料 (evidence file) by name, numbered.
+        listed = [attachment] if attachment else []
+        listed += [f"佐证材料：{clean(name)}" for name in evidence]
+        blocks.append(_p("attachment", f"附件：1. {listed[0]}"))
+        blocks.extend(_p("attachment", f"{n}. {item}") for n, item in enumerate(listed[1:], start=2))
     blocks.append(_p("sign", clean(p.unit) if p.unit else "", fill("单位名称（盖章）") if not p.unit else ""))
     blocks.append(_p("sign", date_text(p.filled_date)) if p.filled_date else _p("sign", fill("日期")))
     return blocks

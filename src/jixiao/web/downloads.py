@@ -15,6 +15,7 @@ from __future__ import annotations
 import mimetypes
 import re
 import unicodedata
+from collections.abc import Sequence
 from pathlib import Path
 from pathlib import PurePosixPath
 from urllib.parse import quote
@@ -121,7 +122,13 @@ def parse_kind(kind: str, fmt: str) -> tuple[Kind, str] | None:
 
 
 def export_bytes(
-    ev: Evaluation, kind: Kind, suffix: str, *, timeout: float | None = None, db: Database | None = None
+    ev: Evaluation,
+    kind: Kind,
+    suffix: str,
+    *,
+    timeout: float | None = None,
+    db: Database | None = None,
+    evidence: Sequence[str] = (),
 ) -> bytes:
     """The 自评表 or 自评报告 of ``ev`` as a ``suffix`` file's bytes, under the scheme it was scored
     under (:func:`jixiao.services.scheme_for`, which finds a user's own scheme kept in ``db``).
@@ -132,7 +139,7 @@ def export_bytes(
         scheme = scheme_for(ev, db)
     except SchemeError as exc:
         raise ExportError(exc.message) from None
-    return evaluation_bytes(ev, scheme, suffix, kind=kind, timeout=timeout)
+    return evaluation_bytes(ev, scheme, suffix, kind=kind, timeout=timeout, evidence=evidence)
 
 
 def review_bytes(ev: Evaluation, suffix: str) -> bytes:

@@ -13,8 +13,10 @@ a block pasted from Excel read into rows, and the evidence files (佐证材料).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import quote
@@ -39,6 +41,7 @@ from jixiao.web.deps import MAX_DB_INT
 from jixiao.web.deps import CurrentUser
 from jixiao.web.deps import actor
 from jixiao.web.deps import can_edit
+from jixiao.web.deps import render
 from jixiao.web.deps import visible_meta
 from jixiao.web.deps import web
 from jixiao.web.form_paste import parse_paste
@@ -168,6 +171,48 @@ async def attach(request: Request, user: CurrentUser, evaluation_id: int, upload
     except services.EvidenceRefused as exc:
         raise HTTPException(exc.status, exc.message) from None
     return RedirectResponse(f"/evaluations/{evaluation_id}/edit#evidence", status_code=303)
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceItem:
+    id: int
+    name: str
+    indicator: str | None
+    size: int
+    media_type: str
+    actor: str
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceList:
+    """The evidence of an evaluation (its JSON twin: ``items``)."""
+
+    evaluation_id: int
+    items: tuple[EvidenceItem, ...]
+    can_attach: bool
+
+
+@router.get("/evaluations/{evaluation_id:int}/evidence", include_in_schema=False)
+@router.get(
+    "/api/evaluations/{evaluation_id:int}/evidence",
+    tags=["评价"],
+    summary="评价的佐证材料",
+    response_model=None,
+    responses={404: {"description": "没有这份评价，或它属于其他单位"}},
+)
+def evidence_list(request: Request, user: CurrentUser, evaluation_id: int) -> Response:
+    """The evidence files of an evaluation (every version of it for its year), for whoever may
+    see it; each is opened at ``/evaluations/{id}/evidence/{evidence_id}``. The evaluation page
+    loads the list into itself (``HX-Request``)."""
+    meta = visible_meta(request, user, evaluation_id)
+    found = EditorStore(web(request).db).evidence_of(meta.project_id, meta.year)
+    items = tuple(
+        EvidenceItem(e.id, e.name, e.indicator, e.size, e.media_type, e.actor, e.created_at) for e in found
+    )
+    data = EvidenceList(evaluation_id, items, can_edit(user, meta))
+    fragment = request.headers.get("HX-Request") == "true"
+    return render(request, "editor/_evidence_list.html" if fragment else "editor/evidence.html", data)
 
 
 def _evidence_of(request: Request, user: CurrentUser, evaluation_id: int, evidence_id: int) -> Evidence:
