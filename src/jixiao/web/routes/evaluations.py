@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Annotated
 from typing import Any
 from typing import Literal
@@ -92,6 +93,8 @@ DEFAULT_SORT = "id"
 _NO_UNIT = -1
 _MAX_Q = 100
 ERRORS_CHOICES = (("yes", "有"), ("no", "无"))
+# The unverified share a list may ask for at least (percent of the indicator weights).
+UNVERIFIED_CHOICES = (("25", "≥25%"), ("50", "≥50%"), ("75", "≥75%"), ("100", "全部未经核验"))
 # The list's columns: header and the sort key a click on it sorts by (None: not sortable).
 COLUMNS: tuple[tuple[str, str | None, bool], ...] = (
     ("编号", "id", True),
@@ -102,6 +105,7 @@ COLUMNS: tuple[tuple[str, str | None, bool], ...] = (
     ("申报总分", "claimed", True),
     ("复核总分", "computed", True),
     ("差额", "difference", True),
+    ("未核验", "unverified", True),
     ("等级", "grade", False),
     ("执行率", "rate", True),
     ("问题", "errors", True),
@@ -150,6 +154,7 @@ class ListQuery:
     sort: str = DEFAULT_SORT
     order: Literal["asc", "desc"] = "desc"
     page: int = 1
+    unverified: str | None = None  # at least this percent of the indicator weights carried over
 
     @classmethod
     def parse(cls, params: Mapping[str, str | None]) -> ListQuery:
@@ -176,6 +181,7 @@ class ListQuery:
             sort=sort,
             order=order,
             page=min(max(1, _int(params.get("page")) or 1), MAX_PAGE),
+            unverified=_choice(params.get("unverified"), UNVERIFIED_CHOICES),
         )
 
     def browse(self, scope_unit_id: int | None) -> Browse:
@@ -192,13 +198,14 @@ class ListQuery:
             page=self.page,
             per_page=PER_PAGE,
             scope_unit_id=scope_unit_id,
+            unverified_min=Decimal(self.unverified) / 100 if self.unverified else None,
         )
 
     def params(self, **changes: Any) -> dict[str, str]:
         """The query parameters that differ from the defaults (after ``changes``)."""
         q = dataclasses.replace(self, **changes)
         out: dict[str, str] = {}
-        for name in ("year", "unit", "grade", "status", "errors", "code", "q"):
+        for name in ("year", "unit", "grade", "status", "errors", "code", "q", "unverified"):
             value = getattr(q, name)
             if value is not None:
                 out[name] = str(value)
@@ -227,6 +234,11 @@ class ListQuery:
     @property
     def filtered(self) -> bool:
         return any(self.params(sort=DEFAULT_SORT, order="desc", page=1).values())
+
+
+def _choice(text: str | None, choices: tuple[tuple[str, str], ...]) -> str | None:
+    """``text`` if it is one of the ``choices``' values, else None (ignored, never an error)."""
+    return text if text in {value for value, _ in choices} else None
 
 
 def page_window(page: int, pages: int, radius: int = 2) -> list[int | None]:
@@ -263,6 +275,9 @@ async def list_query(  # async: pure parsing, no reason to hop to a worker threa
     sort: Annotated[str | None, Query(description=f"排序列：{'、'.join(SORTS)}")] = None,
     order: Annotated[str | None, Query(description="asc 或 desc")] = None,
     page: Annotated[str | None, Query(description="页码，每页 50 条")] = None,
+    unverified: Annotated[
+        str | None, Query(description="未经规则核验的指标权重占比至少为：25、50、75 或 100（百分比）")
+    ] = None,
 ) -> ListQuery:
     return ListQuery.parse(
         {
@@ -276,6 +291,7 @@ async def list_query(  # async: pure parsing, no reason to hop to a worker threa
             "sort": sort,
             "order": order,
             "page": page,
+            "unverified": unverified,
         }
     )
 
@@ -314,6 +330,7 @@ class Listing:
                 "grades": facets.grades,
                 "statuses": STATUSES,
                 "errors": [{"value": v, "label": label} for v, label in ERRORS_CHOICES],
+                "unverified": [{"value": v, "label": label} for v, label in UNVERIFIED_CHOICES],
                 "codes": [{"code": c.code, "title": c.title} for c in CATALOGUE],
             },
         }
@@ -367,6 +384,7 @@ def evaluation_list(request: Request, user: CurrentUser, query: ListQueryDep) ->
         codes=CATALOGUE,
         statuses=STATUSES,
         errors_choices=ERRORS_CHOICES,
+        unverified_choices=UNVERIFIED_CHOICES,
         columns=COLUMNS,
         window=page_window(found.page, found.pages),
         scoped=listing.scoped,
