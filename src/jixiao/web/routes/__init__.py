@@ -11,6 +11,7 @@ from jixiao.web.routes import editor
 from jixiao.web.routes import editor_files
 from jixiao.web.routes import evaluations
 from jixiao.web.routes import review_scores
+from jixiao.web.routes import rounds
 from jixiao.web.routes import uploads
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -18,6 +19,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     dashboard.router,
     evaluations.router,
     review_scores.router,
+    rounds.router,
     editor.router,
     editor_files.router,
     uploads.router,
