@@ -67,6 +67,25 @@ _OCR_ZERO_LEAD = re.compile(r"(?<![A-Za-z0-9.])[Oo](?=\.[0-9])")
 _OCR_LE = re.compile(r"(?<![A-Za-z0-9])W(?=\d+(?:\.\d+)?(?:%|[\u4e00-\u9fff]))")
 
 
+# OCR glyph confusions in the budget block's labels, each read back only inside the label it
+# damages: 预匏 for 预算 (年初预匏数), 预算将 for 预算数 (调整预算将), 万兀 for 万元, 项Fl (before 资金)
+# and 顼目 for 项目. Elsewhere these characters are left alone: 匏, 兀 and 将 are words of their own.
+_OCR_LABELS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"(?<=预)(\s*)匏"), r"\1算"),
+    (re.compile(r"(?<=预)(\s*算\s*)将"), r"\1数"),
+    (re.compile(r"(?<=万)(\s*)兀"), r"\1元"),
+    (re.compile(r"(?<=项)Fl(?=\s*资\s*金)"), "目"),
+    (re.compile(r"顼(?=目)"), "项"),
+)
+_OCR_LABEL_HINT = re.compile("[匏将兀顼]|Fl")
+
+
+def _ocr_labels(text: str) -> str:
+    for pattern, repl in _OCR_LABELS:
+        text = pattern.sub(repl, text)
+    return text
+
+
 @cache
 def _converter() -> OpenCC:
     from opencc import OpenCC
@@ -114,6 +133,8 @@ def normalise(text: str) -> str:
         text = _OCR_ZERO_LEAD.sub("0", _OCR_ZERO.sub(_zero, text))
     if "W" in text:
         text = _OCR_LE.sub("≤", text)
+    if _OCR_LABEL_HINT.search(text):
+        text = _ocr_labels(text)
     if ("(" in text or "（" in text) and _PINYIN.search(text):
         text = _PINYIN.sub("", text)
     if _traditional().search(text):

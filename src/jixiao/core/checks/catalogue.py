@@ -25,6 +25,12 @@ from jixiao.core.scheme import Scheme
 from jixiao.core.scoring import ItemScore
 from jixiao.core.scoring import Scorecard
 
+# Provenance keys by which the extraction says a part of the document was not read whole
+# (the EXTRACTION_INCOMPLETE finding says what and why): checks that add up or compare those
+# parts stand down instead of reporting what the missing part would have settled.
+ROWS_INCOMPLETE = "extraction.rows_incomplete"  # some indicator rows were not read
+TARGET_UNREAD = "extraction.target_unread."  # + the row's index: its target's figure was not read
+
 
 class Context:
     """What a check may look at: the evaluation, its scheme and the rules' scorecard.
@@ -44,6 +50,15 @@ class Context:
         self.rows: tuple[tuple[int, Indicator, ItemScore], ...] = tuple(
             zip(range(len(ev.indicators)), ev.indicators, card.items, strict=True)
         )
+
+    @property
+    def rows_incomplete(self) -> bool:
+        """Whether the extraction notes indicator rows it could not read (sums cannot be checked)."""
+        return ROWS_INCOMPLETE in self.ev.provenance
+
+    def target_unread(self, index: int) -> bool:
+        """Whether the extraction left row ``index``'s target figure unread (an OCR confusion)."""
+        return f"{TARGET_UNREAD}{index}" in self.ev.provenance
 
     def where(self, fact: str, default: str) -> str:
         """Where the document states a fact, from its provenance, else a generic place."""

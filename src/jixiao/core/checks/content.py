@@ -30,8 +30,8 @@ def no_satisfaction_indicator(ctx: Context, emit: Emit) -> Iterator[Finding]:
     """The scheme weighs satisfaction but the evaluation has no satisfaction indicator."""
     ev = ctx.ev
     weight = ev.scheme.weights.satisfaction
-    if weight <= 0 or not ev.indicators:
-        return
+    if weight <= 0 or not ev.indicators or ctx.rows_incomplete:
+        return  # the satisfaction rows may be among those that were not read
     if not any(is_satisfaction(ind) for ind in ev.indicators):
         yield emit(location="绩效指标表", weight=weight)
 

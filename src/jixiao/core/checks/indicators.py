@@ -99,8 +99,8 @@ def _vague(ind: Indicator, rule: str) -> bool:
 def target_not_quantified(ctx: Context, emit: Emit) -> Iterator[Finding]:
     """A target is missing or cannot be measured."""
     for index, ind, item in ctx.rows:
-        if not _vague(ind, item.rule):
-            continue
+        if not _vague(ind, item.rule) or ctx.target_unread(index):
+            continue  # a figure the extraction could not read is not an unmeasurable target
         target = ind.target
         if target is None or _blank(target.text):
             what = "未填写年初目标值"

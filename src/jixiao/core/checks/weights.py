@@ -57,8 +57,8 @@ def weights_sum_mismatch(ctx: Context, emit: Emit) -> Iterator[Finding]:
         )
 
     weighted = [(i, ind) for i, ind in enumerate(ev.indicators) if ind.weight is not None]
-    if not weighted:
-        return
+    if not weighted or ctx.rows_incomplete:
+        return  # rows the extraction could not read would be missing from every sum
 
     group_fired = False
     if ev.scheme.declared:

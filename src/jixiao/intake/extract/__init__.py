@@ -27,6 +27,7 @@ from jixiao.intake.document import Document
 from jixiao.intake.document import Table
 from jixiao.intake.extract import budget as budget_ex
 from jixiao.intake.extract import budget_prose
+from jixiao.intake.extract import degraded
 from jixiao.intake.extract import lines as lines_ex
 from jixiao.intake.extract import segment as segment_ex
 from jixiao.intake.extract.fields import Field
@@ -133,6 +134,7 @@ def extract(doc: Document) -> Draft:
     indicators: list[Indicator] = list(found.indicators)
     if not indicators:
         indicators = prose_indicators(body)
+    indicators = degraded.settle_ocr_targets(indicators, prov, notes)
 
     budget = _budget(grids, body, facts, prov)
     # A 总分 row whose score could not be read gives no total through its label either.
@@ -150,6 +152,7 @@ def extract(doc: Document) -> Draft:
     declared = _declared(found.level1_weights, facts, body, prov)
     problems = _problems(paras, found.problems, prov)
     objectives = _objectives(paras)
+    degraded.mark_incomplete_rows(notes, prov)
 
     ev = Evaluation(
         kind=kind,

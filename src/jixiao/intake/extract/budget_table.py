@@ -28,6 +28,7 @@ from decimal import Decimal
 from jixiao.core.model import BudgetLine
 from jixiao.core.values import parse_amount
 from jixiao.core.values import parse_rate
+from jixiao.intake.extract import budget_labels as labels
 from jixiao.intake.extract.grid import Grid
 from jixiao.intake.extract.prose import nfkc
 from jixiao.intake.extract.prose import points
@@ -38,11 +39,11 @@ from jixiao.intake.extract.prose import squash
 _COLUMNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("score", re.compile(r"得分|^自评分")),
     ("weight", re.compile(r"^(分值|权重)|权重$|^满分")),
-    ("rate", re.compile(r"执行率|执行进度")),
-    ("initial", re.compile(r"年初(预算|批复)")),
-    ("received", re.compile(r"到位")),
-    ("planned", re.compile(r"预算数|预算金额|预算资金|调整后预算|调整预算|批复数|全年预算|预算安排")),
-    ("executed", re.compile(r"执行数|实际支出|支出数|决算数|执行金额|实际执行|全年执行")),
+    ("rate", labels.cell_pattern(labels.RATE)),
+    ("initial", labels.cell_pattern(labels.INITIAL)),
+    ("received", labels.cell_pattern(labels.RECEIVED)),
+    ("planned", labels.cell_pattern((*labels.PLANNED, "预算资金"))),  # a cell: 预算资金(万元)
+    ("executed", labels.cell_pattern(labels.EXECUTED)),
 )
 _AMOUNTS = ("initial", "planned", "received", "executed")
 _DETAIL_HEAD = re.compile(
@@ -363,8 +364,8 @@ def _aligned(grid: Grid, header: _Header, row: int, unit: str) -> dict[str, str]
     values = {role: squash(texts[c]) if c < len(texts) else "" for role, c in header.columns.items()}
     values = {role: "" if _is_dash(text) else text for role, text in values.items()}
     amount_roles = [role for role in _AMOUNTS if role in values]
-    if not any(values.get(role) for role in amount_roles):
-        return None
+    if not any(values.get(role) for role in [*amount_roles, "rate", "score"]):
+        return None  # nothing in the row (a rate or score beside empty amounts is aligned)
     if not all(_fits(role, text, unit) for role, text in values.items()):
         return None
     return values

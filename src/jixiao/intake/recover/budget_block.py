@@ -28,6 +28,7 @@ from decimal import Decimal
 
 from jixiao.intake.document import Table
 from jixiao.intake.document import table_from_rows
+from jixiao.intake.extract import budget_labels as labels
 from jixiao.intake.recover.glued import AMOUNTS
 from jixiao.intake.recover.glued import Chunk
 from jixiao.intake.recover.glued import Piece
@@ -36,22 +37,14 @@ from jixiao.intake.recover.glued import Role
 from jixiao.intake.recover.glued import chunks
 from jixiao.intake.recover.glued import readings
 
-
-def _spaced(word: str) -> str:
-    """``word`` with any whitespace allowed between its characters (text exports break labels)."""
-    return r"\s*".join(re.escape(ch) for ch in word)
-
-
-_S = _spaced
 _PAREN = r"(?:\s*\([^()]{0,30}\))?"
 _COLUMN_PATTERNS: tuple[tuple[Role, str], ...] = (
     (Role.WEIGHT, "执行率权重"),
     (Role.SCORE, "执行率得分" + _PAREN),
-    (Role.RATE, r"(?:预\s*算\s*)?(?:资\s*金\s*)?" + _S("执行") + r"\s*(?:率|进\s*度)" + _PAREN),
-    (Role.INITIAL, _S("年初预") + r"\s*[算匏]\s*数?" + _PAREN),
-    (Role.PLANNED, r"(?:全\s*年\s*(?:\(\s*调\s*整\s*\)\s*)?|调\s*整\s*后?\s*)预\s*[算匏]\s*[数将]?" + _PAREN),
-    (Role.PLANNED, r"预\s*算\s*数" + _PAREN),
-    (Role.EXECUTED, r"(?:全\s*年\s*)?执\s*行\s*数" + _PAREN),
+    (Role.RATE, labels.text_pattern(labels.RATE, _PAREN)),
+    (Role.INITIAL, labels.text_pattern(labels.INITIAL, _PAREN)),
+    (Role.PLANNED, labels.text_pattern(labels.PLANNED, _PAREN)),
+    (Role.EXECUTED, labels.text_pattern(labels.EXECUTED, _PAREN)),
     (Role.WEIGHT, r"分\s*值|权\s*重"),
     (Role.SCORE, r"得\s*分"),
 )
@@ -81,13 +74,13 @@ _TOKEN = re.compile(
     )
 )
 _HEADING = re.compile(
-    r"资\s*金\s*(?:情\s*况|投\s*入\s*情\s*况)?\s*\(\s*万?\s*[元兀]\s*\)|项\s*目\s*资\s*金|资\s*金\s*情\s*况|资\s*金\s*投\s*入\s*情\s*况"
+    r"资\s*金\s*(?:情\s*况|投\s*入\s*情\s*况)?\s*\(\s*万?\s*元\s*\)|项\s*目\s*资\s*金|资\s*金\s*情\s*况|资\s*金\s*投\s*入\s*情\s*况"
 )
-_UNIT_WAN = re.compile(r"万\s*[元兀]")
+_UNIT_WAN = re.compile(r"万\s*元")
 _UNIT_YUAN = re.compile(r"[(（]\s*元\s*[)）]|单\s*位\s*[:：]?\s*元")
-_FIGURES = re.compile(r"[\s:：0-9.,%—－–\-万元兀Oo]*")
+_FIGURES = re.compile(r"[\s:：0-9.,%—－–\-万元Oo]*")
 # A unit printed right after a row label: “年度资金总额(万元):…”.
-_LABEL_UNIT = re.compile(r"^\s*[(（]\s*万?\s*[元兀]\s*[)）]")
+_LABEL_UNIT = re.compile(r"^\s*[(（]\s*万?\s*元\s*[)）]")
 _HEADER_GAP = 4  # characters between two header labels (“,A、”, “(万元)”)
 _BACK = 400  # how far before the 年度资金总额 label its header may start
 _AHEAD = 700  # how far after it the block may run
@@ -181,6 +174,15 @@ def recover_budget(
     head_row = _first_total(rows)
     best = solver.candidates(head_row.run, None, is_total=True) if head_row and head_row.run else []
     total_values, reason = _agree(best, columns)
+    if reason and (kept := _undisputed(best, columns)):
+        # The amounts are cut several ways, but every consistent cut gives the same printed rate,
+        # 分值 and 得分: those are read, the amounts are not.
+        names = "、".join(_HEADERS[role] for role in columns if role in kept)
+        out.notes.append((where, f"连排文字中“年度资金总额”一行的数字{reason}，金额未读取，只读取了{names}"))
+        header = ["项目资金"] + [_HEADERS[role] for role in columns]
+        line = ["年度资金总额"] + [_cell(role, kept.get(role)) for role in columns]
+        out.table = table_from_rows([header, line], place=f"{where}（由连排文字恢复的预算表）")
+        return out
     if reason or sum(v is not None for v in total_values.values()) < 2:
         why = reason or "无法与表头各列对应或算术不一致（执行数÷预算数≠执行率、得分超出分值等）"
         tail = _scores_only(rows, columns)
@@ -218,8 +220,34 @@ def recover_budget(
         values.append([row.label] + [_cell(role, chosen.get(role)) for role in columns])
     head = "项目资金（" + unit + "）" if unit_stated else "项目资金"
     header = [head] + [_HEADERS[role] for role in columns]
+    if Role.SCORE not in columns and (scored := _rate_row(text, block_end, total_values.get(Role.RATE))):
+        # The block has no 分值/得分 columns; the form scores the rate in a row of its own.
+        header += [_HEADERS[Role.WEIGHT], _HEADERS[Role.SCORE]]
+        values[0] += [str(scored[0]), str(scored[1])]
+        values[1:] = [[*line, "", ""] for line in values[1:]]
     out.table = table_from_rows([header, *values], place=f"{where}（由连排文字恢复的预算表）")
     return out
+
+
+# A 预算执行率 row of the form's scored items: 分值, an empty 指标值 (a dash), the rate, 得分:
+# “预算执行率10—100%9”. The dash keeps the weight apart from the rate; the % the rate from the score.
+_RATE_ROW = re.compile(
+    r"预\s*算\s*执\s*行\s*率\s*(?P<weight>[1-9]\d?(?:\.\d+)?)\s*[一—\-－–]+\s*"
+    r"(?P<rate>\d{1,3}(?:\.\d+)?)\s*%\s*(?P<score>(?:0|[1-9]\d?)(?:\.\d+)?)(?![\d.%])"
+)
+_RATE_ROW_AHEAD = 3000  # how far after the budget block the scored items may print it
+
+
+def _rate_row(text: str, start: int, rate: Decimal | None) -> tuple[Decimal, Decimal] | None:
+    """The 分值 and 得分 of the first 预算执行率 row after the block, when its rate is the block's
+    (read from 执行数 ÷ 预算数) and the score is within the weight; else None."""
+    if rate is None:
+        return None
+    m = _RATE_ROW.search(text, start, start + _RATE_ROW_AHEAD)
+    if m is None or Decimal(m["rate"]) != rate:
+        return None
+    weight, score = Decimal(m["weight"]), Decimal(m["score"])
+    return (weight, score) if score <= weight else None
 
 
 def _scores_only(rows: list[_Row], columns: list[Role]) -> dict[Role, Decimal] | None:
@@ -274,6 +302,40 @@ def _agree(best: list[Reading], columns: list[Role]) -> tuple[dict[Role, Decimal
     if disputed:
         return {}, "有多种同样自洽的拆分（" + "、".join(disputed) + "无法确定）"
     return {role: best[0].values.get(role) for role in columns}, None
+
+
+def _undisputed(best: list[Reading], columns: list[Role]) -> dict[Role, Decimal]:
+    """The rate, 分值 and 得分 every reading in ``best`` gives alike (none when they differ).
+
+    Amounts are all or nothing: when two consistent cuts disagree on any amount, the one amount
+    they happen to share is no more certain than the cut, so no amount is kept. The printed rate
+    is kept only when every cut confirms it (执行数 ÷ 预算数 equals it in each); when some cut
+    leaves an amount column empty, the rate is unchecked and may be what a missing amount would
+    have explained, so only the 分值 and 得分 are kept."""
+    kept: dict[Role, Decimal] = {}
+    if len(best) < 2:
+        return kept
+    confirmed = all(_checked(r, columns) for r in best)
+    for role in (Role.RATE, Role.WEIGHT, Role.SCORE):
+        if role not in columns or (role is Role.RATE and not confirmed):
+            continue
+        found = {r.values.get(role) for r in best}
+        value = found.pop() if len(found) == 1 else None
+        if value is not None:
+            kept[role] = value
+    if Role.SCORE not in kept or not ({Role.RATE, Role.WEIGHT} & kept.keys()):
+        return {}  # a score is kept with what it is scored against
+    return kept
+
+
+def _checked(r: Reading, columns: list[Role]) -> bool:
+    """Whether reading ``r`` has the rate and both amounts it is computed from (so the solver
+    checked 执行数 ÷ 预算数 against it)."""
+    v = r.values
+    planned = v.get(Role.PLANNED)
+    if planned is None and Role.PLANNED not in columns:
+        planned = v.get(Role.INITIAL)
+    return planned is not None and v.get(Role.EXECUTED) is not None and v.get(Role.RATE) is not None
 
 
 def _settle_by_sum(
@@ -440,7 +502,12 @@ class _Solver:
         executed, rate = v.get(Role.EXECUTED), v.get(Role.RATE)
         weight, score = v.get(Role.WEIGHT), v.get(Role.SCORE)
         checked = False
-        if planned is not None and executed is not None:
+        if planned == 0 and executed and is_total and r.splits == 0 and r.skipped == 0:
+            # A total row printing 0 as its budget over money spent, every figure in its own
+            # cell: read as printed (the table reader leaves the 0 unread and says so), the
+            # rate unchecked.
+            pass
+        elif planned is not None and executed is not None:
             if executed > planned * 2:
                 return None
             if rate is not None:

@@ -44,7 +44,8 @@ def recover_header(text: str, place_of: dict[int, str] | None = None) -> Iterato
     while i < len(items):
         group = [items[i]]
         while (
-            i + len(group) < len(items)
+            group[0].lastgroup != "end"  # an end label starts no header: the next form's may follow
+            and i + len(group) < len(items)
             and items[i + len(group)].lastgroup != "end"
             and items[i + len(group)].start() - group[-1].end() <= _SPAN
         ):
