@@ -45,6 +45,8 @@ from jixiao.export.api import evaluation_bytes as evaluation_bytes  # noqa: PLC0
 from jixiao.export.api import export_evaluation as export_evaluation  # noqa: PLC0414 (the front door)
 from jixiao.export.api import review_bytes as review_bytes  # noqa: PLC0414
 from jixiao.export.api import write_review as write_review  # noqa: PLC0414
+from jixiao.export.files import check_target
+from jixiao.export.files import write_atomic
 from jixiao.export.opinion import SUFFIXES as _OPINION_SUFFIXES
 from jixiao.export.opinion import Opinion
 from jixiao.export.opinion import opinion_bytes
@@ -251,6 +253,17 @@ def review_opinion(db: Database, evaluation_id: int) -> Opinion | None:
         findings=ev.findings,
         issued_on=_day(dt.datetime.now(dt.UTC)) or "",
     )
+
+
+def write_review_opinion(db: Database, evaluation_id: int, out: str | Path) -> Path:
+    """Write the 复核意见书 of one evaluation to ``out`` (``.xlsx``, ``.docx`` or ``.pdf``), whole or
+    not at all; ``jixiao show ID --opinion 意见书.docx``."""
+    target = Path(out)
+    suffix = check_target(target, OPINION_FORMATS, "复核意见书")
+    content = review_opinion_bytes(db, evaluation_id, suffix)
+    if content is None:
+        raise ReviewScoreError(f"库中没有编号为 {evaluation_id} 的评价")
+    return write_atomic(target, content)
 
 
 def review_opinion_bytes(db: Database, evaluation_id: int, suffix: str) -> bytes | None:

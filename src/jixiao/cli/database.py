@@ -140,9 +140,13 @@ def import_(
 def show(
     evaluation_id: Annotated[int, typer.Argument(help="评价编号（jixiao import / portfolio 中显示的 ID）")],
     as_json: Annotated[bool, typer.Option("--json", help="输出评价合同 JSON")] = False,
+    opinion: Annotated[
+        Path | None,
+        typer.Option("--opinion", help="另把这份评价的复核意见书写到此文件（.xlsx、.docx 或 .pdf）"),
+    ] = None,
     database: DatabaseOption = None,
 ) -> None:
-    """显示库中的一份评价：与导入时完全相同的提取、计分与问题。"""
+    """显示库中的一份评价：与导入时完全相同的提取、计分与问题；--opinion 另写出复核意见书。"""
     from jixiao.cli.render import render_evaluation
     from jixiao.storage.db import open_database
     from jixiao.storage.store import Store
@@ -151,6 +155,11 @@ def show(
     db = open_database(settings.database_url, create=False)
     try:
         ev = Store(db).get(evaluation_id)
+        if ev is not None and opinion is not None:
+            from jixiao.services import write_review_opinion
+
+            written = write_review_opinion(db, evaluation_id, opinion)
+            typer.echo(f"已写出复核意见书：{written}", err=True)
     finally:
         db.close()
     if ev is None:
