@@ -14,6 +14,7 @@ from jixiao.core.checks.catalogue import ROWS_INCOMPLETE
 from jixiao.core.model import Evaluation
 from jixiao.intake.extract.degraded import mark_incomplete_rows
 from jixiao.intake.extract.degraded import ocr_ge_percent
+from jixiao.intake.normalise import normalise
 from jixiao.intake.pipeline import extract_file
 
 
@@ -292,3 +293,36 @@ def test_rate_row_that_disagrees_with_the_block_is_not_read(tmp_path: Path, rate
     ev = _ev(tmp_path, _RATE_ROW_FORM.format(total="97", rate=rate, score=score))
     assert ev.budget.stated_rate == Decimal("0.98")
     assert ev.claimed.budget_execution_score is None
+
+
+# --- OCR glyph confusions in the budget labels, read back by normalisation -----------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("年初预匏数调整预算将(A)", "年初预算数调整预算数(A)"),
+        ("资金情况(万兀)", "资金情况(万元)"),
+        ("项Fl资金", "项目资金"),
+        ("顼目产出", "项目产出"),
+        ("预 匏 数", "预 算 数"),
+        # the same characters outside a label are words of their own
+        ("匏瓜", "匏瓜"),
+        ("兀自", "兀自"),
+        ("将于年底完成", "将于年底完成"),
+        ("Flask", "Flask"),
+    ],
+)
+def test_ocr_label_confusions(written: str, read: str) -> None:
+    assert normalise(written) == read
+
+
+def test_ocr_damaged_budget_header_is_read(tmp_path: Path) -> None:
+    text = (
+        "某市本级部门项目支出绩效自评表(2021年)项目名称小学课后服务补助主管部门某市教育局实施单位某市实验小学"
+        "项Fl资金(万兀)年度资金总额年初预匏数调整预算将,A、全年执行数(B)执行率(B/A)52.852.852.8100%"
+        "年度总体目标开展课后服务\n"
+    )
+    ev = _ev(tmp_path, text)
+    assert ev.budget.planned_yuan == Decimal(528000) and ev.budget.executed_yuan == Decimal(528000)
+    assert ev.budget.initial_yuan == Decimal(528000)

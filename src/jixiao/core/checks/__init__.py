@@ -23,6 +23,7 @@ E, W, N = Severity.ERROR, Severity.WARNING, Severity.INFO
 # Checks about a project's own form, not run on a 部门整体 self-evaluation (docs/checks.md).
 PROJECT_ONLY = frozenset({Kind.PROJECT})
 _NOT_DEPARTMENT = "部门整体支出自评不作此项检查"
+_ROWS_MISSING = "文件中有指标行未能识别（提取时已说明）时不作此项检查：未读出的行不在合计之内。"
 
 CATALOGUE: tuple[Check, ...] = (
     Check(
@@ -57,7 +58,7 @@ CATALOGUE: tuple[Check, ...] = (
         "TOTAL_MISMATCH",
         E,
         "总分与分项得分之和不符",
-        "自评总分不等于预算执行得分与各三级指标自评得分之和。",
+        "自评总分不等于预算执行得分与各三级指标自评得分之和。" + _ROWS_MISSING,
         "自评总分{total}分与分项得分之和{parts}分不符（预算执行{budget}分 + {count}项指标{items}分）",
         totals.total_mismatch,
     ),
@@ -65,7 +66,8 @@ CATALOGUE: tuple[Check, ...] = (
         "TOTAL_NOT_ATTAINABLE",
         E,
         "总分超出事实所能达到的最高分",
-        "自评总分高于按预算执行率和定量指标完成情况最多能得的分数，例如执行率不足100%却得满分。",
+        "自评总分高于按预算执行率和定量指标完成情况最多能得的分数，例如执行率不足100%却得满分。"
+        + _ROWS_MISSING,
         "自评总分{total}分高于{why}最多可得的{most}分",
         totals.total_not_attainable,
     ),
@@ -105,7 +107,8 @@ CATALOGUE: tuple[Check, ...] = (
         "WEIGHTS_SUM_MISMATCH",
         E,
         "权重合计不符",
-        "三级指标权重之和不等于所属一级、二级指标的权重，或一级权重与预算执行权重合计不为100。",
+        "三级指标权重之和不等于所属一级、二级指标的权重，或一级权重与预算执行权重合计不为100。"
+        "文件中有指标行未能识别（提取时已说明）时只核对一级权重合计：未读出的行不在合计之内。",
         "{what}，应等于{should}",
         weights.weights_sum_mismatch,
     ),
@@ -137,7 +140,8 @@ CATALOGUE: tuple[Check, ...] = (
         "TARGET_NOT_QUANTIFIED",
         W,
         "目标不可计量",
-        "年初目标值缺失，或既不是数值也不是“是/否”类可判断的目标。",
+        "年初目标值缺失，或既不是数值也不是“是/否”类可判断的目标。"
+        "目标值因识别问题未读取（如扫描件把“≥95%”识读为“295%”，提取时已说明）的不在此列。",
         "三级指标“{name}”{what}",
         indicators.target_not_quantified,
     ),
@@ -196,7 +200,8 @@ CATALOGUE: tuple[Check, ...] = (
         W,
         "缺少满意度指标",
         "方案为满意度指标设定了权重，但评价中没有满意度指标。"
-        f"{_NOT_DEPARTMENT}：满意度指标的权重是项目支出方案的设置。",
+        f"{_NOT_DEPARTMENT}：满意度指标的权重是项目支出方案的设置。"
+        "文件中有指标行未能识别（提取时已说明）时不作此项检查。",
         "方案设定满意度指标{weight}分，但没有任何满意度指标",
         content.no_satisfaction_indicator,
         PROJECT_ONLY,
