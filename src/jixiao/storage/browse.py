@@ -29,6 +29,7 @@ from jixiao.storage.schema import FindingRow
 from jixiao.storage.schema import Project
 from jixiao.storage.schema import ReviewRow
 from jixiao.storage.schema import Unit
+from jixiao.storage.upload_batches import batch_documents
 
 E = EvaluationRow
 # The review states (storage/workflow.py moves an evaluation between them). An evaluation without
@@ -79,6 +80,8 @@ class Browse:
     scope_unit_id: int | None = None
     # Only evaluations whose carried-over share of the indicator weights is at least this (0–1).
     unverified_min: Decimal | None = None
+    # Only the evaluations of the documents an upload batch brought (the list's “本批” filter).
+    batch_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +147,8 @@ def _conditions(b: Browse) -> list[ColumnElement[bool]]:
         c.append(E.computed_grade == b.grade)
     if b.unverified_min is not None:
         c.append(E.unverified_share >= b.unverified_min)
+    if b.batch_id is not None:
+        c.append(E.document_id.in_(batch_documents(b.batch_id)))
     if b.has_errors is True:
         c.append(E.errors > 0)
     elif b.has_errors is False:

@@ -27,7 +27,7 @@ from starlette.types import Send
 from jixiao.limits import human_size
 
 # The endpoints that take files; each request carries at most one file's limit (plus framing).
-UPLOAD_PATHS = frozenset({"/api/uploads", "/upload"})
+UPLOAD_PATHS = frozenset({"/api/uploads", "/upload", "/uploads/batches"})
 # Room for the multipart framing and the small fields around the file(s) of an upload.
 UPLOAD_OVERHEAD = 64 * 1024
 

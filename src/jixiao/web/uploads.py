@@ -48,6 +48,7 @@ from jixiao.core.numbers import fmt_score
 from jixiao.errors import JixiaoError
 from jixiao.limits import Limits
 from jixiao.limits import human_size
+from jixiao.portfolio.executors import Executor
 from jixiao.services import READABLE
 from jixiao.services import Incoming
 from jixiao.services import ingest
@@ -163,9 +164,15 @@ def max_bytes(state: WebState) -> int:
     return state.settings.limits().max_file_bytes
 
 
-def _open_sink(filename: str | None, directory: Path, limit: int) -> _Sink:
-    """Where a client's file goes, once its (display) name is one jixiao takes."""
+def _open_sink(filename: str | None, directory: Path, limit: int, also: tuple[str, ...] = ()) -> _Sink:
+    """Where a client's file goes, once its (display) name is one jixiao takes (or ends with one
+    of the suffixes ``also`` allows: an archive of a batch upload)."""
     name = display_name(filename)
+    extra = next(
+        (s for s in also if name.lower().endswith(s) and not name.startswith(_SKIPPED_PREFIXES)), None
+    )
+    if extra is not None:
+        return _Sink(directory, name, extra, limit)
     refused = refusal(name)
     if refused is not None:
         raise refused
@@ -317,9 +324,11 @@ async def _handle(
     return part
 
 
-def receive_copy(filename: str | None, source: BinaryIO, directory: Path, limit: int) -> Received:
+def receive_copy(
+    filename: str | None, source: BinaryIO, directory: Path, limit: int, *, also: tuple[str, ...] = ()
+) -> Received:
     """Copy an already parsed upload (the form without JavaScript) under the same rules."""
-    sink = _open_sink(filename, directory, limit)
+    sink = _open_sink(filename, directory, limit, also)
     try:
         source.seek(0)
         while chunk := source.read(CHUNK):
@@ -459,6 +468,39 @@ def _known(
     return _result(f, ev, meta.id, "known", meta.unit)
 
 
+def incoming(path: Path, name: str, sha256: str | None, size: int) -> Incoming:
+    """An uploaded file for ``ingest``: read and stored under the name it was sent as."""
+    return Incoming(path, name, sha256, size, f"上传：{name}", shown=name)
+
+
+def ingest_uploads(
+    state: WebState,
+    items: Sequence[Incoming],
+    *,
+    actor: Actor,
+    unit: str | None,
+    scope_unit_id: int | None,
+    year: int | None,
+    limits: Limits | None = None,
+    executor: Executor | None = None,
+    on_saved: Callable[[Any], None] | None = None,
+) -> list[Any]:
+    """``jixiao.services.ingest`` of uploaded files (action ``upload``), one answer per item."""
+    return ingest(
+        items,
+        state.store,
+        state.data_dir,
+        actor=actor,
+        action="upload",
+        executor=executor,
+        limits=limits or state.settings.limits(),
+        unit=unit,
+        scope_unit_id=scope_unit_id,
+        year=year,
+        on_saved=on_saved,
+    )
+
+
 def process(
     state: WebState,
     files: Sequence[Received],
@@ -476,18 +518,10 @@ def process(
     """
     results: dict[int, UploadResult] = {}
     try:
-        items = [Incoming(f.path, f.name, f.sha256, f.size, f"上传：{f.name}", shown=f.name) for f in files]
+        items = [incoming(f.path, f.name, f.sha256, f.size) for f in files]
         try:
-            answers = ingest(
-                items,
-                state.store,
-                state.data_dir,
-                actor=actor,
-                action="upload",
-                limits=limits or state.settings.limits(),
-                unit=unit,
-                scope_unit_id=scope_unit_id,
-                year=year,
+            answers = ingest_uploads(
+                state, items, actor=actor, unit=unit, scope_unit_id=scope_unit_id, year=year, limits=limits
             )
         except JixiaoError as exc:  # no worker process could be started: only held files answer
             held = state.store.known_hashes((f.sha256 for f in files), unit_id=scope_unit_id)

@@ -154,6 +154,7 @@ class ListQuery:
     sort: str = DEFAULT_SORT
     order: Literal["asc", "desc"] = "desc"
     page: int = 1
+    batch: int | None = None  # 本批: the evaluations of one upload batch
     unverified: str | None = None  # at least this percent of the indicator weights carried over
 
     @classmethod
@@ -181,6 +182,7 @@ class ListQuery:
             sort=sort,
             order=order,
             page=min(max(1, _int(params.get("page")) or 1), MAX_PAGE),
+            batch=_int(params.get("batch")),
             unverified=_choice(params.get("unverified"), UNVERIFIED_CHOICES),
         )
 
@@ -198,6 +200,7 @@ class ListQuery:
             page=self.page,
             per_page=PER_PAGE,
             scope_unit_id=scope_unit_id,
+            batch_id=self.batch,
             unverified_min=Decimal(self.unverified) / 100 if self.unverified else None,
         )
 
@@ -205,7 +208,7 @@ class ListQuery:
         """The query parameters that differ from the defaults (after ``changes``)."""
         q = dataclasses.replace(self, **changes)
         out: dict[str, str] = {}
-        for name in ("year", "unit", "grade", "status", "errors", "code", "q", "unverified"):
+        for name in ("year", "unit", "grade", "status", "errors", "code", "q", "batch", "unverified"):
             value = getattr(q, name)
             if value is not None:
                 out[name] = str(value)
@@ -219,6 +222,12 @@ class ListQuery:
     def url(self, **changes: Any) -> str:
         params = self.params(**changes)
         return "/evaluations" + (f"?{urlencode(params)}" if params else "")
+
+    @property
+    def workbook_url(self) -> str:
+        """The batch review workbook of this filter (every page)."""
+        params = self.params(page=1)
+        return "/evaluations/review.xlsx" + (f"?{urlencode(params)}" if params else "")
 
     def sort_url(self, key: str) -> str:
         """Sort by ``key`` (ascending first); the column already sorted by is reversed."""
@@ -275,6 +284,7 @@ async def list_query(  # async: pure parsing, no reason to hop to a worker threa
     sort: Annotated[str | None, Query(description=f"排序列：{'、'.join(SORTS)}")] = None,
     order: Annotated[str | None, Query(description="asc 或 desc")] = None,
     page: Annotated[str | None, Query(description="页码，每页 50 条")] = None,
+    batch: Annotated[str | None, Query(description="上传批次编号（本批）")] = None,
     unverified: Annotated[
         str | None, Query(description="未经规则核验的指标权重占比至少为：25、50、75 或 100（百分比）")
     ] = None,
@@ -291,6 +301,7 @@ async def list_query(  # async: pure parsing, no reason to hop to a worker threa
             "sort": sort,
             "order": order,
             "page": page,
+            "batch": batch,
             "unverified": unverified,
         }
     )

@@ -23,6 +23,7 @@ from fastapi import Depends
 from fastapi import HTTPException
 from fastapi import Request
 from fastapi.responses import JSONResponse
+from fastapi.responses import RedirectResponse
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
@@ -30,18 +31,24 @@ from jixiao.limits import MB
 from jixiao.limits import human_size
 from jixiao.storage.accounts import Role
 from jixiao.storage.accounts import User
+from jixiao.storage.upload_batches import Batch
+from jixiao.web import batches
 from jixiao.web import uploads as service
 from jixiao.web.deps import CSRF_HEADER
+from jixiao.web.deps import MAX_DB_INT
 from jixiao.web.deps import CurrentUser
 from jixiao.web.deps import actor
 from jixiao.web.deps import render
+from jixiao.web.deps import wants_json
 from jixiao.web.deps import web
 from jixiao.web.form_model import MAX_YEAR
 from jixiao.web.form_model import MIN_YEAR
+from jixiao.web.routes import review_book
 from jixiao.web.state import WebState
 from jixiao.web.threads import slow
 
 router = APIRouter()
+router.include_router(review_book.router)  # the list's workbook: a route of its own module
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +91,15 @@ def _year(text: str | None) -> int | None:
     if not value.isascii() or not value.isdigit() or not MIN_YEAR <= int(value) <= MAX_YEAR:
         raise HTTPException(400, f"年度应为四位数字的年份，如 2024（{MIN_YEAR}–{MAX_YEAR}）")
     return int(value)
+
+
+def _check_count(page: UploadPage, files: list[UploadFile]) -> None:
+    if not files:
+        raise HTTPException(400, "没有选择文件")
+    if len(files) > page.max_files:
+        raise HTTPException(
+            400, f"一次最多上传 {page.max_files} 个文件，本次选择了 {len(files)} 个；请分批上传"
+        )
 
 
 def _process(
@@ -133,12 +149,7 @@ def upload_form(
     state = web(request)
     page = _page(state, user)
     year = _year(posted.year)
-    if not posted.files:
-        raise HTTPException(400, "没有选择文件")
-    if len(posted.files) > page.max_files:
-        raise HTTPException(
-            400, f"一次最多上传 {page.max_files} 个文件，本次选择了 {len(posted.files)} 个；请分批上传"
-        )
+    _check_count(page, posted.files)
     directory = service.uploads_dir(state)
     service.cleanup_stale(directory)
     slots: list[service.UploadResult | int] = []
@@ -242,3 +253,132 @@ def api_upload(
     result = _process(request, user, [incoming.file], year)[0]
     status = {"known": 200, "failed": 503}.get(result.status, 201)
     return JSONResponse(result.as_json(), status_code=status)
+
+
+# -- batches: many files (or .zip archives) read in the background ------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _BatchPosted:
+    files: list[UploadFile]
+    year: str | None
+    into: str | None  # the batch these files continue (a batch sent in parts)
+
+
+async def _batch_files(request: Request, user: CurrentUser) -> _BatchPosted:
+    """The batch form's files (field ``files``, as the plain form), year and ``into``."""
+    posted = await _posted_files(request, user)
+    into = (await request.form()).get("into")
+    return _BatchPosted(posted.files, posted.year, into if isinstance(into, str) and into.strip() else None)
+
+
+def _visible_batch(request: Request, user: User, batch_id: int) -> Batch:
+    """The batch if ``user`` sent it or sees every unit; 404 otherwise."""
+    found = batches.batches(web(request)).get(batch_id) if 0 < batch_id <= MAX_DB_INT else None
+    if found is None or (not user.sees_all and found.user_id != user.id):
+        raise HTTPException(404, f"没有编号为 {batch_id} 的上传批次，或您无权查看")
+    return found
+
+
+@router.post(
+    "/uploads/batches",
+    tags=["上传"],
+    summary="批量上传（后台读取）",
+    status_code=303,
+    responses={202: {"description": "批次已接收（JSON 请求）：id 与进度页 url"}},
+)
+@slow
+def upload_batch(
+    request: Request, user: CurrentUser, posted: Annotated[_BatchPosted, Depends(_batch_files)]
+) -> Response:
+    """Take many files (multipart ``files``; .zip archives are opened into their files) and an
+    optional ``year``: they are kept on the server and read in the background, so closing the
+    page loses nothing. ``into`` (a batch id of the same user) adds the files to that batch: a
+    batch larger than one request's limit is sent in parts. Answers with the batch's progress
+    page (or, for JSON, its id)."""
+    state = web(request)
+    page = _page(state, user)
+    year = _year(posted.year)
+    into = None
+    if posted.into is not None:
+        number = int(posted.into) if posted.into.strip().isdigit() else 0
+        into = _visible_batch(request, user, number).id
+        if batches.batches(state).get(into) is None or _owner(state, into) != user.id:
+            raise HTTPException(404, f"没有编号为 {posted.into} 的上传批次，或它不是您提交的")
+    _check_count(page, posted.files)
+    service.cleanup_stale(service.uploads_dir(state))
+    batch_id = batches.receive_batch(
+        state,
+        [batches.Sent(f.filename, f.file, f.size or 0) for f in posted.files],
+        actor=actor(user),
+        unit=user.unit_name if user.role is Role.UNIT else None,
+        scope_unit_id=None if user.sees_all else user.unit_id,
+        year=year,
+        into=into,
+    )
+    batches.start(state, batch_id)
+    url = f"/uploads/batches/{batch_id}"
+    if wants_json(request):
+        return JSONResponse({"id": batch_id, "url": url}, status_code=202)
+    return RedirectResponse(url, status_code=303)
+
+
+def _owner(state: WebState, batch_id: int) -> int | None:
+    found = batches.batches(state).get(batch_id)
+    return found.user_id if found is not None else None
+
+
+def _progress_data(request: Request, user: User, batch_id: int) -> batches.Progress:
+    state = web(request)
+    batch = _visible_batch(request, user, batch_id)
+    if batch.finished_at is None:
+        batches.ensure_running(state, batch_id)  # a runner gone with its server is replaced
+    return batches.progress(state, batch)
+
+
+def _progress_json(p: batches.Progress) -> dict[str, object]:
+    return {
+        "id": p.batch.id,
+        "done": p.done,
+        "total": p.total,
+        "finished": p.finished,
+        "percent": p.percent,
+        "eta_seconds": p.eta_seconds,
+        "eta_text": p.eta_text,
+        "counts": p.counts,
+        "list_url": f"/evaluations?batch={p.batch.id}",
+        "files": [
+            {
+                "name": f.name,
+                "size": f.size,
+                "size_text": human_size(f.size),
+                "status": f.status,
+                "label": batches.STATUS_LABELS.get(f.status, f.status),
+                "evaluation_id": f.evaluation_id,
+                "forms": f.forms,
+                "errors": f.errors,
+                "reason": f.reason,
+            }
+            for f in p.files
+        ],
+    }
+
+
+@router.get("/uploads/batches/{batch_id:int}", include_in_schema=False)
+def batch_page(request: Request, batch_id: int, user: CurrentUser) -> Response:
+    p = _progress_data(request, user, batch_id)
+    return render(request, "uploads/batch.html", _progress_json(p), p=p, labels=batches.STATUS_LABELS)
+
+
+@router.get("/uploads/batches/{batch_id:int}/progress", include_in_schema=False)
+def batch_progress(request: Request, batch_id: int, user: CurrentUser) -> Response:
+    p = _progress_data(request, user, batch_id)
+    return render(
+        request, "uploads/_batch_progress.html", _progress_json(p), p=p, labels=batches.STATUS_LABELS
+    )
+
+
+@router.get("/api/uploads/batches/{batch_id:int}", tags=["上传"], summary="上传批次的进度")
+def batch_api(request: Request, batch_id: int, user: CurrentUser) -> JSONResponse:
+    """The batch's progress: counts by status, percent, ETA, and every file's outcome."""
+    return JSONResponse(_progress_json(_progress_data(request, user, batch_id)))
