@@ -9,6 +9,7 @@ import re
 import zipfile
 from decimal import Decimal
 
+import openpyxl
 from fastapi import FastAPI
 
 from web.test_editor import NEW
@@ -162,6 +163,26 @@ def test_every_field_the_forms_print_is_entered_and_saved(web_app: FastAPI, clie
         f"/evaluations/{new_id}/edit", data={**fields, "action": "save", "csrf_token": unit_a.csrf}
     )
     assert "没有修改" in same.text
+    # The 自评表 prints them: the ■/□ choices, and the funding lines in the 其中 rows.
+    table = unit_a.get(f"/evaluations/{new_id}/export/table.xlsx")
+    assert table.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(table.content)).active
+    assert sheet is not None
+    rows = {
+        str(r[0]): [c for c in r[1:] if c is not None]
+        for r in sheet.iter_rows(values_only=True)
+        if r[0] is not None or r[1] is not None
+        for r in [tuple(c for c in r if c is not None)]
+        if r
+    }
+    current = next(v for k, v in rows.items() if "当年财政拨款" in k)
+    carried = next(v for k, v in rows.items() if "上年结转" in k)
+    other = next(v for k, v in rows.items() if k.startswith("其他资金"))
+    assert [Decimal(str(v)) for v in current[:2]] == [Decimal(40), Decimal(36)]
+    assert [Decimal(str(v)) for v in carried[:2]] == [Decimal(10), Decimal(9)]
+    assert other == ["—", "—"]  # nothing stated: left empty
+    text = " ".join(str(c) for r in sheet.iter_rows(values_only=True) for c in r if c is not None)
+    assert "专项资金■" in text.replace(" ", "") and "持续性项目■" in text.replace(" ", "")
     # A date that cannot be read is named in Chinese.
     bad = unit_a.post("/evaluations/new", data={**posted, "filled_date": "三月五日", "action": "preview"})
     assert "无法识别日期“三月五日”" in bad.text

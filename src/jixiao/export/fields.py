@@ -14,11 +14,13 @@ so jixiao never overwrites a stated score, but it fills the blanks it can comput
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
+from jixiao.core.model import BudgetLine
 from jixiao.core.model import Evaluation
 from jixiao.core.model import Indicator
 from jixiao.core.scheme import Scheme
@@ -80,6 +82,45 @@ class Field:
     get: Callable[[Facts], FieldValue]
 
 
+# The 其中 rows of the 项目资金 block: a 预算明细 line whose name names the funding source.
+FUNDING_SOURCES: dict[str, tuple[str, re.Pattern[str]]] = {
+    "current": ("当年财政拨款", re.compile(r"(当年|本年|年度)?财政拨款")),
+    "carried": ("上年结转资金", re.compile(r"上年结转|以前年度结转|结转资金")),
+    "other": ("其他资金", re.compile(r"其他资金|自筹")),
+}
+
+
+_FUNDING_COLUMNS: tuple[tuple[str, Kind, str], ...] = (
+    ("planned", "money", "全年预算数（万元）"),
+    ("executed", "money", "全年执行数（万元）"),
+    ("rate", "rate", "执行率"),
+)
+
+
+def funding_line(ev: Evaluation, source: str) -> BudgetLine | None:
+    """The budget line that is the ``source`` funding row (当年财政拨款, 上年结转, 其他资金), if
+    exactly one line's name says so; None otherwise (never a guess between two)."""
+    _, pattern = FUNDING_SOURCES[source]
+    found = [line for line in ev.budget.lines if pattern.search(line.name.replace(" ", ""))]
+    return found[0] if len(found) == 1 else None
+
+
+def _funding(source: str, what: str) -> Callable[[Facts], FieldValue]:
+    def get(f: Facts) -> FieldValue:
+        line = funding_line(f.ev, source)
+        if line is None:
+            return None
+        if what == "planned":
+            return line.planned_yuan
+        if what == "executed":
+            return line.executed_yuan
+        if line.planned_yuan and line.executed_yuan is not None:
+            return line.executed_yuan / line.planned_yuan
+        return None
+
+    return get
+
+
 def _year(f: Facts) -> str | None:
     return str(f.ev.project.year) if f.ev.project.year is not None else None
 
@@ -124,6 +165,13 @@ FIELDS: dict[str, Field] = {
         "text", "各指标的偏差原因分析，逐条列出（1、指标：原因）", lambda f: deviation_summary(f.ev)
     ),
     "scheme.name": Field("text", "评分方案名称", lambda f: f.scheme.name),
+    **{
+        f"budget.{source}.{what}": Field(
+            kind, f"{label}的{meaning}（预算明细中名为“{label}”的一行）", _funding(source, what)
+        )
+        for source, (label, _) in FUNDING_SOURCES.items()
+        for what, kind, meaning in _FUNDING_COLUMNS
+    },
 }
 
 # What an indicator column can show, one row per 三级指标.
