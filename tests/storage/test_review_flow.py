@@ -4,6 +4,8 @@ the approval lock on every save path, stable numbers and sources, and review rou
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -166,3 +168,28 @@ def test_rounds_show_missing_late_and_progress(db: Database, example: Evaluation
     assert [r.late for r in after.rows] == [True, True, True, True]  # stored after 2021, or missing
     assert [r.title for r in rounds.for_unit(unit_b)] == ["2020 年度自评"]
     assert rounds.all()[0].expected == 3
+
+
+def test_two_reviewers_claiming_at_once_one_wins(db: Database, example: Evaluation) -> None:
+    """Both reviewers claim a fresh submission at the same moment: one claim holds, the other is
+    told in Chinese (a collided insert of the first review row is not an error page)."""
+    flow = Workflow(db)
+    a, b, _ = _people(db)
+    for n in range(5):
+        target = flow.save_new(_as(example, unit="丙单位", project=f"并发{n}"), a, action="create")
+        assert target is not None
+        barrier = threading.Barrier(2)
+
+        def claim(who: Actor, evaluation_id: int = target, barrier: threading.Barrier = barrier) -> str:
+            barrier.wait()
+            try:
+                return flow.move(evaluation_id, "claim", who)
+            except WorkflowError as exc:
+                return exc.message
+
+        with ThreadPoolExecutor(2) as pool:
+            answers = list(pool.map(claim, (a, b)))
+        assert answers.count("审核中") == 1, answers
+        assert any("审核中；如需处理" in x or "刚刚处理了" in x for x in answers), answers
+        meta = flow.meta(target)
+        assert meta is not None and meta.status == "审核中" and meta.reviewer_id in (a.user_id, b.user_id)

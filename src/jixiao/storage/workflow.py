@@ -335,6 +335,15 @@ class Workflow:
         move = MOVES.get(step)
         if move is None:
             raise WorkflowError(f"没有这种审核操作：{step}")
+        try:
+            return self._move(evaluation_id, move, actor, comment, take_over)
+        except IntegrityError:  # another reviewer's first step on it was saved meanwhile
+            raise WorkflowError("另一位审核人员刚刚处理了这份评价，请刷新页面查看后再操作") from None
+
+    def _move(
+        self, evaluation_id: int, move: Move, actor: Actor, comment: str | None, take_over: bool
+    ) -> str:
+        step = move.name
         with self.db.sessions.begin() as s:
             row = _row(s, evaluation_id)
             if row is None:
@@ -345,16 +354,16 @@ class Workflow:
             current = _state(review.status if review else None)
             holder = review.user_id if review is not None and current == IN_REVIEW else None
             taking = current == IN_REVIEW and holder is not None and holder != actor.user_id
-            if step == "claim" and current == IN_REVIEW and (take_over or not taking):
+            if taking and not take_over:
+                who = _name(s, holder)
+                raise WorkflowError(f"这份评价正由 {who} 审核中；如需处理，请先点“接手审核”")
+            if step == "claim" and current == IN_REVIEW:
                 pass  # a claim of one's own, or an explicit take-over
             elif current not in move.sources:
                 raise WorkflowError(
                     f"当前审核状态为“{current}”，不能“{move.label}”"
                     f"（“{move.label}”只适用于{'、'.join(move.sources)}的评价）"
                 )
-            if taking and not take_over:
-                who = _name(s, holder)
-                raise WorkflowError(f"这份评价正由 {who} 审核中；如需处理，请先点“接手审核”")
             if move.reason_required and comment is None:
                 raise WorkflowError(f"“{move.label}”必须填写原因（审核意见），单位将看到这段说明")
             old_comment = review.comment if review else None
