@@ -291,3 +291,41 @@ def test_prose_mentioning_indicator_levels_yields_no_rows(tmp_path: Path) -> Non
     )
     ev = _extract(tmp_path, text)
     assert ev.indicators == ()
+
+
+# --- garbled headers ---------------------------------------------------------------------------
+
+
+GARBLED = """\
+某镇2024年度项目支出绩效自评表
+一级指标 二级指标 三级指标 年度指標值 实际完戍值 分值 得分
+产出指标 数量指标 新建文化广场 ≥2个 2个 30 30
+时效指标 项目完工时间 ≤11月 12月 20 15
+"""
+
+
+def test_a_garbled_header_word_is_the_one_column_left(tmp_path: Path) -> None:
+    # 年度指標值 is read (Traditional 標 → 标); 实际完戍值 is garbled: the one column the header
+    # does not otherwise name is 实际完成值.
+    ev = _extract(tmp_path, GARBLED)
+    assert [r[2:] for r in _rows(ev)] == [
+        ("新建文化广场", "≥2个", "2个", "30", "30"),
+        ("项目完工时间", "≤11月", "12月", "20", "15"),
+    ]
+
+
+def test_two_garbled_header_words_leave_the_figures_unread(tmp_path: Path) -> None:
+    ev = _extract(tmp_path, GARBLED.replace("分值 得分", "分傎 得汾 得分"))
+    names = [r[2] for r in _rows(ev)]
+    assert names == ["新建文化广场", "项目完工时间"]
+    assert not any(r[5] or r[6] for r in _rows(ev))
+
+
+def test_spaced_rows_in_a_web_page(tmp_path: Path) -> None:
+    body = "".join(f"<p>{line}</p>" for line in SPACED.splitlines())
+    path = tmp_path / "自评表.html"
+    path.write_text(
+        f"<html><body><div class='nav'>首页 &gt; 信息公开</div>{body}</body></html>", encoding="utf-8"
+    )
+    evs = extract_evaluations(path)
+    assert [r[2:] for r in _rows(evs[0])] == [r[2:] for r in _rows(_extract(tmp_path, SPACED))]

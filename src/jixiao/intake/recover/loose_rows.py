@@ -170,14 +170,45 @@ def _header(text: str, pos: int) -> tuple[list[str], int]:
     while True:
         while pos < len(text) and text[pos].isspace():
             pos += 1
-        for role, pattern in _HEADER_WORDS:
-            m = pattern.match(text, pos)
-            if m:
-                roles.append(role)
-                pos = m.end()
-                break
-        else:
-            return roles, pos
+        role_end = _header_word(text, pos)
+        if role_end is None:
+            garbled = _garbled_word(text, pos)
+            if garbled is None:
+                return roles, pos
+            roles.append("unknown")
+            pos = garbled
+            continue
+        roles.append(role_end[0])
+        pos = role_end[1]
+
+
+def _header_word(text: str, pos: int) -> tuple[str, int] | None:
+    for role, pattern in _HEADER_WORDS:
+        m = pattern.match(text, pos)
+        if m:
+            return role, m.end()
+    return None
+
+
+def _garbled_word(text: str, pos: int) -> int | None:
+    """Where a header word that OCR garbled (“实际完戍值”) ends: two to six characters of text,
+    then two header words in a row (so a name that starts the body is not taken for one)."""
+    for size in range(2, 7):
+        piece = text[pos : pos + size]
+        if len(piece) < size or re.search(r"[\d\s≥≤><=%]", piece):
+            return None
+        start = pos + size
+        while start < len(text) and text[start].isspace():
+            start += 1
+        first = _header_word(text, start)
+        if first is None:
+            continue
+        after = first[1]
+        while after < len(text) and text[after].isspace():
+            after += 1
+        if _header_word(text, after) is not None:
+            return pos + size
+    return None
 
 
 def _level_before(text: str, start: int, end: int) -> tuple[str, str]:
@@ -266,8 +297,16 @@ def _lines(chunk: str) -> list[str]:
 def _order(roles: list[str]) -> list[str] | None:
     """The value columns after the name in the header's order, when each is named once (a
     header that names a column twice, or a word not understood, leaves no certain order)."""
-    values = [r for r in roles if r in ("target", "actual", "weight", "score")]
-    if len(values) != len(set(values)) or roles.count("name") > 1:
+    known = ("target", "actual", "weight", "score")
+    if roles.count("unknown") == 1:
+        # A garbled word stands where the one column the header does not otherwise name belongs
+        # (the national form's columns: 指标值, 实际完成值, 分值, 得分).
+        missing = [r for r in known if r not in roles]
+        if len(missing) != 1 or roles.index("unknown") < roles.index("name"):
+            return None
+        roles = [missing[0] if r == "unknown" else r for r in roles]
+    values = [r for r in roles if r in known]
+    if "unknown" in roles or len(values) != len(set(values)) or roles.count("name") > 1:
         return None
     return values
 
