@@ -85,7 +85,20 @@ def test_table_page_is_a4_landscape_with_page_numbers(table_004: DocxDocument) -
 
 
 def test_table_is_split_where_the_header_repeats(table_004: DocxDocument) -> None:
-    top, body = table_004.tables
+    top, body, after = table_004.tables
+    # the rows after the indicators are a table of their own, without the repeated header,
+    # each kept whole on one page
+    assert [row[0] for row in cell_texts(after)] == [
+        "总分",
+        "自评等级",
+        "偏差大或目标未完成原因分析",
+        "存在的问题及改进措施",
+        cell_texts(after)[-1][0],
+    ]
+    assert cell_texts(after)[-1][0].startswith("备注")
+    for tr in after._tbl.tr_lst:
+        assert tr.trPr is not None and tr.trPr.find(qn("w:cantSplit")) is not None
+        assert tr.trPr.find(qn("w:tblHeader")) is None
     assert cell_texts(top)[0] == ["项目名称", "社会保障专项"]
     first = body._tbl.tr_lst[0]
     assert first.trPr.find(qn("w:tblHeader")) is not None
@@ -104,7 +117,7 @@ def test_table_is_split_where_the_header_repeats(table_004: DocxDocument) -> Non
 
 
 def test_merges_use_gridspan_and_vmerge(table_004: DocxDocument) -> None:
-    top, body = table_004.tables
+    top, body, _ = table_004.tables
     name_row = top._tbl.tr_lst[0]
     spans = [tc.tcPr.find(qn("w:gridSpan")) for tc in name_row.tc_lst]
     assert [s.get(qn("w:val")) if s is not None else "1" for s in spans] == ["2", "5"]
@@ -168,7 +181,8 @@ def test_report_appends_the_table_on_landscape_pages(report_004: DocxDocument) -
     texts = [p.text for p in report_004.paragraphs]
     assert "附件" in texts
     assert "附件：2020年度社会保障专项项目绩效自评表" in texts
-    assert cell_texts(report_004.tables[-1])[0][1] == "一级指标"
+    assert cell_texts(report_004.tables[-2])[0][1] == "一级指标"
+    assert cell_texts(report_004.tables[-1])[0][0] == "总分"
 
 
 def test_report_table_1_lists_the_budget_lines(report_002: DocxDocument) -> None:

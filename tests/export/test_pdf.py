@@ -125,8 +125,9 @@ def test_hubei_table_text(pdf: Callable[[str], Path]) -> None:
     after = "".join(rest)
     assert "总分98自评等级优" in after
     assert rest[-1].endswith("5.基于经济性和必要性等因素考虑，满意度指标暂可不作为必评指标。第4页，共4页")
-    # the indicator header repeats on every page of the table
-    assert all("一级指标二级指标三级指标（权重）" in page for page in rest)
+    # the indicator header repeats on every page of the indicator rows, not over the rows after them
+    assert all("一级指标二级指标三级指标（权重）" in page for page in rest[:-1])
+    assert "一级指标二级指标三级指标（权重）" not in rest[-1]
 
 
 def test_national_table_text(pdf: Callable[[str], Path]) -> None:
@@ -202,3 +203,29 @@ def test_pages_render_to_png(pdf: Callable[[str], Path], name: str, tmp_path: Pa
         width, height = png_size(png)
         assert (width > height) == size.startswith(A4_LANDSCAPE)
         assert png.stat().st_size > 5_000  # a page with content, not a blank
+
+
+TRAILING = ("总分", "自评等级", "偏差大或目标未完成原因分析", "存在的问题", "备注")
+HEADERS = {
+    "hubei": "项目年度绩效指标一级指标二级指标三级指标（权重）年初目标值（A）实际完成值（B）得分",
+    "national": "绩效指标一级指标二级指标三级指标年度指标值实际完成值分值得分偏差原因分析及改进措施",
+    "stress": "绩效指标一级指标二级指标三级指标年度指标值实际完成值分值得分偏差原因分析及改进措施",
+}
+
+
+@pytest.mark.parametrize("name", sorted(HEADERS))
+def test_no_page_holds_only_the_repeated_header_and_the_rows_after_it(
+    pdf: Callable[[str], Path], name: str
+) -> None:
+    """The indicator header repeats on the pages of the indicator rows only: the rows after them
+    (总分, 等级, 原因分析, 问题, 备注) are a table of their own, so a page they spill onto starts
+    with them, never with a header over no indicator."""
+    texts = pages_text(pdf(name))
+    header = HEADERS[name]
+    assert texts[1].startswith(header)  # the header does repeat over indicator rows
+    for n, text in enumerate(texts[1:], start=2):
+        if text.startswith(header):
+            after = text[len(header) :]
+            assert not after.startswith(TRAILING), f"第{n}页只有表头与表后各行：{text[:120]}"
+    last = texts[-1]
+    assert "备注" in last

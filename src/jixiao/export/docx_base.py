@@ -269,13 +269,15 @@ def grid_table(
     font: str | None = None,
     size: float | None = None,
     bottom_border: bool = True,
+    keep_whole_lines: int = 0,
 ) -> etree._Element:
     """A ``w:tbl`` for grid rows ``rows`` of merged cells (a form's: ``form.cells, form.n_cols``),
     columns ``widths`` twips wide.
 
     ``header_rows`` repeat at the top of every page (they must be the table's first rows).
     ``bottom_border=False`` draws no bottom line, for a table another one continues. ``font``
-    and ``size`` override the document's defaults for the table's text.
+    and ``size`` override the document's defaults for the table's text. A row of at most
+    ``keep_whole_lines`` lines (default: a short one's) never breaks across pages.
     """
     repeat = set(header_rows)
     rpr_base = _run_props(font, size)
@@ -307,7 +309,7 @@ def grid_table(
     for r in rows:
         starts = {c.col: c for c in by_row[r]}
         continues = {c.col: c for c in covering[r]}
-        short = all(_lines(c, widths, points) <= _KEEP_WHOLE_LINES for c in by_row[r])
+        short = all(_lines(c, widths, points) <= (keep_whole_lines or _KEEP_WHOLE_LINES) for c in by_row[r])
         trpr = ("<w:cantSplit/>" if short else "") + ("<w:tblHeader/>" if r in repeat else "")
         parts.append(f"<w:tr><w:trPr>{trpr}</w:trPr>" if trpr else "<w:tr>")
         col = 0

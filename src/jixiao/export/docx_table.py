@@ -49,6 +49,11 @@ def append_element(doc: DocxDocument, element: etree._Element) -> None:
         body.append(element)
 
 
+_TRAILING_WHOLE_LINES = 30
+"""A row after the indicators up to this many lines is kept on one page (a landscape A4 page
+holds about 35 lines of 10-point text)."""
+
+
 def _hairline() -> etree._Element:
     """A 1-point empty paragraph: keeps two tables apart (adjacent ones are joined on import)."""
     return parse_xml(
@@ -88,10 +93,39 @@ def add_form(doc: DocxDocument, form: Form, width_mm: float) -> None:
         append_element(doc, top)
         append_element(doc, _hairline())
     header = [form.header_row] if form.repeat_header else []
-    rest = range(split, form.n_rows)
-    append_element(
-        doc, grid_table(form.cells, form.n_cols, rest, widths, header_rows=header, font=font, size=size)
+    end = (
+        form.indicator_end if form.repeat_header and split < form.indicator_end < form.n_rows else form.n_rows
     )
+    append_element(
+        doc,
+        grid_table(
+            form.cells,
+            form.n_cols,
+            range(split, end),
+            widths,
+            header_rows=header,
+            font=font,
+            size=size,
+            bottom_border=end == form.n_rows,
+        ),
+    )
+    if end < form.n_rows:
+        # The rows after the indicators (总分, 等级, 偏差大或目标未完成原因分析, 问题, 备注) are a table
+        # of their own: the indicator header does not repeat over them, so no page holds only the
+        # header and the notes, and each of them stays whole on one page, label beside its text.
+        append_element(doc, _hairline())
+        append_element(
+            doc,
+            grid_table(
+                form.cells,
+                form.n_cols,
+                range(end, form.n_rows),
+                widths,
+                font=font,
+                size=size,
+                keep_whole_lines=_TRAILING_WHOLE_LINES,
+            ),
+        )
 
 
 def table_document(form: Form) -> DocxDocument:

@@ -89,6 +89,7 @@ class Form:
     header_row: int
     indicator_row: int
     repeat_header: bool
+    indicator_end: int = 0  # the first grid row after the indicator section (0: none)
 
     @property
     def n_cols(self) -> int:
@@ -369,7 +370,7 @@ def build_form(facts: Facts, layout: Layout) -> Form:
     n_cols = layout.n_cols
     cells: list[FormCell] = []
     top = 0
-    header_row = indicator_row = 0
+    header_row = indicator_row = indicator_end = 0
     repeat = False
     for section in layout.sections:
         if isinstance(section, RowsSection):
@@ -382,6 +383,7 @@ def build_form(facts: Facts, layout: Layout) -> Form:
             repeat = section.repeat_header
             cells.extend(_indicators_section(section, top, facts))
             top += 1 + max(1, len(facts.ev.indicators))
+            indicator_end = top
         else:
             if not official_notes(facts.scheme.notes):
                 continue
@@ -406,4 +408,5 @@ def build_form(facts: Facts, layout: Layout) -> Form:
         header_row,
         indicator_row,
         repeat,
+        indicator_end,
     )
