@@ -134,7 +134,7 @@ def test_editing_an_actual_value_rescores_and_is_logged(
     before_total = Decimal(ev["computed"]["total"])
     history_before = page.locator("#history tbody tr").count()
 
-    page.get_by_role("link", name="编辑").click()
+    page.locator(".evaluation-head").get_by_role("link", name="编辑", exact=True).click()
     actual = page.locator("input[name='ind_actual']").nth(index)
     actual.fill("0")
     preview_total = page.locator("#preview .big strong")
