@@ -346,3 +346,47 @@ def test_the_report_draft_lists_the_evidence_among_its_attachments(web_app: Fast
     assert texts[first].endswith("自评表")
     assert texts[first + 1] == f"2. 佐证材料：验收报告.pdf（{ev.indicators[0].name}）"
     assert texts[first + 2] == "3. 佐证材料：照片.png"
+
+
+def test_an_excel_template_is_downloaded_filled_offline_and_read_back(client: People) -> None:
+    unit_a = client("unit_a")
+    posted = {
+        **NEW,
+        "category": "专项资金",
+        "filled_date": "2025-03-05",
+        "action": "template",
+        "csrf_token": unit_a.csrf,
+    }
+    template = unit_a.post("/evaluations/new", data=posted)
+    assert template.status_code == 200
+    assert template.headers["content-type"].startswith("application/vnd.openxmlformats")
+    assert "attachment" in template.headers["content-disposition"]
+    # Filled offline: the first row's actual changed in Excel.
+    book = openpyxl.load_workbook(io.BytesIO(template.content))
+    sheet = book.active
+    assert sheet is not None
+    [cell] = [c for row in sheet.iter_rows() for c in row if c.value == "40场"]
+    cell.value = "38场"
+    filled = io.BytesIO()
+    book.save(filled)
+    page = unit_a.post(
+        "/evaluations/template",
+        data={"csrf_token": unit_a.csrf},
+        files={"file": ("青少年活动中心_模板.xlsx", filled.getvalue())},
+    )
+    assert page.status_code == 200, page.text
+    assert "已从“青少年活动中心_模板.xlsx”读入项目与 3 行指标" in page.text
+    fields = form_of(page.text)
+    assert fields["name"] == [NEW["name"]]
+    assert fields["ind_name"] == NEW["ind_name"]
+    assert fields["ind_target"] == NEW["ind_target"]
+    assert fields["ind_actual"] == ["38场", *NEW["ind_actual"][1:]]
+    assert [Decimal(w) for w in fields["ind_weight"]] == [Decimal(w) for w in NEW["ind_weight"]]
+    assert [Decimal(s) for s in fields["ind_claimed_score"]] == [Decimal(s) for s in NEW["ind_claimed_score"]]
+    assert fields["category"] == ["专项资金"]
+    assert fields["executed"] == ["450,000.00"]
+    # Not a workbook: refused in Chinese.
+    refused = unit_a.post(
+        "/evaluations/template", data={"csrf_token": unit_a.csrf}, files={"file": ("说明.pdf", PDF)}
+    )
+    assert refused.status_code == 415 and "不是 Excel 工作簿" in refused.text

@@ -25,6 +25,7 @@ from collections.abc import Coroutine
 from dataclasses import dataclass
 from typing import Annotated
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter
 from fastapi import Depends
@@ -48,6 +49,7 @@ from jixiao.core.model import Group
 from jixiao.core.model import SchemeRef
 from jixiao.core.model import Weights
 from jixiao.core.scheme import Scheme
+from jixiao.errors import JixiaoError
 from jixiao.errors import explain
 from jixiao.storage.accounts import Role
 from jixiao.storage.accounts import User
@@ -108,6 +110,7 @@ class _ChineseErrors(APIRoute):
 
 
 router = APIRouter(route_class=_ChineseErrors)
+_XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # -- what the pages show ----------------------------------------------------------------------------
@@ -303,8 +306,25 @@ def _step(fields: fm.FormFields, form: dict[str, list[str]]) -> tuple[str, fm.Fo
         return "preview", dataclasses.replace(fields, lines=(*fields.lines, fm.LineFields()))
     if action == "fill_scores":
         return "fill", fields
+    if action == "template":
+        return "template", fields
     # 保存草稿 (save) keeps a 草稿 the bureau does not see as submitted; 提交审核 (submit) saves and submits.
     return (action if action in ("save", "submit") else "preview"), fields
+
+
+def _template(request: Request, fields: fm.FormFields, base: Evaluation | None = None) -> Response:
+    """The form as typed as an Excel 自评表 (the official layout of its scheme), to fill offline
+    and upload back (``POST /evaluations/template``)."""
+    draft = fm.build(fields, _schemes(request), base=base)
+    try:
+        content = services.evaluation_bytes(draft.evaluation, draft.scheme, ".xlsx", kind="table")
+    except JixiaoError as exc:
+        raise HTTPException(503, f"无法生成 Excel 模板：{exc.message}") from None
+    name = f"{(fields.name.strip() or '自评表')[:60]}_模板.xlsx"
+    headers = {
+        "Content-Disposition": f"attachment; filename=\"template.xlsx\"; filename*=UTF-8''{quote(name)}"
+    }
+    return Response(content, media_type=_XLSX_TYPE, headers=headers)
 
 
 def _filled(
@@ -375,6 +395,8 @@ def create(request: Request, user: CurrentUser, form: PostedForm) -> Response:
     if step == "fill":
         fields, judge = _filled(request, fields)
         return _page(request, fields, user=user, judge=judge)
+    if step == "template":
+        return _template(request, fields)
     if step not in ("save", "submit"):
         return _page(request, fields, user=user)
     required = ("name", "unit", "year")
@@ -441,6 +463,8 @@ def update(request: Request, user: CurrentUser, evaluation_id: int, form: Posted
     if step == "fill":
         fields, judge = _filled(request, fields, base)
         return again(judge=judge)
+    if step == "template":
+        return _template(request, fields, base)
     if step not in ("save", "submit"):
         return again()
     draft = fm.build(fields, _schemes(request), base=base, required=("name",))

@@ -13,6 +13,7 @@ a block pasted from Excel read into rows, and the evidence files (佐证材料).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import secrets
@@ -33,6 +34,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from jixiao import services
+from jixiao.core.model import Evaluation
+from jixiao.errors import JixiaoError
 from jixiao.storage.archive import find_original
 from jixiao.storage.editor import EditorStore
 from jixiao.storage.editor import Evidence
@@ -47,6 +50,8 @@ from jixiao.web.deps import web
 from jixiao.web.form_paste import parse_paste
 from jixiao.web.routes.editor import PostedForm
 from jixiao.web.routes.editor import _may_write
+from jixiao.web.routes.editor import _new_fields
+from jixiao.web.routes.editor import _page
 from jixiao.web.routes.editor import _scope
 
 router = APIRouter()
@@ -98,6 +103,50 @@ def paste(user: CurrentUser, form: PostedForm) -> JSONResponse:
     _may_write(user)
     pasted = parse_paste(_first(form, "text"), _first(form, "start") or "level1")
     return JSONResponse({"rows": list(pasted.rows), "header": pasted.header, "columns": list(pasted.columns)})
+
+
+# -- the Excel template, filled offline ------------------------------------------------------------
+
+
+@router.post("/evaluations/template", include_in_schema=False)
+async def from_template(request: Request, user: CurrentUser, upload: EvidenceUpload) -> Response:
+    """A filled Excel 自评表 (the template 下载 Excel 模板 gives, or any 自评表 workbook) read by the
+    intake's readers into a new form, to check and save; nothing is stored."""
+    _may_write(user)
+    file, _ = upload
+    if file is None:
+        raise HTTPException(400, "没有选择文件")
+    name = file.filename or ""
+    if Path(name).suffix.lower() not in (".xlsx", ".xls", ".et"):
+        raise HTTPException(415, f"“{name}”不是 Excel 工作簿；请上传填好的 xlsx 模板")
+    state = web(request)
+    limits = state.settings.limits()
+
+    def read() -> list[Evaluation]:
+        path = _copy(file, state.data_dir / "uploads", limits.max_file_bytes)
+        try:
+            return services.extract(path, limits=limits, name=name)
+        finally:
+            path.unlink(missing_ok=True)
+
+    try:
+        found = await run_in_threadpool(read)
+    except services.EvidenceRefused as exc:
+        raise HTTPException(exc.status, exc.message) from None
+    except JixiaoError as exc:
+        raise HTTPException(422, f"“{name}”无法读取：{exc.message}") from None
+    ev = next((e for e in found if e.indicators), None)
+    if ev is None:
+        reasons = "；".join(f.message for e in found for f in e.findings if f.severity.value == "error")
+        raise HTTPException(422, f"“{name}”中没有读到绩效指标{('：' + reasons) if reasons else ''}")
+    fields = _new_fields(dataclasses.replace(fm.fields_of(ev), rows=_unkeyed(fm.fields_of(ev).rows)), user)
+    more = f"（共 {len(found)} 张表，读入第一张有指标的）" if len(found) > 1 else ""
+    message = f"已从“{name}”读入项目与 {len(ev.indicators)} 行指标{more}；请核对后保存"
+    return await run_in_threadpool(lambda: _page(request, fields, user=user, message=message))
+
+
+def _unkeyed(rows: tuple[fm.RowFields, ...]) -> tuple[fm.RowFields, ...]:
+    return tuple(dataclasses.replace(r, key="") for r in rows)
 
 
 # -- evidence ---------------------------------------------------------------------------------------

@@ -209,7 +209,12 @@
   form.addEventListener("input", dirty);
   form.addEventListener("change", dirty);
   form.addEventListener("rows-changed", dirty);
-  form.addEventListener("submit", function () { submitting = true; clearTimeout(saveTimer); });
+  form.addEventListener("submit", function () {
+    submitting = true;
+    clearTimeout(saveTimer);
+    // A download (下载 Excel 模板) leaves the page where it is: ask again after it.
+    setTimeout(function () { submitting = false; }, 4000);
+  });
   window.addEventListener("beforeunload", function (e) {
     if (!pending || submitting) { return; }
     if (navigator.sendBeacon) {
