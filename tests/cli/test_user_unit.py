@@ -53,3 +53,20 @@ def test_a_typo_in_the_unit_is_refused_with_the_closest_names(tmp_path: Path) ->
     meant = _jixiao(data, *add, "other", "--unit", "武汉市花山街道办", "--create-unit")
     assert meant.returncode == 0, meant.stdout + meant.stderr
     assert sorted(_units(data)) == ["武汉市花山街道办", "武汉市花山街道办事处"]
+
+
+def test_jixiao_unit_rename_and_merge(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    add = ("user", "add", "--role", "unit", "--password-stdin")
+    assert _jixiao(data, *add, "a", "--unit", "花山街道办", "--create-unit").returncode == 0
+    assert _jixiao(data, *add, "b", "--unit", "花山街道办事处", "--create-unit").returncode == 0
+    renamed = _jixiao(data, "unit", "rename", "花山街道办", "花山街道（旧）")
+    assert renamed.returncode == 0, renamed.stdout + renamed.stderr
+    assert "已将单位“花山街道办”改名为“花山街道（旧）”" in renamed.stdout
+    merged = _jixiao(data, "unit", "merge", "花山街道（旧）", "花山街道办事处")
+    assert merged.returncode == 0, merged.stdout + merged.stderr
+    assert "现有 2 个用户" in merged.stdout
+    assert _units(data) == ["花山街道办事处"]
+    refused = _jixiao(data, "unit", "merge", "无此单位", "花山街道办事处")
+    assert refused.returncode != 0 and "库中没有名为“无此单位”的单位" in refused.stdout + refused.stderr
+    assert "Traceback" not in refused.stderr

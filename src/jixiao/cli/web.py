@@ -226,6 +226,56 @@ def user_passwd(
     _console().print(f"已修改用户 {username} 的密码", highlight=False)
 
 
+unit_app = typer.Typer(
+    help="管理单位：改名、合并（均记入各项目的修改记录）。", no_args_is_help=True, rich_markup_mode=None
+)
+app.add_typer(unit_app, name="unit")
+
+
+@unit_app.command("rename")
+@friendly
+def unit_rename(
+    old: Annotated[str, typer.Argument(help="单位现在的名称")],
+    new: Annotated[str, typer.Argument(help="新名称")],
+    database: DatabaseOption = None,
+) -> None:
+    """给单位改名（如更正错字）；其用户与评价都随之改名。"""
+    from jixiao.storage.db import open_database
+    from jixiao.storage.units import rename_unit
+
+    db = open_database(_settings(database_url=database).database_url)
+    try:
+        done = rename_unit(db, old, new, actor="命令行")
+    finally:
+        db.close()
+    _console().print(
+        f"已将单位“{old.strip()}”改名为“{done.unit}”（{done.projects} 个项目的修改记录已记下，{done.users} 个用户）",
+        highlight=False,
+    )
+
+
+@unit_app.command("merge")
+@friendly
+def unit_merge(
+    source: Annotated[str, typer.Argument(help="要并入的单位（合并后不再存在）")],
+    target: Annotated[str, typer.Argument(help="保留的单位")],
+    database: DatabaseOption = None,
+) -> None:
+    """把一个单位的项目、评价、文件与用户并入另一个单位，并删去前者；两单位有同名项目或相同文件时不合并。"""
+    from jixiao.storage.db import open_database
+    from jixiao.storage.units import merge_units
+
+    db = open_database(_settings(database_url=database).database_url)
+    try:
+        done = merge_units(db, source, target, actor="命令行")
+    finally:
+        db.close()
+    _console().print(
+        f"已将单位“{source.strip()}”并入“{done.unit}”（{done.projects} 个项目的修改记录已记下，现有 {done.users} 个用户）",
+        highlight=False,
+    )
+
+
 @user_app.command("list")
 @friendly
 def user_list(database: DatabaseOption = None) -> None:
