@@ -120,6 +120,9 @@ def test_a_resent_file_is_known_and_a_unit_sees_only_its_batches(web_app: FastAP
     [f] = body["files"]  # type: ignore[misc]
     assert f["status"] == "known" and f["evaluation_id"]
     assert unit_b.get(f"/api/uploads/batches/{first}").status_code == 404
+    # The upload page leads back to one's own batches (a closed tab is not the end of them).
+    assert f'href="/uploads/batches/{again}"' in unit_a.get("/upload").text
+    assert f'href="/uploads/batches/{first}"' not in unit_b.get("/upload").text
     assert unit_b.get(f"/uploads/batches/{first}").status_code == 404
     meta = state(web_app).workflow.meta(f["evaluation_id"])
     assert meta is not None and meta.unit == UNIT_A and meta.year == 2024  # the batch's year

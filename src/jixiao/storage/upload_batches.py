@@ -25,6 +25,7 @@ from sqlalchemy import Integer
 from sqlalchemy import Select
 from sqlalchemy import String
 from sqlalchemy import Text
+from sqlalchemy import case
 from sqlalchemy import func
 from sqlalchemy import or_
 from sqlalchemy import select
@@ -244,13 +245,27 @@ class Batches:
             ).all()
             return [_file(r) for r in rows]
 
-    def recent(self, user_id: int | None, limit: int = 10) -> list[Batch]:
-        """The latest batches of a user (every user's, for None)."""
+    def recent(self, user_id: int | None, limit: int = 10) -> list[tuple[Batch, int, int]]:
+        """The latest batches of a user (every user's, for None), each with its number of files
+        and of those still waiting."""
         q = select(UploadBatchRow).order_by(UploadBatchRow.id.desc()).limit(limit)
         if user_id is not None:
             q = q.where(UploadBatchRow.user_id == user_id)
         with self.db.sessions() as s:
-            return [_batch(r) for r in s.scalars(q).all()]
+            batches = [_batch(r) for r in s.scalars(q).all()]
+            counts = {
+                batch_id: (total, waiting or 0)
+                for batch_id, total, waiting in s.execute(
+                    select(
+                        UploadBatchFileRow.batch_id,
+                        func.count(),
+                        func.sum(case((UploadBatchFileRow.status == WAITING, 1), else_=0)),
+                    )
+                    .where(UploadBatchFileRow.batch_id.in_([b.id for b in batches]))
+                    .group_by(UploadBatchFileRow.batch_id)
+                ).all()
+            }
+        return [(b, *counts.get(b.id, (0, 0))) for b in batches]
 
     def claim(self, batch_id: int, now: dt.datetime | None = None) -> bool:
         """Take the batch up for reading: true for the one caller that finds it unfinished and

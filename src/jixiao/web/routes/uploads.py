@@ -13,6 +13,7 @@ in a plain ``def`` handler, in FastAPI's thread pool, as every other route does.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated
@@ -48,6 +49,7 @@ from jixiao.web.state import WebState
 from jixiao.web.threads import slow
 
 router = APIRouter()
+CHINA = dt.timezone(dt.timedelta(hours=8))
 router.include_router(review_book.router)  # the list's workbook: a route of its own module
 
 
@@ -61,6 +63,15 @@ class UploadPage:
     max_files: int
     suffixes: tuple[str, ...]
     unit: str | None  # a unit user's uploads land in their unit
+    batches: tuple[RecentBatch, ...] = ()  # the user's latest batch uploads
+
+
+@dataclass(frozen=True, slots=True)
+class RecentBatch:
+    id: int
+    created: str
+    files: int
+    waiting: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +92,10 @@ def _page(state: WebState, user: User) -> UploadPage:
         max_files=state.settings.upload_max_files,
         suffixes=service.accepted(),
         unit=user.unit_name if user.role is Role.UNIT else None,
+        batches=tuple(
+            RecentBatch(b.id, b.created_at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M"), files, waiting)
+            for b, files, waiting in batches.batches(state).recent(user.id, 5)
+        ),
     )
 
 
