@@ -225,3 +225,40 @@ def test_no_histogram_bar_holds_the_portfolio_when_the_totals_spread(portfolio: 
     report = build_report(portfolio, year=2024)
     assert [b.label for b in shown_bins(report)] == ["96–97", "97–98", "98–99", "99–100", "100"]
     assert "96–97" in histogram_chart(report)
+
+
+def test_inflation_is_measured_against_the_points_the_rules_verified(report: PortfolioReport) -> None:
+    """Every planted row is measurable, so the rules verify all 90 indicator points: an
+    inflator's 4 points a evaluation are 4.4444 per 100 verified points, nothing carried over."""
+    by_unit = {r.unit: r for r in report.questions.risks}
+    for unit in INFLATING:
+        assert by_unit[unit].per_verified == D("4.4444")
+        assert by_unit[unit].carried_share == 0
+    assert by_unit[HONEST_MISS].per_verified == 0
+
+
+def test_with_a_round_the_non_submitters_are_the_units_it_expects(portfolio: Database) -> None:
+    """A review round of 2024 expecting 未报送单位甲 and 第01单位: only 未报送单位甲 has not
+    submitted (the other units on record are not asked for)."""
+    from sqlalchemy import delete
+    from sqlalchemy import select
+
+    from jixiao.storage.rounds import RoundRow
+    from jixiao.storage.rounds import RoundUnitRow
+    from jixiao.storage.schema import Unit
+
+    with portfolio.sessions.begin() as s:
+        held = RoundRow(title="2024年度自评", year=2024, deadline=dt.date(2025, 3, 31))
+        s.add(held)
+        s.flush()
+        for name in ("未报送单位甲", "第01单位"):
+            unit_id = s.scalar(select(Unit.id).where(Unit.name == name))
+            s.add(RoundUnitRow(round_id=held.id, unit_id=unit_id, project=None))
+        round_id = held.id
+    try:
+        assert build_report(portfolio, year=2024).questions.absent == ("未报送单位甲",)
+        assert build_report(portfolio, year=2023).questions.absent != ("未报送单位甲",)  # no round for 2023
+    finally:
+        with portfolio.sessions.begin() as s:
+            s.execute(delete(RoundUnitRow).where(RoundUnitRow.round_id == round_id))
+            s.execute(delete(RoundRow).where(RoundRow.id == round_id))

@@ -356,6 +356,18 @@ def _risks(rows: Iterable[UnitRiskRow]) -> tuple[UnitRisk, ...]:
             compared=r.compared,
             mean_difference=_mean(r.difference, r.compared) if r.compared else None,
             inflated=r.inflated,
+            per_verified=(
+                (r.difference * 100 / r.verified_weight).quantize(MEAN_PLACES, ROUND_HALF_UP)
+                if r.verified_weight > 0
+                else None
+            ),
+            carried_share=(
+                (r.carried_weight / (r.verified_weight + r.carried_weight)).quantize(
+                    SHARE_PLACES, ROUND_HALF_UP
+                )
+                if r.verified_weight + r.carried_weight > 0
+                else None
+            ),
         )
         for r in rows
     ]

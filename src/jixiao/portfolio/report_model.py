@@ -141,8 +141,9 @@ class FindingCount:
 @dataclass(frozen=True, slots=True)
 class UnitRisk:
     """One unit's answer to “which units carry risk”: its evaluations with an error, with a
-    missed target, and its inflation (claimed − computed total, the mean over the evaluations
-    that have both)."""
+    missed target, and its inflation (claimed − computed total): the mean over the evaluations
+    that have both, and per 100 points the rules verified (Σ difference ÷ Σ verified indicator
+    weight × 100), with the share of the indicator weight carried over unverified."""
 
     unit: str
     unit_id: int
@@ -152,6 +153,8 @@ class UnitRisk:
     compared: int
     mean_difference: Decimal | None
     inflated: int
+    per_verified: Decimal | None = None
+    carried_share: Decimal | None = None
 
     @property
     def flagged(self) -> int:
@@ -196,6 +199,8 @@ class Questions:
                     "compared": r.compared,
                     "mean_difference": r.mean_difference,
                     "inflated": r.inflated,
+                    "per_100_verified": r.per_verified,
+                    "carried_share": r.carried_share,
                 }
                 for r in self.risks
             ],

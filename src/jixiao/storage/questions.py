@@ -8,11 +8,14 @@ its connection; every function returns frozen dataclasses of plain values, like 
 - A **missed target** is an indicator row the rules scored below its 分值 (``computed_score <
   weight``): the actual value fell short of the target (or, for a row the rules cannot score,
   the unit itself scored it below full).
-- **Inflation** is claimed − computed total (自评得分 − 复算得分). Rows the rules cannot score
+- **Inflation** is claimed − computed total (自评得分 − 复核得分). Rows the rules cannot score
   (qualitative ones) keep the claimed score, so they add nothing to it: a unit whose rows are
   mostly qualitative shows little inflation for want of checking, not for want of inflating.
-- **Non-submitters**: the units on record (each with a user, or with an evaluation of some
-  year) that have no current evaluation in scope.
+  Each unit's inflation is therefore also measured against the points the rules verified
+  (Σ difference ÷ Σ verified indicator weight × 100), with the carried-over share beside it.
+- **Non-submitters**: when a review round of the year in scope expects units, those of them
+  without a current evaluation of that year; otherwise the units on record (each with a user,
+  or with an evaluation of some year) that have none in scope.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from typing import Any
 from sqlalchemy import BigInteger
 from sqlalchemy import ColumnElement
 from sqlalchemy import Connection
+from sqlalchemy import SQLColumnExpression
 from sqlalchemy import and_
 from sqlalchemy import case
 from sqlalchemy import cast
@@ -34,6 +38,8 @@ from sqlalchemy import select
 from sqlalchemy import true
 
 from jixiao.storage.queries import Filter
+from jixiao.storage.rounds import RoundRow
+from jixiao.storage.rounds import RoundUnitRow
 from jixiao.storage.schema import EvaluationRow
 from jixiao.storage.schema import IndicatorRow
 from jixiao.storage.schema import Project
@@ -58,6 +64,8 @@ class UnitRiskRow:
     compared: int  # evaluations with both a claimed and a computed total
     difference: Decimal  # Σ (claimed − computed) over them, exact
     inflated: int  # of them, claimed above computed by more than one point
+    verified_weight: Decimal  # Σ indicator weight the rules verified, over them
+    carried_weight: Decimal  # Σ indicator weight carried over from the claim, over them
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +99,7 @@ def _current(f: Filter) -> list[ColumnElement[bool]]:
     return where
 
 
-def _points(expr: ColumnElement[Any]) -> ColumnElement[int]:
+def _points(expr: SQLColumnExpression[Any]) -> ColumnElement[int]:
     return cast(func.round(expr * _TEN_THOUSAND), BigInteger)
 
 
@@ -119,6 +127,8 @@ def unit_risks(conn: Connection, f: Filter) -> tuple[UnitRiskRow, ...]:
             _sum_if(both),
             _sum_if(both, diff),
             _sum_if(and_(both, diff > _TEN_THOUSAND)),
+            _sum_if(and_(both, E.verified_weight.is_not(None)), _points(E.verified_weight)),
+            _sum_if(and_(both, E.carried_weight.is_not(None)), _points(E.carried_weight)),
         )
         .join(Unit, Unit.id == E.unit_id)
         .where(*_current(f))
@@ -134,8 +144,10 @@ def unit_risks(conn: Connection, f: Filter) -> tuple[UnitRiskRow, ...]:
             int(comp),
             Decimal(int(d)) / _PER_POINT,
             int(infl),
+            Decimal(int(vw)) / _PER_POINT,
+            Decimal(int(cw)) / _PER_POINT,
         )
-        for uid, name, n, err, miss, comp, d, infl in conn.execute(q)
+        for uid, name, n, err, miss, comp, d, infl, vw, cw in conn.execute(q)
     )
 
 
@@ -185,6 +197,19 @@ def absent_units(conn: Connection, f: Filter, *, placeholder: str) -> tuple[Abse
     """Units that have not submitted for the scope (see the module's note), by name.
     ``placeholder`` is the name evaluations without a unit are filed under, never listed."""
     submitted = exists().where(E.unit_id == Unit.id, *_current(f))
+    if f.year is not None:
+        expected = (
+            select(Unit.id, Unit.name)
+            .join(RoundUnitRow, RoundUnitRow.unit_id == Unit.id)
+            .join(RoundRow, RoundRow.id == RoundUnitRow.round_id)
+            .where(RoundRow.year == f.year, ~submitted)
+            .distinct()
+        )
+        if f.unit_id is not None:
+            expected = expected.where(Unit.id == f.unit_id)
+        rounds = conn.scalar(select(func.count()).select_from(RoundRow).where(RoundRow.year == f.year))
+        if rounds:
+            return tuple(sorted((Absent(int(i), n) for i, n in conn.execute(expected)), key=lambda a: a.unit))
     on_record = or_(
         exists().where(UserRow.unit_id == Unit.id),
         exists().where(E.unit_id == Unit.id, ~E.unreadable),
