@@ -104,6 +104,16 @@ def test_the_clerk_goes_from_an_empty_form_to_a_printed_form(
     expect(page.locator("#preview")).to_contain_text(f"培训项目{ROWS}参与人数", timeout=15_000)
     screenshot(page, "clerk-pasted", server)
 
+    # A message under a cell is as wide as its words, not a character per line.
+    weight = page.locator("input[name='ind_weight']").nth(1)
+    weight.fill("三分")
+    bubble = page.locator("#ind-rows tr.ind-row").nth(1).locator("[data-error-for='weight']")
+    expect(bubble).to_contain_text("不是数字", timeout=15_000)
+    box = bubble.bounding_box()
+    assert box is not None and box["width"] > 120 and box["height"] < 60, box
+    weight.fill("3")
+    expect(bubble).to_be_empty(timeout=15_000)
+
     # A change not yet kept makes leaving ask first.
     page.locator("#f-implementer").fill("社区服务中心")
     asks = page.evaluate(
