@@ -223,10 +223,13 @@ _TWO_FORMS = (
 )
 
 
-def test_every_run_on_form_gets_its_own_header(tmp_path: Path) -> None:
+@pytest.mark.parametrize("one_line", [False, True])
+def test_every_run_on_form_gets_its_own_header(tmp_path: Path, one_line: bool) -> None:
     from jixiao.intake.pipeline import extract_evaluations
 
     text = _TWO_FORMS.format(a="公共文化服务体系建设", ua="某市图书馆", b="文物保护单位修缮", ub="某市博物馆")
+    if one_line:  # both forms in one paragraph: each form's tables in the order the text printed them
+        text = text.replace("\n", "") + "\n"
     path = tmp_path / "forms.txt"
     path.write_text(text, encoding="utf-8")
     evs = extract_evaluations(path)

@@ -202,25 +202,10 @@ def _pull_back(doc: Document, grids: dict[int, Grid], pos: _Pos) -> _Pos:
             return _Pos(block, row)
     while block > 0:
         before = doc.blocks[block - 1]
-        if not (isinstance(before, Paragraph) and _is_title(before.text)) and not _rebuilt_with(
-            before, doc.blocks[pos.block]
-        ):
+        if not isinstance(before, Paragraph) or not _is_title(before.text):
             break
         block -= 1
     return _Pos(block)
-
-
-_REBUILT = "（由连排文字恢复"  # the place of a table rebuilt from a line of run-on text
-
-
-def _rebuilt_with(before: Block, anchor: Block) -> bool:
-    """Whether ``before`` is a table rebuilt from the same line of run-on text as the header
-    table ``anchor`` (the line's budget block, inserted ahead of its header): the same form."""
-    if not (isinstance(before, Table) and isinstance(anchor, Table)):
-        return False
-    if _REBUILT not in before.place or _REBUILT not in anchor.place:
-        return False
-    return before.place.split(_REBUILT)[0] == anchor.place.split(_REBUILT)[0]
 
 
 def _keep_forms(doc: Document, grids: dict[int, Grid], cuts: list[_Pos]) -> list[tuple[_Pos, _Pos]]:

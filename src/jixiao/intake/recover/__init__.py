@@ -56,11 +56,14 @@ def recover_forms(blocks: list[Block]) -> tuple[list[Block], list[tuple[str, str
         text_parts.append(part.translate(_WIDTH))
         offset += len(part) + 1
     text = "\n".join(text_parts)
-    inserts: dict[int, list[Table]] = {}
+    inserts: dict[int, list[tuple[int, Table]]] = {}  # block → (where in the text, table)
     notes: list[tuple[str, str]] = []
 
     def at(pos: int) -> int:
         return index_of[max(s for s in index_of if s <= pos)]
+
+    def put(pos: int, table: Table) -> None:
+        inserts.setdefault(at(pos), []).append((pos, table))
 
     start = 0
     while True:
@@ -69,12 +72,12 @@ def recover_forms(blocks: list[Block]) -> tuple[list[Block], list[tuple[str, str
             break
         notes.extend(found.notes)
         if found.table is not None:
-            inserts.setdefault(at(found.start), []).append(found.table)
+            put(found.start, found.table)
         start = found.start + len("资金总额")
     if start == 0 and (pairs := recover_pairs(text, place_of)) is not None:
         notes.extend(pairs.notes)
         if pairs.table is not None:
-            inserts.setdefault(at(pairs.start), []).append(pairs.table)
+            put(pairs.start, pairs.table)
     indicator_tables = 0
     read: list[tuple[Table | None, int, list[tuple[str, str]]]] = list(recover_indicators(text, place_of))
     loose = None if _has_indicator_grid(blocks) else recover_loose_rows(text, place_of)
@@ -83,29 +86,31 @@ def recover_forms(blocks: list[Block]) -> tuple[list[Block], list[tuple[str, str
         loose = None
     for table, pos, table_notes in read:
         if table is not None:
-            inserts.setdefault(at(pos), []).append(table)
+            put(pos, table)
             indicator_tables += 1
         notes.extend(table_notes)
     if not indicator_tables and (residue := recover_residue_rows(text, place_of)) is not None:
-        inserts.setdefault(at(residue[1]), []).append(residue[0])
+        put(residue[1], residue[0])
         notes.extend(residue[2])
         indicator_tables += 1
     if not indicator_tables and (numbered := recover_numbered_rows(text, place_of)) is not None:
-        inserts.setdefault(at(numbered[1]), []).append(numbered[0])
+        put(numbered[1], numbered[0])
         notes.extend(numbered[2])
         indicator_tables += 1
     if not indicator_tables and loose is not None:
-        inserts.setdefault(at(loose[1]), []).append(loose[0])
+        put(loose[1], loose[0])
         notes.extend(loose[2])
     for table, pos in recover_header(text, place_of):
-        inserts.setdefault(at(pos), []).append(table)
+        put(pos, table)
     for table, pos in recover_totals(text, place_of):
-        inserts.setdefault(at(pos), []).append(table)
+        put(pos, table)
     if not inserts:
         return blocks, notes
     out: list[Block] = []
     for i, block in enumerate(blocks):
-        out.extend(inserts.get(i, ()))
+        # In the order the text printed them: each form's header before its budget block, so the
+        # forms of one run-on paragraph that holds several stay apart (see extract/segment.py).
+        out.extend(table for _, table in sorted(inserts.get(i, ()), key=lambda found: found[0]))
         out.append(block)
     return out, notes
 
