@@ -53,9 +53,9 @@ def test_text(url: str) -> None:
     )
     for heading in (
         "各单位等级分布",
-        "自评总分分布",
-        "自评总分高于复算总分的程度",
-        "预算执行率与自评总分",
+        "自评得分分布",
+        "自评得分高于复核得分的程度",
+        "预算执行率与自评得分",
         "常见问题",
         "问题最多的评价",
     ):
@@ -118,8 +118,8 @@ def test_xlsx(url: str, tmp_path: Path) -> None:
         "概况",
         "需要关注",
         "等级分布",
-        "自评总分分布",
-        "自评高于复算",
+        "自评得分分布",
+        "自评高于复核",
         "执行率与自评",
         "常见问题",
         "问题最多的评价",
@@ -130,23 +130,23 @@ def test_xlsx(url: str, tmp_path: Path) -> None:
     assert [c.value for c in grades[4]][:7] == [
         "单位",
         "评价数",
-        "复算·优",
-        "复算·良",
-        "复算·中",
-        "复算·差",
-        "复算·无等级",
+        "复核·优",
+        "复核·良",
+        "复核·中",
+        "复核·差",
+        "复核·无等级",
     ]
     assert [c.value for c in grades[5]][:2] == [BING, 2]
-    histogram = wb["自评总分分布"]
+    histogram = wb["自评得分分布"]
     assert [histogram.cell(row=r, column=2).value for r in range(5, 14)] == [1, 1, 0, 0, 1, 0, 2, 2, 0]
-    inflation = wb["自评高于复算"]
+    inflation = wb["自评高于复核"]
     assert [c.value for c in inflation[5]] == [JIA, 3, 6.8333, 19, 2, 0.6667]
     worst = wb["问题最多的评价"]
     assert [c.value for c in worst[5]][:3] == [4, JIA, "项目三"]
     # the charts: openpyxl reads them back with the workbook
     charts = {ws.title: [type(c) for c in ws._charts] for ws in wb.worksheets}
     assert charts["等级分布"] == [BarChart]
-    assert charts["自评总分分布"] == [BarChart]
+    assert charts["自评得分分布"] == [BarChart]
     assert charts["执行率与自评"] == [ScatterChart]
     scatter = wb["执行率与自评"]
     points = [

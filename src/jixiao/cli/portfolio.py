@@ -40,8 +40,8 @@ def portfolio(
     ] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", min=0, help="“问题最多的评价”列出的份数")] = 20,
 ) -> None:
-    """汇总库中的自评（每个项目每年取最新版本）：各单位等级分布、自评总分分布、自评高于复算的程度、
-    预算执行率与自评总分的关系、常见问题，以及问题最多的评价。"""
+    """汇总库中的自评（每个项目每年取最新版本）：各单位等级分布、自评得分分布、自评高于复核的程度、
+    预算执行率与自评得分的关系、常见问题，以及问题最多的评价。"""
     from jixiao.portfolio.report import build_report
     from jixiao.portfolio.report import check_report_path
     from jixiao.portfolio.report import write_report

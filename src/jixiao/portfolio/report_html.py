@@ -122,7 +122,7 @@ def grades_chart(report: PortfolioReport) -> str:
     parts.append(
         f'<line class="axis" x1="{coord(left)}" y1="{coord(top - 4)}" x2="{coord(left)}" y2="{coord(axis_y)}"/>'
     )
-    return figure(left + plot + right, height, "各单位复算等级（评价数）", "".join(parts))
+    return figure(left + plot + right, height, "各单位复核等级（评价数）", "".join(parts))
 
 
 def shown_bins(report: PortfolioReport) -> tuple[BinCount, ...]:
@@ -179,8 +179,8 @@ def histogram_chart(report: PortfolioReport) -> str:
     parts.append(
         f'<line class="axis" x1="{coord(left)}" y1="{coord(base)}" x2="{coord(width - 20)}" y2="{coord(base)}"/>'
     )
-    parts.append(text(left + (width - left) / 2, base + 34, "自评总分（分）", "middle"))
-    return figure(width, top + plot_h + bottom, "自评总分分布（份数）", "".join(parts))
+    parts.append(text(left + (width - left) / 2, base + 34, "自评得分（分）", "middle"))
+    return figure(width, top + plot_h + bottom, "自评得分分布（份数）", "".join(parts))
 
 
 def _span(values: Sequence[float], least: float) -> tuple[float, float, float]:
@@ -246,12 +246,12 @@ def scatter_chart(report: PortfolioReport) -> str:
         text(
             16,
             top + plot_h / 2,
-            "自评总分",
+            "自评得分",
             "middle",
             f' transform="rotate(-90 16 {coord(top + plot_h / 2)})"',
         )
     )
-    return figure(left + plot_w + 20, top + plot_h + 50, "预算执行率与自评总分", "".join(parts))
+    return figure(left + plot_w + 20, top + plot_h + 50, "预算执行率与自评得分", "".join(parts))
 
 
 # -- sections ---------------------------------------------------------------------------------------------
@@ -262,7 +262,7 @@ def _grades(report: PortfolioReport) -> str:
     head = [
         "单位",
         "评价数",
-        *(f"复算·{label}" for label in g.labels),
+        *(f"复核·{label}" for label in g.labels),
         *(f"自评·{label}" for label in g.labels),
     ]
     rows = [
@@ -282,7 +282,7 @@ def _grades(report: PortfolioReport) -> str:
     )
     return (
         '<section id="grades"><h2>各单位等级分布</h2>'
-        '<p class="note">复算等级为按评分方案重新计分所得；自评等级为单位在报告中所写（按其评分方案的等级计：mof-2020 中“优秀”即“优”，余类推）。</p>'
+        '<p class="note">复核等级为按评分方案重新计分所得；自评等级为单位在报告中所写（按其评分方案的等级计：mof-2020 中“优秀”即“优”，余类推）。</p>'
         f"{grades_chart(report)}{_table(head, rows, foot)}</section>"
     )
 
@@ -293,9 +293,9 @@ def _distribution(report: PortfolioReport) -> str:
         "<tr>" + _td(b.label) + _td(b.count, True) + _td(_pct(d.share(b.count)), True) + "</tr>"
         for b in d.bins
     ]
-    missing = f'<p class="note">另有 {d.missing} 份未写明自评总分。</p>' if d.missing else ""
+    missing = f'<p class="note">另有 {d.missing} 份未写明自评得分。</p>' if d.missing else ""
     return (
-        '<section id="claimed"><h2>自评总分分布</h2>'
+        '<section id="claimed"><h2>自评得分分布</h2>'
         '<p class="note">各区间含下限、不含上限；“100”为满分。</p>'
         f"{histogram_chart(report)}{_table(('区间（分）', '份数', '占比'), rows)}{missing}</section>"
     )
@@ -315,8 +315,8 @@ def _inflation(report: PortfolioReport) -> str:
     ]
     head = ("单位", "可比份数", "平均差值", "最大差值", "高出1分以上", "占比")
     return (
-        '<section id="inflation"><h2>自评总分高于复算总分的程度（按单位）</h2>'
-        '<p class="note">差值 = 自评总分 − 复算总分，只计两者都有的评价；平均差值大者在前。</p>'
+        '<section id="inflation"><h2>自评得分高于复核得分的程度（按单位）</h2>'
+        '<p class="note">差值 = 自评得分 − 复核得分，只计两者都有的评价；平均差值大者在前。</p>'
         f"{_table(head, rows)}</section>"
     )
 
@@ -330,9 +330,9 @@ def _execution(report: PortfolioReport) -> str:
         for b in e.bands
     ]
     return (
-        '<section id="execution"><h2>预算执行率与自评总分</h2>'
-        f'<p class="note">共 {e.pairs} 份同时有执行率与自评总分，相关系数 r = {escape(r_text)}（按全部计算）；'
-        f"{shown}。</p>{scatter_chart(report)}{_table(('执行率区间', '份数', '平均自评总分'), rows)}</section>"
+        '<section id="execution"><h2>预算执行率与自评得分</h2>'
+        f'<p class="note">共 {e.pairs} 份同时有执行率与自评得分，相关系数 r = {escape(r_text)}（按全部计算）；'
+        f"{shown}。</p>{scatter_chart(report)}{_table(('执行率区间', '份数', '平均自评得分'), rows)}</section>"
     )
 
 
@@ -369,10 +369,10 @@ def _worst(report: PortfolioReport) -> str:
         + "</tr>"
         for w in report.worst
     ]
-    head = ("ID", "单位", "项目", "年度", "文件", "自评总分", "复算总分", "错误", "警告")
+    head = ("ID", "单位", "项目", "年度", "文件", "自评得分", "复核得分", "错误", "警告")
     return (
         '<section id="worst"><h2>问题最多的评价</h2>'
-        f'<p class="note">错误多者在前，其次自评总分高出复算总分多者；前 {report.limit} 份。'
+        f'<p class="note">错误多者在前，其次自评得分高出复核得分多者；前 {report.limit} 份。'
         "用 <code>jixiao show ID</code> 查看全文。</p>"
         f"{_table(head, rows)}</section>"
     )

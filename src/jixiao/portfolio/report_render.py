@@ -64,9 +64,9 @@ def render_report(report: PortfolioReport, console: Console) -> None:
 def _grades(report: PortfolioReport, console: Console) -> None:
     g = report.grades
     columns = [("单位", "left"), ("评价数", "right")]
-    columns += [(f"复算\n{label}", "right") for label in g.labels]
+    columns += [(f"复核\n{label}", "right") for label in g.labels]
     columns += [(f"自评\n{label}", "right") for label in g.labels]
-    table = _table("各单位等级分布（复算等级 / 单位自评等级）", *columns)
+    table = _table("各单位等级分布（复核等级 / 单位自评等级）", *columns)
     for u in g.units:
         table.add_row(
             Text(u.unit), f"{u.evaluations:,}", *(str(n) for n in u.computed), *(str(n) for n in u.claimed)
@@ -84,19 +84,19 @@ def _grades(report: PortfolioReport, console: Console) -> None:
 def _distribution(report: PortfolioReport, console: Console) -> None:
     d = report.claimed_totals
     top = max((b.count for b in d.bins), default=0)
-    table = _table("自评总分分布", ("区间（分）", "left"), ("份数", "right"), ("占比", "right"), ("", "left"))
+    table = _table("自评得分分布", ("区间（分）", "left"), ("份数", "right"), ("占比", "right"), ("", "left"))
     for b in d.bins:
         share = d.share(b.count) if b.count else Decimal(0)
         bar = _BAR * round(_BAR_WIDTH * b.count / top) if top else ""
         table.add_row(Text(b.label), f"{b.count:,}", _pct(share), Text(bar, style="blue"))
     console.print(table)
     if d.missing:
-        console.print(f"另有 {d.missing:,} 份未写明自评总分。", highlight=False)
+        console.print(f"另有 {d.missing:,} 份未写明自评得分。", highlight=False)
 
 
 def _inflation(report: PortfolioReport, console: Console) -> None:
     table = _table(
-        "自评总分高于复算总分的程度（按单位，平均差值大者在前）",
+        "自评得分高于复核得分的程度（按单位，平均差值大者在前）",
         ("单位", "left"),
         ("可比份数", "right"),
         ("平均差值", "right"),
@@ -114,7 +114,7 @@ def _inflation(report: PortfolioReport, console: Console) -> None:
             _pct(i.share),
         )
     if not report.inflation:
-        table.add_row("（没有同时具有自评总分与复算总分的评价）", "", "", "", "", "")
+        table.add_row("（没有同时具有自评得分与复核得分的评价）", "", "", "", "", "")
     console.print(table)
 
 
@@ -122,15 +122,15 @@ def _execution(report: PortfolioReport, console: Console) -> None:
     e = report.execution
     r = f"{e.correlation}" if e.correlation is not None else "—（不足两对或无差异）"
     console.print(
-        Text("预算执行率与自评总分", style="bold"),
+        Text("预算执行率与自评得分", style="bold"),
         Text(f"：{e.pairs:,} 份同时有两者，相关系数 r = {r}"),
         sep="",
     )
     table = _table(
-        "各执行率区间的平均自评总分",
+        "各执行率区间的平均自评得分",
         ("执行率区间", "left"),
         ("份数", "right"),
-        ("平均自评总分", "right"),
+        ("平均自评得分", "right"),
     )
     for b in e.bands:
         table.add_row(Text(b.label), f"{b.count:,}", fmt_score(b.mean_claimed))
@@ -161,14 +161,14 @@ def _findings(report: PortfolioReport, console: Console) -> None:
 
 def _worst(report: PortfolioReport, console: Console) -> None:
     table = _table(
-        f"问题最多的评价（错误多者在前，其次自评高出复算多者；前 {report.limit} 份）",
+        f"问题最多的评价（错误多者在前，其次自评得分高出复核得分多者；前 {report.limit} 份）",
         ("ID", "right"),
         ("单位", "left"),
         ("项目", "left"),
         ("年度", "right"),
         ("文件", "left"),
         ("自评", "right"),
-        ("复算", "right"),
+        ("复核", "right"),
         ("错误", "right"),
         ("警告", "right"),
     )

@@ -2,7 +2,7 @@
 
 概况 (totals), 需要关注 (the head's questions: risk by unit, missed targets, review, non-submitters),
 等级分布 (grades per unit, with a stacked bar chart of the computed grades),
-自评总分分布 (with a histogram), 自评高于复算 (inflation per unit), 执行率与自评 (the bands, the
+自评得分分布 (with a histogram), 自评高于复核 (inflation per unit), 执行率与自评 (the bands, the
 points and a scatter chart of execution rate against claimed total), 常见问题 and 问题最多的评价.
 Cells hold the exact values (Decimals) with display formats; fonts and header style are those
 of the review workbook (``jixiao.export.review_xlsx``).
@@ -77,7 +77,7 @@ def _overview(ws: Worksheet, report: PortfolioReport) -> None:
         _put(ws, r, 2, value, COUNT)
     row = len(facts) + 5
     e = report.execution
-    _put(ws, row, 1, "执行率与自评总分的相关系数").font = BOLD
+    _put(ws, row, 1, "执行率与自评得分的相关系数").font = BOLD
     _put(ws, row, 2, e.correlation if e.correlation is not None else "—", "0.0000")
     row += 2
     if report.empty:
@@ -157,12 +157,12 @@ def _grades(ws: Worksheet, report: PortfolioReport) -> None:
     top = _title(
         ws,
         "各单位等级分布",
-        "复算等级为 jixiao 按评分方案重新计分所得；自评等级为单位在报告中所写（按其评分方案的等级计：mof-2020 中“优秀”即“优”，余类推）。",
+        "复核等级为 jixiao 按评分方案重新计分所得；自评等级为单位在报告中所写（按其评分方案的等级计：mof-2020 中“优秀”即“优”，余类推）。",
     )
     head = [
         "单位",
         "评价数",
-        *(f"复算·{label}" for label in g.labels),
+        *(f"复核·{label}" for label in g.labels),
         *(f"自评·{label}" for label in g.labels),
     ]
     head_row(ws, top, head)
@@ -181,7 +181,7 @@ def _grades(ws: Worksheet, report: PortfolioReport) -> None:
     chart.type = "bar"
     chart.grouping = "stacked"
     chart.overlap = 100
-    chart.title = "各单位复算等级"
+    chart.title = "各单位复核等级"
     chart.x_axis.scaling.orientation = "maxMin"  # the first unit at the top, as in the table
     chart.y_axis.title = "评价数"
     data = Reference(ws, min_col=3, max_col=2 + len(g.labels), min_row=top, max_row=top + len(g.units))
@@ -198,8 +198,8 @@ def _grades(ws: Worksheet, report: PortfolioReport) -> None:
 
 def _distribution(ws: Worksheet, report: PortfolioReport) -> None:
     d = report.claimed_totals
-    note = f"另有 {d.missing} 份未写明自评总分。" if d.missing else "各区间含下限、不含上限；“100”为满分。"
-    top = _title(ws, "自评总分分布", note)
+    note = f"另有 {d.missing} 份未写明自评得分。" if d.missing else "各区间含下限、不含上限；“100”为满分。"
+    top = _title(ws, "自评得分分布", note)
     head_row(ws, top, ("区间（分）", "份数", "占比"))
     for r, b in enumerate(d.bins, start=top + 1):
         _put(ws, r, 1, b.label).alignment = Alignment(horizontal="center")
@@ -209,8 +209,8 @@ def _distribution(ws: Worksheet, report: PortfolioReport) -> None:
     chart = BarChart()
     chart.type = "col"
     chart.gapWidth = 10
-    chart.title = "自评总分分布"
-    chart.x_axis.title = "自评总分（分）"
+    chart.title = "自评得分分布"
+    chart.x_axis.title = "自评得分（分）"
     chart.y_axis.title = "份数"
     chart.legend = None
     chart.add_data(Reference(ws, min_col=2, min_row=top, max_row=top + len(d.bins)), titles_from_data=True)
@@ -224,8 +224,8 @@ def _distribution(ws: Worksheet, report: PortfolioReport) -> None:
 def _inflation(ws: Worksheet, report: PortfolioReport) -> None:
     top = _title(
         ws,
-        "自评总分高于复算总分的程度（按单位）",
-        "差值 = 自评总分 − 复算总分，只计两者都有的评价；平均差值大者在前。",
+        "自评得分高于复核得分的程度（按单位）",
+        "差值 = 自评得分 − 复核得分，只计两者都有的评价；平均差值大者在前。",
     )
     head = ("单位", "可比份数", "平均差值", "最大差值", "高出1分以上份数", "占比")
     head_row(ws, top, head)
@@ -248,17 +248,17 @@ def _execution(ws: Worksheet, report: PortfolioReport) -> None:
     shown = f"图中为按 ID 等距抽取的 {len(e.points)} 个" if e.sampled else "图中为全部"
     top = _title(
         ws,
-        "预算执行率与自评总分",
-        f"共 {e.pairs} 份同时有执行率与自评总分，相关系数 r = {r_text}（按全部计算）；{shown}。",
+        "预算执行率与自评得分",
+        f"共 {e.pairs} 份同时有执行率与自评得分，相关系数 r = {r_text}（按全部计算）；{shown}。",
     )
-    head_row(ws, top, ("执行率区间", "份数", "平均自评总分"))
+    head_row(ws, top, ("执行率区间", "份数", "平均自评得分"))
     for r, b in enumerate(e.bands, start=top + 1):
         _put(ws, r, 1, b.label).alignment = Alignment(horizontal="center")
         _put(ws, r, 2, b.count, COUNT)
         _put(ws, r, 3, b.mean_claimed if b.mean_claimed is not None else "—", SCORE)
     points_top = top + len(e.bands) + 3
     _put(ws, points_top - 1, 1, "散点数据").font = BOLD
-    head_row(ws, points_top, ("ID", "执行率", "自评总分"))
+    head_row(ws, points_top, ("ID", "执行率", "自评得分"))
     for r, p in enumerate(e.points, start=points_top + 1):
         _put(ws, r, 1, p.id)
         _put(ws, r, 2, p.rate, RATE_EXACT)
@@ -267,10 +267,10 @@ def _execution(ws: Worksheet, report: PortfolioReport) -> None:
     if not e.points:
         return
     chart = ScatterChart()
-    chart.title = "预算执行率与自评总分"
+    chart.title = "预算执行率与自评得分"
     chart.style = 13
     chart.x_axis.title = "预算执行率"
-    chart.y_axis.title = "自评总分"
+    chart.y_axis.title = "自评得分"
     chart.x_axis.number_format = "0%"
     chart.y_axis.number_format = "0"
     chart.x_axis.scaling.min = min(0.5, math.floor(float(min(p.rate for p in e.points)) * 10) / 10)
@@ -311,9 +311,9 @@ def _worst(ws: Worksheet, report: PortfolioReport) -> None:
     top = _title(
         ws,
         "问题最多的评价",
-        f"错误多者在前，其次自评总分高出复算总分多者；前 {report.limit} 份。用 jixiao show <ID> 查看全文。",
+        f"错误多者在前，其次自评得分高出复核得分多者；前 {report.limit} 份。用 jixiao show <ID> 查看全文。",
     )
-    head = ("ID", "单位", "项目", "年度", "版本", "文件", "自评总分", "复算总分", "差值", "错误", "警告")
+    head = ("ID", "单位", "项目", "年度", "版本", "文件", "自评得分", "复核得分", "差值", "错误", "警告")
     head_row(ws, top, head)
     for r, w in enumerate(report.worst, start=top + 1):
         values = (
@@ -353,8 +353,8 @@ def portfolio_workbook(report: PortfolioReport) -> Workbook:
     _overview(overview, report)
     _questions(wb.create_sheet("需要关注"), report)
     _grades(wb.create_sheet("等级分布"), report)
-    _distribution(wb.create_sheet("自评总分分布"), report)
-    _inflation(wb.create_sheet("自评高于复算"), report)
+    _distribution(wb.create_sheet("自评得分分布"), report)
+    _inflation(wb.create_sheet("自评高于复核"), report)
     _execution(wb.create_sheet("执行率与自评"), report)
     _findings(wb.create_sheet("常见问题"), report)
     _worst(wb.create_sheet("问题最多的评价"), report)
