@@ -260,3 +260,22 @@ def test_downloads_of_another_unit_are_404(client: ClientFor, social: int) -> No
         response = unit_b.get(f"/evaluations/{social}/{url}")
         assert response.status_code == 404, url
         assert PROJECT not in response.text
+
+
+def test_the_print_button_prints_the_table_in_landscape(client: ClientFor, social: int) -> None:
+    """The evaluation page's 打印 opens the 自评表's PDF in the browser (inline), A4 landscape,
+    holding the form — not the web page; another unit cannot print it."""
+    import pdfplumber
+
+    unit_a = client("unit_a")
+    page = unit_a.get(f"/evaluations/{social}").text
+    assert f'href="/evaluations/{social}/print"' in page and "打印自评表" in page
+    printed = unit_a.get(f"/evaluations/{social}/print")
+    assert printed.status_code == 200, printed.text[:300]
+    assert printed.headers["content-type"] == "application/pdf"
+    assert printed.headers["content-disposition"].startswith("inline;")
+    with pdfplumber.open(io.BytesIO(printed.content)) as doc:
+        assert all(p.width > p.height for p in doc.pages)  # landscape
+        first = doc.pages[0].extract_text() or ""
+    assert "绩效自评表" in first.replace(" ", "") and PROJECT in first.replace(" ", "")
+    assert client("unit_b").get(f"/evaluations/{social}/print").status_code == 404

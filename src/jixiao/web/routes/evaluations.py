@@ -812,6 +812,34 @@ def export_document(request: Request, evaluation_id: int, kind: str, fmt: str, u
 
 
 @router.get(
+    "/evaluations/{evaluation_id:int}/print",
+    summary="打印自评表",
+    response_description="自评表的 PDF（A4 横向，按评分方案的表样），在浏览器中打开以打印",
+    responses={
+        200: {"content": {"application/pdf": {}}},
+        404: _NOT_FOUND,
+        503: {"description": "PDF 未能生成"},
+    },
+)
+@slow
+def print_table(request: Request, evaluation_id: int, user: CurrentUser) -> Response:
+    """The page's 打印 button: the 自评表 as the form prints it (its layout's landscape A4
+    PDF), shown in the browser (inline) to print — not the web page."""
+    meta = visible_meta(request, user, evaluation_id)
+    ev = _as_filed(_stored(request, meta), meta)
+    try:
+        content = export_bytes(
+            ev, "table", ".pdf", timeout=web(request).settings.convert_timeout, db=web(request).store.db
+        )
+    except ExportError as exc:
+        return _export_failed(request, exc)
+    name = document_name(
+        meta.project, KIND_NAMES["table"], ".pdf", unit=meta.unit, year=meta.year, version=meta.version
+    )
+    return _file(content, name, f"evaluation-{evaluation_id}-table.pdf", inline=True)
+
+
+@router.get(
     "/evaluations/{evaluation_id:int}/review.{fmt}",
     summary="复核报告",
     response_description="这份评价的复核报告：xlsx 或 html",
