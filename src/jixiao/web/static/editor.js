@@ -158,9 +158,11 @@
     });
     return filled;
   }
-  rows.addEventListener("paste", function (e) {
-    var target = e.target;
-    var tr = target.closest && target.closest("tr.ind-row");
+  // On the document: a focused 一级 select is not editable, and a browser may then send the
+  // paste to the page rather than to it.
+  document.addEventListener("paste", function (e) {
+    var target = e.target && e.target.closest && rows.contains(e.target) ? e.target : document.activeElement;
+    var tr = target && target.closest && rows.contains(target) ? target.closest("tr.ind-row") : null;
     if (!tr || !e.clipboardData) { return; }
     var text = e.clipboardData.getData("text/plain");
     if (text.replace(/[\r\n]+$/, "").indexOf("\t") < 0 && text.replace(/[\r\n]+$/, "").indexOf("\n") < 0) { return; }
