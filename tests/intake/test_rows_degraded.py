@@ -329,3 +329,17 @@ def test_spaced_rows_in_a_web_page(tmp_path: Path) -> None:
     )
     evs = extract_evaluations(path)
     assert [r[2:] for r in _rows(evs[0])] == [r[2:] for r in _rows(_extract(tmp_path, SPACED))]
+
+
+def test_rows_whose_weights_miss_their_group_weight_keep_no_figures(tmp_path: Path) -> None:
+    # 产出指标(50分) over rows weighing 20 + 20: a cut that does not add up is not certain.
+    text = SPACED.replace("产出指标 数量指标", "产出指标(50分) 数量指标")
+    ev = _extract(tmp_path, text)
+    rows = _rows(ev)
+    assert [r[5:] for r in rows if r[0] == "产出指标"] == [("", ""), ("", "")]
+    assert [r[5:] for r in rows if r[0] == "满意度指标"] == [("20", "20")]
+    assert "“产出指标”下各指标行分值合计40与标注的50分不符" in _incomplete(ev)
+    assert "WEIGHTS_SUM_MISMATCH" not in _codes(ev) and "TOTAL_MISMATCH" not in _codes(ev)
+    # … and where they do add up, they are read.
+    ev = _extract(tmp_path, SPACED.replace("产出指标 数量指标", "产出指标(40分) 数量指标"))
+    assert [r[5:] for r in _rows(ev) if r[0] == "产出指标"] == [("20", "20"), ("20", "17")]

@@ -249,29 +249,51 @@ def _rows(
     level1, level2 = levels
     out: list[list[str]] = []
     unread: list[str] = []
-    pieces: list[tuple[str, str, str]] = []
+    # Each piece with its labels and the 一级 label it falls under (its index in ``declared``).
+    pieces: list[tuple[str, str, int, str]] = []
+    declared: list[tuple[str, Decimal | None]] = [(level1, None)]
     pos = 0
     for m in _LEVEL.finditer(body):
-        pieces.extend((level1, level2, p) for p in _lines(body[pos : m.start()]))
+        pieces.extend((level1, level2, len(declared) - 1, p) for p in _lines(body[pos : m.start()]))
+        pos = m.end()
+        weight = _LABEL_WEIGHT.match(body, pos)
+        if weight:
+            pos = weight.end()
         if m.group("l1"):
             level1, level2 = squash(m.group(0)), ""
+            figure = re.search(r"\d+(?:\.\d+)?", weight.group(0)) if weight else None
+            declared.append((level1, Decimal(figure.group(0)) if figure else None))
         else:
             level2 = squash(m.group(0))
             level1 = level1_for(level2, level1)
-        pos = m.end()
-        declared = _LABEL_WEIGHT.match(body, pos)
-        if declared:
-            pos = declared.end()
-    pieces.extend((level1, level2, p) for p in _lines(body[pos:]))
+            if level1 != declared[-1][0]:
+                declared.append((level1, None))
+    pieces.extend((level1, level2, len(declared) - 1, p) for p in _lines(body[pos:]))
     order = _order(roles)
-    for l1, l2, piece in pieces:
+    group_of: list[int] = []
+    for l1, l2, group, piece in pieces:
         tokens = piece.split()
         rows = _spaced(tokens, roles, order) if len(tokens) > 1 else _run_on(piece, roles, order)
-        for name, target, actual, weight, score, raw, reason in rows:
-            out.append([l1, l2, name, target, actual, weight, score, reason])
-            if not (weight and score) and raw:
+        for name, target, actual, weight_text, score, raw, reason in rows:
+            out.append([l1, l2, name, target, actual, weight_text, score, reason])
+            group_of.append(group)
+            if not (weight_text and score) and raw:
                 unread.append(f"{name}（{raw[:24]}）")
     notes: list[tuple[str, str]] = []
+    for index, (label, weight_of) in enumerate(declared):
+        members = [row for row, g in zip(out, group_of, strict=True) if g == index]
+        if weight_of is None or not members or not all(row[5] for row in members):
+            continue
+        total = sum((Decimal(row[5]) for row in members), Decimal(0))
+        if total != weight_of:
+            for row in members:
+                row[5] = row[6] = ""  # a cut that does not add up is not certain
+            notes.append(
+                (
+                    where,
+                    f"连排文字中“{label}”下各指标行分值合计{total}与标注的{weight_of}分不符，这些指标行的分值和得分未读取",
+                )
+            )
     if unread:
         notes.append(
             (
