@@ -271,6 +271,7 @@ def test_evidence_files_are_attached_viewed_and_kept_within_the_unit(
     assert unit_b.get(f"/evaluations/{other_id}/evidence/{first}").status_code == 404
     # Refused: a type that is not evidence, a file whose bytes are not its type, a zip bomb.
     assert attach("脚本.exe", b"MZ\x90\x00") == 415
+    assert attach("签到表.pdf", PDF, "没有这项指标") == 400
     assert attach("伪装.pdf", b"MZ\x90\x00 not a pdf") == 415
     refused = unit_a.post(
         f"/evaluations/{evaluation_id}/evidence",

@@ -196,6 +196,13 @@ async def attach(request: Request, user: CurrentUser, evaluation_id: int, upload
         raise HTTPException(400, "没有选择文件")
     state = web(request)
     limits = state.settings.limits()
+    indicator = indicator.strip()
+    if indicator:
+        ev = state.store.get(evaluation_id)
+        if ev is None or indicator not in {i.name for i in ev.indicators}:
+            raise HTTPException(
+                400, f"这份评价没有名为“{indicator[:60]}”的三级指标；请从列表中选择佐证的指标"
+            )
 
     def store() -> None:
         path = _copy(file, state.data_dir / "uploads", limits.max_file_bytes)
