@@ -251,3 +251,26 @@ def test_a_stated_total_that_disagrees_stays_as_stated(tmp_path: Path) -> None:
     ws = load_workbook(export_evaluation(ev, scheme, tmp_path / "自评表.xlsx")).active
     row, _ = find(ws, "总分")
     assert ws.cell(row=row, column=3).value == 99.5
+
+
+def test_the_hubei_form_keeps_the_deviation_analysis_in_its_own_row(hubei_004: Worksheet) -> None:
+    """The unit wrote its 偏差大或目标未完成原因分析 inside 存在的问题; the Hubei form prints that
+    section in the row so named and the rest (改进措施…) in 存在的问题及改进措施, nothing lost."""
+    row, _ = find(hubei_004, "偏差大或目标未完成原因分析")
+    deviation = hubei_004.cell(row=row, column=3).value
+    problems = hubei_004.cell(row=row + 1, column=3).value
+    assert hubei_004.cell(row=row + 1, column=1).value == "存在的问题及改进措施"
+    assert deviation.startswith("1、各社区公共文化服务基础设施建设不足")
+    assert "偏差大或目标未完成原因分析" not in problems
+    assert problems.startswith("改进措施及结果应用方案：") and "加大社区便民设施的资金投入" in problems
+
+
+def test_split_deviation_keeps_every_line() -> None:
+    from jixiao.export.fields import split_deviation
+
+    text = (
+        "总体情况良好。\n二、偏差大或目标未完成原因分析：资金到位晚。\n人手不足。\n三、改进措施：\n加快拨付。"
+    )
+    assert split_deviation(text) == ("资金到位晚。\n人手不足。", "总体情况良好。\n三、改进措施：\n加快拨付。")
+    assert split_deviation("无偏差。") == ("", "无偏差。")
+    assert split_deviation(None) == ("", "")

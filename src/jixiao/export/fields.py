@@ -73,6 +73,37 @@ def deviation_summary(ev: Evaluation) -> str:
     return "\n".join(lines)
 
 
+DEVIATION_HEADING = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+[、.．]\s*)?偏差大或目标未完成(?:的)?原因(?:分析)?\s*[:：]?\s*"
+)
+# A line that is only a heading: short, ending with a colon (“改进措施及结果应用方案：”).
+_HEADING = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+[、.．]\s*)?[^\d\s：:，。；][^：:，。；]{1,24}[：:]\s*$"
+)
+
+
+def split_deviation(problems: str | None) -> tuple[str, str]:
+    """The 存在的问题 text split into its 偏差大或目标未完成原因分析 section (a heading line so
+    named, up to the next heading line) and the rest, so a form with a row for each prints the
+    analysis in its own row. Without such a heading: ("", the text). Nothing is dropped but the
+    heading itself."""
+    text = problems or ""
+    lines = text.splitlines()
+    start = next((i for i, line in enumerate(lines) if DEVIATION_HEADING.match(line)), None)
+    if start is None:
+        return "", text
+    end = next((j for j in range(start + 1, len(lines)) if _HEADING.match(lines[j])), len(lines))
+    first = DEVIATION_HEADING.sub("", lines[start], count=1)
+    section = "\n".join(line for line in [first, *lines[start + 1 : end]] if line.strip())
+    rest = "\n".join([*lines[:start], *lines[end:]]).strip("\n")
+    return section.strip(), rest
+
+
+def _deviations(ev: Evaluation) -> str:
+    """The rows' 偏差原因分析, then the 存在的问题 text's own 偏差大或目标未完成原因分析 section."""
+    return "\n".join(part for part in (deviation_summary(ev), split_deviation(ev.problems)[0]) if part)
+
+
 @dataclass(frozen=True, slots=True)
 class Field:
     """One printable fact: its kind, what it means (for the docs) and how to read it."""
@@ -161,8 +192,15 @@ FIELDS: dict[str, Field] = {
     "objectives.planned": Field("text", "年度总体目标：预期目标", lambda f: f.ev.objectives.planned),
     "objectives.achieved": Field("text", "年度总体目标：实际完成情况", lambda f: f.ev.objectives.achieved),
     "problems": Field("text", "存在的问题及改进措施", lambda f: f.ev.problems),
+    "problems.rest": Field(
+        "text",
+        "存在的问题及改进措施，除去其中“偏差大或目标未完成原因分析”一节（该节印在 deviations 一栏）",
+        lambda f: split_deviation(f.ev.problems)[1],
+    ),
     "deviations": Field(
-        "text", "各指标的偏差原因分析，逐条列出（1、指标：原因）", lambda f: deviation_summary(f.ev)
+        "text",
+        "各指标的偏差原因分析，逐条列出（1、指标：原因），其后是存在的问题中“偏差大或目标未完成原因分析”一节",
+        lambda f: _deviations(f.ev),
     ),
     "scheme.name": Field("text", "评分方案名称", lambda f: f.scheme.name),
     **{
