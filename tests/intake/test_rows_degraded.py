@@ -343,3 +343,53 @@ def test_rows_whose_weights_miss_their_group_weight_keep_no_figures(tmp_path: Pa
     # … and where they do add up, they are read.
     ev = _extract(tmp_path, SPACED.replace("产出指标 数量指标", "产出指标(40分) 数量指标"))
     assert [r[5:] for r in _rows(ev) if r[0] == "产出指标"] == [("20", "20"), ("20", "17")]
+
+
+# --- published documents (copies of public pages in tests/data/rows_degraded) ---------------------
+
+PUBLISHED = Path(__file__).resolve().parents[1] / "data" / "rows_degraded"
+
+
+def _published(name: str) -> Evaluation:
+    evs = extract_evaluations(PUBLISHED / name)
+    assert len(evs) == 1
+    return evs[0]
+
+
+def test_published_spaced_rows_with_a_provincial_header() -> None:
+    # 河北: 指标分值 … 自评得分 / 单项指标得分 权重占比(%) 单项指标折算得分 — three score columns.
+    ev = _published("real_04.txt")
+    assert [r[2:] for r in _rows(ev)] == [
+        ("符合条件申报对象覆盖率", ">=98%", "100%", "", ""),
+        ("完成率", ">=99%", "100%", "", ""),
+        ("补贴发放率", ">=75%", "100%", "", ""),
+        ("服务对象满意度", ">=95%", "100%", "", ""),
+    ]
+    assert "4个指标行只读取了名称" in _incomplete(ev)
+
+
+def test_published_spreadsheet_residue() -> None:
+    ev = _published("real_05.txt")
+    assert [r[5:] for r in _rows(ev)] == [
+        ("15", "13"),
+        ("15", "15"),
+        ("10", "10"),
+        ("10", "10"),
+        ("30", "27"),
+        ("10", "9"),
+    ]
+    assert ev.claimed.total == Decimal(94)
+    assert {"TOTAL_MISMATCH", "SCORE_MISMATCH"} <= set(_codes(ev))
+
+
+def test_published_run_on_rows_without_score_columns() -> None:
+    ev = _published("real_08.txt")
+    assert len(ev.indicators) == 7
+    assert not any(r[3] or r[4] or r[5] or r[6] for r in _rows(ev))  # 2020 may be 20|20 or 202|0
+
+
+def test_published_ocr_rows_with_a_unit_column() -> None:
+    ev = _published("real_12.txt")
+    assert [r[2] for r in _rows(ev)][:2] == ["天然林和公益林管护当期任务完成率", "国家级公益林管护面积"]
+    assert len(ev.indicators) == 6
+    assert not any(r[5] or r[6] for r in _rows(ev))
