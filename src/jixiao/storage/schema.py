@@ -101,7 +101,7 @@ SORT_INDEXES = frozenset(
     {
         *(
             f"ix_evaluations_sort_{k}_{d}"
-            for k in ("claimed", "computed", "difference", "rate")
+            for k in ("claimed", "computed", "difference", "rate", "unverified")
             for d in ("asc", "desc")
         ),
         "ix_evaluations_sort_errors",

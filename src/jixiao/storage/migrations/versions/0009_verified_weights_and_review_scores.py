@@ -9,6 +9,8 @@ Create Date: 2026-12-07 00:00:00
   ``computed.verified_weight``/``carried_weight``), so the list can show, sort and filter by the
   unverified share. Existing rows are filled from their contract: a row is verified when it has
   a computed score under a rule other than ``qualitative``.
+  On PostgreSQL the list's order by that share is indexed like the others (migration 0004: the
+  current rows, blanks last both ways; ``ix_evaluations_sort_unverified_asc``/``_desc``).
 - ``review_scores``: a reviewer's 核定得分, 扣分原因 and comment per evaluation version and
   indicator position, with who and when.
 """
@@ -28,6 +30,10 @@ branch_labels = None
 depends_on = None
 
 _SHARE = Decimal("0.000001")
+_SORT_INDEXES = {
+    "ix_evaluations_sort_unverified_asc": "unverified_share, id",
+    "ix_evaluations_sort_unverified_desc": "unverified_share DESC NULLS LAST, id DESC",
+}
 
 
 def _number(value: object) -> Decimal | None:
@@ -89,6 +95,9 @@ def upgrade() -> None:
         sa.UniqueConstraint("evaluation_id", "position", name=op.f("uq_review_scores_evaluation_id")),
     )
     conn = op.get_bind()
+    if conn.dialect.name == "postgresql":
+        for name, columns in _SORT_INDEXES.items():
+            op.execute(f"CREATE INDEX {name} ON evaluations ({columns}) WHERE latest")
     evaluations = sa.table(
         "evaluations",
         sa.column("id", sa.Integer()),
@@ -123,6 +132,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    for name in _SORT_INDEXES:
+        op.execute(f"DROP INDEX IF EXISTS {name}")
     op.drop_table("review_scores")
     with op.batch_alter_table("evaluations") as batch:
         batch.drop_column("unverified_share")
