@@ -70,3 +70,55 @@ def test_jixiao_unit_rename_and_merge(tmp_path: Path) -> None:
     refused = _jixiao(data, "unit", "merge", "无此单位", "花山街道办事处")
     assert refused.returncode != 0 and "库中没有名为“无此单位”的单位" in refused.stdout + refused.stderr
     assert "Traceback" not in refused.stderr
+
+
+def _sheet(path: Path, rows: list[list[str]]) -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    ws = book.active
+    assert ws is not None
+    for r in rows:
+        ws.append(r)
+    book.save(path)
+    return path
+
+
+def test_jixiao_user_import_checks_the_whole_sheet_first(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    head = ["用户名", "显示名称", "角色", "单位", "密码"]
+    bad = _sheet(
+        tmp_path / "bad.xlsx",
+        [
+            head,
+            ["edu01", "教育局填报员", "单位用户", "某市教育局", PASSWORD],
+            ["zhang", "张审核", "局长", "", PASSWORD],
+            ["edu01", "重复", "单位用户", "某市教育局", ""],
+            ["wen01", "", "单位用户", "", "12345678"],
+        ],
+    )
+    refused = _jixiao(data, "user", "import", str(bad))
+    said = refused.stdout + refused.stderr
+    assert refused.returncode != 0 and "Traceback" not in refused.stderr
+    assert "未导入任何用户" in said
+    for expected in (
+        "bad.xlsx 第3行：角色“局长”无效",
+        "bad.xlsx 第4行：用户名“edu01”在表中重复",
+        "bad.xlsx 第5行：单位用户须写所属单位",
+        "库中没有名为“某市教育局”的单位",
+    ):
+        assert expected in said, (expected, said)
+    good = _sheet(
+        tmp_path / "good.xlsx",
+        [
+            head,
+            ["edu01", "教育局填报员", "单位用户", "某市教育局", PASSWORD],
+            ["zhang", "张审核", "审核人员", "", ""],
+        ],
+    )
+    done = _jixiao(data, "user", "import", str(good), "--create-units")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "已导入 2 个用户" in done.stdout and "zhang 的初始密码：" in done.stdout
+    assert _units(data) == ["某市教育局"]
+    again = _jixiao(data, "user", "import", str(good))
+    assert again.returncode != 0 and "用户名“edu01”已存在" in again.stdout + again.stderr

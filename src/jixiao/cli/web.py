@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 from typing import Annotated
 
@@ -274,6 +275,121 @@ def unit_merge(
         f"已将单位“{source.strip()}”并入“{done.unit}”（{done.projects} 个项目的修改记录已记下，现有 {done.users} 个用户）",
         highlight=False,
     )
+
+
+_IMPORT_COLUMNS = {
+    "用户名": "username",
+    "显示名称": "name",
+    "角色": "role",
+    "单位": "unit",
+    "密码": "password",
+}
+_ROLE_WORDS = {
+    "admin": "admin", "管理员": "admin",
+    "reviewer": "reviewer", "审核人员": "reviewer", "审核": "reviewer",
+    "unit": "unit", "单位用户": "unit", "单位": "unit", "": "unit",
+}  # fmt: skip
+
+
+def _people(path: Path) -> list[dict[str, str]]:
+    """The rows of the first sheet of ``path`` under a header naming 用户名 (and 显示名称、角色、
+    单位、密码 as wanted), as text; a Chinese error naming the file and the place otherwise."""
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise JixiaoError(f"{path}：无法作为 .xlsx 工作簿打开（{type(exc).__name__}）") from None
+    try:
+        ws = book.worksheets[0]
+        rows = [["" if v is None else str(v).strip() for v in row] for row in ws.iter_rows(values_only=True)]
+    finally:
+        book.close()
+    if not rows or "用户名" not in rows[0]:
+        raise JixiaoError(
+            f"{path}：第一个工作表的第 1 行应是表头，含“用户名”（可另有显示名称、角色、单位、密码）"
+        )
+    keys = [_IMPORT_COLUMNS.get(h, "") for h in rows[0]]
+    people = []
+    for n, row in enumerate(rows[1:], start=2):
+        if not any(row):
+            continue
+        person = {k: v for k, v in zip(keys, row, strict=False) if k}
+        person["row"] = str(n)
+        people.append(person)
+    return people
+
+
+@user_app.command("import")
+@friendly
+def user_import(
+    file: Annotated[
+        Path, typer.Argument(help=".xlsx：表头含 用户名、显示名称、角色、单位、密码", show_default=False)
+    ],
+    create_units: Annotated[
+        bool, typer.Option("--create-units", help="表中写的单位库中没有时新建（否则列出最接近的名称并停止）")
+    ] = False,
+    database: DatabaseOption = None,
+) -> None:
+    """从 Excel 表批量导入用户与单位。先检查整张表（角色、单位、密码规则、用户名重复），有任何问题
+    就逐行列出、一个也不导入；密码一栏留空的，生成初始密码并在此列出。"""
+    from jixiao.storage.accounts import Accounts
+    from jixiao.storage.accounts import Role
+    from jixiao.storage.db import open_database
+    from jixiao.web.security import hash_password
+    from jixiao.web.security import new_password
+    from jixiao.web.security import password_problem
+
+    people = _people(file)
+    problems: list[str] = []
+    seen: set[str] = set()
+    for p in people:
+        where = f"{file.name} 第{p['row']}行"
+        name = p.get("username", "")
+        role = _ROLE_WORDS.get(p.get("role", "").lower())
+        if not name:
+            problems.append(f"{where}：缺少用户名")
+        elif name in seen:
+            problems.append(f"{where}：用户名“{name}”在表中重复")
+        seen.add(name)
+        if role is None:
+            problems.append(f"{where}：角色“{p.get('role')}”无效，应为 管理员、审核人员 或 单位用户")
+        elif role == "unit" and not p.get("unit"):
+            problems.append(f"{where}：单位用户须写所属单位")
+        if p.get("password") and (problem := password_problem(p["password"], name)):
+            problems.append(f"{where}：{problem}")
+        p["role"] = role or ""
+    db = open_database(_settings(database_url=database).database_url)
+    try:
+        accounts = Accounts(db)
+        for p in people:
+            if accounts.by_username(p.get("username", "")) is not None:
+                problems.append(f"{file.name} 第{p['row']}行：用户名“{p['username']}”已存在")
+        if not create_units:
+            for unit in sorted({p["unit"] for p in people if p["role"] == "unit" and p.get("unit")}):
+                try:
+                    _known_unit(accounts, unit)
+                except JixiaoError as exc:
+                    problems.append(exc.message.replace("--create-unit", "--create-units"))
+        if problems:
+            raise JixiaoError("未导入任何用户：\n" + "\n".join(problems))
+        made: list[tuple[str, str]] = []
+        for p in people:
+            password = p.get("password") or new_password()
+            accounts.add_user(
+                p["username"],
+                hash_password(password),
+                Role(p["role"]),
+                unit=p.get("unit") if p["role"] == "unit" else None,
+                display_name=p.get("name") or None,
+            )
+            if not p.get("password"):
+                made.append((p["username"], password))
+    finally:
+        db.close()
+    _console().print(f"已导入 {len(people)} 个用户", highlight=False)
+    for username, password in made:
+        _console().print(f"  {username} 的初始密码：{password}", highlight=False)
 
 
 @user_app.command("list")
