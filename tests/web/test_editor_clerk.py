@@ -309,7 +309,10 @@ def test_the_evaluation_page_lists_the_evidence_for_the_review(web_app: FastAPI,
     )
     assert attached.status_code == 303
     page = client("reviewer").get(f"/evaluations/{evaluation_id}")
-    assert f'hx-get="/evaluations/{evaluation_id}/evidence"' in page.text
+    # Loaded into the page with htmx (when the app has it), else a link to the list.
+    assert f'<a href="/evaluations/{evaluation_id}/evidence">佐证材料</a>' in page.text
+    htmx = state(web_app).templates.env.globals["htmx_available"]
+    assert (f'hx-get="/evaluations/{evaluation_id}/evidence"' in page.text) == htmx
     fragment = client("reviewer").get(
         f"/evaluations/{evaluation_id}/evidence", headers={"HX-Request": "true"}
     )
