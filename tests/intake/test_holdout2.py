@@ -1,0 +1,277 @@
+"""The second held-out set (tests/data/holdout2/): forms and reports written by an examiner who did not
+read the extraction code, with wording, column orders, units and numbers unlike the first held-out set
+and the real corpus.
+
+Two promises are held here, through the same worker path as ``jixiao check`` / ``jixiao extract``
+and on the evaluation JSON the CLI prints:
+1. no value listed in NEAR_MISSES.json (what a careless reader would take from an inconsistent or
+   ambiguous text) is ever reported — the right answer there is "not read";
+2. the facts of INDEX.json are read at least as well as FLOOR, compared exactly as
+   ``../shared/tools/realcheck.py --dir tests/data/holdout2`` compares them;
+3. no fact INDEX.json states is reported with another value (a wrong number is worse than a missing one).
+
+FLOOR is what jixiao reached when the set was written (92.8 % of 249 facts), rounded down to the
+next 5 %; raise it as the extractor improves, never lower it to make a change pass.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from jixiao.intake.batch import check_files_grouped
+from jixiao.intake.limits import Limits
+
+HOLDOUT = Path(__file__).resolve().parents[1] / "data" / "holdout2"
+WAN = 10000.0
+FLOOR = 90.0
+
+# flags whose prefix names the finding code the checker must raise (as in realcheck.py)
+FLAG_CODES = {
+    "budget_score_rounded_up": "BUDGET_SCORE_MISMATCH",
+    "budget_score_0_despite_100pct": "BUDGET_SCORE_MISMATCH",
+    "full_score_despite_shortfall": "FULL_SCORE_TARGET_MISSED",
+    "score_computed_as_weight_times_actual": "SCORE_MISMATCH",
+    "actual_values_blank": "ACTUAL_MISSING",
+    "targets_not_quantified": "TARGET_NOT_QUANTIFIED",
+    "qualitative_targets_vague": "TARGET_NOT_QUANTIFIED",
+    "budget_score_below_rule": "BUDGET_SCORE_MISMATCH",
+    "score_not_per_rule": "SCORE_MISMATCH",
+    "total_mismatch": "TOTAL_MISMATCH",
+    "weights_sum_mismatch": "WEIGHTS_SUM_MISMATCH",
+    "budget_lines_sum_mismatch": "BUDGET_LINES_SUM_MISMATCH",
+}
+
+
+def near(a: Any, b: Any, tol: float) -> bool:
+    try:
+        return a is not None and abs(float(a) - float(b)) <= tol
+    except (TypeError, ValueError):
+        return False
+
+
+def facts(doc: dict[str, Any], ev: dict[str, Any]) -> Iterator[tuple[str, bool]]:
+    """(fact, held) for every fact the truth states — realcheck.py's comparison, rewritten."""
+    project, budget = ev.get("project") or {}, ev.get("budget") or {}
+    claimed = ev.get("claimed") or {}
+    if isinstance(doc.get("fiscal_year"), int):
+        yield "year", project.get("year") == doc["fiscal_year"]
+    planned = [
+        doc[k]
+        for k in ("budget_adjusted", "budget_initial")
+        if isinstance(doc.get(k), (int, float)) and doc[k]
+    ]
+    if planned:
+        yield "planned", any(near(budget.get("planned_yuan"), p * WAN, 0.6 + p * 0.5) for p in planned)
+    if isinstance(doc.get("executed"), (int, float)):
+        yield (
+            "executed",
+            near(budget.get("executed_yuan"), doc["executed"] * WAN, 0.6 + doc["executed"] * 0.5),
+        )
+    rate = doc.get("exec_rate_printed")
+    if isinstance(rate, (int, float)) and rate > 0:
+        yield "rate", near(budget.get("execution_rate"), rate, 0.006)
+    if isinstance(doc.get("self_score"), (int, float)):
+        yield "total", near(claimed.get("total"), doc["self_score"], 0.01)
+    if doc.get("grade"):
+        yield "grade", (claimed.get("grade") or "")[:1] == doc["grade"][:1]
+    if isinstance(doc.get("budget_score_printed"), (int, float)):
+        yield "budget_score", near(claimed.get("budget_execution_score"), doc["budget_score_printed"], 0.01)
+    rows = doc.get("indicator_rows")
+    if isinstance(rows, int) and "table" in doc.get("doc_type", ""):
+        n = len([i for i in ev.get("indicators") or [] if i.get("name")])
+        yield "rows", abs(n - rows) <= 1
+    codes = {f.get("code") for f in ev.get("findings") or []}
+    for flag in doc.get("flags") or []:
+        for prefix, code in FLAG_CODES.items():
+            if flag.startswith(prefix):
+                yield f"finds {code}", code in codes
+
+
+def reported(ev: dict[str, Any], fact: str) -> Any:
+    """One fact as jixiao reports it, in INDEX.json units (万元, fraction), or None."""
+    budget, claimed = ev.get("budget") or {}, ev.get("claimed") or {}
+    value: Any = {
+        "planned": budget.get("planned_yuan"),
+        "executed": budget.get("executed_yuan"),
+        "rate": budget.get("execution_rate"),
+        "total": claimed.get("total"),
+        "grade": claimed.get("grade"),
+        "budget_score": claimed.get("budget_execution_score"),
+    }[fact]
+    if value is not None and fact in {"planned", "executed"}:
+        return float(value) / WAN
+    return value
+
+
+def same_as(fact: str, got: Any, wrong: Any) -> bool:
+    """``got`` is the careless value ``wrong``, within realcheck's tolerance for that fact."""
+    if got is None:
+        return False
+    if isinstance(wrong, str):
+        return str(got)[:1] == wrong[:1]
+    if fact in {"planned", "executed"}:
+        return bool(abs(float(got) - wrong) * WAN <= 0.6 + wrong * 0.5)
+    return near(got, wrong, 0.006 if fact == "rate" else 0.01)
+
+
+INDEX: list[dict[str, Any]] = json.loads((HOLDOUT / "INDEX.json").read_text(encoding="utf-8"))["documents"]
+NEAR_MISSES: list[dict[str, Any]] = json.loads((HOLDOUT / "NEAR_MISSES.json").read_text(encoding="utf-8"))[
+    "wrong_values"
+]
+
+
+def documents() -> list[tuple[dict[str, Any], Path]]:
+    """Every document with its office/web twins (formats/<stem>.<ext>), as realcheck pairs them."""
+    jobs = []
+    for doc in INDEX:
+        jobs.append((doc, HOLDOUT / doc["file"]))
+        jobs.extend((doc, twin) for twin in sorted((HOLDOUT / "formats").glob(Path(doc["file"]).stem + ".*")))
+    return jobs
+
+
+@pytest.fixture(scope="module")
+def evaluations() -> dict[Path, list[dict[str, Any]]]:
+    """The evaluation JSON of every held-out file, read by the workers of ``jixiao check``."""
+    paths = [path for _, path in documents()]
+    grouped = check_files_grouped(paths, jobs=2, limits=Limits())
+    return {path: [json.loads(ev.to_json()) for ev in evs] for path, evs in grouped}
+
+
+def test_the_set_is_whole() -> None:
+    """Every file INDEX.json and NEAR_MISSES.json name exists; each near-miss fact is left unstated."""
+    key = {
+        "planned": "budget_adjusted",
+        "executed": "executed",
+        "rate": "exec_rate_printed",
+        "total": "self_score",
+    }
+    by_file = {doc["file"]: doc for doc in INDEX}
+    for _doc, path in documents():
+        assert path.is_file(), path
+    assert len(INDEX) >= 40 and len({n["file"] for n in NEAR_MISSES}) >= 10
+    for item in NEAR_MISSES:
+        doc = by_file[item["file"]]
+        assert doc.get(key.get(item["fact"], item["fact"])) is None, item
+        assert item["fact"] != "planned" or doc.get("budget_initial") is None, item
+
+
+# Near-miss facts jixiao still reads as certain when the set was written, by file and fact: strict, so
+# the mark must go (and the test then guards the fix) as soon as the extractor leaves them unread.
+KNOWN_NEAR_MISS_READS: dict[tuple[str, str], str] = {
+    ("m03.txt", "planned"): "全年预算数 50.00 读出，但其中 30.00+15.00 = 45.00，合计不符",
+    ("m03.txt", "executed"): "全年执行数 50.00 读出，但其中 28.00+15.00 = 43.00，合计不符",
+    (
+        "m04.txt",
+        "planned",
+    ): "叙述“预算资金200万元，实际支出150万元，预算执行率95%”：150/200 = 75% 与 95% 矛盾，仍读出 200",
+    ("m04.txt", "executed"): "同一句，仍读出 150",
+    ("m04.txt", "rate"): "同一句，报告 0.75（自算），与印出的 95% 矛盾",
+    ("m07.txt", "total"): "合计行“| 95 | 100 |”：得分列 100 被读为总分，但各项得分之和为 98，分值之和为 100",
+    ("m08.txt", "total"): "报告中“自评得分92分”与“自评得分为89分”并存，读出 92",
+    ("m08.txt", "grade"): "报告中“优”与“良”并存，读出 优",
+    ("m09.txt", "planned"): "标签为“项目资金（万元）”而数字为 1,250,000.00，读出 125 亿元",
+    ("m09.txt", "executed"): "同一行，读出 1,250,000 万元",
+    ("m10.txt", "planned"): "只有子项目金额（A村80万元、B村45万元），读出 B 子项目的 45 万元为项目预算",
+    ("m10.txt", "executed"): "只有子项目支出（78万元、45万元），读出 45 万元为项目支出",
+}
+
+
+def near_miss_facts() -> list[Any]:
+    keys = sorted({(item["file"], item["fact"]) for item in NEAR_MISSES})
+    return [
+        pytest.param(
+            *key,
+            id=f"{key[0]}-{key[1]}",
+            marks=[pytest.mark.xfail(strict=True, reason=KNOWN_NEAR_MISS_READS[key])]
+            if key in KNOWN_NEAR_MISS_READS
+            else [],
+        )
+        for key in keys
+    ]
+
+
+@pytest.mark.parametrize(("name", "fact"), near_miss_facts())
+def test_no_near_miss_value_is_ever_reported(
+    evaluations: dict[Path, list[dict[str, Any]]], name: str, fact: str
+) -> None:
+    """Ambiguous or inconsistent figures stay unread: none of the careless values appears."""
+    wrong = []
+    for item in (n for n in NEAR_MISSES if n["file"] == name and n["fact"] == fact):
+        for ev in evaluations[HOLDOUT / name]:
+            got = reported(ev, item["fact"])
+            if same_as(item["fact"], got, item["wrong"]):
+                wrong.append(f"{name} {item['fact']} = {got} ({item['why']})")
+    assert not wrong, "近似陷阱被当作确定值读出：\n" + "\n".join(wrong)
+
+
+def test_one_form_gives_one_evaluation(evaluations: dict[Path, list[dict[str, Any]]]) -> None:
+    """Each held-out file holds one form: never split into several evaluations, never lost."""
+    assert {path.name: len(evs) for path, evs in evaluations.items() if len(evs) != 1} == {}
+
+
+def test_facts_read_at_least_the_floor(evaluations: dict[Path, list[dict[str, Any]]]) -> None:
+    held = total = 0
+    misses: list[str] = []
+    for doc, path in documents():
+        evs = evaluations[path]
+        got = list(facts(doc, evs[0] if len(evs) == 1 else {}))
+        held += sum(1 for _, ok in got if ok)
+        total += len(got)
+        misses.extend(f"{path.name}: {name}" for name, ok in got if not ok)
+    pct = 100.0 * held / total
+    assert total >= 240
+    assert pct >= FLOOR, f"holdout: {pct:.1f}% facts ({held}/{total}) < {FLOOR}%; missed:\n" + "\n".join(
+        misses
+    )
+
+
+FACT_KEYS = {
+    "year": ("fiscal_year",),
+    "planned": ("budget_adjusted", "budget_initial"),
+    "executed": ("executed",),
+    "rate": ("exec_rate_printed",),
+    "total": ("self_score",),
+    "grade": ("grade",),
+    "budget_score": ("budget_score_printed",),
+}
+
+# Facts jixiao reports with a value other than the truth when the set was written, by file and fact.
+# Strict: once the reading is fixed (right or left empty), the mark must go and the test guards it.
+KNOWN_WRONG: dict[tuple[str, str], str] = {}
+
+
+def stated_facts() -> list[Any]:
+    cases = []
+    for doc in INDEX:
+        for fact, keys in FACT_KEYS.items():
+            if any(doc.get(k) not in (None, "") for k in keys):
+                key = (doc["file"], fact)
+                marks = (
+                    [pytest.mark.xfail(strict=True, reason=KNOWN_WRONG[key])] if key in KNOWN_WRONG else []
+                )
+                cases.append(pytest.param(doc["file"], fact, id=f"{doc['file']}-{fact}", marks=marks))
+    return cases
+
+
+@pytest.mark.parametrize(("name", "fact"), stated_facts())
+def test_no_wrong_value_is_reported(
+    evaluations: dict[Path, list[dict[str, Any]]], name: str, fact: str
+) -> None:
+    """A fact is either read right or left empty, in the file and in each of its twins."""
+    doc = next(d for d in INDEX if d["file"] == name)
+    wants = [doc[k] for k in FACT_KEYS[fact] if doc.get(k) not in (None, "")]
+    wrong = []
+    for _doc, path in (job for job in documents() if job[0] is doc):
+        for ev in evaluations[path]:
+            got = (ev.get("project") or {}).get("year") if fact == "year" else reported(ev, fact)
+            if got is None:
+                continue
+            ok = got == wants[0] if fact == "year" else any(same_as(fact, got, want) for want in wants)
+            if not ok:
+                wrong.append(f"{path.name} {fact}: 读出 {got}，应为 {' 或 '.join(map(str, wants))}")
+    assert not wrong, "读出了错误的值：\n" + "\n".join(wrong)
