@@ -172,3 +172,21 @@ def test_the_list_shows_sorts_and_filters_by_the_unverified_share(
     assert '<option value="75" selected>≥75%</option>' in page and "<strong>87.50%</strong>" in page
     # a value the list does not offer is ignored, never an error
     assert c.get("/evaluations", params={"format": "json", "unverified": "x"}).json()["total"] == 2
+
+
+def test_an_evaluation_under_an_unknown_scheme_is_explained_not_a_crash(
+    client: ClientFor, web_app: FastAPI
+) -> None:
+    (ev,) = extract(next(SEEDS.glob("002_*.txt")))
+    scheme = ev.scheme.model_copy(update={"id": "某地自定义方案", "sha256": None})
+    ev = ev.model_copy(update={"scheme": scheme, "project": ev.project.model_copy(update={"unit": UNIT_A})})
+    evaluation_id = web_app.state.web.store.save(ev).evaluation_id
+    c = client("reviewer")
+    page = c.get(f"/evaluations/{evaluation_id}/review-scores")
+    assert page.status_code == 422 and "无法计算核定总分" in page.text and "某地自定义方案" in page.text
+    api = c.post(
+        f"/api/evaluations/{evaluation_id}/review-scores/1",
+        json={"score": "6", "reason": "x"},
+        headers={"X-CSRF-Token": c.csrf},
+    )
+    assert api.status_code == 422

@@ -26,7 +26,6 @@ from pydantic import Field
 from jixiao.core.review import verification_text
 from jixiao.errors import JixiaoError
 from jixiao.services import OPINION_FORMATS
-from jixiao.services import ReviewScoreError
 from jixiao.services import ReviewSheet
 from jixiao.services import review_opinion_bytes
 from jixiao.services import review_totals
@@ -53,7 +52,10 @@ _TEXT_MAX = 2000
 
 
 def _sheet(request: Request, evaluation_id: int) -> ReviewSheet:
-    sheet = review_totals(web(request).db, evaluation_id)
+    try:
+        sheet = review_totals(web(request).db, evaluation_id)
+    except JixiaoError as exc:  # e.g. a scheme this server does not know: said, never a crash
+        raise HTTPException(422, f"无法计算核定总分：{exc.message}") from None
     if sheet is None:
         raise HTTPException(404, f"没有编号为 {evaluation_id} 的评价")
     return sheet
@@ -169,7 +171,7 @@ def save_review_score_form(
     partial = request.headers.get("HX-Request") == "true"
     try:
         _save(request, user, evaluation_id, position, score, reason, comment)
-    except ReviewScoreError as exc:
+    except JixiaoError as exc:  # ReviewScoreError, or a scheme this server does not know
         typed = {"score": score, "reason": reason, "comment": comment}
         # htmx swaps only a 2xx answer: the section comes back with the error at its row.
         return _section(
@@ -212,7 +214,7 @@ def save_review_score_api(
         sheet = _save(
             request, user, evaluation_id, position, entry.score or "", entry.reason or "", entry.comment or ""
         )
-    except ReviewScoreError as exc:
+    except JixiaoError as exc:  # ReviewScoreError, or a scheme this server does not know
         raise HTTPException(422, exc.message) from None
     return JSONResponse(jsonable(_data(sheet, evaluation_id)))
 
