@@ -191,3 +191,28 @@ def test_rounds_show_missing_late_and_progress(web_app: FastAPI, client: ClientF
     todo = client("unit_b").get("/todo").text
     assert "2020 年度自评" in todo and "尚未提交：尚未报送的项目" in todo
     assert street > 0
+
+
+def test_an_upload_into_an_approved_record_is_refused(web_app: FastAPI, client: ClientFor) -> None:
+    """A file for a project × year that is approved is refused with the lock's reason (the upload
+    path saves nothing of it); after a reviewer reopens it, the same file is taken."""
+    unit_a, reviewer = client("unit_a"), client("reviewer")
+
+    def send() -> dict[str, object]:
+        r = unit_a.post(
+            "/api/uploads",
+            files={"file": ("重新报送.txt", SOCIAL.read_bytes() + b"\n")},
+            headers={"X-CSRF-Token": unit_a.csrf},
+        )
+        body: dict[str, object] = r.json()
+        return body
+
+    first = put(web_app, SOCIAL, UNIT_A)
+    assert _post(reviewer, f"/evaluations/{first}/review/approve")[0] == 303
+    refused = send()
+    assert refused["status"] == "failed" and "已审核通过并锁定" in str(refused["reason"]), refused
+    assert unit_a.get(f"/api/evaluations/{first}").json()["meta"]["latest_id"] == first
+    assert _post(reviewer, f"/evaluations/{first}/review/reopen", comment="允许更正")[0] == 303
+    taken = send()
+    assert taken["status"] == "done", taken
+    assert unit_a.get(f"/api/evaluations/{first}").json()["meta"]["latest_id"] != first

@@ -534,6 +534,8 @@ def process(
         for i, (f, answer) in enumerate(zip(files, answers, strict=True)):
             if answer.ids is not None:
                 results[i] = _stored(f, answer.evaluations, answer.ids, unit=unit, year=year)
+            elif answer.refused is not None:  # its project × year is approved and locked
+                results[i] = failed(f.name, answer.refused, f.size)
             elif answer.earlier is None:  # held before, or stored meanwhile by another request
                 results[i] = _known(state, f, scope_unit_id)
         for i, (f, answer) in enumerate(zip(files, answers, strict=True)):
