@@ -224,7 +224,7 @@ def test_list_shows_every_current_evaluation_with_its_figures(
     assert 'name="csrf_token"' in page  # the logout form of the base layout
     headers = re.findall(r'<th scope="col"[^>]*>\s*(?:<a [^>]*>)?([^<]+)', page)
     assert "".join(f"[{h}]" for h in headers) == (
-        "[编号][单位][项目][年度][版本][申报总分][复核总分][差额][未核验][等级][执行率][问题][审核状态][文件]"
+        "[编号][单位][项目][年度][版本][自评得分][复核得分][差额][未核验][等级][执行率][问题][审核状态][文件]"
     )
 
 
@@ -302,9 +302,9 @@ def test_list_sorts_by_a_column_and_reverses(client: ClientFor, kept: dict[str, 
         html.unescape(m.group(2)): parse_qs(urlsplit(html.unescape(m.group(1))).query)
         for m in re.finditer(r'<th scope="col"[^>]*>\s*<a href="([^"]+)"[^>]*>([^<]+)', page)
     }
-    assert links["复核总分"]["order"] == ["desc"]  # clicking the sorted column again reverses it
-    assert links["申报总分"]["sort"] == ["claimed"]
-    assert links["申报总分"]["order"] == ["asc"]
+    assert links["复核得分"]["order"] == ["desc"]  # clicking the sorted column again reverses it
+    assert links["自评得分"]["sort"] == ["claimed"]
+    assert links["自评得分"]["order"] == ["asc"]
     assert 'aria-sort="ascending"' in page
     assert '<input type="hidden" name="sort" value="computed">' in page  # filtering keeps the order
 
