@@ -96,4 +96,11 @@ def test_on_a_phone_the_menu_folds_and_nothing_is_wider_than_the_screen(filled: 
     phone.get_by_role("link", name="评价列表").click()
     phone.wait_for_url(re.compile(r"/evaluations"))
     assert _wider_than_the_screen(phone) <= 0
+    # the list is cards: no header row, each figure under its column's name
+    assert not phone.locator("table.evaluation-list thead").is_visible()
+    first = phone.locator("table.evaluation-list tbody tr").first
+    label = first.locator('td[data-label="自评得分"]').evaluate(
+        "td => getComputedStyle(td, '::before').content"
+    )
+    assert label == '"自评得分"'
     screenshot(phone, "phone-list", filled)
