@@ -10,7 +10,7 @@ and on the evaluation JSON the CLI prints:
    ``../shared/tools/realcheck.py --dir tests/data/holdout2`` compares them;
 3. no fact INDEX.json states is reported with another value (a wrong number is worse than a missing one).
 
-FLOOR is what jixiao reached when the set was written (94.96 % of 397 facts: 44 files and 16
+FLOOR is what jixiao reached when the set was written (93.2 % of 429 facts: 49 files and 16
 office/web twins), rounded down to the next 5 %; raise it as the extractor improves, never lower it to make a change pass.
 """
 
@@ -224,7 +224,7 @@ def test_facts_read_at_least_the_floor(evaluations: dict[Path, list[dict[str, An
         total += len(got)
         misses.extend(f"{path.name}: {name}" for name, ok in got if not ok)
     pct = 100.0 * held / total
-    assert total >= 380
+    assert total >= 420
     assert pct >= FLOOR, f"holdout: {pct:.1f}% facts ({held}/{total}) < {FLOOR}%; missed:\n" + "\n".join(
         misses
     )
@@ -242,7 +242,17 @@ FACT_KEYS = {
 
 # Facts jixiao reports with a value other than the truth when the set was written, by file and fact.
 # Strict: once the reading is fixed (right or left empty), the mark must go and the test guards it.
-KNOWN_WRONG: dict[tuple[str, str], str] = {}
+KNOWN_WRONG: dict[tuple[str, str], str] = {
+    ("g35.txt", "planned"): (
+        "“上年结转资金20万元，本年预算安排100万元，合计可用资金120万元；全年实际支出114万元，执行率95%”："
+        "读出 100（本年安排），应为 120（含结转，114/120 = 95%）"
+    ),
+    ("g35.txt", "rate"): "同一句：报告 1.14（114/100 自算），印出的是 95%",
+    ("g37.txt", "year"): (
+        "标题“关于开展2022年度项目支出绩效自评工作的报告”给出 2022，正文三处写明评价的是 2021 年度；"
+        "读出 2022 后 2021 年的金额和得分全部未读"
+    ),
+}
 
 
 def stated_facts() -> list[Any]:
