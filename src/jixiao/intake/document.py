@@ -104,6 +104,8 @@ class Table:
     Positions no cell covers are empty. ``page`` is the page a PDF table starts on.
     ``first_row`` is how many rows of the source table come before this one: a table cut into
     the forms it holds keeps its rows' numbers in places (``表1 第21行``).
+    ``unread`` lists the (row, col) positions of a table rebuilt from text whose cell held
+    figures that could not be placed: the cell is empty, but the document did not leave it so.
     """
 
     cells: tuple[Cell, ...]
@@ -112,6 +114,7 @@ class Table:
     place: str
     page: int | None = None
     first_row: int = 0
+    unread: frozenset[tuple[int, int]] = frozenset()
 
     def grid(self) -> list[list[Cell | None]]:
         """Every grid position, rows first; a merged cell appears at every position it covers."""
@@ -178,10 +181,16 @@ class UnreadableDocument(Exception):
         self.reason = reason
 
 
-def table_from_rows(rows: list[list[str]], place: str, page: int | None = None) -> Table:
-    """A table without merged cells from rows of text (ragged rows are padded with empties)."""
+def table_from_rows(
+    rows: list[list[str]],
+    place: str,
+    page: int | None = None,
+    unread: frozenset[tuple[int, int]] = frozenset(),
+) -> Table:
+    """A table without merged cells from rows of text (ragged rows are padded with empties);
+    ``unread`` as for :class:`Table`."""
     width = max((len(r) for r in rows), default=0)
     cells = tuple(
         Cell(text=text, row=r, col=c) for r, row in enumerate(rows) for c, text in enumerate(row) if text
     )
-    return Table(cells=cells, n_rows=len(rows), n_cols=width, place=place, page=page)
+    return Table(cells=cells, n_rows=len(rows), n_cols=width, place=place, page=page, unread=unread)

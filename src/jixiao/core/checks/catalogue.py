@@ -30,6 +30,8 @@ from jixiao.core.scoring import Scorecard
 # parts stand down instead of reporting what the missing part would have settled.
 ROWS_INCOMPLETE = "extraction.rows_incomplete"  # some indicator rows were not read
 TARGET_UNREAD = "extraction.target_unread."  # + the row's index: its target's figure was not read
+ACTUAL_UNREAD = "extraction.actual_unread."  # + the row's index: its actual value was not read
+SCORE_UNREAD = "extraction.score_unread."  # + the row's index: its 分值 or 得分 was not read
 
 
 class Context:
@@ -59,6 +61,20 @@ class Context:
     def target_unread(self, index: int) -> bool:
         """Whether the extraction left row ``index``'s target figure unread (an OCR confusion)."""
         return f"{TARGET_UNREAD}{index}" in self.ev.provenance
+
+    def actual_unread(self, index: int) -> bool:
+        """Whether the extraction left row ``index``'s actual value unread (cells run together)."""
+        return f"{ACTUAL_UNREAD}{index}" in self.ev.provenance
+
+    @property
+    def cells_unread(self) -> bool:
+        """Whether some row's target, actual, 分值 or 得分 was printed but not read."""
+        return any(k.startswith((TARGET_UNREAD, ACTUAL_UNREAD, SCORE_UNREAD)) for k in self.ev.provenance)
+
+    @property
+    def scores_unread(self) -> bool:
+        """Whether some row's 分值 or 得分 was printed but not read."""
+        return any(k.startswith(SCORE_UNREAD) for k in self.ev.provenance)
 
     def where(self, fact: str, default: str) -> str:
         """Where the document states a fact, from its provenance, else a generic place."""

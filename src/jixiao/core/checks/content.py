@@ -22,7 +22,7 @@ def no_indicator_table(ctx: Context, emit: Emit) -> Iterator[Finding]:
         ind.weight is not None and ind.target is not None and ind.actual is not None
         for ind in ctx.ev.indicators
     )
-    if not complete:
+    if not complete and not ctx.cells_unread:  # figures printed but not read are not missing
         yield emit(location="绩效指标表", count=len(ctx.ev.indicators))
 
 

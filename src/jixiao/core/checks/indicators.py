@@ -112,8 +112,8 @@ def target_not_quantified(ctx: Context, emit: Emit) -> Iterator[Finding]:
 def actual_missing(ctx: Context, emit: Emit) -> Iterator[Finding]:
     """An indicator has no actual value."""
     for index, ind, item in ctx.rows:
-        if item.rule in _MEASURED or item.rule == "qualitative":
-            continue  # scoring read an actual value for the row
+        if item.rule in _MEASURED or item.rule == "qualitative" or ctx.actual_unread(index):
+            continue  # scoring read an actual value for the row, or the extraction could not
         if ind.actual is None or _blank(ind.actual.text):
             yield emit(location=indicator_place(index, ind), indicator=index, name=ind.name)
 

@@ -21,7 +21,7 @@ def unverifiable_total(ctx: Context, emit: Emit) -> Iterator[Finding]:
     total = ctx.ev.claimed.total
     if total is None:
         return
-    if not any(ind.claimed_score is not None for ind in ctx.ev.indicators):
+    if not ctx.scores_unread and not any(ind.claimed_score is not None for ind in ctx.ev.indicators):
         yield emit(location=ctx.where("claimed.total", "自评总分"), total=total)
 
 

@@ -135,6 +135,7 @@ def extract(doc: Document) -> Draft:
     if not indicators:
         indicators = prose_indicators(body)
     indicators = degraded.settle_ocr_targets(indicators, prov, notes)
+    degraded.mark_unread_cells(indicators, found.unread_cells, prov, notes)
 
     budget = _budget(grids, body, facts, prov)
     # A 总分 row whose score could not be read gives no total through its label either.

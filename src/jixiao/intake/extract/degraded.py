@@ -20,7 +20,9 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from jixiao.core.checks.catalogue import ACTUAL_UNREAD
 from jixiao.core.checks.catalogue import ROWS_INCOMPLETE
+from jixiao.core.checks.catalogue import SCORE_UNREAD
 from jixiao.core.checks.catalogue import TARGET_UNREAD
 from jixiao.core.model import Indicator
 from jixiao.core.model import Op
@@ -59,9 +61,50 @@ def rows_incomplete(notes: list[tuple[str, str]]) -> str | None:
     return None
 
 
+def mark_unread_cells(
+    indicators: list[Indicator],
+    unread: dict[str, frozenset[str]],
+    prov: dict[str, str],
+    notes: list[tuple[str, str]],
+) -> None:
+    """Tell the checks which rows' cells held figures that were not read (``unread``: a row's
+    location → its roles, from a table rebuilt from text), and say once what they skip there.
+    A row whose 分值 or 得分 was not read leaves the table's sums incomplete (``ROWS_INCOMPLETE``)."""
+    marked: list[str] = []
+    first = ""
+    for index, ind in enumerate(indicators):
+        roles = unread.get(ind.location or "")
+        if not roles:
+            continue
+        place = ind.location or f"绩效指标表 第{index + 1}项"
+        keys = []
+        if "target" in roles and ind.target is None:
+            keys.append(f"{TARGET_UNREAD}{index}")
+        if "actual" in roles and ind.actual is None:
+            keys.append(f"{ACTUAL_UNREAD}{index}")
+        if ("weight" in roles and ind.weight is None) or ("score" in roles and ind.claimed_score is None):
+            keys.append(f"{SCORE_UNREAD}{index}")
+            prov.setdefault(ROWS_INCOMPLETE, place)
+        for key in keys:
+            prov[key] = place
+        if keys:
+            marked.append(ind.name)
+            first = first or place
+    if marked:
+        notes.append(
+            (
+                first,
+                f"{len(marked)}个指标行印有数值但未能读取（"
+                + "、".join(f"“{n}”" for n in marked[:4])
+                + ("等" if len(marked) > 4 else "")
+                + "）：这些行不作“未填写年初目标值”“未填写实际完成值”的判断",
+            )
+        )
+
+
 def mark_incomplete_rows(notes: list[tuple[str, str]], prov: dict[str, str]) -> None:
     """Tell the checks that the indicator table was not read whole, and say which stand down."""
-    place = rows_incomplete(notes)
+    place = prov.get(ROWS_INCOMPLETE) or rows_incomplete(notes)
     if place is not None:
         prov[ROWS_INCOMPLETE] = place
         notes.append((place, _STOOD_DOWN))

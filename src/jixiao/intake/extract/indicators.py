@@ -79,6 +79,8 @@ _COMPARATORS = {
 _BARE_NUMBER = re.compile(r"^[-+]?\d+(?:[.,]\d+)*$")
 _NO_UNIT = re.compile(r"^[—\-－–/／无]*$")
 _NEEDED = {"name", "target", "actual"}
+_VALUE_ROLES = ("target", "actual", "weight", "score")
+_PLAIN = re.compile(r"\d{1,3}(?:\.\d+)?")
 _SPECIFIC_NAME = re.compile(r"^三级|指标名称|^具体指标")
 _MAX_LABEL = 12
 _LEVEL1 = re.compile(r"^(项目)?(产出|效益|效果|满意度?|成本|影响)(类)?(指标)?$")
@@ -251,6 +253,8 @@ class Extracted:
     grade: tuple[str, str] | None = None  # a grade printed in the 总分 row (“总分 | 100 | 96 | 优”)
     budget_row: BudgetRow | None = None
     unread_totals: set[str] = field(default_factory=set)  # 总分 rows whose score was not certain
+    # An indicator's location → its cells that held figures that were not read (a rebuilt table)
+    unread_cells: dict[str, frozenset[str]] = field(default_factory=dict)
     problems: list[tuple[str, str]] = field(default_factory=list)
     notes: list[tuple[str, str]] = field(default_factory=list)
     tables: int = 0
@@ -296,10 +300,18 @@ def read_table(grid: Grid, header: Header, start: int, out: Extracted, state: _S
             values = _in_order(slots, roles_in_order, header.row)
         name = (values.get("name") or "").strip()
         if not name:
-            if any(values.get(k) for k in ("target", "actual", "score")):
-                out.notes.append((f"{label} 第{r + 1}行", "该行有目标值或得分，但没有指标名称"))
+            if any(values.get(k) for k in _VALUE_ROLES):
+                out.notes.append(
+                    (f"{label} 第{r + 1}行", "该行有目标值、实际完成值、分值或得分，但没有指标名称，未读取")
+                )
             continue
-        out.indicators.append(_indicator(name, values, state, f"{label} 第{r + 1}行"))
+        ind = _indicator(name, values, state, f"{label} 第{r + 1}行")
+        out.indicators.append(ind)
+        unread = frozenset(
+            role for role in _VALUE_ROLES if role in cols and (r, cols[role]) in grid.table.unread
+        )
+        if unread and ind.location:
+            out.unread_cells[ind.location] = unread
     _fill_group_weights(out.indicators, first_row)
 
 
@@ -395,9 +407,10 @@ def _aligned(
             return None
     values = {role: texts[c] if c < len(texts) else "" for role, c in cols.items()}
     if not values.get("name"):
-        # The name column is empty but text sits further right than it should: shifted.
+        # The name column is empty but text sits further right than it should: shifted, unless
+        # the row's 分值 and 得分 stand in their columns (a row whose name cell is empty).
         tail = [s for s in slots if s.col > name_col and s.text and not s.above]
-        if len(tail) >= 2:
+        if len(tail) >= 2 and not _scores_in_place(values, slots, cols):
             return None
     if label_kind(values.get("name", "")) is not None and not any(
         values.get(k) for k in ("target", "actual", "score")
@@ -406,6 +419,18 @@ def _aligned(
         # is an indicator even when its name reads like a label (“服务对象满意度”).
         return {**values, "name": ""}
     return values
+
+
+def _scores_in_place(values: dict[str, str], slots: list[Slot], cols: dict[str, int]) -> bool:
+    """A row's 分值 and 得分 are plain figures in their columns (0 ≤ 得分 ≤ 分值 ≤ 100) and no text
+    stands right of the header's last column: its cells were not shifted."""
+    weight, score = (nfkc(values.get(r) or "").strip() for r in ("weight", "score"))
+    if not (_PLAIN.fullmatch(weight) and _PLAIN.fullmatch(score)):
+        return False
+    if not Decimal(0) <= Decimal(score) <= Decimal(weight) <= Decimal(100):
+        return False
+    last = max(cols.values())
+    return not any(s.col > last and s.text for s in slots)
 
 
 def _in_place(texts: list[str], cols: dict[str, int]) -> bool:

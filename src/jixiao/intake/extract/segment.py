@@ -303,4 +303,5 @@ def _rows(table: Table, first: int, last: int) -> Table:
         place=table.place,
         page=table.page,
         first_row=table.first_row + first,
+        unread=frozenset((r - first, c) for r, c in table.unread if first <= r < last),
     )

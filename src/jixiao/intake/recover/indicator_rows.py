@@ -47,13 +47,15 @@ _LEVEL = re.compile(
 _END = re.compile(r"总\s*分|合\s*计|注\s*[:：]|说\s*明\s*[:：]?|填\s*报\s*说\s*明")
 _FILLER = re.compile(r"[…．.。\s]+")
 _NUM = r"(?:0|[1-9]\d*)(?:\.\d{1,2})?"
-_COMPARATOR = r"(?:[≥≤><=＝≧≦]=?)"
+# An OCR'd “≥” read as “Z” before a percentage (“Z90%”): a comparator there, never a name's end.
+_OCR_GE = r"(?:[Zz](?=\d{1,3}(?:\.\d+)?%))"
+_COMPARATOR = rf"(?:[≥≤><=＝≧≦]=?|{_OCR_GE})"
 # A measured value: comparator, number, unit of up to three characters (万元, 厘米, %); or a
 # short phrase without digits (显著提升, 有效).
 _VALUE = re.compile(
     rf"{_COMPARATOR}?{_NUM}(?:%|[\u4e00-\u9fff]{{1,3}}(?:/[\u4e00-\u9fff]{{1,2}})?)?|[\u4e00-\u9fff]{{1,8}}"
 )
-_NAME = re.compile(r"[^\d≥≤><=＝≧≦%][^≥≤><=＝≧≦]*?[^\d≥≤><=＝≧≦%.]")
+_NAME = re.compile(r"[^\d≥≤><=＝≧≦%][^≥≤><=＝≧≦]*?[^\d≥≤><=＝≧≦%.Zz]")
 _SCORE_AT_END = re.compile(rf"{_NUM}$")
 _MAX_PARSES = 64
 _MAX_SEGMENT = 800

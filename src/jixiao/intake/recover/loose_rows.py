@@ -67,6 +67,8 @@ _END = re.compile(r"总\s*分|合\s*计|注\s*[:：]|说\s*明\s*[:：]|填\s*�
 _SPAN = 4000
 _FILLER = re.compile(r"…+|\.{3,}")
 _COMPARATOR = re.compile(r"^(?:[≥≤><=＝≧≦]=?|>=|<=)")
+# An OCR'd “≥” read as “Z” before a percentage (“Z90%”); extract/degraded settles the reading.
+_OCR_GE = re.compile(r"[Zz](?=\d{1,3}(?:\.\d+)?\s*%)")
 _NUM = re.compile(r"(?:0|[1-9]\d*)(?:\.\d{1,2})?")
 _UNITS = (
     "%",
@@ -143,7 +145,7 @@ def recover_loose_rows(
         end = _END.search(text, body_start, body_start + _SPAN)
         body_end = end.start() if end else min(len(text), body_start + _SPAN)
         where = place_at(place_of, anchor.start())
-        rows, notes = _rows(
+        rows, notes, unread = _rows(
             text[body_start:body_end], _level_before(text, anchor.start(), body_start), roles, where
         )
         if not rows:
@@ -155,7 +157,11 @@ def recover_loose_rows(
                 rows.append(["总分", "", "", "", "", *total, ""])
             elif re.match(r"\s*[:：]?\s*\d", text[end.end() : end.end() + 40]):
                 notes.append((where, "“总分”一行的数字无法与分值、得分两列唯一对应，自评总分未从表中读取"))
-        table = table_from_rows([header, *rows], place=f"{where}（由连排文字恢复的绩效指标表）")
+        table = table_from_rows(
+            [header, *rows],
+            place=f"{where}（由连排文字恢复的绩效指标表）",
+            unread=frozenset((r + 1, c) for r, c in unread),  # below the header row
+        )
         return table, anchor.start(), notes
     return None
 
@@ -243,11 +249,17 @@ def squash(s: str) -> str:
     return re.sub(r"\s+", "", s)
 
 
+# The rebuilt table's column of each value role (see RECOVERED_HEADER).
+_COLUMN = {"target": 3, "actual": 4, "weight": 5, "score": 6}
+
+
 def _rows(
     body: str, levels: tuple[str, str], roles: list[str], where: str
-) -> tuple[list[list[str]], list[tuple[str, str]]]:
+) -> tuple[list[list[str]], list[tuple[str, str]], set[tuple[int, int]]]:
+    """The rows, notes, and the (row, column) cells of the rows that held figures not read."""
     level1, level2 = levels
     out: list[list[str]] = []
+    unread_cells: set[tuple[int, int]] = set()
     unread: list[str] = []
     # Each piece with its labels and the 一级 label it falls under (its index in ``declared``).
     pieces: list[tuple[str, str, int, str]] = []
@@ -279,6 +291,13 @@ def _rows(
             group_of.append(group)
             if not (weight_text and score) and raw:
                 unread.append(f"{name}（{raw[:24]}）")
+            if raw:  # the row printed figures: the value cells left empty were not read
+                row = [target, actual, weight_text, score]
+                unread_cells.update(
+                    (len(out) - 1, _COLUMN[role])
+                    for role, text in zip(("target", "actual", "weight", "score"), row, strict=True)
+                    if role in roles and not text
+                )
     notes: list[tuple[str, str]] = []
     for index, (label, weight_of) in enumerate(declared):
         members = [row for row, g in zip(out, group_of, strict=True) if g == index]
@@ -286,8 +305,10 @@ def _rows(
             continue
         total = sum((Decimal(row[5]) for row in members), Decimal(0))
         if total != weight_of:
-            for row in members:
-                row[5] = row[6] = ""  # a cut that does not add up is not certain
+            for k, row in enumerate(out):
+                if group_of[k] == index:
+                    row[5] = row[6] = ""  # a cut that does not add up is not certain
+                    unread_cells.update({(k, _COLUMN["weight"]), (k, _COLUMN["score"])})
             notes.append(
                 (
                     where,
@@ -304,7 +325,7 @@ def _rows(
                 + ("等" if len(unread) > 6 else ""),
             )
         )
-    return out, notes
+    return out, notes, unread_cells
 
 
 def _lines(chunk: str) -> list[str]:
@@ -338,7 +359,9 @@ _Row = tuple[str, str, str, str, str, str, str]
 
 
 def _is_value(token: str) -> bool:
-    return bool(_COMPARATOR.match(token) or token[:1].isdigit() or token.startswith("%"))
+    return bool(
+        _COMPARATOR.match(token) or token[:1].isdigit() or token.startswith("%") or _OCR_GE.match(token)
+    )
 
 
 def _unit_of(token: str) -> str | None:
@@ -451,7 +474,10 @@ def _fits(weight: str, score: str) -> bool:
 
 def _run_on(piece: str, roles: list[str], order: list[str] | None) -> list[_Row]:
     """Rows from text with no separators: a name (text), then its figures and units."""
-    parts = re.findall(r"\d+(?:\.\d+)?|[≥≤><=＝≧≦]=?|[^\d≥≤><=＝≧≦]+", piece)
+    parts = re.findall(
+        r"\d+(?:\.\d+)?|[≥≤><=＝≧≦]=?|[Zz](?=\d{1,3}(?:\.\d+)?%)|(?:(?![Zz]\d{1,3}(?:\.\d+)?%)[^\d≥≤><=＝≧≦])+",
+        piece,
+    )
     groups: list[list[str]] = []
     for part in parts:
         if not part[0].isdigit() and _namey(_strip_unit(part)) and (not groups or len(groups[-1]) > 1):
@@ -496,7 +522,11 @@ def _glued(
         if part[0].isdigit() and i + 1 < len(parts) and _unit_of(parts[i + 1]) is not None:
             cells.append(part + parts[i + 1])
             i += 2
-        elif not part[0].isdigit() and _COMPARATOR.fullmatch(part) and i + 1 < len(parts):
+        elif (
+            not part[0].isdigit()
+            and (_COMPARATOR.fullmatch(part) or part in ("Z", "z"))
+            and i + 1 < len(parts)
+        ):
             joined = part + parts[i + 1]
             if i + 2 < len(parts) and _unit_of(parts[i + 2]) is not None:
                 joined += parts[i + 2]
