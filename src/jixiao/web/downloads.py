@@ -25,9 +25,9 @@ from jixiao.errors import SchemeError
 from jixiao.export.api import REVIEW_SUFFIXES
 from jixiao.export.api import SUFFIXES
 from jixiao.export.api import Kind
-from jixiao.export.api import evaluation_bytes
-from jixiao.export.api import review_bytes as review_report_bytes
 from jixiao.export.errors import ExportError
+from jixiao.services import evaluation_bytes
+from jixiao.services import review_bytes as review_report_bytes
 from jixiao.services import scheme_for
 from jixiao.storage.archive import find_original
 from jixiao.storage.db import Database
