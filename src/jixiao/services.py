@@ -57,6 +57,7 @@ from jixiao.portfolio.evidence import EvidenceRefused as EvidenceRefused  # noqa
 from jixiao.portfolio.evidence import attach_evidence as attach_evidence  # noqa: PLC0414
 from jixiao.portfolio.evidence import evidence_accept as evidence_accept  # noqa: PLC0414
 from jixiao.portfolio.evidence import evidence_serving as evidence_serving  # noqa: PLC0414
+from jixiao.portfolio.evidence import remove_evidence as remove_evidence  # noqa: PLC0414
 from jixiao.portfolio.ingest import READABLE as READABLE  # noqa: PLC0414 (re-exported: the front door ingests)
 from jixiao.portfolio.ingest import Incoming as Incoming  # noqa: PLC0414
 from jixiao.portfolio.ingest import ingest as ingest  # noqa: PLC0414

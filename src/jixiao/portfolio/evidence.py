@@ -23,6 +23,7 @@ from jixiao.storage.archive import sha256_of
 from jixiao.storage.db import Database
 from jixiao.storage.editor import EditorStore
 from jixiao.storage.editor import Evidence
+from jixiao.storage.editor import EvidenceLocked
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP = b"PK\x03\x04"
@@ -119,6 +120,10 @@ def attach_evidence(
     record it as evidence of the project's evaluation for ``year`` (of ``indicator``, or of the
     whole evaluation). Raises :class:`EvidenceRefused` with the reason."""
     shown = clean_name(name)
+    try:  # before any work on the file
+        EditorStore(db).refuse_locked(project_id, year, f"添加佐证材料“{shown}”")
+    except EvidenceLocked as exc:
+        raise EvidenceRefused(exc.message, status=409) from None
     suffix = evidence_suffix(shown)
     size = path.stat().st_size
     if size == 0:
@@ -132,15 +137,27 @@ def attach_evidence(
     stored = keep_original(path, sha, data_dir, suffix) if sha else None
     if sha is None or stored is None:
         raise EvidenceRefused(f"“{shown}”无法保存（磁盘无法写入），请稍后再试", status=500)
-    return EditorStore(db).add_evidence(
-        project_id=project_id,
-        year=year,
-        indicator=(indicator or "").strip() or None,
-        name=shown,
-        sha256=sha,
-        stored=stored,
-        size=size,
-        media_type=media_type(suffix),
-        user_id=user_id,
-        actor=actor,
-    )
+    try:
+        return EditorStore(db).add_evidence(
+            project_id=project_id,
+            year=year,
+            indicator=(indicator or "").strip() or None,
+            name=shown,
+            sha256=sha,
+            stored=stored,
+            size=size,
+            media_type=media_type(suffix),
+            user_id=user_id,
+            actor=actor,
+        )
+    except EvidenceLocked as exc:  # approved while the file was being checked
+        raise EvidenceRefused(exc.message, status=409) from None
+
+
+def remove_evidence(db: Database, evidence_id: int, *, user_id: int | None, actor: str) -> None:
+    """Remove an evidence file (audited); :class:`EvidenceRefused` (409) while its project ×
+    year is approved."""
+    try:
+        EditorStore(db).remove_evidence(evidence_id, user_id=user_id, actor=actor)
+    except EvidenceLocked as exc:
+        raise EvidenceRefused(exc.message, status=409) from None

@@ -9,6 +9,9 @@ Evidence belongs to a project's evaluation for one year (like the audit log), so
 the evaluation through its versions. ``indicator`` names the 三级指标 it supports (None: the
 evaluation as a whole). Its bytes are kept in the archive of originals, content-addressed
 (``stored`` is the path relative to the data directory); the row records who attached it.
+While the project × year is approved (审核通过, locked) no evidence is attached or removed
+(:class:`EvidenceLocked`), as no new version is saved; each attachment and removal is in the
+audit log (action ``evidence``, field 佐证材料).
 """
 
 from __future__ import annotations
@@ -28,17 +31,31 @@ from sqlalchemy import delete
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import Session
 from sqlalchemy.orm import mapped_column
 
+from jixiao.errors import JixiaoError
+from jixiao.storage.browse import APPROVED
 from jixiao.storage.db import Database
+from jixiao.storage.schema import AuditRow
 from jixiao.storage.schema import Base
+from jixiao.storage.schema import EvaluationRow
+from jixiao.storage.schema import ReviewRow
 from jixiao.storage.schema import aware
 
 MAX_DRAFT_CHARS = 2_000_000
 
 
+EVIDENCE_ACTION = "evidence"
+"""The audit log's action for an evidence file attached (new: its name) or removed (old)."""
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+class EvidenceLocked(JixiaoError):
+    """Evidence attached to or removed from an approved (locked) project × year."""
 
 
 class DraftRow(Base):
@@ -168,6 +185,7 @@ class EditorStore:
         actor: str,
     ) -> Evidence:
         with self.db.sessions.begin() as s:
+            latest = _refuse_locked(s, project_id, year, f"添加佐证材料“{name}”")
             row = EvidenceRow(
                 project_id=project_id,
                 year=year,
@@ -183,6 +201,8 @@ class EditorStore:
             )
             s.add(row)
             s.flush()
+            shown = f"{name}（{indicator}）" if indicator else name
+            _audit(s, project_id, year, latest, user_id, actor, old=None, new=shown)
             return _evidence(row)
 
     def evidence_of(self, project_id: int, year: int | None) -> list[Evidence]:
@@ -201,7 +221,68 @@ class EditorStore:
             row = s.get(EvidenceRow, evidence_id)
             return None if row is None else _evidence(row)
 
-    def remove_evidence(self, evidence_id: int) -> None:
-        """Forget the attachment (the archived bytes stay: other rows may share them)."""
+    def refuse_locked(self, project_id: int, year: int | None, what: str) -> None:
+        """:class:`EvidenceLocked` when the project × year is approved (``what``: the change)."""
+        with self.db.sessions() as s:
+            _refuse_locked(s, project_id, year, what, lock=False)
+
+    def remove_evidence(self, evidence_id: int, *, user_id: int | None = None, actor: str) -> None:
+        """Forget the attachment (the archived bytes stay: other rows may share them); refused
+        with :class:`EvidenceLocked` while its project × year is approved."""
         with self.db.sessions.begin() as s:
+            row = s.get(EvidenceRow, evidence_id)
+            if row is None:
+                return
+            latest = _refuse_locked(s, row.project_id, row.year, f"删除佐证材料“{row.name}”")
+            shown = f"{row.name}（{row.indicator}）" if row.indicator else row.name
             s.execute(delete(EvidenceRow).where(EvidenceRow.id == evidence_id))
+            _audit(s, row.project_id, row.year, latest, user_id, actor, old=shown, new=None)
+
+
+def _refuse_locked(
+    s: Session, project_id: int, year: int | None, what: str, *, lock: bool = True
+) -> int | None:
+    """The latest version's id of the project × year; :class:`EvidenceLocked` when it is
+    审核通过 (``what``: the refused change, in Chinese)."""
+    same_year = EvaluationRow.year.is_(None) if year is None else EvaluationRow.year == year
+    query = (
+        select(EvaluationRow.id)
+        .where(EvaluationRow.project_id == project_id, same_year)
+        .order_by(EvaluationRow.version.desc(), EvaluationRow.id.desc())
+        .limit(1)
+    )
+    latest = s.scalar(query.with_for_update() if lock else query)
+    review = s.get(ReviewRow, latest) if latest is not None else None
+    if review is not None and review.status == APPROVED:
+        label = f"{year}年度" if year is not None else ""
+        raise EvidenceLocked(
+            f"该项目{label}的评价已审核通过并锁定，不能{what}；如需修改，请联系审核人员“重新打开”"
+        )
+    return latest
+
+
+def _audit(
+    s: Session,
+    project_id: int,
+    year: int | None,
+    evaluation_id: int | None,
+    user_id: int | None,
+    actor: str,
+    *,
+    old: str | None,
+    new: str | None,
+) -> None:
+    s.add(
+        AuditRow(
+            at=_now(),
+            user_id=user_id,
+            actor=actor[:100],
+            project_id=project_id,
+            year=year,
+            evaluation_id=evaluation_id,
+            action=EVIDENCE_ACTION,
+            field="佐证材料",
+            old=old,
+            new=new,
+        )
+    )

@@ -266,7 +266,7 @@ def evidence_list(request: Request, user: CurrentUser, evaluation_id: int) -> Re
     items = tuple(
         EvidenceItem(e.id, e.name, e.indicator, e.size, e.media_type, e.actor, e.created_at) for e in found
     )
-    data = EvidenceList(evaluation_id, items, can_edit(user, meta))
+    data = EvidenceList(evaluation_id, items, can_edit(user, meta) and not meta.locked)
     fragment = request.headers.get("HX-Request") == "true"
     return render(request, "editor/_evidence_list.html" if fragment else "editor/evidence.html", data)
 
@@ -304,5 +304,8 @@ def remove(request: Request, user: CurrentUser, evaluation_id: int, evidence_id:
     meta = visible_meta(request, user, evaluation_id)
     if not can_edit(user, meta):
         raise HTTPException(403, "审核人员不能删除佐证材料")
-    EditorStore(web(request).db).remove_evidence(found.id)
+    try:
+        services.remove_evidence(web(request).db, found.id, user_id=user.id, actor=actor(user).name)
+    except services.EvidenceRefused as exc:
+        raise HTTPException(exc.status, exc.message) from None
     return RedirectResponse(f"/evaluations/{evaluation_id}/edit#evidence", status_code=303)

@@ -112,7 +112,14 @@ COLUMNS: tuple[tuple[str, str | None, bool], ...] = (
     ("审核状态", "status", False),
     ("文件", None, False),
 )
-ACTIONS = {"review": "审核", "edit": "修改", "upload": "上传", "create": "新建", "import": "导入"}
+ACTIONS = {
+    "review": "审核",
+    "edit": "修改",
+    "upload": "上传",
+    "create": "新建",
+    "import": "导入",
+    "evidence": "佐证材料",
+}
 QUEUE_FLAG = "queue"  # a detail page opened from the list carries the list's filter and this flag
 SEVERITY_LABELS = {s.value: name for s, name in SEVERITY_NAMES.items()}
 _NOT_FOUND = {"description": "没有这份评价，或当前用户无权查看（两者不加区分）"}

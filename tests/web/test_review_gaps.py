@@ -1,0 +1,56 @@
+"""Gaps of the review workflow (issue 19), on SQLite and PostgreSQL: evidence files follow the
+approval lock and are audited; the list shows and finds the stable number."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from web.test_editor import People
+from web.test_editor import state
+from web.test_editor import stored_for_unit_a
+from web.test_editor_clerk import PDF
+from web.test_review_flow import _post
+
+
+def _attach(c: object, evaluation_id: int, name: str) -> tuple[int, str]:
+    response = c.post(  # type: ignore[attr-defined]
+        f"/evaluations/{evaluation_id}/evidence",
+        data={"csrf_token": c.csrf, "indicator": ""},  # type: ignore[attr-defined]
+        files={"file": (name, PDF)},
+        follow_redirects=False,
+    )
+    return response.status_code, response.text
+
+
+def test_evidence_is_locked_with_the_approval_and_audited(web_app: FastAPI, client: People) -> None:
+    evaluation_id, _ev = stored_for_unit_a(web_app)
+    unit_a, reviewer = client("unit_a"), client("reviewer")
+    store = state(web_app).workflow
+
+    assert _attach(unit_a, evaluation_id, "签到表.pdf")[0] == 303
+    kept = unit_a.get(f"/api/evaluations/{evaluation_id}/evidence").json()["items"]
+    assert [i["name"] for i in kept] == ["签到表.pdf"]
+    first = kept[0]["id"]
+    logged = [
+        (h.action, h.field, h.old, h.new) for h in store.history(evaluation_id) if h.action == "evidence"
+    ]
+    assert logged == [("evidence", "佐证材料", None, "签到表.pdf")]
+    assert "unit_a" in next(h.actor for h in store.history(evaluation_id) if h.action == "evidence")
+
+    assert _post(reviewer, f"/evaluations/{evaluation_id}/review/approve")[0] == 303
+    code, text = _attach(unit_a, evaluation_id, "补充照片.pdf")
+    assert code == 409 and "已审核通过并锁定，不能添加佐证材料“补充照片.pdf”" in text
+    code, _loc, text = _post(unit_a, f"/evaluations/{evaluation_id}/evidence/{first}/delete")
+    assert code == 409 and "已审核通过并锁定，不能删除佐证材料“签到表.pdf”" in text
+    listed = unit_a.get(f"/api/evaluations/{evaluation_id}/evidence").json()
+    assert [i["name"] for i in listed["items"]] == ["签到表.pdf"] and listed["can_attach"] is False
+    assert [h.new for h in store.history(evaluation_id) if h.action == "evidence"] == ["签到表.pdf"]
+
+    # Reopened, the unit may change its evidence again, and the removal is in the log.
+    assert _post(reviewer, f"/evaluations/{evaluation_id}/review/reopen", comment="允许补充")[0] == 303
+    assert _post(unit_a, f"/evaluations/{evaluation_id}/evidence/{first}/delete")[0] == 303
+    assert unit_a.get(f"/api/evaluations/{evaluation_id}/evidence").json()["items"] == []
+    logged = [(h.old, h.new) for h in store.history(evaluation_id) if h.action == "evidence"]
+    assert logged == [(None, "签到表.pdf"), ("签到表.pdf", None)]
+    page = reviewer.get(f"/evaluations/{evaluation_id}").text
+    assert "佐证材料" in page
