@@ -10,7 +10,7 @@ and on the evaluation JSON the CLI prints:
    ``../shared/tools/realcheck.py --dir tests/data/holdout2`` compares them;
 3. no fact INDEX.json states is reported with another value (a wrong number is worse than a missing one).
 
-FLOOR is what jixiao reached when the set was written (92.7 % of 455 facts: 53 files and 16
+FLOOR is what jixiao reached when the set was written (92.9 % of 477 facts: 57 files and 16
 office/web twins), rounded down to the next 5 %; raise it as the extractor improves, never lower it to make a change pass.
 """
 
@@ -224,7 +224,7 @@ def test_facts_read_at_least_the_floor(evaluations: dict[Path, list[dict[str, An
         total += len(got)
         misses.extend(f"{path.name}: {name}" for name, ok in got if not ok)
     pct = 100.0 * held / total
-    assert total >= 450
+    assert total >= 470
     assert pct >= FLOOR, f"holdout: {pct:.1f}% facts ({held}/{total}) < {FLOOR}%; missed:\n" + "\n".join(
         misses
     )
@@ -251,6 +251,9 @@ KNOWN_WRONG: dict[tuple[str, str], str] = {
     ("g37.txt", "year"): (
         "标题“关于开展2022年度项目支出绩效自评工作的报告”给出 2022，正文三处写明评价的是 2021 年度；"
         "读出 2022 后 2021 年的金额和得分全部未读"
+    ),
+    ("g47.txt", "total"): (
+        "“第三方机构……第三方评价得分85分”在前，“项目单位自评得分90分”在后：读出 85，应为 90"
     ),
 }
 
