@@ -93,6 +93,7 @@ def render_summary(results: list[tuple[Path, Evaluation]], console: Console) -> 
         ("执行率", "right"),
         ("自评", "right"),
         ("复算", "right"),
+        ("未核验", "right"),
         ("等级", "left"),
         ("错误", "right"),
         ("警告", "right"),
@@ -116,6 +117,7 @@ def render_summary(results: list[tuple[Path, Evaluation]], console: Console) -> 
             fmt_percent(ev.budget.execution_rate) if ev.budget.execution_rate is not None else "—",
             fmt_number(ev.claimed.total) if ev.claimed.total is not None else "—",
             fmt_score(ev.computed.total) if ev.computed.total is not None else "—",
+            fmt_percent(ev.computed.unverified_share, 1),  # 未核验: carried over from the claim
             _or_dash(ev.computed.grade),
             Text(str(counts[Severity.ERROR]), style="bold red" if counts[Severity.ERROR] else ""),
             str(counts[Severity.WARNING]),
