@@ -8,14 +8,17 @@ condition in SQL and a page is one ``LIMIT``/``OFFSET`` query plus one count; �
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement
 from sqlalchemy import Select
+from sqlalchemy import and_
 from sqlalchemy import func
 from sqlalchemy import literal
+from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import true
 from sqlalchemy import union
@@ -84,6 +87,23 @@ class Browse:
     batch_id: int | None = None
 
 
+def stable_number(year: int | None, first_id: int) -> str:
+    """A project × year's number across its versions: ``2020-0042`` (``无年度-0042`` without a year)."""
+    return f"{year if year is not None else '无年度'}-{first_id:04d}"
+
+
+_NUMBER = re.compile(r"(\d{4}|无年度)\s*-\s*0*(\d{1,18})")
+
+
+def _number_sought(text: str) -> tuple[int | None, int] | None:
+    """The year and first version's id a search for a stable number names (``2024-0013``)."""
+    found = _NUMBER.fullmatch(text.strip())
+    if found is None or int(found.group(2)) == 0:
+        return None
+    year = None if found.group(1) == "无年度" else int(found.group(1))
+    return year, int(found.group(2))
+
+
 @dataclass(frozen=True, slots=True)
 class BrowseRow:
     id: int
@@ -106,6 +126,12 @@ class BrowseRow:
     verified_weight: Decimal | None = None
     carried_weight: Decimal | None = None
     unverified_share: Decimal | None = None
+    first_id: int | None = None  # the id of the project × year's first version
+
+    @property
+    def number(self) -> str:
+        """The project × year's stable number (the same for all its versions)."""
+        return stable_number(self.year, self.first_id if self.first_id is not None else self.id)
 
     @property
     def difference(self) -> Decimal | None:
@@ -159,7 +185,19 @@ def _conditions(b: Browse) -> list[ColumnElement[bool]]:
         c.append(
             select(literal(1)).where(FindingRow.evaluation_id == E.id, FindingRow.code == b.code).exists()
         )
-    if b.q and b.q.strip():
+    sought = _number_sought(b.q) if b.q else None
+    if sought is not None:  # a stable number: every version of that project × year
+        first = aliased(EvaluationRow, name="first")
+        same = aliased(EvaluationRow, name="same")
+        year_is = first.year.is_(None) if sought[0] is None else first.year == sought[0]
+        c.append(
+            E.id.in_(
+                select(same.id)
+                .join(first, and_(first.project_id == same.project_id, same_year(first.year, same.year)))
+                .where(first.id == sought[1], year_is, first.id == _first_id(first))
+            )
+        )
+    elif b.q and b.q.strip():
         pattern = contains_pattern(b.q.strip())
         # Each name table is searched once (by its trigram index on PostgreSQL), then the
         # evaluations of the matching ids are found by their own indexes: no scan of every row.
@@ -184,6 +222,21 @@ def _conditions(b: Browse) -> list[ColumnElement[bool]]:
             )
         )
     return c
+
+
+def same_year(a: Any, b: Any) -> ColumnElement[bool]:
+    """Two year columns are the same year: equal, or both NULL (no year is a year of its own)."""
+    return or_(a == b, and_(a.is_(None), b.is_(None)))
+
+
+def _first_id(row: Any = E) -> Any:
+    """The id of the first version of ``row``'s project × year (its stable number)."""
+    other = aliased(EvaluationRow, name="other")
+    return (
+        select(func.min(other.id))
+        .where(other.project_id == row.project_id, same_year(other.year, row.year))
+        .scalar_subquery()
+    )
 
 
 def _joined(q: Any) -> Select[Any]:
@@ -282,6 +335,7 @@ class Browser:
                 E.verified_weight,
                 E.carried_weight,
                 E.unverified_share,
+                _first_id(),
             ).join(ids, ids.c.id == E.id)
         ).order_by(*order)
         with self.db.reader() as conn:

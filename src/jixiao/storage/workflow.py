@@ -24,12 +24,9 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import replace
-from typing import Any
 
-from sqlalchemy import ColumnElement
 from sqlalchemy import and_
 from sqlalchemy import func
-from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import true
 from sqlalchemy.exc import IntegrityError
@@ -48,6 +45,8 @@ from jixiao.storage.browse import SUBMITTED
 from jixiao.storage.browse import Browse
 from jixiao.storage.browse import Browser
 from jixiao.storage.browse import page_ids
+from jixiao.storage.browse import same_year as _same_year
+from jixiao.storage.browse import stable_number as stable_number  # noqa: PLC0414 (its home was here)
 from jixiao.storage.db import Database
 from jixiao.storage.schema import AuditRow
 from jixiao.storage.schema import Document
@@ -105,11 +104,6 @@ MOVES: dict[str, Move] = {
         Move("reopen", "重新打开", (APPROVED, RETURNED), IN_REVIEW, reviewer=True, reason_required=True),
     )
 }
-
-
-def stable_number(year: int | None, first_id: int) -> str:
-    """A project × year's number across its versions: ``2020-0042`` (``无年度-0042`` without a year)."""
-    return f"{year if year is not None else '无年度'}-{first_id:04d}"
 
 
 def parse_number(text: str) -> int | None:
@@ -208,11 +202,6 @@ class Meta:
     def locked(self) -> bool:
         """The project × year is approved: no new version until a reviewer reopens it."""
         return self.latest_status == APPROVED
-
-
-def _same_year(a: Any, b: Any) -> ColumnElement[bool]:
-    """Two year columns are the same year: equal, or both NULL (no year is a year of its own)."""
-    return or_(a == b, and_(a.is_(None), b.is_(None)))
 
 
 class Workflow:

@@ -274,6 +274,7 @@ def page_window(page: int, pages: int, radius: int = 2) -> list[int | None]:
 def _row(r: BrowseRow) -> dict[str, Any]:
     row = {f.name: getattr(r, f.name) for f in dataclasses.fields(r)}
     row["difference"] = r.difference
+    row["number"] = r.number
     row["url"] = f"/evaluations/{r.id}"
     return row
 
@@ -287,7 +288,9 @@ async def list_query(  # async: pure parsing, no reason to hop to a worker threa
     ] = None,
     errors: Annotated[str | None, Query(description="是否有“错误”级问题：yes 或 no")] = None,
     code: Annotated[str | None, Query(description="问题代码，如 SCORE_MISMATCH")] = None,
-    q: Annotated[str | None, Query(description="在项目名、单位名、文件名中搜索")] = None,
+    q: Annotated[
+        str | None, Query(description="在项目名、单位名、文件名中搜索，或按编号查找（如 2024-0013）")
+    ] = None,
     sort: Annotated[str | None, Query(description=f"排序列：{'、'.join(SORTS)}")] = None,
     order: Annotated[str | None, Query(description="asc 或 desc")] = None,
     page: Annotated[str | None, Query(description="页码，每页 50 条")] = None,
