@@ -27,16 +27,16 @@ def run(*args: str) -> tuple[int, str, str]:
 def test_score_clean_example_exits_0_and_explains() -> None:
     code, out, _ = run("score", str(SEED_002))
     assert code == 0
-    assert "复算总分" in out
+    assert "复核得分" in out
     assert "97.00" in out
-    assert "TARGET_NOT_QUANTIFIED" in out
+    assert "目标不可计量" in out and "TARGET_NOT_QUANTIFIED" not in out
     assert "预算执行率 = 执行数5,358,672.00元 ÷ 预算数5,358,672.00元 = 100.00%" in out
 
 
 def test_score_with_errors_exits_1_like_a_linter() -> None:
     code, out, _ = run("score", str(SEED_004))
     assert code == 1
-    assert "FULL_SCORE_TARGET_MISSED" in out
+    assert "未完成目标却得满分" in out
     assert "2 × 25/30 = 1.67" in out
 
 
@@ -106,7 +106,7 @@ def test_new_template_scores_without_error(tmp_path: Path, scheme_id: str) -> No
     path.write_text(out, encoding="utf-8")
     code, out, err = run("score", str(path))
     assert code in (0, 1), err
-    assert "复算总分" in out
+    assert "复核得分" in out
 
 
 def test_new_refuses_to_overwrite(tmp_path: Path) -> None:

@@ -29,7 +29,7 @@ def test_score_prints_the_verified_and_carried_points() -> None:
 def test_check_prints_them_under_the_totals() -> None:
     out = _run("check", str(SEED_002_TEXT))
     lines = out.splitlines()
-    at = next(i for i, line in enumerate(lines) if "复算总分 97.00（优）" in line)
+    at = next(i for i, line in enumerate(lines) if "复核得分 97.00（优）" in line)
     assert lines[at + 1].strip() == LINE
 
 

@@ -94,11 +94,11 @@ def test_an_actual_value_is_listed_with_the_scores_it_moved(scored: Scored) -> N
     changes = diff(old, new)
     assert FieldChange("三级指标“居民文体活动场次”的实际完成值", "12场", "6场") in changes
     assert FieldChange("三级指标“居民文体活动场次”的复核得分", "30", "15") in changes
-    assert FieldChange("复核总分", "99.5", "84.5") in changes
+    assert FieldChange("复核得分", "99.5", "84.5") in changes
     assert FieldChange("复核等级", "优", "良") in changes
     # The typed field comes before what the rules made of it.
     labels = [c.field for c in changes]
-    assert labels.index("三级指标“居民文体活动场次”的实际完成值") < labels.index("复核总分")
+    assert labels.index("三级指标“居民文体活动场次”的实际完成值") < labels.index("复核得分")
     # Nothing else changed.
     assert all("上门为老" not in label and "居民参与率" not in label for label in labels)
 
@@ -108,7 +108,7 @@ def test_money_and_claimed_figures_are_labelled_in_chinese(scored: Scored) -> No
     new = scored(BASE.replace("预算数: 100万元", "预算数: 120万元").replace("总分: 99.5", "总分: 95"))
     changes = {c.field: c for c in diff(old, new)}
     assert changes["年度预算数"] == FieldChange("年度预算数", "1,000,000.00元", "1,200,000.00元")
-    assert changes["申报总分"] == FieldChange("申报总分", "99.5", "95")
+    assert changes["自评得分"] == FieldChange("自评得分", "99.5", "95")
     assert changes["预算执行率"].old == "95.00%"
     assert changes["预算执行率"].new == "79.17%"
     assert "复核预算执行得分" in changes

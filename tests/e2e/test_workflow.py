@@ -151,7 +151,7 @@ def test_editing_an_actual_value_rescores_and_is_logged(
     expect(history).not_to_have_count(history_before)
     assert history.count() > history_before
     expect(page.locator("#history")).to_contain_text("实际完成值")
-    expect(page.locator("#history")).to_contain_text("复核总分")
+    expect(page.locator("#history")).to_contain_text("复核得分")
 
     # Export the 自评表 and open the downloaded workbook.
     with page.expect_download() as download:
@@ -181,7 +181,7 @@ def test_unit_writes_reviewer_returns_other_unit_is_refused(
     edu.locator("input[name='ind_weight']").first.fill("50")
     edu.locator("input[name='ind_target']").first.fill("≥10所")
     edu.locator("input[name='ind_actual']").first.fill("8所")
-    expect(edu.locator("#preview")).to_contain_text("复核总分", timeout=15_000)
+    expect(edu.locator("#preview")).to_contain_text("复核得分", timeout=15_000)
     edu.get_by_role("button", name="提交审核").click()
     edu.wait_for_url(re.compile(r"/evaluations/\d+$"))
     url = edu.url

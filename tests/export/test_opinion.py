@@ -82,10 +82,10 @@ def test_workbook(opinion: Opinion) -> None:
     rows = {
         r[0].value: [c.value for c in r]
         for r in ws.iter_rows()
-        if r[0].value in ("自评总分", "复核总分", "核定总分")
+        if r[0].value in ("自评总分", "复核得分", "核定总分")
     }
     assert rows["自评总分"][1:3] == [97, "—"]  # the seed states no grade of its own
-    assert rows["复核总分"][1:3] == [97, "优"]
+    assert rows["复核得分"][1:3] == [97, "优"]
     assert rows["核定总分"][1:3] == [93, "优"]
     head = next(r for r in ws.iter_rows(values_only=True) if r[0] == "序号")
     assert head[5:10] == ("自评得分", "复核得分", "核定得分", "计入", "扣分原因")

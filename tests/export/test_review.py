@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from export.support import EXAMPLES
 from export.support import SEED_004
 from export.support import scored
+from jixiao.core.check_names import check_title
 from jixiao.core.model import Evaluation
 from jixiao.core.model import Finding
 from jixiao.core.model import Project
@@ -59,11 +60,12 @@ def test_every_finding_is_listed_with_its_place(batch: list[Evaluation], tmp_pat
     assert everything.max_row - 1 == sum(len(ev.findings) for ev in batch)
     own = wb["2-社会保障专项"]
     rows = [[c.value for c in r] for r in own.iter_rows(min_row=1)]
-    codes = [r[1] for r in rows if r and r[0] in ("错误", "警告", "提示")]
+    names = [r[1] for r in rows if r and r[0] in ("错误", "警告", "提示")]
     ev = scored(SEED_004)[0]
-    assert sorted(codes) == sorted(f.code for f in ev.findings)
-    assert codes[0] != "DUPLICATE_INDICATOR"  # errors come first
-    missed = next(r for r in rows if r[1] == "FULL_SCORE_TARGET_MISSED")
+    # wording change: the 问题类别 column names each finding in Chinese, not by its code
+    assert sorted(names) == sorted(check_title(f.code) for f in ev.findings)
+    assert names[0] != check_title("DUPLICATE_INDICATOR")  # errors come first
+    missed = next(r for r in rows if r[1] == check_title("FULL_SCORE_TARGET_MISSED"))
     assert missed[3] == "004-社会保障专项-2020.yaml 第80行"
 
 

@@ -56,6 +56,34 @@ def test_a_banned_word_is_found() -> None:
     assert _banned_in("自评总分 / 复核总分") == ["复核总分"]
 
 
+SCANNED_SUFFIXES = (".py", ".html", ".js", ".css", ".yaml", ".yml", ".toml", ".json", ".md", ".txt")
+
+
+def _banned_under(root: Path) -> dict[str, list[str]]:
+    """Every text file under ``root`` (templates, code, layouts, schemes) holding an old word."""
+    found = {}
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and path.suffix in SCANNED_SUFFIXES:
+            words = _banned_in(path.read_text(encoding="utf-8", errors="replace"))
+            if words:
+                found[str(path.relative_to(root))] = words
+    return found
+
+
+def test_all_of_jixiao_uses_one_word_per_concept() -> None:
+    """Not only the dashboard: the editor, the uploads, the CLI, the exports, the audit labels."""
+    assert len([p for p in SRC.rglob("*") if p.suffix in SCANNED_SUFFIXES]) > 100  # the scan sees the tree
+    assert _banned_under(SRC) == {}
+
+
+def test_the_whole_tree_scan_finds_a_planted_old_word(tmp_path: Path) -> None:
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "page.html").write_text("<dt>复核计分</dt>", encoding="utf-8")
+    (tmp_path / "render.py").write_text('LABEL = "申报总分"\n', encoding="utf-8")
+    (tmp_path / "clean.py").write_text('LABEL = "复核得分"\n', encoding="utf-8")
+    assert _banned_under(tmp_path) == {"render.py": ["申报总分"], "templates/page.html": ["复核计分"]}
+
+
 def _chinese_text_codes(text: str) -> list[str]:
     """Finding codes written in the text outside URLs and attributes (``code=…``)."""
     visible = re.sub(r'(href|title|id|class)="[^"]*"', "", text)

@@ -239,7 +239,7 @@ def test_review_report(client: ClientFor, social: int) -> None:
     assert quote(f"{PROJECT}_复核报告.xlsx", safe="") in xlsx.headers["content-disposition"]
     cells = _cells(xlsx.content)
     assert PROJECT in cells
-    assert "SCORE_MISMATCH" in cells
+    assert "指标得分不符合计分规则" in cells and "SCORE_MISMATCH" not in cells  # wording: the Chinese name
     page = reviewer.get(f"/evaluations/{social}/review.html")
     assert page.headers["content-type"].startswith("text/html")
     assert page.headers["content-disposition"].startswith("inline; ")

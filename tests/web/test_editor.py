@@ -268,7 +268,7 @@ def test_editing_an_actual_value_changes_the_score_and_is_audited(web_app: FastA
     audit = {(h.field, h.old, h.new) for h in state(web_app).workflow.history(new_id) if h.action == "edit"}
     assert ("三级指标“青少年活动参与人数”的实际完成值", "25~30人(疫情控人)线上活动100人左右", "32人") in audit
     assert ("三级指标“青少年活动参与人数”的复核得分", "1.67", "2") in audit
-    assert ("复核总分", "97.67", "98") in audit
+    assert ("复核得分", "97.67", "98") in audit
     edits = [h for h in state(web_app).workflow.history(new_id) if h.action == "edit"]
     assert all(h.evaluation_id == new_id and "unit_a" in h.actor for h in edits)
 
@@ -398,7 +398,7 @@ def test_the_api_edits_as_a_new_version_with_its_audit(web_app: FastAPI, client:
     assert body["changed"] is True
     assert body["id"] != base_id
     assert body["evaluation"]["computed"]["total"] == 98
-    assert {"field": "复核总分", "old": "97.67", "new": "98"} in body["changes"]
+    assert {"field": "复核得分", "old": "97.67", "new": "98"} in body["changes"]
     fields = {h.field for h in state(web_app).workflow.history(body["id"])}
     assert "三级指标“青少年活动参与人数”的实际完成值" in fields
     # The same again changes nothing; the old version may no longer be edited.

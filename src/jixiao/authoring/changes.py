@@ -1,9 +1,9 @@
 """What changed between two versions of an evaluation, field by field, in words people read.
 
 An edit in the web app saves a new version and records, for the audit log, one change per field
-that differs: its Chinese label (``年度预算数``, ``申报总分``, ``三级指标“党员培训人次”的实际完成值``)
+that differs: its Chinese label (``年度预算数``, ``自评得分``, ``三级指标“党员培训人次”的实际完成值``)
 and the old and new value as shown to people (money as ``5,358,672.00元``, scores as ``97.67``,
-targets as written). The scores the rules recompute are compared too (``复核总分``,
+targets as written). The scores the rules recompute are compared too (``复核得分``,
 ``三级指标“…”的复核得分``), so the log shows what an edit did to the result, not only what was typed.
 
 Indicator rows are matched by their 三级 name (the n-th row of a name with the n-th row of the same
@@ -220,7 +220,7 @@ def _fields(ev: Evaluation) -> tuple[tuple[str, str | None], ...]:
         ("填报执行率", _rate(b.stated_rate)),
         ("预算执行率", _rate(b.execution_rate)),
         ("申报预算执行得分", plain(ev.claimed.budget_execution_score)),
-        ("申报总分", plain(ev.claimed.total)),
+        ("自评得分", plain(ev.claimed.total)),
         ("申报等级", _text(ev.claimed.grade)),
         ("年度总体目标（预期）", _text(ev.objectives.planned)),
         ("年度总体目标（实际完成）", _text(ev.objectives.achieved)),
@@ -233,7 +233,7 @@ def _results(ev: Evaluation) -> tuple[tuple[str, str | None], ...]:
     """What the rules computed: listed after the typed fields, so the log reads cause → effect."""
     return (
         ("复核预算执行得分", plain(ev.computed.budget_execution_score)),
-        ("复核总分", plain(ev.computed.total)),
+        ("复核得分", plain(ev.computed.total)),
         ("复核等级", _text(ev.computed.grade)),
         ("复核发现的问题", _findings(ev)),
     )

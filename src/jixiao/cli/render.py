@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from jixiao.cli.plain import printable
+from jixiao.core.check_names import check_title
 from jixiao.core.checks import CATALOGUE
 from jixiao.core.model import Evaluation
 from jixiao.core.model import Group
@@ -64,7 +65,7 @@ def render_evaluation(ev: Evaluation, console: Console) -> None:
 
     b = ev.budget
     budget = Table(title="预算执行情况", title_justify="left", show_lines=False)
-    for col in ("预算数（元）", "到位数（元）", "执行数（元）", "执行率", "权重", "自评得分", "复算得分"):
+    for col in ("预算数（元）", "到位数（元）", "执行数（元）", "执行率", "权重", "自评得分", "复核得分"):
         budget.add_column(col, justify="right")
     claimed_b, computed_b = _score_pair(ev.claimed.budget_execution_score, ev.computed.budget_execution_score)
     budget.add_row(
@@ -120,7 +121,7 @@ def render_evaluation(ev: Evaluation, console: Console) -> None:
     total.add_column()
     c, k = ev.claimed, ev.computed
     total.add_row("自评总分", f"{fmt_number(c.total)}" + (f"　等级 {c.grade}" if c.grade else ""))
-    total.add_row("复算总分", f"{fmt_score(k.total)}" + (f"　等级 {k.grade}" if k.grade else ""))
+    total.add_row("复核得分", f"{fmt_score(k.total)}" + (f"　等级 {k.grade}" if k.grade else ""))
     if k.max_total is not None:
         total.add_row("事实允许的最高分", fmt_score(k.max_total))
     checked = verification_text(k.verified_weight, k.carried_weight)
@@ -145,7 +146,7 @@ def render_findings(ev: Evaluation, console: Console) -> None:
     for f in ev.findings:
         line = Text("  ")
         line.append(f"[{SEVERITY_NAME[f.severity]}] ", style=SEVERITY_STYLE[f.severity])
-        line.append(f"{f.code} ", style="bold")
+        line.append(f"{check_title(f.code)} ", style="bold")
         if f.location:
             line.append(f"{f.location}：", style="dim")
         line.append(f.message)

@@ -12,6 +12,7 @@ from jixiao.cli.plain import plain
 from jixiao.cli.plain import printable
 from jixiao.cli.render import SEVERITY_NAME
 from jixiao.cli.render import SEVERITY_STYLE
+from jixiao.core.check_names import check_title
 from jixiao.core.model import Evaluation
 from jixiao.core.model import Severity
 from jixiao.core.numbers import fmt_money
@@ -56,7 +57,7 @@ def render_file(path: Path, ev: Evaluation, console: Console, *, minimum: Severi
     claimed = fmt_number(c.total) if c.total is not None else "—"
     computed = fmt_score(k.total) if k.total is not None else "—"
     console.print(
-        f"  自评总分 {claimed}{'（' + c.grade + '）' if c.grade else ''}　复算总分 {computed}"
+        f"  自评总分 {claimed}{'（' + c.grade + '）' if c.grade else ''}　复核得分 {computed}"
         f"{'（' + k.grade + '）' if k.grade else ''}　方案 {ev.scheme.id}",
         highlight=False,
     )
@@ -72,7 +73,7 @@ def render_file(path: Path, ev: Evaluation, console: Console, *, minimum: Severi
     for f in sorted(shown, key=lambda f: SEVERITY_RANK[f.severity]):
         style = SEVERITY_STYLE[f.severity]
         text = Text("  ")
-        text.append(f"[{SEVERITY_NAME[f.severity]}] {f.code}", style=style)
+        text.append(f"[{SEVERITY_NAME[f.severity]}] {check_title(f.code)}", style=style)
         text.append(f"  {f.location or '—'}：{message_without_place(f.message, f.location)}")
         console.print(text)
     console.print()

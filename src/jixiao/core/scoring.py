@@ -150,7 +150,7 @@ class _Rules:
         weight = ind.weight if ind.weight is not None else ZERO
         claimed = ind.claimed_score
         if claimed is None:
-            return ItemScore(None, ZERO, f"{why}；无自评分，按0分计入复算总分", rule)
+            return ItemScore(None, ZERO, f"{why}；无自评分，按0分计入复核得分", rule)
         counted = min(max(claimed, ZERO), weight) if ind.weight is not None else max(claimed, ZERO)
         note = f"{why}，按自评分保留"
         if counted != claimed:
@@ -202,7 +202,7 @@ class _Rules:
         )
         claimed = ind.claimed_score
         if claimed is None:
-            return ItemScore(None, ZERO, f"{head}；无自评分，按0分计入复算总分", "qualitative", band=band)
+            return ItemScore(None, ZERO, f"{head}；无自评分，按0分计入复核得分", "qualitative", band=band)
         score = min(max(claimed, band[0]), band[1])
         if score == claimed:
             explanation = f"{head}，自评分{fmt_number(claimed)}在区间内"
@@ -461,7 +461,7 @@ def score_evaluation(ev: Evaluation, scheme: Scheme) -> Scorecard:
     if not weighted:
         total = None
         max_total = None if budget_score is None else budget_score + (weights.total - budget_weight)
-        total_explanation = "没有载明权重的指标，无法复算总分"
+        total_explanation = "没有载明权重的指标，无法计算复核得分"
     else:
         item_sum = sum((item.counted for _, item in weighted), ZERO)
         budget_part = budget_score

@@ -29,6 +29,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
+from jixiao.core.check_names import check_title
 from jixiao.core.model import Evaluation
 from jixiao.core.model import Finding
 from jixiao.core.model import Severity
@@ -57,16 +58,16 @@ DETAILS = "问题明细"
 SUMMARY_HEAD = (
     *IDENTITY_HEAD,
     "自评总分",
-    "复算总分",
+    "复核得分",
     "差异",
-    "复算等级",
+    "复核等级",
     "错误",
     "警告",
     "提示",
     "复核结论",
     "审核状态",
 )
-DETAILS_HEAD = ("序号", "文件", "单位", "级别", "代码", "问题", "位置")
+DETAILS_HEAD = ("序号", "文件", "单位", "级别", "问题类别", "问题", "位置")
 SCORE = "0.00"
 _GROUP_FILL = PatternFill("solid", fgColor="EDEDED")
 # The folders of an absolute path written into a message (/srv/jixiao/data/…/a.docx, C:\…\a.docx):
@@ -196,7 +197,15 @@ def _details(ws: Worksheet, items: Sequence[BatchItem]) -> list[int]:
             r += 1
             location = without_paths(finding.location) if finding.location else ""
             message = without_paths(message_without_place(finding.message, finding.location))
-            values = (index, file, unit, SEVERITY_NAMES[finding.severity], finding.code, message, location)
+            values = (
+                index,
+                file,
+                unit,
+                SEVERITY_NAMES[finding.severity],
+                check_title(finding.code),
+                message,
+                location,
+            )
             for c, value in enumerate(values, start=1):
                 cell = put(ws, r, c, value)
                 cell.font = SEVERITY_FONT[finding.severity] if c == 4 else BODY

@@ -1,7 +1,7 @@
 """The 复核意见书 of one evaluation, in xlsx, docx and pdf: the reviewer's verdict as a document.
 
 What it holds: the project, unit and year; the 审核状态, 审核意见, 审核人 and date; the totals
-side by side (自评总分 / 复核总分 / 核定总分 and their grades); how many indicator points the
+side by side (自评总分 / 复核得分 / 核定总分 and their grades); how many indicator points the
 rules verified, how many were carried over from the unit's claim, and how many the reviewer
 decided; each indicator row with its 自评得分 / 复核得分 / 核定得分 and 扣分原因 (and the
 reviewer's comment); and the findings. One word per concept: 自评 is the unit's, 复核 the rules'
@@ -25,6 +25,7 @@ from docx.shared import Pt
 from openpyxl import Workbook
 from openpyxl.styles import Alignment
 
+from jixiao.core.check_names import check_title
 from jixiao.core.model import Finding
 from jixiao.core.numbers import fmt_number
 from jixiao.core.numbers import fmt_score
@@ -65,7 +66,7 @@ ROW_HEAD = (
     "扣分原因",
     "复核批注",
 )
-FINDING_HEAD = ("程度", "代码", "问题", "位置")
+FINDING_HEAD = ("程度", "问题类别", "问题", "位置")
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +123,7 @@ class Opinion:
     def totals(self) -> tuple[tuple[str, Decimal | None, str | None], ...]:
         return (
             ("自评总分", self.claimed_total, self.claimed_grade),
-            ("复核总分", self.computed_total, self.computed_grade),
+            ("复核得分", self.computed_total, self.computed_grade),
             ("核定总分", self.decided_total, self.decided_grade),
         )
 
@@ -197,7 +198,9 @@ def opinion_workbook(o: Opinion) -> Workbook:
         put(ws, r + 1, 1, "未发现问题。", font=BODY)
     for f in o.findings:
         r += 1
-        for c, value in enumerate((SEVERITY_NAMES[f.severity], f.code, f.message, f.location or ""), start=1):
+        for c, value in enumerate(
+            (SEVERITY_NAMES[f.severity], check_title(f.code), f.message, f.location or ""), start=1
+        ):
             put(ws, r, c, value, font=BODY).alignment = WRAP
     r += 2
     put(ws, r, 1, f"出具日期：{o.issued_on}", font=BODY).alignment = Alignment(horizontal="left")
@@ -292,7 +295,10 @@ def opinion_document(o: Opinion) -> DocxDocument:
         _table(
             doc,
             FINDING_HEAD,
-            [(SEVERITY_NAMES[f.severity], f.code, f.message, f.location or "") for f in o.findings],
+            [
+                (SEVERITY_NAMES[f.severity], check_title(f.code), f.message, f.location or "")
+                for f in o.findings
+            ],
             9,
             (6, 22, 60, 30),
         )

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from html import escape
 
+from jixiao.core.check_names import check_title
 from jixiao.core.model import Severity
 from jixiao.export.formatting import percent_text
 from jixiao.export.formatting import plain
@@ -72,15 +73,15 @@ def _section(row: ReviewRow) -> str:
         ("预算数", f"{_n(row.planned, 'yuan')} 元" if row.planned is not None else ""),
         ("执行数", f"{_n(row.executed, 'yuan')} 元" if row.executed is not None else ""),
         ("执行率", _n(row.rate, "rate")),
-        ("自评总分 / 复算总分", f"{_n(row.claimed_total) or '—'} / {_n(row.computed_total) or '—'}"),
-        ("自评等级 / 复算等级", f"{escape(row.claimed_grade) or '—'} / {escape(row.computed_grade) or '—'}"),
+        ("自评总分 / 复核得分", f"{_n(row.claimed_total) or '—'} / {_n(row.computed_total) or '—'}"),
+        ("自评等级 / 复核等级", f"{escape(row.claimed_grade) or '—'} / {escape(row.computed_grade) or '—'}"),
         ("复核结论", row.verdict),
     )
     dl = "".join(f"<dt>{label}</dt><dd>{value or '—'}</dd>" for label, value in facts)
     if row.findings:
         body = "".join(
             f'<tr><td class="{_CLASS[f.severity]}">{SEVERITY_NAMES[f.severity]}</td>'
-            f"<td><code>{escape(f.code)}</code></td><td>{escape(f.message)}</td>"
+            f'<td title="{escape(f.code)}">{escape(check_title(f.code))}</td><td>{escape(f.message)}</td>'
             f"<td>{escape(f.location or '')}</td></tr>"
             for f in row.findings
         )

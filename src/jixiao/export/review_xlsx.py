@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
+from jixiao.core.check_names import check_title
 from jixiao.core.model import Severity
 from jixiao.export.review import FINDING_HEAD
 from jixiao.export.review import SEVERITY_NAMES
@@ -115,7 +116,7 @@ def _all_findings(ws: Worksheet, rows: Sequence[ReviewRow]) -> None:
                 row.project,
                 row.file,
                 SEVERITY_NAMES[finding.severity],
-                finding.code,
+                check_title(finding.code),
                 finding.message,
                 finding.location,
             )
@@ -143,9 +144,9 @@ def _document(ws: Worksheet, row: ReviewRow) -> None:
         ("执行数（元）", row.executed),
         ("执行率", row.rate),
         ("自评总分", row.claimed_total),
-        ("复算总分", row.computed_total),
+        ("复核得分", row.computed_total),
         ("自评等级", row.claimed_grade),
-        ("复算等级", row.computed_grade),
+        ("复核等级", row.computed_grade),
         ("复核结论", row.verdict),
     )
     for r, (label, value) in enumerate(facts, start=2):
@@ -164,7 +165,12 @@ def _document(ws: Worksheet, row: ReviewRow) -> None:
     if not row.findings:
         put(ws, top + 1, 1, "未发现问题。").font = BODY
     for r, finding in enumerate(row.findings, start=top + 1):
-        values = (SEVERITY_NAMES[finding.severity], finding.code, finding.message, finding.location)
+        values = (
+            SEVERITY_NAMES[finding.severity],
+            check_title(finding.code),
+            finding.message,
+            finding.location,
+        )
         for c, value in enumerate(values, start=1):
             cell = put(ws, r, c, value)
             cell.font = SEVERITY_FONT[finding.severity] if c == 1 else BODY

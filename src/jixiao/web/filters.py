@@ -7,6 +7,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from jixiao.core.check_names import check_title
+from jixiao.core.check_names import rule_name
 from jixiao.core.numbers import WAN
 from jixiao.core.numbers import fmt_money
 from jixiao.core.numbers import fmt_percent
@@ -44,4 +46,6 @@ FILTERS: dict[str, Any] = {
     "score": score,
     "signed": signed,
     "percent": percent,
+    "check_title": check_title,
+    "rule_name": rule_name,
 }

@@ -67,7 +67,7 @@
       if (data.part) { td.appendChild(document.createTextNode("（" + data.part + "）")); }
       var parts = [];
       if (data.unit_text) { parts.push("单位 " + data.unit_text); }
-      if (data.computed_total !== null && data.computed_total !== undefined) { parts.push("复核总分 " + Number(data.computed_total).toFixed(2)); }
+      if (data.computed_total !== null && data.computed_total !== undefined) { parts.push("复核得分 " + Number(data.computed_total).toFixed(2)); }
       if (data.grade) { parts.push("等级 " + data.grade); }
       parts.push("错误 " + data.errors + " 项、警告 " + data.warnings + " 项");
       td.appendChild(document.createTextNode(" · " + parts.join(" · ")));
@@ -80,7 +80,7 @@
       text(link, "评价 " + e.evaluation_id + (e.project ? "：" + e.project : ""));
       div.appendChild(link);
       var more = [];
-      if (e.computed_total !== null && e.computed_total !== undefined) { more.push("复核总分 " + Number(e.computed_total).toFixed(2)); }
+      if (e.computed_total !== null && e.computed_total !== undefined) { more.push("复核得分 " + Number(e.computed_total).toFixed(2)); }
       if (e.grade) { more.push("等级 " + e.grade); }
       more.push("错误 " + e.errors + " 项、警告 " + e.warnings + " 项");
       div.appendChild(document.createTextNode((e.part ? "（" + e.part + "）" : "") + " · " + more.join(" · ")));
