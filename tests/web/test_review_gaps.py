@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from web.conftest import UNIT_A
+from web.conftest import Client
 from web.test_editor import People
 from web.test_editor import state
 from web.test_editor import stored_for_unit_a
@@ -16,10 +17,10 @@ from web.test_evaluations import put
 from web.test_review_flow import _post
 
 
-def _attach(c: object, evaluation_id: int, name: str) -> tuple[int, str]:
-    response = c.post(  # type: ignore[attr-defined]
+def _attach(c: Client, evaluation_id: int, name: str) -> tuple[int, str]:
+    response = c.post(
         f"/evaluations/{evaluation_id}/evidence",
-        data={"csrf_token": c.csrf, "indicator": ""},  # type: ignore[attr-defined]
+        data={"csrf_token": c.csrf, "indicator": ""},
         files={"file": (name, PDF)},
         follow_redirects=False,
     )
@@ -54,8 +55,8 @@ def test_evidence_is_locked_with_the_approval_and_audited(web_app: FastAPI, clie
     assert _post(reviewer, f"/evaluations/{evaluation_id}/review/reopen", comment="允许补充")[0] == 303
     assert _post(unit_a, f"/evaluations/{evaluation_id}/evidence/{first}/delete")[0] == 303
     assert unit_a.get(f"/api/evaluations/{evaluation_id}/evidence").json()["items"] == []
-    logged = [(h.old, h.new) for h in store.history(evaluation_id) if h.action == "evidence"]
-    assert logged == [(None, "签到表.pdf"), ("签到表.pdf", None)]
+    changes = [(h.old, h.new) for h in store.history(evaluation_id) if h.action == "evidence"]
+    assert changes == [(None, "签到表.pdf"), ("签到表.pdf", None)]
     page = reviewer.get(f"/evaluations/{evaluation_id}").text
     assert "佐证材料" in page
 

@@ -7,6 +7,7 @@ Every page is rendered on the server (Jinja2) and works without JavaScript; htmx
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -37,6 +38,7 @@ from jixiao.storage.login_throttle import LoginThrottle
 from jixiao.storage.store import Store
 from jixiao.storage.workflow import Workflow
 from jixiao.web import api_docs
+from jixiao.web import batches
 from jixiao.web import threads
 from jixiao.web.body_limit import BodyCaps
 from jixiao.web.body_limit import BodyLimit
@@ -104,7 +106,10 @@ def create_app(settings: Settings, *, secure_cookies: bool = False) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         threads.configure()
+        stop = threading.Event()
+        batches.resume_unfinished(_app.state.web, stop)  # batches a stopped server left unread
         yield
+        stop.set()
         db.close()
 
     app = FastAPI(

@@ -8,8 +8,9 @@ file — a refused one with its reason. :func:`start` then reads the batch in a 
 server process: one :func:`jixiao.services.ingest` over all its waiting files, with as many
 warm worker processes as the settings' ``workers`` (the same reading ``jixiao check`` does), each
 file's outcome recorded as soon as it is saved. A second thread beats the batch's heartbeat; a
-batch whose runner died with its server is taken up again by the next :func:`ensure_running`
-(the progress page calls it on every poll). The file name each version came from is stored with
+batch whose runner died with its server is taken up again when a server starts
+(:func:`resume_unfinished`) or by the next :func:`ensure_running` (the progress page calls it on
+every poll). The file name each version came from is stored with
 its document and read under it (``Incoming.shown``).
 """
 
@@ -34,6 +35,7 @@ from jixiao.errors import JixiaoError
 from jixiao.limits import Limits
 from jixiao.portfolio.executors import ProcessExecutor
 from jixiao.services import Incoming
+from jixiao.storage.upload_batches import STALE
 from jixiao.storage.upload_batches import WAITING
 from jixiao.storage.upload_batches import Batch
 from jixiao.storage.upload_batches import Batches
@@ -167,6 +169,32 @@ def ensure_running(state: WebState, batch_id: int) -> None:
         target=_run, args=(state, batch_id), name=f"jixiao-batch-{batch_id}", daemon=True
     )
     thread.start()
+
+
+def resume_unfinished(state: WebState, stop: threading.Event) -> threading.Thread:
+    """At server start, in a thread: take up every unfinished batch that no live runner reads
+    (its server died). :func:`ensure_running` claims each through the heartbeat, so a batch a live
+    server process reads is left to it and none is read twice. A batch whose heartbeat was still
+    fresh (its server stopped moments ago) is looked at once more when that heartbeat would be
+    stale, unless ``stop`` (the server stopping) is set first."""
+
+    def resume() -> None:
+        try:
+            store = batches(state)
+            found = store.unfinished()
+            for batch_id in found:
+                ensure_running(state, batch_id)
+            with _lock:
+                left = [b for b in found if b not in _running]
+            if left and not stop.wait(STALE.total_seconds() + BEAT_SECONDS):
+                for batch_id in set(left) & set(store.unfinished()):
+                    ensure_running(state, batch_id)
+        except Exception:  # the next look at a batch's page takes it up
+            log.exception("启动时未能接续未完成的上传批次")
+
+    thread = threading.Thread(target=resume, name="jixiao-batch-resume", daemon=True)
+    thread.start()
+    return thread
 
 
 def start(state: WebState, batch_id: int) -> None:
