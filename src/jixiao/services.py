@@ -17,6 +17,8 @@
   reviewer total and grade they give (:mod:`jixiao.core.review`); ``review_opinion_bytes``: the
   复核意见书 (xlsx, docx, pdf).
 - ``attach_evidence(...)``: a 佐证材料 file checked like an original and kept in the archive.
+- ``rename_unit`` / ``merge_units``: the admin's unit fixes, one audited transaction each
+  (``UnitError`` in Chinese when refused, a merge naming every conflict).
 
 Each takes plain arguments, does the I/O around the pure core, and returns domain objects;
 ``JixiaoError`` is the only exception it lets out on bad input.
@@ -73,6 +75,9 @@ from jixiao.storage.review_scores import StoredDecision
 from jixiao.storage.schemes import kept_schemes
 from jixiao.storage.schemes import stored_scheme
 from jixiao.storage.store import Store
+from jixiao.storage.units import UnitError as UnitError  # noqa: PLC0414
+from jixiao.storage.units import merge_units as merge_units  # noqa: PLC0414
+from jixiao.storage.units import rename_unit as rename_unit  # noqa: PLC0414
 from jixiao.storage.workflow import Workflow
 
 

@@ -90,8 +90,8 @@ def test_reviewer_enters_a_decided_score_and_downloads_the_opinion(
     }
     assert set(facts) == {"审核状态", "审核人", "审核意见"} and facts["审核状态"]
     totals = {
-        r[0].value: r[1].value for r in ws.iter_rows() if r[0].value in ("自评总分", "复核得分", "核定总分")
+        r[0].value: r[1].value for r in ws.iter_rows() if r[0].value in ("自评得分", "复核得分", "核定得分")
     }
-    assert totals == {"自评总分": 97, "复核得分": 97, "核定总分": 95}
+    assert totals == {"自评得分": 97, "复核得分": 97, "核定得分": 95}
     third = next(r for r in ws.iter_rows(values_only=True) if r[0] == 3)
     assert third[3:10] == ("标杆中心戒毒社区创建工作", 10, 10, None, 8, "核定", "戒毒社区创建未提供验收文件")

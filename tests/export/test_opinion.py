@@ -82,11 +82,11 @@ def test_workbook(opinion: Opinion) -> None:
     rows = {
         r[0].value: [c.value for c in r]
         for r in ws.iter_rows()
-        if r[0].value in ("自评总分", "复核得分", "核定总分")
+        if r[0].value in ("自评得分", "复核得分", "核定得分")
     }
-    assert rows["自评总分"][1:3] == [97, "—"]  # the seed states no grade of its own
+    assert rows["自评得分"][1:3] == [97, "—"]  # the seed states no grade of its own
     assert rows["复核得分"][1:3] == [97, "优"]
-    assert rows["核定总分"][1:3] == [93, "优"]
+    assert rows["核定得分"][1:3] == [93, "优"]
     head = next(r for r in ws.iter_rows(values_only=True) if r[0] == "序号")
     assert head[5:10] == ("自评得分", "复核得分", "核定得分", "计入", "扣分原因")
     second = next(r for r in ws.iter_rows(values_only=True) if r[0] == 2)
@@ -112,7 +112,7 @@ def test_word_document(opinion: Opinion) -> None:
         "核定",
         "未提供治安防范的佐证材料",
     ]
-    assert [c.text for c in doc.tables[0].rows[3].cells] == ["核定总分", "93.00", "优"]
+    assert [c.text for c in doc.tables[0].rows[3].cells] == ["核定得分", "93.00", "优"]
 
 
 def test_pdf(opinion: Opinion) -> None:

@@ -186,18 +186,11 @@ def user_add(
 def _known_unit(accounts: Accounts, unit: str) -> None:
     """Refuse a unit name the database does not hold, naming the closest ones (a typo must not
     create a second unit whose user then sees none of the first one's evaluations)."""
-    import difflib
+    from jixiao.web.people import unknown_unit
 
-    if accounts.unit_id(unit) is not None:
-        return
-    names = [u.name for u in accounts.units()]
-    wanted = unit.strip()
-    close = difflib.get_close_matches(wanted, names, n=5, cutoff=0.5)
-    close += [n for n in names if (wanted in n or n in wanted) and n not in close][: 5 - len(close)]
-    hint = f"最接近的有：{'、'.join(close)}。" if close else ("库中还没有单位。" if not names else "")
-    raise JixiaoError(
-        f"库中没有名为“{wanted}”的单位。{hint}请改用库中的名称，或确要新建该单位时加 --create-unit。"
-    )
+    why = unknown_unit(accounts, unit, "加 --create-unit")
+    if why is not None:
+        raise JixiaoError(why)
 
 
 @user_app.command("passwd")
@@ -277,49 +270,6 @@ def unit_merge(
     )
 
 
-_IMPORT_COLUMNS = {
-    "用户名": "username",
-    "显示名称": "name",
-    "角色": "role",
-    "单位": "unit",
-    "密码": "password",
-}
-_ROLE_WORDS = {
-    "admin": "admin", "管理员": "admin",
-    "reviewer": "reviewer", "审核人员": "reviewer", "审核": "reviewer",
-    "unit": "unit", "单位用户": "unit", "单位": "unit", "": "unit",
-}  # fmt: skip
-
-
-def _people(path: Path) -> list[dict[str, str]]:
-    """The rows of the first sheet of ``path`` under a header naming 用户名 (and 显示名称、角色、
-    单位、密码 as wanted), as text; a Chinese error naming the file and the place otherwise."""
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise JixiaoError(f"{path}：无法作为 .xlsx 工作簿打开（{type(exc).__name__}）") from None
-    try:
-        ws = book.worksheets[0]
-        rows = [["" if v is None else str(v).strip() for v in row] for row in ws.iter_rows(values_only=True)]
-    finally:
-        book.close()
-    if not rows or "用户名" not in rows[0]:
-        raise JixiaoError(
-            f"{path}：第一个工作表的第 1 行应是表头，含“用户名”（可另有显示名称、角色、单位、密码）"
-        )
-    keys = [_IMPORT_COLUMNS.get(h, "") for h in rows[0]]
-    people = []
-    for n, row in enumerate(rows[1:], start=2):
-        if not any(row):
-            continue
-        person = {k: v for k, v in zip(keys, row, strict=False) if k}
-        person["row"] = str(n)
-        people.append(person)
-    return people
-
-
 @user_app.command("import")
 @friendly
 def user_import(
@@ -334,60 +284,15 @@ def user_import(
     """从 Excel 表批量导入用户与单位。先检查整张表（角色、单位、密码规则、用户名重复），有任何问题
     就逐行列出、一个也不导入；密码一栏留空的，生成初始密码并在此列出。"""
     from jixiao.storage.accounts import Accounts
-    from jixiao.storage.accounts import Role
     from jixiao.storage.db import open_database
-    from jixiao.web.security import hash_password
-    from jixiao.web.security import new_password
-    from jixiao.web.security import password_problem
+    from jixiao.web.people import import_people_file
 
-    people = _people(file)
-    problems: list[str] = []
-    seen: set[str] = set()
-    for p in people:
-        where = f"{file.name} 第{p['row']}行"
-        name = p.get("username", "")
-        role = _ROLE_WORDS.get(p.get("role", "").lower())
-        if not name:
-            problems.append(f"{where}：缺少用户名")
-        elif name in seen:
-            problems.append(f"{where}：用户名“{name}”在表中重复")
-        seen.add(name)
-        if role is None:
-            problems.append(f"{where}：角色“{p.get('role')}”无效，应为 管理员、审核人员 或 单位用户")
-        elif role == "unit" and not p.get("unit"):
-            problems.append(f"{where}：单位用户须写所属单位")
-        if p.get("password") and (problem := password_problem(p["password"], name)):
-            problems.append(f"{where}：{problem}")
-        p["role"] = role or ""
     db = open_database(_settings(database_url=database).database_url)
     try:
-        accounts = Accounts(db)
-        for p in people:
-            if accounts.by_username(p.get("username", "")) is not None:
-                problems.append(f"{file.name} 第{p['row']}行：用户名“{p['username']}”已存在")
-        if not create_units:
-            for unit in sorted({p["unit"] for p in people if p["role"] == "unit" and p.get("unit")}):
-                try:
-                    _known_unit(accounts, unit)
-                except JixiaoError as exc:
-                    problems.append(exc.message.replace("--create-unit", "--create-units"))
-        if problems:
-            raise JixiaoError("未导入任何用户：\n" + "\n".join(problems))
-        made: list[tuple[str, str]] = []
-        for p in people:
-            password = p.get("password") or new_password()
-            accounts.add_user(
-                p["username"],
-                hash_password(password),
-                Role(p["role"]),
-                unit=p.get("unit") if p["role"] == "unit" else None,
-                display_name=p.get("name") or None,
-            )
-            if not p.get("password"):
-                made.append((p["username"], password))
+        added, made = import_people_file(Accounts(db), file, create_units=create_units)
     finally:
         db.close()
-    _console().print(f"已导入 {len(people)} 个用户", highlight=False)
+    _console().print(f"已导入 {added} 个用户", highlight=False)
     for username, password in made:
         _console().print(f"  {username} 的初始密码：{password}", highlight=False)
 

@@ -1,7 +1,7 @@
 """The 复核意见书 of one evaluation, in xlsx, docx and pdf: the reviewer's verdict as a document.
 
 What it holds: the project, unit and year; the 审核状态, 审核意见, 审核人 and date; the totals
-side by side (自评总分 / 复核得分 / 核定总分 and their grades); how many indicator points the
+side by side (自评得分 / 复核得分 / 核定得分 and their grades); how many indicator points the
 rules verified, how many were carried over from the unit's claim, and how many the reviewer
 decided; each indicator row with its 自评得分 / 复核得分 / 核定得分 and 扣分原因 (and the
 reviewer's comment); and the findings. One word per concept: 自评 is the unit's, 复核 the rules'
@@ -122,9 +122,9 @@ class Opinion:
 
     def totals(self) -> tuple[tuple[str, Decimal | None, str | None], ...]:
         return (
-            ("自评总分", self.claimed_total, self.claimed_grade),
+            ("自评得分", self.claimed_total, self.claimed_grade),
             ("复核得分", self.computed_total, self.computed_grade),
-            ("核定总分", self.decided_total, self.decided_grade),
+            ("核定得分", self.decided_total, self.decided_grade),
         )
 
 

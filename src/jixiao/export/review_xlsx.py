@@ -19,6 +19,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from jixiao.core.check_names import check_title
+from jixiao.core.model import Finding
 from jixiao.core.model import Severity
 from jixiao.export.review import FINDING_HEAD
 from jixiao.export.review import SEVERITY_NAMES
@@ -104,6 +105,11 @@ def _summary(ws: Worksheet, rows: Sequence[ReviewRow], names: dict[int, str] | N
     landscape(ws, "3:3")
 
 
+def _finding(finding: Finding) -> tuple[str, str, str, str | None]:
+    """A finding's cells under FINDING_HEAD: its severity and its Chinese name, not its code."""
+    return (SEVERITY_NAMES[finding.severity], check_title(finding.code), finding.message, finding.location)
+
+
 def _all_findings(ws: Worksheet, rows: Sequence[ReviewRow]) -> None:
     head = ("序号", "项目名称", "文件", *FINDING_HEAD)
     head_row(ws, 1, head)
@@ -111,15 +117,7 @@ def _all_findings(ws: Worksheet, rows: Sequence[ReviewRow]) -> None:
     for row in rows:
         for finding in row.findings:
             r += 1
-            values = (
-                row.index,
-                row.project,
-                row.file,
-                SEVERITY_NAMES[finding.severity],
-                check_title(finding.code),
-                finding.message,
-                finding.location,
-            )
+            values = (row.index, row.project, row.file, *_finding(finding))
             for c, value in enumerate(values, start=1):
                 cell = put(ws, r, c, value)
                 cell.font = SEVERITY_FONT[finding.severity] if c == 4 else BODY
@@ -158,20 +156,14 @@ def _document(ws: Worksheet, row: ReviewRow) -> None:
             cell.number_format = YUAN
         elif label == "执行率":
             cell.number_format = RATE
-        elif label.endswith("总分"):
+        elif label.endswith(("总分", "得分")):
             cell.number_format = SCORE
     top = len(facts) + 3
     head_row(ws, top, FINDING_HEAD)
     if not row.findings:
         put(ws, top + 1, 1, "未发现问题。").font = BODY
     for r, finding in enumerate(row.findings, start=top + 1):
-        values = (
-            SEVERITY_NAMES[finding.severity],
-            check_title(finding.code),
-            finding.message,
-            finding.location,
-        )
-        for c, value in enumerate(values, start=1):
+        for c, value in enumerate(_finding(finding), start=1):
             cell = put(ws, r, c, value)
             cell.font = SEVERITY_FONT[finding.severity] if c == 1 else BODY
             cell.alignment = WRAP

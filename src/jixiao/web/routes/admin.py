@@ -22,11 +22,14 @@ from urllib.parse import unquote
 from fastapi import APIRouter
 from fastapi import Form
 from fastapi import Request
+from fastapi import UploadFile
 from fastapi.responses import JSONResponse
 from fastapi.responses import RedirectResponse
 from fastapi.responses import Response
 from pydantic import BaseModel
 
+from jixiao import services
+from jixiao.errors import JixiaoError
 from jixiao.storage.accounts import AccountError
 from jixiao.storage.accounts import Role
 from jixiao.storage.accounts import UnitInfo
@@ -36,6 +39,7 @@ from jixiao.web.deps import render
 from jixiao.web.deps import require
 from jixiao.web.deps import wants_json
 from jixiao.web.deps import web
+from jixiao.web.people import import_people
 from jixiao.web.security import hash_password
 from jixiao.web.security import password_problem
 from jixiao.web.threads import slow
@@ -117,6 +121,7 @@ def _page(
     message: str | None = None,
     error: str | None = None,
     form: NewUser | None = None,
+    initial: list[tuple[str, str]] | None = None,
     status_code: int = 200,
 ) -> Response:
     accounts = web(request).accounts
@@ -128,6 +133,7 @@ def _page(
         "error": error,
         "form": form or NewUser(),
         "me": me.id,
+        "initial": initial or [],
     }
     return render(request, "admin/users.html", data, status_code=status_code)
 
@@ -263,6 +269,80 @@ def add_unit(request: Request, me: Admin, name: Annotated[str, Form()] = "") -> 
     except (Refused, AccountError) as exc:
         return _refused(request, me, str(exc))
     return _done(request, f"已新增单位“{name}”", status_code=201, unit={"id": unit_id, "name": name})
+
+
+# -- renaming and merging units, importing users ------------------------------------------------------
+
+
+def _unit_name(request: Request, unit_id: str | int) -> str:
+    wanted = str(unit_id).strip()
+    for unit in web(request).accounts.units():
+        if str(unit.id) == wanted:
+            return unit.name
+    raise Refused("请选择单位" if not wanted else f"没有编号为 {wanted} 的单位")
+
+
+@router.post("/admin/units/{unit_id}/rename", include_in_schema=False)
+def rename_unit(request: Request, me: Admin, unit_id: int, name: Annotated[str, Form()] = "") -> Response:
+    """Rename a unit (audited in the history of each of its projects)."""
+    try:
+        old = _unit_name(request, unit_id)
+        done = services.rename_unit(web(request).db, old, name, actor=me.username)
+    except (Refused, JixiaoError) as exc:
+        return _refused(request, me, f"未改名：{exc}")
+    return _done(
+        request,
+        f"已将单位“{old}”改名为“{done.unit}”（{done.projects} 个项目的修改记录已记下）",
+        unit={"id": unit_id, "name": done.unit},
+    )
+
+
+@router.post("/admin/units/merge", include_in_schema=False)
+def merge_units(
+    request: Request,
+    me: Admin,
+    source_id: Annotated[str, Form()] = "",
+    target_id: Annotated[str, Form()] = "",
+) -> Response:
+    """Merge unit ``source_id`` into ``target_id``; refused in Chinese, naming every conflict."""
+    try:
+        source, target = _unit_name(request, source_id), _unit_name(request, target_id)
+        done = services.merge_units(web(request).db, source, target, actor=me.username)
+    except (Refused, JixiaoError) as exc:
+        return _refused(request, me, f"未合并：{exc}")
+    return _done(
+        request,
+        f"已将单位“{source}”并入“{done.unit}”（{done.projects} 个项目的修改记录已记下，现有 {done.users} 个用户）",
+        unit=done.unit,
+    )
+
+
+@router.post("/admin/import", include_in_schema=False)
+@slow
+def import_users(
+    request: Request,
+    me: Admin,
+    file: Annotated[UploadFile | None, Form()] = None,
+    create_units: Annotated[str, Form()] = "",
+) -> Response:
+    """Users and units from an xlsx: the whole sheet checked first, every problem listed by row,
+    nothing imported on error; initial passwords shown once on the page that answers."""
+    if file is None or not file.filename:
+        return _refused(request, me, "请选择要导入的 .xlsx 文件")
+    try:
+        added, made = import_people(
+            web(request).accounts,
+            file.file.read(),
+            file.filename,
+            create_units=bool(create_units),
+            flag="勾选“新建表中的单位”",
+        )
+    except JixiaoError as exc:
+        return _refused(request, me, str(exc))
+    message = f"已导入 {added} 个用户"
+    if wants_json(request):
+        return JSONResponse({"message": message, "initial_passwords": dict(made)}, status_code=201)
+    return _page(request, me, message=message, initial=made, status_code=201)
 
 
 # -- changing users ------------------------------------------------------------------------------------
