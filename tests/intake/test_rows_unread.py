@@ -16,12 +16,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from jixiao.core.checks.catalogue import ACTUAL_UNREAD
 from jixiao.core.checks.catalogue import ROWS_INCOMPLETE
 from jixiao.core.checks.catalogue import SCORE_UNREAD
 from jixiao.core.checks.catalogue import TARGET_UNREAD
 from jixiao.core.model import Evaluation
 from jixiao.core.model import Op
+from jixiao.intake.extract import degraded
 from jixiao.intake.pipeline import extract_evaluations
 
 
@@ -198,3 +201,15 @@ def test_a_z_for_ge_target_in_spaced_rows_is_confirmed_or_left_unread(tmp_path: 
     assert row.target is not None and not row.target.is_quantity
     assert any("Z90%" in m and "目标值未读取" in m for m in _incomplete(doubtful))
     assert "TARGET_NOT_QUANTIFIED" not in _codes(doubtful)
+
+
+def test_rows_left_out_stand_the_sums_down_whatever_the_note_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The stand-down rests on structured marks, not on the wording of the notes: with the note
+    # classifier matching nothing, rows left out of a table still stand the sums down.
+    monkeypatch.setattr(degraded, "_NOT_READ", ())
+    ev = _extract(tmp_path, PIPES_NO_NAME, ".md")
+    assert ROWS_INCOMPLETE in ev.provenance
+    glued = _extract(tmp_path, GLUED_WITH_SCORES)
+    assert ROWS_INCOMPLETE in glued.provenance

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from decimal import Decimal
 
+from jixiao.core.checks.catalogue import ROWS_INCOMPLETE
 from jixiao.core.model import Budget
 from jixiao.core.model import Claimed
 from jixiao.core.model import Evaluation
@@ -136,6 +137,8 @@ def extract(doc: Document) -> Draft:
         indicators = prose_indicators(body)
     indicators = degraded.settle_ocr_targets(indicators, prov, notes)
     degraded.mark_unread_cells(indicators, found.unread_cells, prov, notes)
+    if found.rows_unread is not None:  # rows the table reader noted and left out
+        prov.setdefault(ROWS_INCOMPLETE, found.rows_unread)
 
     budget = _budget(grids, body, facts, prov)
     # A 总分 row whose score could not be read gives no total through its label either.

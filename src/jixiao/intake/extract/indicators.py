@@ -255,6 +255,7 @@ class Extracted:
     unread_totals: set[str] = field(default_factory=set)  # 总分 rows whose score was not certain
     # An indicator's location → its cells that held figures that were not read (a rebuilt table)
     unread_cells: dict[str, frozenset[str]] = field(default_factory=dict)
+    rows_unread: str | None = None  # where the first row that was noted and not read stands
     problems: list[tuple[str, str]] = field(default_factory=list)
     notes: list[tuple[str, str]] = field(default_factory=list)
     tables: int = 0
@@ -304,6 +305,7 @@ def read_table(grid: Grid, header: Header, start: int, out: Extracted, state: _S
                 out.notes.append(
                     (f"{label} 第{r + 1}行", "该行有目标值、实际完成值、分值或得分，但没有指标名称，未读取")
                 )
+                out.rows_unread = out.rows_unread or f"{label} 第{r + 1}行"
             continue
         ind = _indicator(name, values, state, f"{label} 第{r + 1}行")
         out.indicators.append(ind)
@@ -551,6 +553,7 @@ def read_flat(grid: Grid, header: Header, out: Extracted, state: _State, label: 
         out.indicators.append(_indicator(values["name"], values, state, f"{label} 第{start + 1}行"))
     if pending:
         out.notes.append((f"{label} 第{start + 1}行", "该行只有指标名称或部分数值，未能读取"))
+        out.rows_unread = out.rows_unread or f"{label} 第{start + 1}行"
     _fill_group_weights(out.indicators, first_row)
 
 
