@@ -51,6 +51,9 @@ _PART_BEFORE = re.compile(
     r"(?:指标|率|度|性|情况|执行|数量|质量|时效|成本|效益|产出|满意|决策|过程|管理|该项|此项|本项|单项|分项|各项|每项|平均|最高|最低)(?:自评|评价|绩效|考核)?$"
 )
 _SENTENCE_END = re.compile(r"[。；;！？!?\n]")
+# A score its clause gives to someone else's evaluation (第三方评价得分, 专家评审得分, 复核得分,
+# 财政重点评价得分) is not the unit's self-score.
+_OTHER_EVALUATOR = re.compile(r"第三方|重点评价|财政评价|外部评价|专家|复核|复评|抽评|抽查|再评价")
 _NEAR = 40  # how far back a clause's words can describe a score
 _SENTENCE_MAX = 200  # how far a sentence reaches, at most
 # A sentence about one indicator or group: “数量指标：…”, “2.满意度指标，…”.
@@ -145,6 +148,8 @@ def _total_hits(text: str, year: int | None = None) -> list[tuple[int, Decimal, 
             continue  # a bare number that is not closed as a score
         if generic and (indicator_line or _PART_BEFORE.search(before.rstrip())):
             continue  # an indicator's or a group's score
+        if _OTHER_EVALUATOR.search(before + key):
+            continue  # “第三方评价得分85分”: another evaluator's score
         sentence = text[
             max(sentences[bisect_right(sentences, m.start()) - 1], m.start() - _SENTENCE_MAX) : m.start()
         ]
@@ -174,22 +179,39 @@ def _starts(pattern: re.Pattern[str], text: str) -> list[int]:
     return [0, *(m.end() for m in pattern.finditer(text))]
 
 
-def prose_total(paras: list[Para], year: int | None = None) -> tuple[Decimal, str] | None:
+def prose_total(
+    paras: list[Para], year: int | None = None, notes: list[tuple[str, str]] | None = None
+) -> tuple[Decimal, str] | None:
     """The claimed total as a sentence states it; a total word outranks a generic 得分, and the
-    scores of a numbered list of items (“1.…，自评得分20分；2.…”) are never the total."""
+    scores of a numbered list of items (“1.…，自评得分20分；2.…”) are never the total. Two
+    different totals of the best rank leave it unread (a note in ``notes`` names both)."""
     hits = {i: [] if past_years(p) else _total_hits(nfkc(p.text), year) for i, p in enumerate(paras)}
     listed = _listed(paras, {i: [k for r, _, k in h if r == 1] for i, h in hits.items()})
     best: tuple[int, Decimal, str] | None = None
+    other: tuple[Decimal, str] | None = None
     for i, p in enumerate(paras):
         for rank, value, _ in hits[i]:
             if rank == 1 and i in listed:
                 continue
             if best is None or rank < best[0]:
-                best = (rank, value, p.location)
+                best, other = (rank, value, p.location), None
+            elif rank == best[0] and value != best[1] and other is None:
+                other = (value, p.location)
+    if best is not None and other is not None:
+        if notes is not None:
+            notes.append(
+                (
+                    best[2],
+                    f"自评得分有两个不同的数：{best[1]}分（{best[2]}）与{other[0]}分（{other[1]}），未读取",
+                )
+            )
+        return None
     return (best[1], best[2]) if best else None
 
 
-def prose_grade(paras: list[Para], year: int | None = None) -> tuple[str, str] | None:
+def prose_grade(
+    paras: list[Para], year: int | None = None, notes: list[tuple[str, str]] | None = None
+) -> tuple[str, str] | None:
     """The grade a sentence gives the evaluation (“自评等级为优秀”, “综合评价等级为“优””), not a
     count of graded items (“评价等级为“优”有37个”) nor a band (“得分≥85分为优秀”)."""
     found: dict[int, list[str]] = {}
@@ -211,10 +233,22 @@ def prose_grade(paras: list[Para], year: int | None = None) -> tuple[str, str] |
                 continue  # “工程质量等级为合格”: some other thing's grade
             found.setdefault(i, []).append(m["grade"] or m["grade2"] or m["grade3"])
     listed = _listed(paras, found)
+    first: tuple[str, str] | None = None
     for i, p in enumerate(paras):
-        if i in found and i not in listed:
-            return found[i][0], p.location
-    return None
+        if i not in found or i in listed:
+            continue
+        if first is None:
+            first = found[i][0], p.location
+        elif found[i][0][:1] != first[0][:1]:
+            if notes is not None:
+                notes.append(
+                    (
+                        first[1],
+                        f"自评等级有两个不同的结论：“{first[0]}”（{first[1]}）与“{found[i][0]}”（{p.location}），未读取",
+                    )
+                )
+            return None
+    return first
 
 
 def prose_weights(paras: list[Para]) -> dict[Group, tuple[Decimal, str]]:

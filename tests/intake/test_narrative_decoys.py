@@ -1,0 +1,62 @@
+"""Scores that are not the unit's self-score and reports that state two of them, in wordings written
+here (not taken from any held-out or corpus file)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from jixiao.intake.document import Document
+from jixiao.intake.document import Paragraph
+from jixiao.intake.extract.narrative import prose_grade
+from jixiao.intake.extract.narrative import prose_total
+from jixiao.intake.extract.sections import Para
+from jixiao.intake.extract.sections import outline
+
+
+def paras(*texts: str) -> list[Para]:
+    doc = Document(path="x", format="txt", blocks=[Paragraph(t, f"第{i + 1}行") for i, t in enumerate(texts)])
+    return outline(doc)
+
+
+@pytest.mark.parametrize(
+    ("texts", "total"),
+    [
+        (("市财政局组织专家评审，专家评审得分78分。", "经单位自评，本项目得分88分。"), Decimal(88)),
+        (("受托的第三方机构评价得分80.5分；", "本单位自评得分为91分，等级为优。"), Decimal(91)),
+        (("财政重点评价得分76分。", "项目自评分95分。"), Decimal(95)),
+        (("主管部门复核得分83分。", "自评得分86分。"), Decimal(86)),
+    ],
+)
+def test_another_evaluators_score_is_not_the_self_score(texts: tuple[str, ...], total: Decimal) -> None:
+    found = prose_total(paras(*texts))
+    assert found is not None and found[0] == total
+
+
+def test_a_third_party_score_alone_is_not_read_as_the_self_score() -> None:
+    assert prose_total(paras("第三方评价得分为82分，评价等级为良。")) is None
+
+
+def test_two_different_self_scores_are_left_unread_with_a_note() -> None:
+    notes: list[tuple[str, str]] = []
+    texts = ("一、结论", "本项目自评得分87分，等级为良。", "二、打分", "逐项打分后，本项目自评得分为93分。")
+    assert prose_total(paras(*texts), notes=notes) is None
+    assert len(notes) == 1 and "87" in notes[0][1] and "93" in notes[0][1]
+
+
+def test_the_same_self_score_stated_twice_is_read() -> None:
+    found = prose_total(paras("本项目自评得分87分。", "综上，自评得分为87分，等级为良。"))
+    assert found is not None and found[0] == Decimal(87)
+
+
+def test_two_different_grades_are_left_unread_with_a_note() -> None:
+    notes: list[tuple[str, str]] = []
+    texts = ("本项目自评得分91分，评价等级为“优”。", "按评分标准复算，评价等级为“良”。")
+    assert prose_grade(paras(*texts), notes=notes) is None
+    assert len(notes) == 1 and "优" in notes[0][1] and "良" in notes[0][1]
+
+
+def test_the_same_grade_in_two_words_is_read() -> None:
+    found = prose_grade(paras("评价等级为优。", "综上，绩效评价等级为“优秀”。"))
+    assert found is not None and found[0] == "优"
