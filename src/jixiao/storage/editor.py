@@ -245,14 +245,15 @@ def _refuse_locked(
     """The latest version's id of the project × year; :class:`EvidenceLocked` when it is
     审核通过 (``what``: the refused change, in Chinese)."""
     same_year = EvaluationRow.year.is_(None) if year is None else EvaluationRow.year == year
-    query = (
+    latest = s.scalar(
         select(EvaluationRow.id)
         .where(EvaluationRow.project_id == project_id, same_year)
         .order_by(EvaluationRow.version.desc(), EvaluationRow.id.desc())
         .limit(1)
     )
-    latest = s.scalar(query.with_for_update() if lock else query)
-    review = s.get(ReviewRow, latest) if latest is not None else None
+    # Locked (``lock``) until the change commits, so an approval at the same moment waits for it
+    # or is seen by it: the status is re-read once the lock is had.
+    review = s.get(ReviewRow, latest, with_for_update=lock) if latest is not None else None
     if review is not None and review.status == APPROVED:
         label = f"{year}年度" if year is not None else ""
         raise EvidenceLocked(
