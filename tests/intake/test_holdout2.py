@@ -242,11 +242,6 @@ FACT_KEYS = {
 # Facts jixiao reports with a value other than the truth when the set was written, by file and fact.
 # Strict: once the reading is fixed (right or left empty), the mark must go and the test guards it.
 KNOWN_WRONG: dict[tuple[str, str], str] = {
-    ("g35.txt", "planned"): (
-        "“上年结转资金20万元，本年预算安排100万元，合计可用资金120万元；全年实际支出114万元，执行率95%”："
-        "读出 100（本年安排），应为 120（含结转，114/120 = 95%）"
-    ),
-    ("g35.txt", "rate"): "同一句：报告 1.14（114/100 自算），印出的是 95%",
     ("g37.txt", "year"): (
         "标题“关于开展2022年度项目支出绩效自评工作的报告”给出 2022，正文三处写明评价的是 2021 年度；"
         "读出 2022 后 2021 年的金额和得分全部未读"

@@ -60,3 +60,33 @@ def test_two_different_grades_are_left_unread_with_a_note() -> None:
 def test_the_same_grade_in_two_words_is_read() -> None:
     found = prose_grade(paras("评价等级为优。", "综上，绩效评价等级为“优秀”。"))
     assert found is not None and found[0] == "优"
+
+
+def _budget(text: str) -> tuple[Decimal | None, Decimal | None]:
+    from jixiao.intake.extract.budget_prose import from_prose
+
+    facts, _ = from_prose(paras(text))
+    return facts.planned, facts.executed
+
+
+@pytest.mark.parametrize(
+    ("text", "planned"),
+    [
+        # carried-over money + this year's budget = the money available: the sum is the budget
+        (
+            "该项目上年结转资金35万元，本年预算安排65万元，合计可用资金100万元；全年实际支出96万元。",
+            Decimal(1000000),
+        ),
+        (
+            "本年度预算安排80万元，上级追加结转资金12万元，共计可用资金92万元，实际支出90万元。",
+            Decimal(920000),
+        ),
+        # parts that do not add up to the 合计: the sum is not taken, the 预算安排 stays
+        (
+            "上年结转资金35万元，本年预算安排65万元，合计可用资金110万元，全年实际支出96万元。",
+            Decimal(650000),
+        ),
+    ],
+)
+def test_parts_and_their_sum_give_the_sum_as_the_budget(text: str, planned: Decimal) -> None:
+    assert _budget(text)[0] == planned

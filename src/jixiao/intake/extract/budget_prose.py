@@ -69,6 +69,11 @@ _CATEGORY = re.compile(r"(?:项目|基本|部门|整体|人员|公用)支出(?:�
 _SENTENCE = re.compile(r"[。；;！？!?\n]")
 _SUMMED = re.compile(r"合计|共计|总计|总额|累计|共")
 _PARTS = re.compile(r"其中")
+# A sum of the money named before it in its sentence: “上年结转资金20万元，本年预算安排100万元，
+# 合计可用资金120万元”.
+_SUM_OF_PARTS = re.compile(
+    r"(?:合计|共计|总计)(?:可用|可使用|可支配|安排|下达)?(?:资金|经费|预算)?" + _LINK + "$"
+)
 _RATE = re.compile(
     r"(?:(?P<word>(?:预算|资金|项目|经费)?(?:执行|支付|支出)(?:率|进度))|(?P<share>占(?:全年|年度|总)?预算(?:数|资金)?(?:的|比例)?))"
     r"(?:为|是|达到|达|:)?\s*(?P<pct>\d+(?:\.\d+)?)\s*%"
@@ -145,6 +150,7 @@ def _figures(text: str, year: int | None = None) -> tuple[list[_Figure], Decimal
     clauses, sentences = _starts(CLAUSE_BREAK, text), _starts(_SENTENCE, text)
     parts_at = [m.start() for m in _PARTS.finditer(text)]
     roles: list[tuple[int, str | None]] = []  # every amount's start and the figure it is
+    seen: list[tuple[Amount, str | None, int]] = []  # every amount, its figure and its sentence
     released = -1  # a figure of the whole named after this position ends the 其中 before it
     parts_end: int | None = None  # where the last 其中 scope stopped being open, for the rate
     for amount in _amounts(text):
@@ -155,6 +161,9 @@ def _figures(text: str, year: int | None = None) -> tuple[list[_Figure], Decimal
         if earlier_year(text[sentence_start : amount.start], year):
             role = None  # “2020年该项目预算200万元”: a year before the one evaluated
         roles.append((amount.start, role))
+        seen.append((amount, role, sentence_start))
+        if role in (None, "planned") and _SUM_OF_PARTS.search(stem):
+            found = _as_sum(found, seen, text, stem_start=max(clause_start, amount.start - _STEM))
         i = bisect_left(parts_at, amount.start) - 1  # the last 其中 before the amount
         last = parts_at[i] if i >= 0 and parts_at[i] >= max(sentence_start, released + 1) else None
         if last is not None:
@@ -179,6 +188,24 @@ def _figures(text: str, year: int | None = None) -> tuple[list[_Figure], Decimal
         break
     kept, unsure = _one_per_sentence(found)
     return kept, rate, unsure
+
+
+def _as_sum(
+    found: list[_Figure], seen: list[tuple[Amount, str | None, int]], text: str, stem_start: int
+) -> list[_Figure]:
+    """“A万元，B万元，合计C万元” where A + B = C and one part is the budget: C is the budget."""
+    total, _, sentence_start = seen[-1]
+    parts = [(a, r) for a, r, s in seen[:-1] if s == sentence_start]
+    if (
+        len(parts) < 2
+        or _PARTS.search(text, sentence_start, stem_start)
+        or not any(r == "planned" for _, r in parts)
+        or any(r in ("executed", "received", "raise", "cut") for _, r in parts)
+        or sum((a.yuan for a, _ in parts), Decimal(0)) != total.yuan
+    ):
+        return found
+    kept = [f for f in found if not (f.sentence == sentence_start and f.role == "planned")]
+    return [*kept, _Figure("planned", total.yuan, sentence_start, True)]
 
 
 def _spent_right_before(roles: list[tuple[int, str | None]], pos: int) -> bool:
