@@ -4,15 +4,18 @@ here (not taken from any held-out or corpus file)."""
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
+from jixiao.core.model import Evaluation
 from jixiao.intake.document import Document
 from jixiao.intake.document import Paragraph
 from jixiao.intake.extract.narrative import prose_grade
 from jixiao.intake.extract.narrative import prose_total
 from jixiao.intake.extract.sections import Para
 from jixiao.intake.extract.sections import outline
+from jixiao.intake.pipeline import extract_file
 
 
 def paras(*texts: str) -> list[Para]:
@@ -90,3 +93,26 @@ def _budget(text: str) -> tuple[Decimal | None, Decimal | None]:
 )
 def test_parts_and_their_sum_give_the_sum_as_the_budget(text: str, planned: Decimal) -> None:
     assert _budget(text)[0] == planned
+
+
+def _table(tmp_path: Path, figures: str) -> Evaluation:
+    path = tmp_path / "表.txt"
+    path.write_text(
+        "项目支出绩效自评表（2023年度）\n项目名称 城区路灯维护\n"
+        "| 项目资金（万元） | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 |\n"
+        f"| 年度资金总额 | {figures} | 10 | 98% | 9.8 |\n",
+        encoding="utf-8",
+    )
+    return extract_file(path)
+
+
+def test_figures_in_yuan_under_a_wan_label_are_left_unread_with_a_note(tmp_path: Path) -> None:
+    ev = _table(tmp_path, "3,400,000.00 | 3,400,000.00 | 3,332,000.00")  # 340亿元 if read as 万元
+    assert ev.budget.planned_yuan is None and ev.budget.executed_yuan is None
+    notes = [f.message for f in ev.findings if f.code == "EXTRACTION_INCOMPLETE"]
+    assert any("万元" in n and "元填列" in n for n in notes), notes
+
+
+def test_plausible_figures_under_a_wan_label_are_read(tmp_path: Path) -> None:
+    ev = _table(tmp_path, "340.00 | 340.00 | 333.20")
+    assert ev.budget.planned_yuan == Decimal(3400000) and ev.budget.executed_yuan == Decimal(3332000)

@@ -60,6 +60,9 @@ _UNIT_YUAN = re.compile(r"[（(]元[)）]|单位[:：]?元")
 _UNIT_LINE = re.compile(r"单位[:：]?(?P<a>万元|元)|^[（(]?(?P<b>万元|元)[)）]?$")
 # An amount read as 万元 at or above this (10亿元) when no unit is stated is more likely 元.
 _IMPLAUSIBLE_WAN = Decimal(100_000) * Decimal(10_000)
+# An amount under a stated 万元 at or above this (100亿元) is a figure in 元 under the wrong label
+# more likely than one project's money (“项目资金（万元）… 1,250,000.00”).
+_IMPLAUSIBLE_STATED_WAN = Decimal(1_000_000) * Decimal(10_000)
 # Two budget columns: the one that says 调整/全年 is the year's budget, the other the initial one.
 _ADJUSTED = re.compile(r"调整|全年|变更后")
 _GLUED = re.compile(r"^(?P<label>[^：:]{2,20})[：:](?P<figure>[^：:]+)$")
@@ -419,6 +422,8 @@ def _settle_unit(facts: BudgetFacts, unit: _Unit, place: str) -> None:
     doubt = unit.doubt
     if doubt is None and not unit.stated and amounts and max(amounts) >= _IMPLAUSIBLE_WAN:
         doubt = "预算表未注明金额单位，按万元读取金额达10亿元以上，不合常理，金额未读取"
+    elif doubt is None and unit.unit == "万元" and amounts and max(amounts) >= _IMPLAUSIBLE_STATED_WAN:
+        doubt = "预算表注明金额单位为万元，但按万元读取金额达100亿元以上，疑为以元填列，金额未读取"
     if doubt is None or not amounts:
         return
     for role in _AMOUNTS:
