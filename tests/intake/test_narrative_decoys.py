@@ -116,3 +116,18 @@ def test_figures_in_yuan_under_a_wan_label_are_left_unread_with_a_note(tmp_path:
 def test_plausible_figures_under_a_wan_label_are_read(tmp_path: Path) -> None:
     ev = _table(tmp_path, "340.00 | 340.00 | 333.20")
     assert ev.budget.planned_yuan == Decimal(3400000) and ev.budget.executed_yuan == Decimal(3332000)
+
+
+def test_a_report_with_two_self_scores_has_neither_and_a_finding_names_both(tmp_path: Path) -> None:
+    path = tmp_path / "报告.txt"
+    path.write_text(
+        "2024年度河道保洁项目绩效自评报告\n一、资金情况\n全年预算30万元，实际支出30万元。\n"
+        "二、自评结论\n本项目自评得分95分，评价等级为“优”。\n"
+        "三、打分情况\n经逐项打分，项目自评得分为84分，评价等级为“良”。\n",
+        encoding="utf-8",
+    )
+    ev = extract_file(path)
+    assert ev.claimed.total is None and ev.claimed.grade is None
+    notes = [f.message for f in ev.findings if f.code == "EXTRACTION_INCOMPLETE"]
+    assert any("95" in n and "84" in n for n in notes), notes
+    assert any("“优”" in n and "“良”" in n for n in notes), notes

@@ -149,6 +149,7 @@ def extract(doc: Document) -> Draft:
         facts,
         prov,
         project.year,
+        notes,
     )
     if found.grade is not None and "claimed.grade" not in prov:  # the grade in the 总分 row
         claimed = claimed.model_copy(update={"grade": found.grade[0]})
@@ -240,6 +241,7 @@ def _claimed(
     facts: budget_ex.BudgetFacts,
     prov: dict[str, str],
     year: int | None = None,
+    notes: list[tuple[str, str]] | None = None,
 ) -> Claimed:
     total = table_total
     if total is None:
@@ -250,7 +252,7 @@ def _claimed(
                     total = (value, f.location)
                     break
     if total is None:
-        total = prose_total(body, year)
+        total = prose_total(body, year, notes)
     grade: tuple[str, str] | None = None
     for f in fields:
         if _GRADE_LABEL.fullmatch(f.label):
@@ -259,7 +261,7 @@ def _claimed(
                 grade = (m[1], f.location)
                 break
     if grade is None:
-        grade = prose_grade(body, year)
+        grade = prose_grade(body, year, notes)
     if total:
         prov["claimed.total"] = total[1]
     if grade:
