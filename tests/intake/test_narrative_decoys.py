@@ -131,3 +131,14 @@ def test_a_report_with_two_self_scores_has_neither_and_a_finding_names_both(tmp_
     notes = [f.message for f in ev.findings if f.code == "EXTRACTION_INCOMPLETE"]
     assert any("95" in n and "84" in n for n in notes), notes
     assert any("“优”" in n and "“良”" in n for n in notes), notes
+
+
+def test_a_paragraph_of_sub_project_amounts_is_not_the_projects_budget() -> None:
+    from jixiao.intake.extract.budget_prose import from_prose
+
+    text = "其中：东片区供水管网子项目安排资金60万元，实际支出58万元；西片区泵站改造子项目安排资金30万元，实际支出30万元。"
+    facts, _ = from_prose(paras(text))
+    assert facts.planned is None and facts.executed is None
+    # the whole stated before its parts is read
+    facts, _ = from_prose(paras("项目预算资金90万元，实际支出88万元。", text))
+    assert facts.planned == Decimal(900000) and facts.executed == Decimal(880000)

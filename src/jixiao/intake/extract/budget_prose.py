@@ -33,6 +33,7 @@ from jixiao.intake.extract.prose import Amount
 from jixiao.intake.extract.prose import amounts
 from jixiao.intake.extract.prose import earlier_year
 from jixiao.intake.extract.prose import nfkc
+from jixiao.intake.extract.prose import strip_enumerator
 from jixiao.intake.extract.sections import Para
 from jixiao.intake.extract.sections import past_years
 
@@ -275,7 +276,15 @@ def from_prose(paras: list[Para], year: int | None = None) -> tuple[BudgetFacts,
     rates: list[Decimal | None] = []
     unsure: list[set[str]] = []
     for p in paras:
-        figures, rate, unclear = _figures(nfkc(p.text), year) if not past_years(p) else ([], None, set())
+        text = nfkc(p.text)
+        figures: list[_Figure]
+        rate: Decimal | None
+        unclear: set[str]
+        if past_years(p) or _PARTS.match(strip_enumerator(text).lstrip()):
+            # a paragraph opening with “其中” lists the parts of money stated elsewhere (sub-projects)
+            figures, rate, unclear = [], None, set()
+        else:
+            figures, rate, unclear = _figures(text, year)
         per_para.append(figures)
         rates.append(rate)
         unsure.append(unclear)
