@@ -47,7 +47,9 @@ def _add_user(server: Server, *args: str) -> None:
 
 
 def _codes(page: Page) -> set[str]:
-    return set(page.locator("#findings code").all_inner_texts())
+    """The finding codes on an evaluation page (shown by their Chinese names, the code kept in data-code)."""
+    cells = page.locator("#findings [data-code]")
+    return {cells.nth(i).get_attribute("data-code") or "" for i in range(cells.count())}
 
 
 @pytest.fixture(scope="module")

@@ -155,7 +155,7 @@ def test_cli_check_prints_every_file_and_the_summary(inbox: Path) -> None:
     for name in ("good.docx", "gbk.txt", "zipbomb.docx", "scanned.pdf"):
         assert name in result.output
     assert "汇总：13 个文件" in result.output
-    assert "UNREADABLE_DOCUMENT" in result.output
+    assert "文件无法读取" in result.output
     assert "自评表 第" in result.output  # findings name their row
 
 
@@ -202,7 +202,7 @@ def test_cli_check_writes_the_review_report(inbox: Path, tmp_path: Path) -> None
     assert result.exit_code == 1
     book = load_workbook(out)
     text = "\n".join(str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value)
-    for words in ("gbk.txt", "report.txt", "random.docx", "UNREADABLE_DOCUMENT", "乡村道路养护"):
+    for words in ("gbk.txt", "report.txt", "random.docx", "文件无法读取", "乡村道路养护"):
         assert words in text
 
 
