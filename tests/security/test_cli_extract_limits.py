@@ -45,7 +45,7 @@ def test_check_of_a_fifo_given_by_name_answers_at_once(tmp_path: Path) -> None:
 def test_extract_is_stopped_at_its_timeout_and_says_the_limit_as_given() -> None:
     done = jixiao("extract", "--timeout", "0.05", str(DATA / "001_report.pdf"))
     assert done.returncode == 1, done.stderr
-    assert "UNREADABLE_DOCUMENT" in done.stdout
+    assert "文件无法读取" in done.stdout
     assert "处理超时（超过 0.05 秒），已中止" in done.stdout  # not “超过 0 秒”
 
 
