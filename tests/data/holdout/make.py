@@ -1,16 +1,18 @@
 """Write the office and web twins of some held-out text forms into formats/ (deterministic).
 
-Run from the repository root: ``uv run --frozen python tests/data/holdout/make.py``.
+Run from the repository root: ``uv run --frozen python tests/data/holdout/make.py [--dir tests/data/holdout2]``.
 A twin holds the same form as its ``<stem>.txt``: the ``| a | b |`` lines become table rows (one
 table per run of such lines), every other line a paragraph. Merged cells are declared per file in
-MERGES so the grids look like the forms units fill in (a label spanning two header rows, a
+the set's twins.json so the grids look like the forms units fill in (a label spanning two header rows, a
 "预算数" heading over two columns); the text of a merged-away cell is always empty.
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import io
+import json
 import re
 import zipfile
 from decimal import Decimal
@@ -23,40 +25,15 @@ from lxml import etree
 from lxml.html import builder as E
 
 HERE = Path(__file__).resolve().parent
-OUT = HERE / "formats"
 FIXED = dt.datetime(2024, 1, 1, 0, 0, 0)
 
-# stem -> the formats it is written in
-TWINS: dict[str, tuple[str, ...]] = {
-    "h01": ("docx", "xlsx", "html"),
-    "h08": ("docx", "html"),
-    "h10": ("xlsx",),
-    "h19": ("docx", "xlsx"),
-    "h20": ("html",),
-    "h23": ("docx", "html"),
-    "h24": ("docx",),
-    "h34": ("docx",),
-    "h38": ("docx", "xlsx", "html"),
-}
-
-# stem -> (table number, row, column, rowspan, colspan) of merged cells
+# Each set declares its twins in twins.json: "twins" (stem -> the formats it is written in), "merges"
+# (stem -> [table number, row, column, rowspan, colspan] of merged cells) and "numeric" (stems whose
+# xlsx twin stores figures as numbers with a display format, as spreadsheets do). main() loads them.
 Merge = tuple[int, int, int, int, int]
-MERGES: dict[str, list[Merge]] = {
-    "h01": [(0, 2, 0, 5, 1), (0, 7, 0, 2, 1), (0, 0, 1, 1, 7)],
-    "h38": [
-        (0, 0, 1, 1, 7),
-        (0, 2, 0, 3, 1),
-        (0, 6, 0, 5, 1),
-        (0, 6, 1, 2, 1),
-        (0, 11, 0, 2, 1),
-        (0, 14, 0, 1, 5),
-    ],
-    "h23": [(0, 2, 0, 2, 1), (0, 2, 1, 1, 2), (0, 2, 4, 2, 1), (0, 2, 6, 2, 1)],
-}
-
-# stems whose xlsx twin stores figures as numbers with a display format, as spreadsheets do
-# (179.49 as a number shown "#,##0.00", 96.50% as 0.965 shown "0.00%"), not as text
-NUMERIC = {"h38"}
+TWINS: dict[str, tuple[str, ...]] = {}
+MERGES: dict[str, list[Merge]] = {}
+NUMERIC: set[str] = set()
 NUMBER = re.compile(r"-?\d[\d,]*(\.\d+)?")
 
 Block = str | list[list[str]]
@@ -238,11 +215,21 @@ WRITERS = {"docx": write_docx, "xlsx": write_xlsx, "html": write_html}
 
 
 def main() -> None:
-    OUT.mkdir(exist_ok=True)
+    ap = argparse.ArgumentParser(description="Write a held-out set's office and web twins (deterministic).")
+    ap.add_argument("--dir", type=Path, default=HERE, help="the set's folder (default: this one)")
+    here = ap.parse_args().dir.resolve()
+    out = here / "formats"
+    config = json.loads((here / "twins.json").read_text(encoding="utf-8"))
+    TWINS.update({stem: tuple(kinds) for stem, kinds in config["twins"].items()})
+    MERGES.update(
+        {stem: [(t, r, c, rs, cs) for t, r, c, rs, cs in spans] for stem, spans in config["merges"].items()}
+    )
+    NUMERIC.update(config["numeric"])
+    out.mkdir(exist_ok=True)
     for stem, kinds in TWINS.items():
-        parts = blocks((HERE / f"{stem}.txt").read_text(encoding="utf-8"))
+        parts = blocks((here / f"{stem}.txt").read_text(encoding="utf-8"))
         for kind in kinds:
-            WRITERS[kind](stem, parts, OUT / f"{stem}.{kind}")
+            WRITERS[kind](stem, parts, out / f"{stem}.{kind}")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """List every value ``jixiao extract`` reports as certain that the held-out truth says is wrong.
 
-Run from the repository root: ``python3 tests/data/holdout/wrong_values.py [--jobs 2] [FILE ...]``.
+Run from the repository root: ``python3 tests/data/holdout/wrong_values.py [--dir tests/data/holdout2] [--jobs 2] [FILE ...]``.
 For every document of INDEX.json (and its twins in formats/) it runs
 ``uv run --frozen jixiao extract FILE --json`` like a user would and prints
 - WRONG: a fact the truth states that jixiao reports with another value (worse than a miss),
@@ -94,12 +94,14 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("files", nargs="*", help="only these file names (default: all)")
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--dir", type=Path, default=HERE, help="the held-out set's folder (default: this one)")
     args = ap.parse_args()
-    docs = json.loads((HERE / "INDEX.json").read_text(encoding="utf-8"))["documents"]
-    near = json.loads((HERE / "NEAR_MISSES.json").read_text(encoding="utf-8"))["wrong_values"]
+    here = args.dir.resolve()
+    docs = json.loads((here / "INDEX.json").read_text(encoding="utf-8"))["documents"]
+    near = json.loads((here / "NEAR_MISSES.json").read_text(encoding="utf-8"))["wrong_values"]
     jobs: list[tuple[dict[str, Any], Path]] = []
     for doc in docs:
-        for path in [HERE / doc["file"], *sorted((HERE / "formats").glob(Path(doc["file"]).stem + ".*"))]:
+        for path in [here / doc["file"], *sorted((here / "formats").glob(Path(doc["file"]).stem + ".*"))]:
             if not args.files or path.name in args.files:
                 jobs.append((doc, path))
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
