@@ -153,3 +153,31 @@ def check_whole(folder: Path, near_files: int) -> None:
         doc = by_file[item["file"]]
         assert doc.get(key.get(item["fact"], item["fact"])) is None, item
         assert item["fact"] != "planned" or doc.get("budget_initial") is None, item
+
+
+def careless_reads(
+    near: list[dict[str, Any]], evaluations: list[dict[str, Any]], name: str, fact: str | None = None
+) -> list[str]:
+    """Each careless value of ``name`` (of one ``fact``, or all) that its evaluations report."""
+    wrong = []
+    for item in (n for n in near if n["file"] == name and fact in (None, n["fact"])):
+        for ev in evaluations:
+            got = reported(ev, item["fact"])
+            if same_as(item["fact"], got, item["wrong"]):
+                wrong.append(f"{name} {item['fact']} = {got} ({item['why']})")
+    return wrong
+
+
+def facts_held(
+    jobs: list[tuple[dict[str, Any], Path]], evaluations: dict[Path, list[dict[str, Any]]]
+) -> tuple[float, int, list[str]]:
+    """The share of stated facts read right (percent), how many facts there are, and the misses."""
+    held = total = 0
+    misses: list[str] = []
+    for doc, path in jobs:
+        evs = evaluations[path]
+        got = list(facts(doc, evs[0] if len(evs) == 1 else {}))
+        held += sum(1 for _, ok in got if ok)
+        total += len(got)
+        misses.extend(f"{path.name}: {name}" for name, ok in got if not ok)
+    return 100.0 * held / total, total, misses
