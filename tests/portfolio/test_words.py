@@ -86,7 +86,7 @@ def test_the_whole_tree_scan_finds_a_planted_old_word(tmp_path: Path) -> None:
 
 def _chinese_text_codes(text: str) -> list[str]:
     """Finding codes written in the text outside URLs and attributes (``code=…``)."""
-    visible = re.sub(r'(href|title|id|class)="[^"]*"', "", text)
+    visible = re.sub(r'(href|title|id|class|data-[a-z-]+)="[^"]*"', "", text)
     return sorted({code for code in BY_CODE if re.search(rf"(?<![=\w]){code}(?!\w)", visible)})
 
 
