@@ -9,7 +9,9 @@ without reaching into one another.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 MB = 1024 * 1024
 
@@ -42,6 +44,44 @@ class Limits:
     # each member by ``max_file_bytes``.
     max_archive_members: int = 2000
     max_archive_depth: int = 2
+
+
+class ArchiveMember(Protocol):
+    """What :func:`unpack_refusal` reads of a member (``zipfile.ZipInfo`` has it)."""
+
+    @property
+    def filename(self) -> str: ...
+    @property
+    def file_size(self) -> int: ...
+    @property
+    def compress_size(self) -> int: ...
+
+
+# Members smaller than this are not judged by their ratio: tiny parts of repeated XML compress
+# very well and can do no harm.
+_RATIO_FLOOR = 1024 * 1024
+
+
+def unpack_refusal(members: Sequence[ArchiveMember], limits: Limits, archive: str = "压缩包") -> str | None:
+    """Why a zip archive must not be unpacked (its members say it unpacks beyond
+    ``max_unpacked_bytes``, or one compresses better than ``max_ratio`` : 1), else ``None``.
+
+    One rule for every archive jixiao opens: a docx/xlsx before its parser touches it, an
+    uploaded .zip of submissions before a member is taken. ``archive`` names it in the message
+    (``压缩包“报送.zip”``).
+    """
+    total = sum(m.file_size for m in members)
+    if total > limits.max_unpacked_bytes:
+        return (
+            f"{archive}展开后为 {human_size(total)}，超过 {human_size(limits.max_unpacked_bytes)}"
+            "（疑似压缩炸弹），已拒绝"
+        )
+    for m in members:
+        if m.compress_size > 0 and m.file_size > _RATIO_FLOOR:
+            ratio = m.file_size / m.compress_size
+            if ratio > limits.max_ratio:
+                return f"{archive}内 {m.filename} 的压缩比为 {ratio:.0f}:1（疑似压缩炸弹），已拒绝"
+    return None
 
 
 def human_size(n: int) -> str:

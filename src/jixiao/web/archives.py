@@ -30,6 +30,7 @@ from pathlib import PurePosixPath
 
 from jixiao.limits import Limits
 from jixiao.limits import human_size
+from jixiao.limits import unpack_refusal
 from jixiao.storage.archive import Hasher
 from jixiao.storage.archive import clean_name
 
@@ -92,19 +93,9 @@ def _check_directory(infos: list[zipfile.ZipInfo], name: str, limits: Limits) ->
         raise ArchiveRefused(
             f"压缩包“{name}”有 {len(infos)} 个成员，超过上限 {limits.max_archive_members} 个，已拒绝"
         )
-    total = sum(i.file_size for i in infos)
-    if total > limits.max_unpacked_bytes:
-        raise ArchiveRefused(
-            f"压缩包“{name}”展开后为 {human_size(total)}，超过 {human_size(limits.max_unpacked_bytes)}"
-            "（疑似压缩炸弹），已拒绝"
-        )
-    for info in infos:
-        if info.compress_size > 0 and info.file_size > 1024 * 1024:
-            ratio = info.file_size / info.compress_size
-            if ratio > limits.max_ratio:
-                raise ArchiveRefused(
-                    f"压缩包“{name}”内 {info.filename} 的压缩比为 {ratio:.0f}:1（疑似压缩炸弹），已拒绝"
-                )
+    refusal = unpack_refusal(infos, limits, f"压缩包“{name}”")
+    if refusal:
+        raise ArchiveRefused(refusal)
 
 
 class _Budget:

@@ -17,6 +17,7 @@ from pathlib import Path
 from jixiao.intake.document import UnreadableDocument
 from jixiao.intake.limits import Limits
 from jixiao.intake.limits import human_size
+from jixiao.limits import unpack_refusal
 
 # OOXML never needs a DTD; any DOCTYPE or ENTITY declaration in a part is refused outright.
 _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
@@ -44,20 +45,11 @@ def open_ooxml(path: Path, limits: Limits, kind: str) -> zipfile.ZipFile:
 
 def check_archive(zf: zipfile.ZipFile, limits: Limits) -> None:
     """Refuse an archive that unpacks too big, compresses implausibly well, or declares a DTD."""
-    total = 0
-    for info in zf.infolist():
-        total += info.file_size
-        if total > limits.max_unpacked_bytes:
-            raise UnreadableDocument(
-                f"压缩包展开后超过 {human_size(limits.max_unpacked_bytes)}（疑似压缩炸弹），已拒绝"
-            )
-        if info.compress_size > 0 and info.file_size > 1024 * 1024:
-            ratio = info.file_size / info.compress_size
-            if ratio > limits.max_ratio:
-                raise UnreadableDocument(
-                    f"压缩包内 {info.filename} 的压缩比为 {ratio:.0f}:1（疑似压缩炸弹），已拒绝"
-                )
-    for info in zf.infolist():
+    infos = zf.infolist()
+    refusal = unpack_refusal(infos, limits)
+    if refusal:
+        raise UnreadableDocument(refusal)
+    for info in infos:
         if info.file_size > limits.max_part_bytes:
             raise UnreadableDocument(
                 f"压缩包内 {info.filename} 展开后为 {human_size(info.file_size)}，超过单个部件上限 "
