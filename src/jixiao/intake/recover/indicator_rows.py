@@ -19,6 +19,7 @@ from decimal import Decimal
 from jixiao.intake.document import Table
 from jixiao.intake.document import table_from_rows
 from jixiao.intake.recover.budget_block import place_at as _place
+from jixiao.intake.recover.levels import level_regex
 
 _HEADER = re.compile(r"三\s*级\s*指\s*标")
 _HEADER_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -39,11 +40,7 @@ _HEADER_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     ("deviation", re.compile(r"(?:偏\s*差|未\s*完\s*成)\s*原\s*因[^产效满数质时成]{0,16}")),
 )
-_LEVEL = re.compile(
-    r"(?P<l2>(?:数\s*量|质\s*量|时\s*效|成\s*本|经\s*济\s*效\s*益|社\s*会\s*效\s*益|生\s*态\s*效\s*益|可\s*持\s*续\s*影\s*响|"
-    r"服\s*务\s*对\s*象\s*满\s*意\s*度)\s*指\s*标(?:\s*\(\s*\d+(?:\.\d+)?\s*分?\s*\))?)"
-    r"|(?P<l1>(?:产\s*出|效\s*益|效\s*果|满\s*意\s*度)\s*指\s*标(?:\s*\(\s*(?P<w1>\d+(?:\.\d+)?)\s*分?\s*\))?)"
-)
+_LEVEL = level_regex(weights=True)
 _END = re.compile(r"总\s*分|合\s*计|注\s*[:：]|说\s*明\s*[:：]?|填\s*报\s*说\s*明")
 _FILLER = re.compile(r"[…．.。\s]+")
 _NUM = r"(?:0|[1-9]\d*)(?:\.\d{1,2})?"

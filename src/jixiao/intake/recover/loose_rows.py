@@ -26,6 +26,7 @@ from decimal import InvalidOperation
 from jixiao.intake.document import Table
 from jixiao.intake.document import table_from_rows
 from jixiao.intake.recover.budget_block import place_at
+from jixiao.intake.recover.levels import level_regex
 
 _ANCHOR = re.compile(r"三\s*级\s*指\s*标|指\s*标\s*名\s*称")
 # Header words after the anchor (also split over two lines), each with the role its column plays.
@@ -57,11 +58,7 @@ _HEADER_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("deviation", re.compile(r"说\s*明|备\s*注|改\s*进\s*措\s*施")),
     ("name", _ANCHOR),
 )
-_LEVEL = re.compile(
-    r"(?P<l2>(?:数\s*量|质\s*量|时\s*效|成\s*本|经\s*济\s*效\s*益|社\s*会\s*效\s*益|生\s*态\s*效\s*益|可\s*持\s*续\s*影\s*响|"
-    r"服\s*务\s*对\s*象\s*满\s*意\s*度)\s*指\s*标)"
-    r"|(?P<l1>(?:产\s*出|效\s*益|效\s*果|满\s*意\s*度)\s*指\s*标)"
-)
+_LEVEL = level_regex()
 _LABEL_WEIGHT = re.compile(r"\s*[(（]\s*\d+(?:\.\d+)?\s*分?\s*[)）]")
 _END = re.compile(r"总\s*分|合\s*计|注\s*[:：]|说\s*明\s*[:：]|填\s*报\s*说\s*明|预\s*算\s*执\s*行\s*率")
 _SPAN = 4000

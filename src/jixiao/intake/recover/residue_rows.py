@@ -21,17 +21,14 @@ from decimal import InvalidOperation
 from jixiao.intake.document import Table
 from jixiao.intake.document import table_from_rows
 from jixiao.intake.recover.budget_block import place_at
+from jixiao.intake.recover.levels import level_regex
 from jixiao.intake.recover.loose_rows import RECOVERED_HEADER
 from jixiao.intake.recover.loose_rows import level1_for
 from jixiao.intake.recover.loose_rows import squash
 
 _ANCHOR = re.compile(r"三\s*级\s*指\s*标")
 _LABEL = re.compile(r"指\s*标\s*\d{1,2}\s*[:：]\s*")
-_LEVEL = re.compile(
-    r"(?P<l2>(?:数\s*量|质\s*量|时\s*效|成\s*本|经\s*济\s*效\s*益|社\s*会\s*效\s*益|生\s*态\s*效\s*益|可\s*持\s*续\s*影\s*响|"
-    r"服\s*务\s*对\s*象\s*满(?:\s*意\s*度)?)\s*(?:指\s*标)?)"
-    r"|(?P<l1>(?:产\s*出|效\s*益|满\s*意\s*度)\s*指\s*标)"
-)
+_LEVEL = level_regex(residue=True)
 _TOTAL = re.compile(r"总\s*分")
 _LEVEL_WORD = re.compile(r"产出|效益|效果|满意|数量|质量|时效|成本|经济|社会|生态|可持续|服务对象")
 _NUM = re.compile(r"(?:0|[1-9]\d*)(?:\.\d{1,2})?")
