@@ -19,9 +19,13 @@ from decimal import Decimal
 from difflib import SequenceMatcher
 
 from jixiao.core.model import Indicator
+from jixiao.core.units import align
 
 THRESHOLD = Decimal("0.6")
 """The least similarity at which two indicators are taken to be the same without a reviewer."""
+UNIT_CLASH_THRESHOLD = Decimal("0.85")
+"""The least similarity when their targets are measured in units that cannot be compared
+(“培训人次” ≥100人次 and “培训场次” ≥4场 are two indicators, not one reworded)."""
 
 _LABEL = re.compile(r"^(?:[一二三]级(?:指标)?|指标名称)[:：]?")
 _NUMBERING = re.compile(
@@ -76,6 +80,14 @@ class IndicatorMatch:
         return self.score == 1
 
 
+def _units_clash(a: Indicator, b: Indicator) -> bool:
+    """Whether both targets are figures in units that measure different things."""
+    ta, tb = a.target, b.target
+    if ta is None or tb is None or not ta.is_quantity or not tb.is_quantity:
+        return False
+    return align(ta, tb) is None
+
+
 def _level2_same(a: Indicator, b: Indicator) -> bool:
     return bool(a.level2 and b.level2) and normalise_name(a.level2 or "") == normalise_name(b.level2 or "")
 
@@ -93,7 +105,7 @@ def match_indicators(
     not yet paired declared indicator of that name, or as "not declared" when it names none. An
     override naming a declared indicator that no longer exists is ignored. The rest are paired
     best similarity first (ties: the same 二级 cell, then the nearer position), each pair at least
-    ``threshold`` alike. The result lists the declared indicators in order (paired or missing),
+    ``threshold`` alike (:data:`UNIT_CLASH_THRESHOLD` when their targets' units clash). The result lists the declared indicators in order (paired or missing),
     then the evaluated ones paired with none.
     """
     overrides = overrides or {}
@@ -128,7 +140,8 @@ def match_indicators(
             if e in taken:
                 continue
             score = similarity(dec.name, ev.name)
-            if score >= threshold:
+            least = max(threshold, UNIT_CLASH_THRESHOLD) if _units_clash(dec, ev) else threshold
+            if score >= least:
                 candidates.append((score, _level2_same(dec, ev), abs(d - e), d, e))
     candidates.sort(key=lambda c: (-c[0], not c[1], c[2], c[3], c[4]))
     for score, _same, _distance, d, e in candidates:
