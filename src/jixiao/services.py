@@ -87,7 +87,6 @@ from jixiao.storage.review_scores import ReviewScores
 from jixiao.storage.review_scores import StoredDecision
 from jixiao.storage.schemes import kept_schemes
 from jixiao.storage.schemes import stored_scheme
-from jixiao.storage.store import UNKNOWN_UNIT
 from jixiao.storage.store import Store
 from jixiao.storage.units import UnitError as UnitError  # noqa: PLC0414
 from jixiao.storage.units import merge_units as merge_units  # noqa: PLC0414
@@ -371,9 +370,7 @@ def save_monitoring(
     """Check a monitoring record (against the project-year's stored declaration, if any) and
     store it as the next version for its period."""
     years = Years(db)
-    found = years.find(
-        unit or mon.project.unit or UNKNOWN_UNIT, mon.project.name or "", mon.project.year or 0
-    )
+    found = years.find_for(mon.project, unit)
     declaration = years.declaration(found.id) if found is not None else None
     checked = check_monitoring(mon, declaration)
     return SavedMonitoring(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
+from pathlib import Path
 
 from jixiao.core.model import Indicator
 from jixiao.core.model import Project
@@ -14,6 +16,7 @@ from jixiao.core.plan import Monitoring
 from jixiao.core.plan import Period
 from jixiao.core.plan import Stage
 from jixiao.core.values import parse_value
+from jixiao.core.year import check_monitoring
 
 
 def test_declaration_round_trips_exactly() -> None:
@@ -71,3 +74,12 @@ def test_explained_needs_words_or_a_specific_cause() -> None:
     assert MonitoredIndicator(name="x", cause=DeviationCause.STAFF).explained
     assert MonitoredIndicator(name="x", cause_text="资金未到位").explained
     assert Stage.MONITORED.label == "执行监控"
+
+
+def test_the_contract_examples_are_valid_records() -> None:
+    text = (Path(__file__).resolve().parents[2] / "docs" / "contract.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```json\n(.*?)```", text, re.S)
+    dec = Declaration.model_validate_json(next(b for b in blocks if "jixiao.declaration/1" in b))
+    assert dec.indicators[0].target is not None and dec.indicators[0].target.value == 120
+    mon = Monitoring.model_validate_json(next(b for b in blocks if "jixiao.monitoring/1" in b))
+    assert check_monitoring(mon).findings == mon.findings  # the example shows what the checks give

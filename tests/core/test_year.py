@@ -309,3 +309,13 @@ def test_same_target(a: str, b: str, same: bool) -> None:
     va, vb = parse_value(a), parse_value(b)
     assert va is not None and vb is not None
     assert same_target(va, vb) is same
+
+
+def test_monitored_rows_are_matched_to_the_declared_ones_through_rewording() -> None:
+    reworded = monitored(watched(name="1.培训人次（人次）", target="≥80人次", expected="90人次"))
+    assert codes(check_monitoring(reworded, good_declaration()).findings) == ["MONITORING_TARGET_CHANGED"]
+    mon = monitored(
+        watched(name="培训人次（人次）", likelihood=Likelihood.IMPOSSIBLE, cause=DeviationCause.STAFF)
+    )
+    met = evaluation(row("≥100人次", "100人次", weight=30, name="培训人次"))
+    assert "CLAIM_CONTRADICTS_MONITORING" in codes(link_year(met, good_declaration(), mon).findings)

@@ -26,9 +26,11 @@ from jixiao.core.matching import IndicatorMatch
 from jixiao.core.matching import match_indicators
 from jixiao.core.model import Evaluation
 from jixiao.core.model import Finding
+from jixiao.core.model import Indicator
 from jixiao.core.model import Severity
 from jixiao.core.model import Weights
 from jixiao.core.plan import Declaration
+from jixiao.core.plan import MonitoredIndicator
 from jixiao.core.plan import Monitoring
 from jixiao.core.scheme import Scheme
 
@@ -39,6 +41,26 @@ _MONITORING_CODES = frozenset(check.code for check, _ in MONITORING_CHECKS)
 
 def _sorted(findings: list[Finding]) -> tuple[Finding, ...]:
     return tuple(sorted(findings, key=lambda f: _ORDER[f.severity]))
+
+
+def as_indicator(ind: MonitoredIndicator) -> Indicator:
+    """A monitored row as an indicator (its names, weight and target), to be matched."""
+    return Indicator(
+        level1=ind.level1, level2=ind.level2, name=ind.name, weight=ind.weight, target=ind.target
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Pair:
+    declared: int
+    evaluated: int
+
+
+def _pairs(rows: tuple[IndicatorMatch, ...]) -> list[_Pair]:
+    """The rows of a match that pair two indicators."""
+    return [
+        _Pair(m.declared, m.evaluated) for m in rows if m.declared is not None and m.evaluated is not None
+    ]
 
 
 def declaration_weights(dec: Declaration, scheme: Scheme | None) -> Weights:
@@ -62,7 +84,11 @@ def check_monitoring(
     """``mon`` with its rates filled and the monitoring checks' findings (early warnings),
     compared with ``declaration`` where one is stored."""
     mon = mon.with_rates()
-    ctx = MonitoringContext(mon, declaration, behind_gap)
+    declared_for: dict[int, Indicator] = {}
+    if declaration is not None:
+        rows = match_indicators(declaration.indicators, [as_indicator(ind) for ind in mon.indicators])
+        declared_for = {m.evaluated: declaration.indicators[m.declared] for m in _pairs(rows)}
+    ctx = MonitoringContext(mon, declaration, behind_gap, declared_for)
     found = [f for check, run in MONITORING_CHECKS for f in run(ctx, Emit(check))]
     kept = [f for f in mon.findings if f.code not in _MONITORING_CODES]
     return mon.model_copy(update={"findings": _sorted(kept + found)})
@@ -97,6 +123,10 @@ def link_year(
     """Match ``evaluation``'s indicators to ``declaration``'s (a reviewer's ``overrides`` win)
     and run the year-end checks over the three records."""
     matches = match_indicators(declaration.indicators, evaluation.indicators, overrides, threshold=threshold)
-    ctx = LinkContext(evaluation, declaration, monitoring, matches)
+    monitored: dict[int, MonitoredIndicator] = {}
+    if monitoring is not None:
+        rows = match_indicators(declaration.indicators, [as_indicator(ind) for ind in monitoring.indicators])
+        monitored = {m.declared: monitoring.indicators[m.evaluated] for m in _pairs(rows)}
+    ctx = LinkContext(evaluation, declaration, monitoring, matches, monitored)
     found = [f for check, run in LINK_CHECKS for f in run(ctx, Emit(check))]
     return YearLink(matches, _sorted(found))

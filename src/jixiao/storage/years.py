@@ -27,6 +27,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from jixiao.core.model import Finding
+from jixiao.core.model import Project as ProjectHeader
 from jixiao.core.model import Severity
 from jixiao.core.plan import Declaration
 from jixiao.core.plan import Monitoring
@@ -133,6 +134,17 @@ def _name(value: str | None, what: str) -> str:
     if len(text) > MAX_NAME:
         raise YearError(f"{what}超过 {MAX_NAME} 个字符")
     return text
+
+
+def filed_names(project: ProjectHeader, unit: str | None = None) -> tuple[str, str]:
+    """The unit and project names a record is filed under, as ``Store.save`` files an
+    evaluation (so the three records of a year meet): ``unit`` when given, else the unit the
+    record names (or its implementer or department)."""
+    if unit is not None and unit.strip():
+        unit_name = unit.strip()[:200]
+    else:
+        unit_name = (project.unit or project.implementer or project.department or UNKNOWN_UNIT).strip()[:200]
+    return unit_name or UNKNOWN_UNIT, (project.name or "").strip()[:MAX_NAME]
 
 
 def _year(value: int | None) -> int:
@@ -257,6 +269,13 @@ class Years:
             row = conn.execute(_INFO.where(ProjectYearRow.id == project_year_id)).first()
         return _info(row) if row is not None else None
 
+    def find_for(self, project: ProjectHeader, unit: str | None = None) -> ProjectYearInfo | None:
+        """The project-year a record with this header would be filed under, if stored."""
+        unit_name, project_name = filed_names(project, unit)
+        if not project_name or project.year is None:
+            return None
+        return self.find(unit_name, project_name, project.year)
+
     def find(self, unit: str, project: str, year: int) -> ProjectYearInfo | None:
         """The project-year of ``unit`` × ``project`` × ``year``, if anything of it is stored."""
         with self.db.reader() as conn:
@@ -357,9 +376,7 @@ class Years:
         under that unit instead of the one it names). ``YearError`` when it names no project or
         year."""
         with self.db.sessions.begin() as s:
-            py = self.ensure(
-                s, unit or dec.project.unit or UNKNOWN_UNIT, dec.project.name or "", _year(dec.project.year)
-            )
+            py = self.ensure(s, *filed_names(dec.project, unit), _year(dec.project.year))
             version = self._next(s, DeclarationRow, py)
             row = DeclarationRow(
                 project_year_id=py,
@@ -406,9 +423,7 @@ class Years:
     ) -> RecordInfo:
         """Save ``mon`` as the next version of its project-year's record for its period."""
         with self.db.sessions.begin() as s:
-            py = self.ensure(
-                s, unit or mon.project.unit or UNKNOWN_UNIT, mon.project.name or "", _year(mon.project.year)
-            )
+            py = self.ensure(s, *filed_names(mon.project, unit), _year(mon.project.year))
             last = mon.period.last_month
             version = self._next(s, MonitoringRow, py, MonitoringRow.last_month == last)
             row = MonitoringRow(

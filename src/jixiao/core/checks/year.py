@@ -12,7 +12,9 @@ import unicodedata
 from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Iterator
+from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import field
 from decimal import Decimal
 
 from jixiao.core.checks.catalogue import Check
@@ -20,7 +22,6 @@ from jixiao.core.checks.catalogue import Emit
 from jixiao.core.checks.catalogue import Record
 from jixiao.core.groups import group_of
 from jixiao.core.matching import IndicatorMatch
-from jixiao.core.matching import normalise_name
 from jixiao.core.model import Evaluation
 from jixiao.core.model import Finding
 from jixiao.core.model import Group
@@ -64,23 +65,26 @@ class DeclarationContext:
 
 @dataclass(frozen=True, slots=True)
 class MonitoringContext:
-    """A monitoring record (its rates filled), the declaration it reports on if stored, and how
-    far execution may trail the calendar (``behind_gap``)."""
+    """A monitoring record (its rates filled), the declaration it reports on if stored (and which
+    declared indicator each monitored row is), and how far execution may trail the calendar."""
 
     mon: Monitoring
     declaration: Declaration | None = None
     behind_gap: Decimal = BEHIND_GAP
+    declared_for: Mapping[int, Indicator] = field(default_factory=dict)  # monitored row → declared
 
 
 @dataclass(frozen=True, slots=True)
 class LinkContext:
-    """The year-end self-evaluation, its declaration, its latest monitoring record (if any) and
-    the match of the evaluation's indicators to the declared ones."""
+    """The year-end self-evaluation, its declaration, its latest monitoring record (if any), the
+    match of the evaluation's indicators to the declared ones, and the monitored row of each
+    declared indicator."""
 
     evaluation: Evaluation
     declaration: Declaration
     monitoring: Monitoring | None
     matches: tuple[IndicatorMatch, ...]
+    monitored: Mapping[int, MonitoredIndicator] = field(default_factory=dict)  # declared row → monitored
 
 
 # -- helpers ----------------------------------------------------------------------------------
@@ -262,12 +266,9 @@ def target_unreachable(ctx: MonitoringContext, emit: Emit) -> Iterator[Finding]:
 
 
 def monitoring_target_changed(ctx: MonitoringContext, emit: Emit) -> Iterator[Finding]:
-    """A monitored indicator's 年度指标值 differs from the declared one of the same name."""
-    if ctx.declaration is None:
-        return
-    declared = {normalise_name(ind.name): ind for ind in ctx.declaration.indicators}
+    """A monitored indicator's 年度指标值 differs from the declared one it is."""
     for index, ind in enumerate(ctx.mon.indicators):
-        dec = declared.get(normalise_name(ind.name))
+        dec = ctx.declared_for.get(index)
         if dec is None or dec.target is None or ind.target is None or _blank(ind.target.text):
             continue
         if not same_target(dec.target, ind.target):
@@ -353,15 +354,12 @@ def claim_contradicts_monitoring(ctx: LinkContext, emit: Emit) -> Iterator[Findi
     mon = ctx.monitoring
     if mon is None:
         return
-    monitored = {normalise_name(ind.name): ind for ind in mon.indicators}
-    ev, dec = ctx.evaluation, ctx.declaration
+    ev = ctx.evaluation
     for m in ctx.matches:
         if m.declared is None or m.evaluated is None:
             continue
         e = ev.indicators[m.evaluated]
-        seen = monitored.get(normalise_name(dec.indicators[m.declared].name)) or monitored.get(
-            normalise_name(e.name)
-        )
+        seen = ctx.monitored.get(m.declared)
         if seen is None or e.target is None or e.actual is None:
             continue
         if seen.likelihood is Likelihood.IMPOSSIBLE:
