@@ -319,3 +319,10 @@ def test_monitored_rows_are_matched_to_the_declared_ones_through_rewording() -> 
     )
     met = evaluation(row("≥100人次", "100人次", weight=30, name="培训人次"))
     assert "CLAIM_CONTRADICTS_MONITORING" in codes(link_year(met, good_declaration(), mon).findings)
+
+
+def test_rows_without_level1_names_tell_no_missing_group() -> None:
+    bare = tuple(i.model_copy(update={"level1": None}) for i in good_declaration().indicators)
+    dec = good_declaration().model_copy(update={"indicators": bare})
+    found = codes(check_declaration(dec, load_scheme("mof-2021")).findings)
+    assert "DECLARED_GROUP_MISSING" not in found and "DECLARED_COST_MISSING" not in found

@@ -196,10 +196,13 @@ def declared_weights_sum(ctx: DeclarationContext, emit: Emit) -> Iterator[Findin
 
 
 def declared_group_missing(ctx: DeclarationContext, emit: Emit) -> Iterator[Finding]:
-    """A level-1 group the scheme weighs (产出, 效益, 满意度) has no declared indicator."""
+    """A level-1 group the scheme weighs (产出, 效益, 满意度) has no declared indicator (not when
+    some row's level-1 group is not named: it may be the missing one)."""
     if not ctx.dec.indicators:
         return
     present = {group_of(ind, ctx.weights.cost) for ind in ctx.dec.indicators}
+    if None in present:
+        return  # a row whose level-1 group is not named may be the one that seems missing
     for group in (Group.OUTPUT, Group.EFFECT, Group.SATISFACTION):
         weight = ctx.weights.of(group)
         if weight > 0 and group not in present:
@@ -207,10 +210,11 @@ def declared_group_missing(ctx: DeclarationContext, emit: Emit) -> Iterator[Find
 
 
 def declared_cost_missing(ctx: DeclarationContext, emit: Emit) -> Iterator[Finding]:
-    """The scheme sets a 成本指标 weight but no cost indicator is declared."""
+    """The scheme sets a 成本指标 weight but no cost indicator is declared (not when some
+    row's level-1 group is not named: it may be the cost indicator)."""
     weight = ctx.weights.cost
-    indicators = ctx.dec.indicators
-    if weight > 0 and indicators and not any(group_of(ind, weight) is Group.COST for ind in indicators):
+    groups = {group_of(ind, weight) for ind in ctx.dec.indicators}
+    if weight > 0 and groups and None not in groups and Group.COST not in groups:
         yield emit(location="绩效指标表", weight=weight)
 
 
@@ -415,12 +419,12 @@ DECLARED_WEIGHTS_SUM_MISMATCH = _check(
 )  # fmt: skip
 DECLARED_GROUP_MISSING = _check(
     "DECLARED_GROUP_MISSING", W, "一级指标下没有申报指标",
-    "方案为产出、效益或满意度一级指标设定了权重，但申报中该一级指标下没有任何三级指标。",
+    "方案为产出、效益或满意度一级指标设定了权重，但申报中该一级指标下没有任何三级指标。有指标未注明（或注明了无法识别的）一级指标时不作此项检查。",
     "方案设定{group}{weight}分，但申报中没有{group}", D,
 )  # fmt: skip
 DECLARED_COST_MISSING = _check(
     "DECLARED_COST_MISSING", W, "未申报成本指标",
-    "方案设定了成本指标权重（设置成本指标的项目：成本指标20%，财预〔2021〕101号），但申报中没有成本指标。",
+    "方案设定了成本指标权重（设置成本指标的项目：成本指标20%，财预〔2021〕101号），但申报中没有成本指标。有指标未注明（或注明了无法识别的）一级指标时不作此项检查。",
     "方案设定成本指标{weight}分，但申报中没有成本指标", D,
 )  # fmt: skip
 MONITORING_EXECUTION_BEHIND = _check(
