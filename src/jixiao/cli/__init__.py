@@ -143,13 +143,27 @@ def new(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="写入该文件（默认输出到屏幕）")
     ] = None,
+    kind: Annotated[
+        str,
+        typer.Option(
+            "--kind", "-k", help="自评（默认）、目标（绩效目标申报表）或 监控（1—7月绩效目标执行监控表）"
+        ),
+    ] = "自评",
 ) -> None:
-    """生成带中文注释的自评文件模板，例如：jixiao new --scheme hubei-2019 > 2024-社区建设.yaml"""
+    """生成带中文注释的编写文件模板，例如：jixiao new --scheme hubei-2019 > 2024-社区建设.yaml；
+    jixiao new --kind 目标 > 2024-社区建设-目标.yaml"""
     from jixiao.authoring import render_template
+    from jixiao.authoring.plan import plan_kind_of
+    from jixiao.authoring.plan import render_plan_template
     from jixiao.schemes import load_scheme
 
     ref = scheme if scheme.lower().endswith(".toml") else None
-    text = render_template(load_scheme(scheme), ref=ref)
+    if kind.strip() in ("自评", "evaluation"):
+        text = render_template(load_scheme(scheme), ref=ref)
+    elif (plan := plan_kind_of(kind)) is not None:
+        text = render_plan_template(plan, load_scheme(scheme))
+    else:
+        raise JixiaoError(f"--kind 应为 自评、目标 或 监控，这里是“{kind}”")
     if output is None:
         sys.stdout.write(text)
         return
