@@ -42,7 +42,9 @@ from jixiao.schemes import DEFAULT_SCHEME
 from jixiao.web.form_model import LABELS as EVALUATION_LABELS
 from jixiao.web.form_model import LEVEL1_LABELS
 from jixiao.web.form_model import MAX_ROWS
+from jixiao.web.form_model import FormFields
 from jixiao.web.form_model import Reader
+from jixiao.web.form_model import RowFields
 from jixiao.web.form_model import level2_label
 from jixiao.web.form_model import parallel
 from jixiao.web.form_model import scalars
@@ -414,3 +416,25 @@ def build_monitoring(
     }
     record = Monitoring.model_validate(start.model_copy(update=updates).model_dump(by_alias=True))
     return PlanDraft(record.with_rates(), read.errors, tuple(numbers))
+
+
+def _shared(row: PlanRow) -> dict[str, str]:
+    """The fields a declared row and an evaluation's row have in common."""
+    return {name: getattr(row, name) for name in ("level1", "level2", "name", "weight", "target")}
+
+
+def evaluation_from_declaration(d: Declaration) -> FormFields:
+    """The year-end 自评表 form started from the declaration: the project, the budget, the
+    总体目标 (预期) and each declared indicator with its 分值 and 年度指标值 as the 年初目标值 — so
+    the targets the evaluation states are the declared ones; what the year did is left to type."""
+    return FormFields(
+        scheme=d.scheme.id,
+        name=d.project.name or "",
+        unit=d.project.unit or "",
+        year="" if d.project.year is None else str(d.project.year),
+        department=d.project.department or "",
+        implementer=d.project.implementer or "",
+        planned=_money(d.planned_yuan),
+        objectives_planned=d.objective or "",
+        rows=tuple(RowFields(**_shared(_declared_row(None, ind))) for ind in d.indicators),
+    )

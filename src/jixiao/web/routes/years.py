@@ -1,0 +1,410 @@
+"""A project's year in the web app: the 绩效目标申报 form, the 执行监控 form, the project-year page
+(declared → monitored → evaluated, with the differences and the match of the indicators, which a
+reviewer may correct), and the list of project-years by stage with the counts per unit.
+
+The forms work like the evaluation form without JavaScript: 检查 re-renders the page with the
+checks' findings, 添加一行 and × change the rows, 保存 stores a new version (the earlier ones
+stay) and opens the project-year. A unit user declares and monitors for their own unit only and
+sees only their unit's project-years (another's answers 404, like an evaluation); reviewers
+read everything and correct the match; admins do both.
+
+Every page has its JSON twin (``?format=json`` or ``/api/years…``), as the other pages.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi import HTTPException
+from fastapi import Request
+from fastapi.responses import RedirectResponse
+from fastapi.responses import Response
+
+from jixiao import services
+from jixiao.core.model import Finding
+from jixiao.core.plan import Declaration
+from jixiao.core.plan import Monitoring
+from jixiao.core.plan import Stage
+from jixiao.core.year import check_declaration
+from jixiao.core.year import check_monitoring
+from jixiao.storage.accounts import Role
+from jixiao.storage.accounts import User
+from jixiao.storage.years import ProjectYearInfo
+from jixiao.storage.years import UnitStageCounts
+from jixiao.web import plan_forms as pf
+from jixiao.web import year_view
+from jixiao.web.deps import MAX_DB_INT
+from jixiao.web.deps import CurrentUser
+from jixiao.web.deps import actor
+from jixiao.web.deps import can_edit
+from jixiao.web.deps import can_review
+from jixiao.web.deps import render
+from jixiao.web.deps import web
+from jixiao.web.form_model import LEVEL1_LABELS
+from jixiao.web.form_model import MAX_ROWS
+from jixiao.web.form_model import level1_choices
+from jixiao.web.routes.editor import PostedForm
+from jixiao.web.routes.editor import SchemeOption
+from jixiao.web.routes.editor import _options
+from jixiao.web.routes.editor import _schemes
+
+router = APIRouter()
+
+STAGES: tuple[tuple[str, str], ...] = tuple((s.value, s.label) for s in Stage)
+
+
+# -- who may see and write what ---------------------------------------------------------------------
+
+
+def _unit_of(user: User) -> str | None:
+    return user.unit_name if user.role is Role.UNIT else None
+
+
+def _may_write(user: User, info: ProjectYearInfo | None = None) -> None:
+    if not can_edit(user) or (info is not None and user.role is Role.UNIT and info.unit_id != user.unit_id):
+        raise HTTPException(403, "审核人员不能填报目标申报或执行监控；请使用审核功能")
+
+
+def _visible(request: Request, user: User, project_year_id: int) -> ProjectYearInfo:
+    """The project-year if ``user`` may see it; 404 otherwise (never 403: no hint it exists)."""
+    info = (
+        services.project_year(web(request).db, project_year_id) if 0 < project_year_id <= MAX_DB_INT else None
+    )
+    if info is None or (not user.sees_all and info.unit_id != user.unit_id):
+        raise HTTPException(404, f"没有编号为 {project_year_id} 的项目年度，或您无权查看")
+    return info
+
+
+# -- the forms --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PlanPage:
+    """A declaration or monitoring form: its fields, the messages of what could not be read, and
+    (after 检查 or a refused save) the checks' findings with each indicator's form row."""
+
+    action: str
+    project_year_id: int | None
+    unit: str | None  # the unit, when the form does not let it be typed
+    fields: pf.PlanFields
+    errors: dict[str, str]
+    message: str | None
+    checked: bool
+    findings: tuple[Finding, ...]
+    rows: tuple[int, ...]
+    schemes: tuple[SchemeOption, ...] = ()
+    level1: tuple[str, ...] = LEVEL1_LABELS
+    max_rows: int = MAX_ROWS
+    from_declaration: bool = False
+    progress: Monitoring | None = None
+    causes: tuple[str, ...] = pf.CAUSES
+    likelihoods: tuple[str, ...] = pf.LIKELIHOODS
+    months: tuple[int, ...] = pf.MONTHS
+
+
+def _step(fields: pf.PlanFields, form: dict[str, list[str]]) -> tuple[str, pf.PlanFields]:
+    """What a button asked for: ``save``, ``check``, or a re-render after adding or removing a row."""
+    removed = (form.get("remove") or [""])[0]
+    if removed.isascii() and removed.isdigit():
+        index = int(removed)
+        return "edit", dataclasses.replace(fields, rows=fields.rows[:index] + fields.rows[index + 1 :])
+    action = (form.get("action") or ["check"])[0]
+    if action == "add_row" and len(fields.rows) < MAX_ROWS:
+        last = fields.rows[-1] if fields.rows else pf.PlanRow(level1=LEVEL1_LABELS[0])
+        return "edit", dataclasses.replace(fields, rows=(*fields.rows, pf.PlanRow(level1=last.level1)))
+    return ("save" if action == "save" else "check"), fields
+
+
+def _outcome(draft: pf.PlanDraft | None, checked: Declaration | Monitoring | None) -> dict[str, Any]:
+    """What a form shows of its last reading: the fields not read, and the checks' findings."""
+    return {
+        "errors": draft.errors if draft else {},
+        "checked": checked is not None,
+        "findings": checked.findings if checked else (),
+        "rows": draft.rows if draft else (),
+    }
+
+
+def _declaration_page(
+    request: Request,
+    user: User,
+    fields: pf.PlanFields,
+    *,
+    info: ProjectYearInfo | None = None,
+    draft: pf.PlanDraft | None = None,
+    checked: Declaration | None = None,
+    message: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    schemes = _schemes(request)
+    scheme = schemes.get(fields.scheme) or next(iter(schemes.values()))
+    data = PlanPage(
+        action=f"/years/{info.id}/declaration" if info else "/years/declare",
+        project_year_id=info.id if info else None,
+        unit=info.unit if info else _unit_of(user),
+        fields=fields,
+        message=message,
+        **_outcome(draft, checked),
+        schemes=_options(schemes),
+        level1=level1_choices(scheme),
+    )
+    return render(request, "years/declaration.html", data, status_code=status_code, labels=pf.LABELS)
+
+
+def _fixed(fields: pf.PlanFields, user: User, info: ProjectYearInfo | None) -> pf.PlanFields:
+    """The fields with what the form does not let be typed: a unit user's unit; an existing
+    project-year's project, unit and year."""
+    if info is not None:
+        return dataclasses.replace(fields, name=info.project, unit=info.unit, year=str(info.year))
+    unit = _unit_of(user)
+    return fields if unit is None else dataclasses.replace(fields, unit=unit)
+
+
+def _refused(step: str, ok: bool) -> tuple[str | None, int]:
+    """The message and status of a form shown again: after 检查, or a save refused."""
+    if step == "save" and not ok:
+        return "有内容需要修改，尚未保存", 422
+    return None, 200
+
+
+def _declare(
+    request: Request, user: User, form: dict[str, list[str]], info: ProjectYearInfo | None
+) -> Response:
+    db = web(request).db
+    base = services.load_declaration(db, info.id) if info else None
+    step, fields = _step(_fixed(pf.fields_from_form(form), user, info), form)
+
+    def again(**more: Any) -> Response:
+        return _declaration_page(request, user, fields, info=info, **more)
+
+    if step == "edit":
+        return again()
+    schemes = _schemes(request)
+    draft = pf.build_declaration(fields, schemes, base=base, required=("name", "unit", "year"))
+    assert isinstance(draft.record, Declaration)
+    checked = check_declaration(draft.record, schemes.get(fields.scheme))
+    if step == "check" or not draft.ok:
+        message, status = _refused(step, draft.ok)
+        return again(draft=draft, checked=checked, message=message, status_code=status)
+    try:
+        saved = services.save_declaration(db, draft.record, actor=actor(user).name, unit=fields.unit.strip())
+    except services.YearError as exc:
+        return again(draft=draft, checked=checked, message=exc.message, status_code=422)
+    return RedirectResponse(f"/years/{saved.record.project_year_id}", status_code=303)
+
+
+@router.get("/years/declare", include_in_schema=False)
+def declare_form(request: Request, user: CurrentUser) -> Response:
+    """A new project-year: its 绩效目标申报 (blank, one row under each 一级)."""
+    _may_write(user)
+    return _declaration_page(request, user, pf.blank_declaration(unit=_unit_of(user) or ""))
+
+
+@router.post("/years/declare", include_in_schema=False)
+def declare(request: Request, user: CurrentUser, form: PostedForm) -> Response:
+    _may_write(user)
+    return _declare(request, user, form, None)
+
+
+@router.get("/years/{project_year_id:int}/declaration", include_in_schema=False)
+def declaration_form(request: Request, user: CurrentUser, project_year_id: int) -> Response:
+    """The project-year's declaration to change (saved as its next version), or to write."""
+    info = _visible(request, user, project_year_id)
+    _may_write(user, info)
+    dec = services.load_declaration(web(request).db, info.id)
+    fields = pf.fields_of_declaration(dec) if dec else pf.blank_declaration()
+    return _declaration_page(request, user, _fixed(fields, user, info), info=info)
+
+
+@router.post("/years/{project_year_id:int}/declaration", include_in_schema=False)
+def redeclare(request: Request, user: CurrentUser, project_year_id: int, form: PostedForm) -> Response:
+    info = _visible(request, user, project_year_id)
+    _may_write(user, info)
+    return _declare(request, user, form, info)
+
+
+# -- the monitoring form ----------------------------------------------------------------------------
+
+
+def _monitoring_page(
+    request: Request,
+    user: User,
+    fields: pf.PlanFields,
+    info: ProjectYearInfo,
+    *,
+    draft: pf.PlanDraft | None = None,
+    checked: Monitoring | None = None,
+    message: str | None = None,
+    status_code: int = 200,
+    from_declaration: bool = False,
+) -> Response:
+    data = PlanPage(
+        action=f"/years/{info.id}/monitoring",
+        project_year_id=info.id,
+        unit=info.unit,
+        fields=fields,
+        message=message,
+        **_outcome(draft, checked),
+        from_declaration=from_declaration,
+        progress=checked,
+    )
+    return render(request, "years/monitoring.html", data, status_code=status_code, labels=pf.LABELS)
+
+
+@router.get("/years/{project_year_id:int}/monitoring", include_in_schema=False)
+def monitoring_form(request: Request, user: CurrentUser, project_year_id: int) -> Response:
+    """The project-year's monitoring record: the current one to update, else a new one started
+    from the declared indicators and targets (1–7月)."""
+    info = _visible(request, user, project_year_id)
+    _may_write(user, info)
+    db = web(request).db
+    kept = services.load_monitoring(db, info.id)
+    if kept is not None:
+        return _monitoring_page(request, user, _fixed(pf.fields_of_monitoring(kept), user, info), info)
+    dec = services.load_declaration(db, info.id)
+    if dec is None:
+        fields = pf.PlanFields(rows=(pf.PlanRow(),))
+        return _monitoring_page(
+            request,
+            user,
+            _fixed(fields, user, info),
+            info,
+            message="该项目年度尚未申报绩效目标，请逐项填写指标",
+        )
+    fields = _fixed(pf.monitoring_from_declaration(dec), user, info)
+    return _monitoring_page(request, user, fields, info, from_declaration=True)
+
+
+@router.post("/years/{project_year_id:int}/monitoring", include_in_schema=False)
+def monitor(request: Request, user: CurrentUser, project_year_id: int, form: PostedForm) -> Response:
+    info = _visible(request, user, project_year_id)
+    _may_write(user, info)
+    db = web(request).db
+    step, fields = _step(_fixed(pf.fields_from_form(form), user, info), form)
+    if step == "edit":
+        return _monitoring_page(request, user, fields, info)
+    kept = services.load_monitoring(db, info.id)
+    base = kept if kept is not None and str(kept.period.last_month) == fields.last_month.strip() else None
+    draft = pf.build_monitoring(fields, base=base, required=("name",))
+    assert isinstance(draft.record, Monitoring)
+    checked = check_monitoring(draft.record, services.load_declaration(db, info.id))
+    if step == "check" or not draft.ok:
+        message, status = _refused(step, draft.ok)
+        return _monitoring_page(
+            request, user, fields, info, draft=draft, checked=checked, message=message, status_code=status
+        )
+    services.save_monitoring(db, draft.record, actor=actor(user).name, unit=info.unit)
+    return RedirectResponse(f"/years/{info.id}", status_code=303)
+
+
+# -- the project-year page --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class YearPage:
+    """The timeline of one project-year and the comparison of its indicators."""
+
+    timeline: services.Timeline
+    rows: tuple[year_view.CompareRow, ...]
+    tally: year_view.Tally
+    declared_names: tuple[str, ...]
+    may_write: bool
+    may_correct: bool
+
+
+@router.get("/years/{project_year_id:int}", include_in_schema=False)
+@router.get("/api/years/{project_year_id:int}", tags=["项目年度"], summary="项目年度：申报、监控、自评与对照")
+def year_page(request: Request, user: CurrentUser, project_year_id: int) -> Response:
+    """A project's year: declared → monitored → evaluated, each record's findings, the match of
+    the evaluated indicators to the declared ones and what changed."""
+    info = _visible(request, user, project_year_id)
+    timeline = services.year_timeline(web(request).db, info.id)
+    if timeline is None:  # removed meanwhile
+        raise HTTPException(404, f"没有编号为 {project_year_id} 的项目年度，或您无权查看")
+    monitoring = timeline.monitorings[-1][1] if timeline.monitorings else None
+    rows = year_view.compare(timeline.declaration, monitoring, timeline.evaluation, timeline.link)
+    dec = timeline.declaration
+    data = YearPage(
+        timeline=timeline,
+        rows=rows,
+        tally=year_view.tally(rows),
+        declared_names=tuple(i.name for i in dec.indicators) if dec else (),
+        may_write=can_edit(user) and (user.role is not Role.UNIT or info.unit_id == user.unit_id),
+        may_correct=can_review(user),
+    )
+    return render(request, "years/timeline.html", data)
+
+
+@router.post("/years/{project_year_id:int}/match", include_in_schema=False)
+def correct_match(request: Request, user: CurrentUser, project_year_id: int, form: PostedForm) -> Response:
+    """A reviewer's correction of one row of the match: the evaluated indicator ``evaluated`` is
+    the declared one ``declared`` ("" = not declared; ``auto`` = as matched by the names)."""
+    info = _visible(request, user, project_year_id)
+    if not can_review(user):
+        raise HTTPException(403, "只有审核人员可以更正指标对照")
+    evaluated = (form.get("evaluated") or [""])[0].strip()
+    declared = (form.get("declared") or ["auto"])[0]
+    if not evaluated:
+        raise HTTPException(422, "缺少要更正的自评指标名称")
+    db = web(request).db
+    if declared == "auto":
+        services.clear_match_override(db, info.id, evaluated)
+    else:
+        services.override_match(db, info.id, evaluated, declared.strip() or None, actor=actor(user).name)
+    return RedirectResponse(f"/years/{info.id}#compare", status_code=303)
+
+
+# -- the list and the counts ------------------------------------------------------------------------
+
+
+def _int(text: str | None) -> int | None:
+    text = (text or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and int(text) <= MAX_DB_INT else None
+
+
+@dataclass(frozen=True, slots=True)
+class YearList:
+    """Project-years by stage, and per unit how many are declared, monitored, evaluated."""
+
+    rows: tuple[ProjectYearInfo, ...]
+    counts: tuple[UnitStageCounts, ...]
+    stage: str | None
+    year: int | None
+    unit: int | None
+    years: tuple[int, ...]
+    units: tuple[tuple[int, str], ...]
+    stages: tuple[tuple[str, str], ...] = STAGES
+    limit: int = 500
+
+
+def year_list_data(
+    request: Request, user: User, stage: str | None, year: str | None, unit: str | None
+) -> YearList:
+    """The list's rows and the counts for the filter asked (a unit user: their own unit)."""
+    db = web(request).db
+    chosen = stage if stage in {s.value for s in Stage} else None
+    year_n = _int(year)
+    unit_n = _int(unit) if user.sees_all else user.unit_id
+    facets = web(request).browser.facets(None if user.sees_all else user.unit_id)
+    rows = services.project_years(db, stage=Stage(chosen) if chosen else None, unit_id=unit_n, year=year_n)
+    counts = services.stage_counts(db, year=year_n, unit_id=unit_n)
+    years = sorted({*facets.years, *(r.year for r in rows)}, reverse=True)
+    return YearList(tuple(rows), tuple(counts), chosen, year_n, unit_n, tuple(years), facets.units)
+
+
+@router.get("/years", include_in_schema=False)
+@router.get("/api/years", tags=["项目年度"], summary="项目年度列表（按阶段筛选）与各单位的申报、监控、自评数")
+def year_list(
+    request: Request,
+    user: CurrentUser,
+    stage: str | None = None,
+    year: str | None = None,
+    unit: str | None = None,
+) -> Response:
+    """Project-years (``stage``: declared / monitored / evaluated, the furthest reached), and
+    per unit the declarations, monitorings and evaluations with the early warnings."""
+    data = year_list_data(request, user, stage, year, unit)
+    return render(request, "years/list.html", data, may_declare=can_edit(user))
