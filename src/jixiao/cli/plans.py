@@ -84,14 +84,10 @@ def load_plan_file(path: Path, kind: PlanKind) -> Declaration | Monitoring:
 def _stored(db: Database, record: Declaration | Monitoring) -> set[str]:
     """The source digests of the project-year's declarations (every version), or of its current
     monitoring records (one per period)."""
-    from jixiao.storage.store import UNKNOWN_UNIT
     from jixiao.storage.years import Years
 
-    project = record.project
-    if not project.name or project.year is None:
-        return set()
     years = Years(db)
-    found = years.find(project.unit or UNKNOWN_UNIT, project.name, project.year)
+    found = years.find_for(record.project)
     if found is None:
         return set()
     current: list[Declaration | Monitoring] = []
