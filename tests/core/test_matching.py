@@ -6,6 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from jixiao.core.matching import THRESHOLD
 from jixiao.core.matching import match_indicators
@@ -88,3 +90,26 @@ def test_units_that_clash_need_a_closer_name() -> None:
     ]
     renamed = Indicator(name="培训人数", target=parse_value("≥100人次"))
     assert [(m.declared, m.evaluated) for m in match_indicators([people], [renamed])] == [(0, 0)]
+
+
+_NAMES = st.sampled_from(
+    ["培训人次", "培训合格率", "培训合格比例", "受益人数", "满意度", "群众满意度", "宣传场次", "完成率"]
+)
+
+
+@given(
+    st.lists(_NAMES, max_size=6),
+    st.lists(_NAMES, max_size=6),
+    st.dictionaries(_NAMES, st.one_of(st.none(), _NAMES), max_size=3),
+)
+def test_every_indicator_appears_exactly_once(
+    declared: list[str], evaluated: list[str], overrides: dict[str, str | None]
+) -> None:
+    rows = match_indicators([ind(n) for n in declared], [ind(n) for n in evaluated], overrides)
+    assert sorted(m.declared for m in rows if m.declared is not None) == list(range(len(declared)))
+    assert sorted(m.evaluated for m in rows if m.evaluated is not None) == list(range(len(evaluated)))
+    for m in rows:
+        if m.declared is not None and m.evaluated is not None and not m.overridden:
+            assert m.score >= THRESHOLD
+        if m.overridden and m.evaluated is not None:
+            assert evaluated[m.evaluated] in overrides
