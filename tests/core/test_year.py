@@ -326,3 +326,12 @@ def test_rows_without_level1_names_tell_no_missing_group() -> None:
     dec = good_declaration().model_copy(update={"indicators": bare})
     found = codes(check_declaration(dec, load_scheme("mof-2021")).findings)
     assert "DECLARED_GROUP_MISSING" not in found and "DECLARED_COST_MISSING" not in found
+
+
+def test_the_link_names_the_monitored_row_of_each_declared_indicator() -> None:
+    mon = monitored(watched(name="培训人次（人次）"))
+    link = link_year(
+        evaluation(row("≥100人次", "120人次", weight=30, name="培训人次")), good_declaration(), mon
+    )
+    assert link.monitored[0] is mon.indicators[0]
+    assert set(link.monitored) == {0}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import field
 from decimal import Decimal
 
 from jixiao.core.checks.catalogue import Emit
@@ -100,6 +101,8 @@ class YearLink:
 
     matches: tuple[IndicatorMatch, ...]
     findings: tuple[Finding, ...]
+    # The monitored row of each declared indicator (by the declared index), by the same matching.
+    monitored: Mapping[int, MonitoredIndicator] = field(default_factory=dict)
 
     @property
     def missing(self) -> tuple[int, ...]:
@@ -129,4 +132,4 @@ def link_year(
         monitored = {m.declared: monitoring.indicators[m.evaluated] for m in _pairs(rows)}
     ctx = LinkContext(evaluation, declaration, monitoring, matches, monitored)
     found = [f for check, run in LINK_CHECKS for f in run(ctx, Emit(check))]
-    return YearLink(matches, _sorted(found))
+    return YearLink(matches, _sorted(found), monitored)
