@@ -19,7 +19,7 @@
 - ``attach_evidence(...)``: a 佐证材料 file checked like an original and kept in the archive.
 - a project's year (``docs/contract.md``): ``save_declaration`` / ``save_monitoring`` (checked,
   then stored as the project-year's next version), ``load_declaration`` / ``load_monitoring``,
-  ``year_link`` (the evaluation matched to the declaration and checked against it and the
+  ``year_link`` / ``evaluation_link`` (the evaluation matched to the declaration and checked against it and the
   monitoring record), ``override_match`` / ``clear_match_override`` (a reviewer's correction of
   the match, stored), ``year_timeline``, ``project_years`` (by stage) and ``stage_counts`` (per
   unit, with warnings).
@@ -437,6 +437,22 @@ def year_link(db: Database, project_year_id: int) -> YearLink | None:
         return None
     overrides = years.override_map(years.overrides(project_year_id))
     return link_year(latest[1], declaration, years.monitoring(project_year_id), overrides)
+
+
+def evaluation_link(db: Database, evaluation_id: int) -> YearLink | None:
+    """The year-end link of one stored evaluation version (the evaluation page's “与申报核对”):
+    that version matched to its project-year's current declaration and checked against it and
+    the monitoring record. None when it names no year or no declaration is stored."""
+    years = Years(db)
+    info = years.of_evaluation(evaluation_id)
+    ev = Store(db).get(evaluation_id)
+    if info is None or ev is None:
+        return None
+    declaration = years.declaration(info.id)
+    if declaration is None:
+        return None
+    overrides = years.override_map(years.overrides(info.id))
+    return link_year(ev, declaration, years.monitoring(info.id), overrides)
 
 
 def override_match(

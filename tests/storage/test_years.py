@@ -181,3 +181,20 @@ def test_0011_makes_project_years_of_the_stored_evaluations(db_url: str) -> None
         assert [(p.project, p.year) for p in listed] == [("项目", 2024), ("项目", 2023)]
     finally:
         database.close()
+
+
+def test_an_earlier_evaluation_version_is_linked_as_it_was(db: Database) -> None:
+    services.save_declaration(db, declaration())
+    first = Store(db).save(evaluation(row("≥80人次", "90人次", weight=50, name="培训人次")))
+    second = Store(db).save(evaluation(row("≥100人次", "120人次", weight=50, name="培训人次")))
+    assert first.evaluation_id is not None and second.evaluation_id is not None
+    old = services.evaluation_link(db, first.evaluation_id)
+    new = services.evaluation_link(db, second.evaluation_id)
+    assert old is not None and [f.code for f in old.findings] == ["TARGET_CHANGED_FROM_DECLARATION"]
+    assert new is not None and new.findings == ()
+    info = services.project_year_of(db, second.evaluation_id)
+    assert info is not None and services.year_link(db, info.id) == new
+    undated = Store(db).save(
+        evaluation(row("≥1", "1")).model_copy(update={"project": Project(name="无年度")})
+    )
+    assert undated.evaluation_id is not None and services.evaluation_link(db, undated.evaluation_id) is None
