@@ -1,4 +1,4 @@
-"""Reading the 目标申报表 and the 监控情况表 (docx, xlsx): files in the official layouts (written
+"""Reading the 目标申报表 and the 监控情况表 (docx, xlsx, pdf): files in the official layouts (written
 by the exporter) and reworded variants built by hand, told apart from each other and from a
 自评表."""
 
@@ -31,7 +31,7 @@ def _facts(record: Declaration | Monitoring) -> list[tuple[object, ...]]:
     return [(i.level1, i.level2, i.name, i.target.text if i.target else None) for i in record.indicators]
 
 
-@pytest.mark.parametrize("suffix", [".xlsx", ".docx"])
+@pytest.mark.parametrize("suffix", [".xlsx", ".docx", ".pdf"])
 def test_a_declaration_in_the_official_layout_reads_back(tmp_path: Path, suffix: str) -> None:
     written = declaration()
     path = export_plan(written, tmp_path / f"目标申报表{suffix}")
@@ -51,7 +51,7 @@ def test_a_declaration_in_the_official_layout_reads_back(tmp_path: Path, suffix:
     assert read.indicators[0].location is not None and "第" in read.indicators[0].location
 
 
-@pytest.mark.parametrize("suffix", [".xlsx", ".docx"])
+@pytest.mark.parametrize("suffix", [".xlsx", ".docx", ".pdf"])
 def test_a_monitoring_table_in_the_official_layout_reads_back(tmp_path: Path, suffix: str) -> None:
     written = monitoring()
     path = export_plan(written, tmp_path / f"监控情况表{suffix}")
@@ -223,3 +223,57 @@ def test_a_plan_is_not_scored_as_a_self_evaluation(tmp_path: Path) -> None:
     (ev,) = extract_evaluations(path)
     assert [f.code for f in ev.findings] == ["UNREADABLE_DOCUMENT"]
     assert "jixiao import --kind 监控" in ev.findings[0].message
+
+
+def _national_form(path: Path, *, group_heads: bool = True) -> Path:
+    """财预〔2015〕88号's 申报表: 中期 and 年度 funds, objectives and indicators side by side."""
+    rows = [
+        ["项目名称", "智慧社区平台", "", "", "", "", "", ""],
+        ["主管部门及代码", "某市民政局 101", "", "", "实施单位", "某市信息中心", "", ""],
+        ["项目资金（万元）", "中期资金总额：", "", "600", "", "年度资金总额：", "", "200"],
+        ["", "其中：财政拨款", "", "540", "", "其中：财政拨款", "", "180"],
+        ["", "其他资金", "", "60", "", "其他资金", "", "20"],
+        ["总体目标", "中期目标（2024年—2026年）", "", "", "", "年度目标", "", ""],
+        ["", "建成全市平台", "", "", "", "完成一期上线", "", ""],
+        ["绩效指标", "一级指标", "二级指标", "三级指标", "指标值", "二级指标", "三级指标", "指标值"],
+        ["", "产出指标", "数量指标", "接入社区数", "≥300个", "数量指标", "接入社区数", "≥100个"],
+        ["", "效益指标", "社会效益指标", "线上办件量", "≥30万件", "社会效益指标", "线上办件量", "≥8万件"],
+    ]
+    document = docx.Document()
+    document.add_paragraph("项目支出绩效目标申报表")
+    document.add_paragraph("（2024年度）")
+    table = document.add_table(rows=len(rows), cols=8)
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    table.cell(5, 1).merge(table.cell(5, 4))
+    table.cell(5, 5).merge(table.cell(5, 7))
+    table.cell(6, 1).merge(table.cell(6, 4))
+    table.cell(6, 5).merge(table.cell(6, 7))
+    if not group_heads:
+        table.cell(5, 1).text = "目标一"
+        table.cell(5, 5).text = "目标二"
+    document.save(str(path))
+    return path
+
+
+def test_the_national_form_with_medium_term_columns_gives_the_annual_ones(tmp_path: Path) -> None:
+    """The 年度 ones are read, never the 中期 ones."""
+    read = read_plan(_national_form(tmp_path / "申报表.docx"), "declaration")
+    assert isinstance(read, Declaration)
+    assert (read.planned_yuan, read.fiscal_yuan, read.other_yuan) == (
+        Decimal("2000000.00"),
+        Decimal("1800000.00"),
+        Decimal("200000.00"),
+    )
+    assert read.objective == "完成一期上线"
+    assert [(i.level1, i.level2, i.name, i.target.text if i.target else None) for i in read.indicators] == [
+        ("产出指标", "数量指标", "接入社区数", "≥100个"),
+        ("效益指标", "社会效益指标", "线上办件量", "≥8万件"),
+    ]
+
+
+def test_two_indicator_groups_without_a_year_head_are_not_guessed(tmp_path: Path) -> None:
+    read = read_plan(_national_form(tmp_path / "申报表.docx", group_heads=False), "declaration")
+    assert read.indicators == ()
+    assert any("无法确定哪一组是年度指标" in f.message for f in read.findings)

@@ -208,16 +208,22 @@ def _project(doc: Document, fields: list[Field], titles: list[str], prov: dict[s
     return Project.model_validate(found)
 
 
-def _beside(grids: list[Grid], pattern: re.Pattern[str]) -> Field | None:
+def _beside(
+    grids: list[Grid], pattern: re.Pattern[str], column: int | None = None
+) -> tuple[Field, int] | None:
     """The value right of a table cell that is exactly the label (“其中：财政拨款 | 180.00”,
-    which the inline reading takes for a label 其中)."""
+    which the inline reading takes for a label 其中), and the label's column. With ``column``
+    (the 年度资金总额 label's, when a form sets 中期 and 年度 funds side by side) only a label in
+    that column."""
     for grid in grids:
         for r, slot in grid.find(pattern):
             label = squash(slot.text).rstrip("：:")
+            if column is not None and slot.col != column:
+                continue
             if (pattern.fullmatch(label) or pattern.fullmatch(_bare(label))) and (
                 value := grid.right_of(r, slot)
             ) is not None:
-                return Field(label, value.text, grid.place(r))
+                return Field(label, value.text, grid.place(r)), slot.col
     return None
 
 
@@ -245,13 +251,49 @@ class _Columns:
     causes: dict[int, DeviationCause]
     likelihoods: dict[int, Likelihood]
     first_data_row: int
+    note: str | None = None
+
+
+_LEVEL2_HEAD = re.compile(r"^二级指标")
+
+
+def _annual_group(grid: Grid, r: int) -> tuple[range | None, str | None]:
+    """The columns of the 年度 indicators when the head at row ``r`` has several groups (the
+    national 申报表 sets 中期 and 年度 indicators side by side), and a note when it cannot tell
+    which group is the 年度 one. ``(None, None)`` for a head with one group."""
+    texts = [squash(t) for t in grid.texts(r)]
+    names = [
+        c
+        for c, t in enumerate(texts)
+        if _NAME_HEAD.match(t) and (c == 0 or grid.cells[r][c] is not grid.cells[r][c - 1])
+    ]
+    if len(names) < 2:
+        return None, None
+    starts = []
+    for c in names:
+        start = c
+        while start > 0 and _LEVEL2_HEAD.match(texts[start - 1]):
+            start -= 1
+        starts.append(start)
+    groups = [range(a, b) for a, b in zip(starts, [*starts[1:], len(texts)], strict=True)]
+
+    def above(group: range) -> str:
+        return "".join(squash(grid.texts(rr)[c]) for rr in range(max(0, r - 2), r) for c in group)
+
+    annual = [g for g in groups if "年度" in above(g) and "中期" not in above(g)]
+    if len(annual) == 1:
+        return annual[0], None
+    return range(0), f"指标表有{len(groups)}组三级指标，无法确定哪一组是年度指标，未读取"
 
 
 def _columns(grid: Grid, r: int) -> _Columns:
     """The role of each column under the head at row ``r`` (and the sub-heads below it)."""
     roles: dict[str, int] = {}
+    group, note = _annual_group(grid, r)
     for c, text in enumerate(grid.texts(r)):
         head = squash(text)
+        if group is not None and c not in group and not head.startswith("一级指标"):
+            continue
         for role, pattern in _ROLES:
             if role not in roles and pattern.search(head):
                 if role == "to_date" and _EXPECTED_HEAD.search(head):
@@ -278,7 +320,7 @@ def _columns(grid: Grid, r: int) -> _Columns:
                 else:
                     likelihoods[c] = _LIKELIHOODS[text]
             first = r + 2
-    return _Columns(roles, causes, likelihoods, first)
+    return _Columns(roles, causes, likelihoods, first, note)
 
 
 def _cell(grid: Grid, r: int, c: int | None) -> str:
@@ -351,12 +393,15 @@ def _table(grids: list[Grid], kind: PlanKind) -> _Found:
     for grid in grids:
         for r in _header_rows(grid):
             cols = _columns(grid, r)
-            if "target" not in cols.roles:
+            if cols.note is not None:
+                found.notes.append((grid.place(r), cols.note))
+            if "target" not in cols.roles or "name" not in cols.roles:
                 continue
             _rows(grid, cols, kind, found)
             if found.declared or found.monitored:
                 return found
-    found.notes.append(("全文", "没有找到绩效指标表（三级指标、指标值两栏）"))
+    if not found.notes:
+        found.notes.append(("全文", "没有找到绩效指标表（三级指标、指标值两栏）"))
     return found
 
 
@@ -495,8 +540,12 @@ def extract_declaration(doc: Document) -> tuple[Declaration, list[tuple[str, str
     project = _project(doc, fields, _titles(doc, grids), prov)
     unit = _amount_unit(doc, notes, "项目资金")
     amounts: dict[str, Decimal] = {}
+    column: int | None = None
     for key, pattern in _DECLARED_FUNDS:
-        got = _beside(grids, pattern) or _first(fields, pattern)
+        beside = _beside(grids, pattern, column)
+        if beside is not None and key == "planned_yuan":
+            column = beside[1]  # 其中 rows under the 年度资金总额 label, not the 中期 one
+        got = beside[0] if beside is not None else _first(fields, pattern)
         if got is None:
             continue
         value = _money(got.value, unit)
