@@ -6,6 +6,9 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+from pydantic import ValidationError
+
 from jixiao.core.model import Indicator
 from jixiao.core.model import Project
 from jixiao.core.plan import Declaration
@@ -17,6 +20,7 @@ from jixiao.core.plan import Period
 from jixiao.core.plan import Stage
 from jixiao.core.values import parse_value
 from jixiao.core.year import check_monitoring
+from jixiao.errors import explain_text
 
 
 def test_declaration_round_trips_exactly() -> None:
@@ -83,3 +87,10 @@ def test_the_contract_examples_are_valid_records() -> None:
     assert dec.indicators[0].target is not None and dec.indicators[0].target.value == 120
     mon = Monitoring.model_validate_json(next(b for b in blocks if "jixiao.monitoring/1" in b))
     assert check_monitoring(mon).findings == mon.findings  # the example shows what the checks give
+
+
+def test_a_period_runs_forwards() -> None:
+    with pytest.raises(ValidationError) as caught:
+        Monitoring.model_validate({"period": {"first_month": 8, "last_month": 7}})
+    assert "起始月份（8月）晚于截止月份（7月）" in explain_text(caught.value)
+    assert Period(first_month=7, last_month=7).label == "7月"

@@ -22,6 +22,7 @@ from typing import Literal
 from pydantic import BaseModel
 from pydantic import ConfigDict
 from pydantic import Field
+from pydantic import model_validator
 
 from jixiao.core.model import Finding
 from jixiao.core.model import Indicator
@@ -147,6 +148,12 @@ class Period(_Frozen):
 
     first_month: int = Field(default=1, ge=1, le=12)
     last_month: int = Field(default=7, ge=1, le=12)
+
+    @model_validator(mode="after")
+    def _in_order(self) -> Period:
+        if self.first_month > self.last_month:
+            raise ValueError(f"监控期间的起始月份（{self.first_month}月）晚于截止月份（{self.last_month}月）")
+        return self
 
     @property
     def label(self) -> str:
