@@ -195,6 +195,9 @@ def test_impossible_needs_a_reason() -> None:
         ("≥100人次", "40人次", None, False),  # half a year behind says nothing by itself
         ("≥95%", "80%", "95%", False),
         ("25~30人", "10人", "35人", True),  # past a range's top
+        ("≤5%", "6%", None, False),  # a rate above its cap in July may still come down
+        ("≤30天", "35天", None, False),  # so may an average duration
+        ("≤3起", "4起", None, True),  # a count only grows
     ],
 )
 def test_target_unreachable(target: str, to_date: str, expected: str | None, fires: bool) -> None:
@@ -335,3 +338,16 @@ def test_the_link_names_the_monitored_row_of_each_declared_indicator() -> None:
     )
     assert link.monitored[0] is mon.indicators[0]
     assert set(link.monitored) == {0}
+
+
+def test_a_cap_passed_by_july_contradicts_a_year_end_within_it() -> None:
+    cost = declared("项目成本", "≤30万元", 10, level1="成本指标", level2="经济成本指标")
+    dec = good_declaration(cost)
+    mon = monitored(
+        watched(name="项目成本", target="≤30万元", to_date="35万元", expected=None, likelihood=None)
+    )
+    claimed = evaluation(row("≤30万元", "28万元", weight=10, name="项目成本", level1="成本指标"))
+    found = [f for f in link_year(claimed, dec, mon).findings if f.code == "CLAIM_CONTRADICTS_MONITORING"]
+    assert len(found) == 1 and "35万元" in found[0].message
+    honest = evaluation(row("≤30万元", "36万元", weight=10, name="项目成本", level1="成本指标"))
+    assert "CLAIM_CONTRADICTS_MONITORING" not in codes(link_year(honest, dec, mon).findings)

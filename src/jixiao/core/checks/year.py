@@ -148,6 +148,21 @@ def _misses(target: Value, value: Value) -> bool | None:
     return got < goal  # ≥, and a bare figure read as “at least”
 
 
+# Units of figures that need not grow over the year: rates, durations, scores (an average
+# response time or an accident rate above its cap in July may still come down by December).
+_NOT_CUMULATIVE = frozenset("%‰天日时分秒周月年")
+
+
+def _cap_passed(target: Value, to_date: Value | None) -> bool:
+    """Whether a cap (≤) is already passed by a figure to date that can only grow over the year:
+    an amount or a count, not a rate, a duration or a score."""
+    if target.op is not Op.LE or to_date is None:
+        return False
+    if _NOT_CUMULATIVE & set((target.unit or "") + (to_date.unit or "")):
+        return False
+    return _misses(target, to_date) is True
+
+
 # -- declaration checks -----------------------------------------------------------------------
 
 
@@ -245,15 +260,15 @@ def impossible_unexplained(ctx: MonitoringContext, emit: Emit) -> Iterator[Findi
 
 
 def target_unreachable(ctx: MonitoringContext, emit: Emit) -> Iterator[Finding]:
-    """The figures of the period already show the target cannot be met: a cap (≤) already
-    passed to date, or a full-year expectation short of the target."""
+    """The figures of the period already show the target cannot be met: a cap (≤) on an amount
+    that only grows already passed to date, or a full-year expectation short of the target."""
     for index, ind in enumerate(ctx.mon.indicators):
         target = ind.target
         if target is None:
             continue
         why = None
-        if target.op is Op.LE and ind.to_date is not None and _misses(target, ind.to_date):
-            why = f"{ctx.mon.period.label}已达“{ind.to_date.text}”，超过上限"
+        if _cap_passed(target, ind.to_date):
+            why = f"{ctx.mon.period.label}已达“{ind.to_date.text if ind.to_date else ''}”，超过上限"
         elif ind.expected is not None and _misses(target, ind.expected):
             why = f"全年预计完成“{ind.expected.text}”"
         if why is None:
@@ -368,6 +383,8 @@ def claim_contradicts_monitoring(ctx: LinkContext, emit: Emit) -> Iterator[Findi
             continue
         if seen.likelihood is Likelihood.IMPOSSIBLE:
             said = f"{mon.period.label}监控时填报“完全不可能”完成"
+        elif _cap_passed(seen.target or e.target, seen.to_date) and seen.to_date is not None:
+            said = f"{mon.period.label}已达“{seen.to_date.text}”，超过上限"
         elif seen.expected is not None and _misses(seen.target or e.target, seen.expected):
             said = f"{mon.period.label}监控时预计全年完成“{seen.expected.text}”"
         else:
@@ -439,7 +456,7 @@ MONITORING_IMPOSSIBLE_UNEXPLAINED = _check(
 )  # fmt: skip
 MONITORING_TARGET_UNREACHABLE = _check(
     "MONITORING_TARGET_UNREACHABLE", W, "监控数据显示目标无法完成",
-    "监控期的数据已表明年度指标值无法完成：上限类（≤）指标的累计值已超过上限，或全年预计完成值达不到年度指标值。",
+    "监控期的数据已表明年度指标值无法完成：上限类（≤）的金额或数量到期末已超过上限（比率、时长、分数不在此列：年中超过上限的比率或平均时长年底仍可能降下来），或全年预计完成值达不到年度指标值。",
     "三级指标“{name}”年度指标值“{target}”：{why}，已无法完成{said}", M,
 )  # fmt: skip
 MONITORING_TARGET_CHANGED = _check(
@@ -471,7 +488,7 @@ INDICATOR_ADDED_AFTER_DECLARATION = _check(
 )  # fmt: skip
 CLAIM_CONTRADICTS_MONITORING = _check(
     "CLAIM_CONTRADICTS_MONITORING", W, "年终完成情况与监控结论矛盾且未说明",
-    "监控时填报完全不可能完成或预计完成不了的指标，年终却称已完成，而该行偏差原因和“存在的问题”都没有说明。",
+    "监控时填报完全不可能完成、预计完成不了或已超过上限（≤，金额或数量）的指标，年终却称已完成，而该行偏差原因和“存在的问题”都没有说明。",
     "三级指标“{name}”年终实际完成“{actual}”达到目标“{target}”，但{said}，未说明原因", Y,
 )  # fmt: skip
 
