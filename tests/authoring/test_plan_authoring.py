@@ -167,3 +167,18 @@ def test_errors_name_the_line(old: str, new: str, line: int, words: str) -> None
 
 def test_a_self_evaluation_file_is_not_a_plan() -> None:
     assert not is_plan_text("方案: mof-2020\n项目:\n  项目名称: 甲\n")
+
+
+def test_a_monitoring_file_starts_from_the_declaration() -> None:
+    from jixiao.authoring.plan import monitoring_from
+    from plan_samples import declaration
+
+    declared = declaration()
+    mon = load_plan_text(monitoring_from(declared), "监控.yaml")
+    assert isinstance(mon, Monitoring)
+    assert mon.project == declared.project
+    assert mon.planned_yuan == declared.planned_yuan and mon.objective == declared.objective
+    assert [(i.level1, i.level2, i.name, i.weight, i.target) for i in mon.indicators] == [
+        (i.level1, i.level2, i.name, i.weight, i.target) for i in declared.indicators
+    ]
+    assert all(i.to_date is None and i.likelihood is None for i in mon.indicators)

@@ -25,6 +25,7 @@ from jixiao.authoring.loader import _read_bytes
 from jixiao.authoring.template import _LEVEL2
 from jixiao.authoring.template import _line
 from jixiao.authoring.template import _split
+from jixiao.authoring.writer import money
 from jixiao.authoring.writer import quote
 from jixiao.authoring.yaml_reader import Data
 from jixiao.authoring.yaml_reader import Path as NodePath
@@ -539,6 +540,81 @@ def _indicator_lines(kind: PlanKind, scheme: Scheme) -> list[str]:
                 ]
     lines.append(f"  # 示例权重合计 {fmt_number(total_weight)} 分。")
     return [*lines, ""]
+
+
+def _filled(key: str, value: str | None, comment: str, indent: str = "  ", column: int = _COL) -> str:
+    return _line(f"{indent}{key}: {quote(value)}" if value else f"{indent}{key}:", comment, column)
+
+
+def _yuan(value: Decimal | None) -> str | None:
+    return f"{money(value)}元" if value is not None else None
+
+
+def monitoring_from(dec: Declaration) -> str:
+    """The monitoring authoring file of a declared project-year: its project, 全年预算数,
+    年度总体目标 and indicators with their 权重 and 指标值 as declared, the columns of the
+    监控情况表 left to fill. It loads with :func:`load_plan_text` as it is."""
+    p = dec.project
+    lines = [*_header("monitoring", load_scheme(DEFAULT_SCHEME))[:-1]]
+    lines[1] += f" —— 由申报的绩效目标生成（{p.name or ''} {p.year or ''}年）"
+    lines += [
+        "",
+        "项目:",
+        _filled("项目名称", p.name, "必填"),
+        _filled("年度", str(p.year) if p.year is not None else None, "必填"),
+        _filled("单位名称", p.unit, "必填"),
+        _filled("主管部门", p.department, "可省"),
+        _filled("实施单位", p.implementer, "可省"),
+        _line("  填报日期:", "可省：2024-08-10", _COL),
+        "",
+        "资金:",
+        _line("  金额单位: 万元", "下面不带单位的金额按此计：万元（默认）或 元", _COL),
+        _filled("全年预算数", _yuan(dec.planned_yuan), "申报的年度资金总额；预算调整过的请改为调整后的数"),
+        _line("  执行数:", "监控期末（如7月底）累计执行数", _COL),
+        _line("  全年预计执行数:", "可省", _COL),
+        "",
+        _line("监控期间: 1-7月", "监控的月份，时间进度按期末月份计（7月底为58.33%）", _COL),
+        "",
+        "年度总体目标:",
+        _filled("年初目标", dec.objective, "申报的年度总体目标"),
+        _line("  执行情况:", "截至监控期末的完成情况", _COL),
+        "",
+        "指标:",
+        "  # 申报的指标与指标值，请勿改动；逐项填写执行情况、全年预计和可能性。",
+    ]
+    level1: str | None = None
+    level2: str | None = None
+    for ind in dec.indicators:
+        name1 = ind.level1 or "（未注明一级指标）"
+        if name1 != level1:
+            lines += [f"  - 名称: {quote(name1)}", "    二级指标:"]
+            level1, level2 = name1, None
+        name2 = ind.level2 or "（未注明二级指标）"
+        if name2 != level2:
+            lines += [f"      - 名称: {quote(name2)}", "        三级指标:"]
+            level2 = name2
+        lines += [
+            f"          - 名称: {quote(ind.name)}",
+            _filled(
+                "权重",
+                format(ind.weight, "f") if ind.weight is not None else None,
+                "分值",
+                " " * 12,
+                _COL + 8,
+            ),
+            _filled(
+                "指标值", ind.target.text if ind.target else None, "年度指标值（申报）", " " * 12, _COL + 8
+            ),
+            _line("            执行情况:", "1—7月执行情况", _COL + 8),
+            _line("            全年预计:", "全年预计完成情况", _COL + 8),
+            _line(
+                "            偏差原因类别:", "可省：经费保障/制度保障/人员保障/硬件条件保障/其他", _COL + 8
+            ),
+            _line("            偏差原因:", "预计完不成或偏差较大时说明原因", _COL + 8),
+            _line("            完成目标可能性:", "确定能 / 有可能 / 完全不可能", _COL + 8),
+            _line("            备注:", "可省", _COL + 8),
+        ]
+    return "\n".join(lines) + "\n"
 
 
 def render_plan_template(kind: PlanKind, scheme: Scheme) -> str:

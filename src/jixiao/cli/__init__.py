@@ -149,6 +149,14 @@ def new(
             "--kind", "-k", help="自评（默认）、目标（绩效目标申报表）或 监控（1—7月绩效目标执行监控表）"
         ),
     ] = "自评",
+    start: Annotated[
+        Path | None,
+        typer.Option(
+            "--from",
+            help="--kind 监控 时：从这份绩效目标申报（编写文件，或 docx/xlsx/pdf 申报表）生成，指标与指标值照申报填好",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """生成带中文注释的编写文件模板，例如：jixiao new --scheme hubei-2019 > 2024-社区建设.yaml；
     jixiao new --kind 目标 > 2024-社区建设-目标.yaml"""
@@ -164,6 +172,16 @@ def new(
         text = render_plan_template(plan, load_scheme(scheme))
     else:
         raise JixiaoError(f"--kind 应为 自评、目标 或 监控，这里是“{kind}”")
+    if start is not None:
+        from jixiao.authoring.plan import monitoring_from
+        from jixiao.cli.plans import load_plan_file
+        from jixiao.core.plan import Declaration
+
+        if plan_kind_of(kind) != "monitoring":
+            raise JixiaoError("--from 只用于 --kind 监控：从申报的绩效目标生成监控文件")
+        declared = load_plan_file(start, "declaration")
+        assert isinstance(declared, Declaration)
+        text = monitoring_from(declared)
     if output is None:
         sys.stdout.write(text)
         return
