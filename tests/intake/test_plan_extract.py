@@ -34,6 +34,9 @@ def _facts(record: Declaration | Monitoring) -> list[tuple[object, ...]]:
 @pytest.mark.parametrize("suffix", [".xlsx", ".docx", ".pdf"])
 def test_a_declaration_in_the_official_layout_reads_back(tmp_path: Path, suffix: str) -> None:
     written = declaration()
+    written = written.model_copy(
+        update={"project": written.project.model_copy(update={"attribute": "延续项目"})}
+    )
     path = export_plan(written, tmp_path / f"目标申报表{suffix}")
     read = read_plan(path, "declaration")
     assert isinstance(read, Declaration)
@@ -277,3 +280,13 @@ def test_two_indicator_groups_without_a_year_head_are_not_guessed(tmp_path: Path
     read = read_plan(_national_form(tmp_path / "申报表.docx", group_heads=False), "declaration")
     assert read.indicators == ()
     assert any("无法确定哪一组是年度指标" in f.message for f in read.findings)
+
+
+@pytest.mark.parametrize("kind", ["declaration", "monitoring"])
+def test_other_files_are_refused_with_a_reason_never_an_exception(tmp_path: Path, kind: str) -> None:
+    broken = tmp_path / "坏的.xlsx"
+    broken.write_bytes(export_plan(declaration(), tmp_path / "好的.xlsx").read_bytes()[:3000])
+    for path in [*sorted(EXAMPLES.iterdir()), broken, tmp_path / "没有这个文件.docx"]:
+        with pytest.raises(PlanFileError) as caught:
+            read_plan(path, kind)  # type: ignore[arg-type]
+        assert caught.value.reason and path.name in str(caught.value)

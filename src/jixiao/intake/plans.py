@@ -11,6 +11,7 @@ The record is not checked here: the services check and store it.
 from __future__ import annotations
 
 import hashlib
+import logging
 from pathlib import Path
 
 from jixiao.core.checks import BY_CODE
@@ -26,6 +27,8 @@ from jixiao.intake.extract.plan import plan_kind
 from jixiao.intake.limits import Limits
 from jixiao.intake.readers import SUFFIXES
 from jixiao.intake.readers import read_document
+
+log = logging.getLogger(__name__)
 
 PLAN_NAMES: dict[PlanKind, str] = {
     "declaration": "绩效目标申报表",
@@ -64,9 +67,16 @@ def read_plan(
         doc = read_document(path, limits or Limits())
     except UnreadableDocument as exc:
         raise PlanFileError(shown, exc.reason) from None
+    except Exception as exc:  # a reader bug must not end a batch
+        log.exception("reading %s failed", shown)
+        raise PlanFileError(shown, f"读取时发生内部错误（{type(exc).__name__}: {exc}）") from None
     if name:
         doc.path = name
-    found = plan_kind(doc)
+    try:
+        found = plan_kind(doc)
+    except Exception as exc:
+        log.exception("telling the kind of %s failed", shown)
+        raise PlanFileError(shown, f"识别表格时发生内部错误（{type(exc).__name__}: {exc}）") from None
     if found is None:
         raise PlanFileError(
             shown,
@@ -76,7 +86,11 @@ def read_plan(
     if found != kind:
         raise PlanFileError(shown, f"这是{PLAN_NAMES[found]}，不是{PLAN_NAMES[kind]}")
     record: Declaration | Monitoring
-    record, notes = extract_declaration(doc) if kind == "declaration" else extract_monitoring(doc)
+    try:
+        record, notes = extract_declaration(doc) if kind == "declaration" else extract_monitoring(doc)
+    except Exception as exc:  # an extractor bug must not end a batch
+        log.exception("extracting %s failed", shown)
+        raise PlanFileError(shown, f"提取时发生内部错误（{type(exc).__name__}: {exc}）") from None
     findings = tuple(
         BY_CODE["EXTRACTION_INCOMPLETE"].finding(location=where, part=where, reason=reason)
         for where, reason in notes

@@ -35,12 +35,14 @@ from jixiao.core.values import parse_amount
 from jixiao.core.values import parse_rate
 from jixiao.core.values import parse_value
 from jixiao.intake.document import CHECKED
+from jixiao.intake.document import UNCHECKED
 from jixiao.intake.document import Document
 from jixiao.intake.document import Paragraph
 from jixiao.intake.document import Table
 from jixiao.intake.extract.fields import Field
 from jixiao.intake.extract.fields import labelled
 from jixiao.intake.extract.grid import Grid
+from jixiao.intake.extract.header import checked_option
 from jixiao.intake.extract.header import parse_date
 from jixiao.intake.extract.prose import points
 from jixiao.intake.extract.prose import squash
@@ -190,10 +192,11 @@ def _project(doc: Document, fields: list[Field], titles: list[str], prov: dict[s
     for key, pattern in _PROJECT_LABELS:
         got = _first(fields, pattern)
         if got is not None:
-            value = got.value.strip()
-            if key == "attribute":
-                ticked = [p for p in re.split(r"\s+|　", value) if CHECKED in p]
-                value = ticked[0].replace(CHECKED, "").strip("0123456789、. ") if ticked else value
+            value: str | None = got.value.strip()
+            if key == "attribute" and (CHECKED in got.value or UNCHECKED in got.value):
+                value = checked_option(got.value)  # “1、新增项目 ☐　2、延续项目 ☑”; none ticked: None
+            if value is None:
+                continue
             found[key] = value
             prov[f"project.{key}"] = got.location
     date = _first(fields, _DATE_LABEL)
