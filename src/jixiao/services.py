@@ -17,8 +17,9 @@
   reviewer total and grade they give (:mod:`jixiao.core.review`); ``review_opinion_bytes``: the
   复核意见书 (xlsx, docx, pdf).
 - ``attach_evidence(...)``: a 佐证材料 file checked like an original and kept in the archive.
-- a project's year (``docs/contract.md``): ``save_declaration`` / ``save_monitoring`` (checked,
-  then stored as the project-year's next version), ``load_declaration`` / ``load_monitoring``,
+- a project's year (``docs/contract.md``): ``read_plan_file`` (a submitted 目标申报表 or
+  监控情况表, or its authoring file), ``plan_bytes`` (either as its official table),
+  ``save_declaration`` / ``save_monitoring`` (checked, then stored as the project-year's next version), ``load_declaration`` / ``load_monitoring``,
   ``year_link`` / ``evaluation_link`` (the evaluation matched to the declaration and checked against it and the
   monitoring record), ``override_match`` / ``clear_match_override`` (a reviewer's correction of
   the match, stored), ``year_timeline``, ``project_years`` (by stage) and ``stage_counts`` (per
@@ -38,6 +39,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from jixiao.authoring import load_authored
+from jixiao.authoring.plan import PlanKind
 from jixiao.core.engine import evaluate
 from jixiao.core.model import Evaluation
 from jixiao.core.model import SchemeRef
@@ -55,6 +57,7 @@ from jixiao.core.year import YearLink
 from jixiao.core.year import check_declaration
 from jixiao.core.year import check_monitoring
 from jixiao.core.year import link_year
+from jixiao.errors import JixiaoError
 from jixiao.errors import UnknownSchemeError
 from jixiao.export.api import evaluation_bytes as evaluation_bytes  # noqa: PLC0414
 from jixiao.export.api import export_evaluation as export_evaluation  # noqa: PLC0414 (the front door)
@@ -376,6 +379,44 @@ def save_monitoring(
     return SavedMonitoring(
         checked, years.save_monitoring(checked, actor=actor, unit=unit, document_id=document_id)
     )
+
+
+def read_plan_file(path: str | Path, kind: str, *, name: str | None = None) -> Declaration | Monitoring:
+    """A submitted 目标申报表 (``kind="declaration"``) or 监控情况表 (``"monitoring"``) read
+    from a docx/xlsx/pdf… file, or a ``jixiao new --kind`` authoring file (``.yaml``) or contract
+    ``.json``; ``name`` is the name people know an upload by. Not checked (``save_*`` checks).
+    Raises ``JixiaoError`` (Chinese, naming the file) when it is not that record or cannot be read."""
+    from jixiao.authoring.plan import load_plan
+    from jixiao.intake.plans import PLAN_NAMES
+    from jixiao.intake.plans import read_plan
+
+    if kind not in PLAN_NAMES:
+        raise JixiaoError(f"不认识的记录类型“{kind}”：应为 declaration（目标申报）或 monitoring（监控）")
+    plan: PlanKind = "declaration" if kind == "declaration" else "monitoring"
+    file = Path(path)
+    shown = name or str(path)
+    suffix = Path(shown).suffix.lower()
+    record: Declaration | Monitoring
+    if suffix in (".yaml", ".yml"):
+        record = load_plan(file)
+    elif suffix == ".json":
+        try:
+            record = (Declaration if plan == "declaration" else Monitoring).from_json(file.read_bytes())
+        except (OSError, ValueError) as exc:
+            raise JixiaoError(f"{shown}：不是{PLAN_NAMES[plan]}的合同 JSON（{exc}）") from None
+    else:
+        return read_plan(file, plan, name=name)
+    if isinstance(record, Declaration) != (plan == "declaration"):
+        raise JixiaoError(f"{shown}：不是{PLAN_NAMES[plan]}的编写文件")
+    return record
+
+
+def plan_bytes(record: Declaration | Monitoring, suffix: str, *, layout: str | Path | None = None) -> bytes:
+    """A declaration or monitoring record as its official table: ``.xlsx``, ``.docx`` or ``.pdf``
+    bytes in its layout (the built-in one unless ``layout`` names another)."""
+    from jixiao.export.plan_api import plan_bytes as table_bytes
+
+    return table_bytes(record, suffix, layout=layout)
 
 
 def load_declaration(db: Database, project_year_id: int, version: int | None = None) -> Declaration | None:

@@ -4,7 +4,8 @@ Each file is a submitted 目标申报表 / 监控情况表 (docx, xlsx, pdf … 
 :func:`jixiao.intake.plans.read_plan`) or an authoring file written from ``jixiao new --kind``
 (``.yaml``; a contract ``.json`` of the record also loads). Each record goes through the services
 (:func:`jixiao.services.save_declaration` / ``save_monitoring``), which check it and store it as
-the next version of its project-year. A file whose very content is already stored (any version
+the next version of its project-year (files are read through
+:func:`jixiao.services.read_plan_file`). A file whose very content is already stored (any version
 of the declaration; the current monitoring record of a period) is skipped, so running the same
 import twice stores nothing twice. A file that
 is not the record asked for, or cannot be read, is reported and the batch goes on.
@@ -12,24 +13,20 @@ is not the record asked for, or cannot be read, is reported and the batch goes o
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
 
 from jixiao.authoring.plan import PlanKind
-from jixiao.authoring.plan import load_plan
 from jixiao.core.plan import Declaration
 from jixiao.core.plan import Monitoring
 from jixiao.errors import JixiaoError
 from jixiao.intake.plans import PLAN_NAMES
-from jixiao.intake.plans import read_plan
 from jixiao.intake.readers import SUFFIXES
 from jixiao.storage.db import Database
 
 AUTHORING = (".yaml", ".yml", ".json")
-_SCHEMAS: dict[str, PlanKind] = {"jixiao.declaration/1": "declaration", "jixiao.monitoring/1": "monitoring"}
 
 
 @dataclass(slots=True)
@@ -56,29 +53,11 @@ def plan_files(paths: list[Path]) -> Iterator[Path]:
             yield path
 
 
-def _load_json(path: Path, kind: PlanKind) -> Declaration | Monitoring:
-    try:
-        schema = json.loads(path.read_text(encoding="utf-8-sig")).get("schema")
-    except (OSError, ValueError, AttributeError) as exc:
-        raise JixiaoError(f"{path}：不是可读的 JSON（{exc}）") from None
-    if _SCHEMAS.get(schema) != kind:
-        raise JixiaoError(f"{path}：不是{PLAN_NAMES[kind]}的合同 JSON（schema 应为 {'jixiao.' + kind}/1）")
-    text = path.read_text(encoding="utf-8-sig")
-    return Declaration.from_json(text) if kind == "declaration" else Monitoring.from_json(text)
-
-
 def load_plan_file(path: Path, kind: PlanKind) -> Declaration | Monitoring:
-    """The ``kind`` record of one file (see the module docstring); ``JixiaoError`` when it is not."""
-    suffix = path.suffix.lower()
-    if suffix in (".yaml", ".yml"):
-        record = load_plan(path)
-        if (isinstance(record, Declaration)) != (kind == "declaration"):
-            other: PlanKind = "monitoring" if kind == "declaration" else "declaration"
-            raise JixiaoError(f"{path}：这是{PLAN_NAMES[other]}的编写文件，不是{PLAN_NAMES[kind]}")
-        return record
-    if suffix == ".json":
-        return _load_json(path, kind)
-    return read_plan(path, kind)
+    """The ``kind`` record of one file, through the services; ``JixiaoError`` when it is not."""
+    from jixiao.services import read_plan_file
+
+    return read_plan_file(path, kind)
 
 
 def _stored(db: Database, record: Declaration | Monitoring) -> set[str]:
