@@ -200,3 +200,31 @@ def test_the_list_filters_by_stage_and_counts_per_unit(client: Callable[[str], C
     # The dashboard shows the same counts.
     home = admin.get("/")
     assert "各单位申报、监控、自评情况" in home.text and f"/years?unit={row['unit_id']}" in home.text
+
+
+def test_the_evaluation_page_shows_the_link_to_its_declaration(client: Callable[[str], Client]) -> None:
+    unit = client("unit_a")
+    py = _declare(unit)
+    evaluation = {
+        "scheme": "mof-2020",
+        "name": DECLARATION["name"],
+        "year": "2025",
+        "ind_key": [""],
+        "ind_level1": ["产出指标"],
+        "ind_level2": ["数量指标"],
+        "ind_name": ["改造学校数"],
+        "ind_weight": ["30"],
+        "ind_target": ["≥8所"],
+        "ind_actual": ["8所"],
+        "ind_claimed_score": ["30"],
+        "ind_deviation_reason": [""],
+    }
+    made = _post(unit, "/evaluations/new", evaluation, "save")
+    assert made.status_code == 303  # type: ignore[attr-defined]
+    page = unit.get(made.headers["location"])  # type: ignore[attr-defined]
+    link = page.text[page.text.index('id="year-link"') :]
+    assert f'href="/years/{py}#compare"' in link
+    assert {"TARGET_CHANGED_FROM_DECLARATION", "DECLARED_INDICATOR_MISSING"} <= _codes(link)
+    # An evaluation of a project-year nothing was declared for has no such section.
+    other = _post(unit, "/evaluations/new", {**evaluation, "name": "未申报的项目"}, "save")
+    assert 'id="year-link"' not in unit.get(other.headers["location"]).text  # type: ignore[attr-defined]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from jixiao.core.checks.year import same_target
-from jixiao.core.matching import normalise_name
+from jixiao.core.matching import match_indicators
 from jixiao.core.model import Evaluation
 from jixiao.core.model import Finding
 from jixiao.core.model import Indicator
@@ -21,6 +21,7 @@ from jixiao.core.plan import Declaration
 from jixiao.core.plan import MonitoredIndicator
 from jixiao.core.plan import Monitoring
 from jixiao.core.year import YearLink
+from jixiao.core.year import as_indicator
 from jixiao.storage.years import UnitStageCounts
 
 # The state of one row of the comparison, as the page names it.
@@ -55,12 +56,17 @@ def _target_changed(declared: Value | None, evaluated: Value | None) -> bool:
     return not same_target(declared, evaluated)
 
 
-def _monitored(monitoring: Monitoring | None) -> Mapping[str, MonitoredIndicator]:
-    """The monitored indicators by normalised name (the first of a name)."""
-    out: dict[str, MonitoredIndicator] = {}
-    for row in monitoring.indicators if monitoring is not None else ():
-        out.setdefault(normalise_name(row.name), row)
-    return out
+def _monitored(declaration: Declaration, monitoring: Monitoring | None) -> Mapping[int, MonitoredIndicator]:
+    """The monitored row of each declared indicator (by its index), matched as the year-end
+    checks match them (:func:`jixiao.core.year.link_year`)."""
+    if monitoring is None:
+        return {}
+    rows = match_indicators(declaration.indicators, [as_indicator(ind) for ind in monitoring.indicators])
+    return {
+        m.declared: monitoring.indicators[m.evaluated]
+        for m in rows
+        if m.declared is not None and m.evaluated is not None
+    }
 
 
 def _codes_by_indicator(findings: Sequence[Finding]) -> dict[int, tuple[str, ...]]:
@@ -80,13 +86,13 @@ def compare(
 ) -> tuple[CompareRow, ...]:
     """The declared indicators in order with their monitored and evaluated rows, then the
     evaluated ones that match no declared indicator."""
-    monitored = _monitored(monitoring)
     if declaration is None:
         return ()
     if evaluation is None or link is None:
+        monitored = _monitored(declaration, monitoring)
         return tuple(
-            CompareRow(ind, monitored.get(normalise_name(ind.name)), None, None, None, False, NOT_YET, ())
-            for ind in declaration.indicators
+            CompareRow(ind, monitored.get(i), None, None, None, False, NOT_YET, ())
+            for i, ind in enumerate(declaration.indicators)
         )
     codes = _codes_by_indicator(link.findings)
     rows = []
@@ -99,7 +105,7 @@ def compare(
             state = MISSING
         else:
             state = CHANGED if _target_changed(dec.target, ev.target) else SAME
-        mon = monitored.get(normalise_name(dec.name)) if dec is not None else None
+        mon = link.monitored.get(m.declared) if m.declared is not None else None
         rows.append(
             CompareRow(
                 declared=dec,
