@@ -144,25 +144,31 @@ def _head_text(grid: Grid, r: int) -> str:
     return "|".join(squash(t) for rr in rows for t in grid.texts(rr))
 
 
+def _evaluation_head(head: str) -> bool:
+    """Whether an indicator table's head is a 自评表's: it scores (得分), or it states the actual
+    values without the 1—7月 / 全年预计 / 可能性 columns of a monitoring table."""
+    if "得分" in head:
+        return True
+    monitoring = _EXPECTED_HEAD.search(head) or "可能性" in head or _PERIOD.search(head)
+    return bool(_EVALUATION_HEAD.search(head)) and not monitoring
+
+
 def plan_kind(doc: Document) -> PlanKind | None:
     """Whether ``doc`` is a 目标申报表, a 监控情况表 or neither (see the module docstring)."""
     grids = [Grid(b) for b in doc.blocks if isinstance(b, Table)]
     heads = [_head_text(g, r) for g in grids for r in _header_rows(g)]
-    if any(_EVALUATION_HEAD.search(h) and not _TO_DATE_HEAD.search(h) for h in heads):
-        return None  # a 自评表's indicator table
+    if not heads or any(_evaluation_head(h) for h in heads):
+        return None  # no indicator table, or a 自评表's
     titles = _titles(doc, grids)
-    if any(_EVALUATION_TITLE.search(t) for t in titles[:-1]) and not any(
-        _MONITORING_TITLE.search(t) or _DECLARATION_TITLE.search(t) for t in titles
-    ):
+    monitoring_title = any(_MONITORING_TITLE.search(t) for t in titles)
+    declaration_title = any(_DECLARATION_TITLE.search(t) and not _EVALUATION_TITLE.search(t) for t in titles)
+    if any(_EVALUATION_TITLE.search(t) for t in titles[:-1]) and not (monitoring_title or declaration_title):
         return None
-    monitoring_head = any(
+    if monitoring_title or any(
         _TO_DATE_HEAD.search(h) and (_EXPECTED_HEAD.search(h) or "可能性" in h) for h in heads
-    )
-    if monitoring_head or any(_MONITORING_TITLE.search(t) for t in titles):
-        return "monitoring" if heads or any(_MONITORING_TITLE.search(t) for t in titles) else None
-    if any(_DECLARATION_TITLE.search(t) and not _EVALUATION_TITLE.search(t) for t in titles) and heads:
-        return "declaration"
-    return None
+    ):
+        return "monitoring"
+    return "declaration" if declaration_title else None
 
 
 # --- the labelled facts ------------------------------------------------------------------------
