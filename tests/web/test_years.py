@@ -5,8 +5,12 @@ corrects the match; another unit is refused; the list filters by stage and count
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable
+
+import docx
+import openpyxl
 
 from web.conftest import UNIT_A
 from web.conftest import Client
@@ -228,3 +232,33 @@ def test_the_evaluation_page_shows_the_link_to_its_declaration(client: Callable[
     # An evaluation of a project-year nothing was declared for has no such section.
     other = _post(unit, "/evaluations/new", {**evaluation, "name": "未申报的项目"}, "save")
     assert 'id="year-link"' not in unit.get(other.headers["location"]).text  # type: ignore[attr-defined]
+
+
+def test_the_declaration_and_monitoring_download_as_their_official_tables(
+    client: Callable[[str], Client],
+) -> None:
+    unit = client("unit_a")
+    py = _declare(unit)
+    assert unit.get(f"/years/{py}/export/monitoring.xlsx").status_code == 404  # nothing monitored yet
+    page = unit.get(f"/years/{py}")
+    assert f'href="/years/{py}/export/declaration.xlsx"' in page.text
+    got = unit.get(f"/years/{py}/export/declaration.xlsx")
+    assert got.status_code == 200 and "attachment" in got.headers["content-disposition"]
+    assert (
+        "%E7%BB%A9%E6%95%88%E7%9B%AE%E6%A0%87%E7%94%B3%E6%8A%A5%E8%A1%A8"
+        in got.headers["content-disposition"]
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(got.content))
+    text = " ".join(str(c.value) for ws in sheet for row in ws.iter_rows() for c in row if c.value)
+    assert "校园安全设施改造" in text and "改造学校数" in text and "≥10所" in text
+    monitoring = {"name": DECLARATION["name"], "year": "2025", "last_month": "7", "planned": "50万元",
+                  "executed": "30万元", "row_name": ["改造学校数"], "row_target": ["≥10所"], "row_to_date": ["7所"]}  # fmt: skip
+    assert _post(unit, f"/years/{py}/monitoring", monitoring, "save").status_code == 303  # type: ignore[attr-defined]
+    doc = unit.get(f"/years/{py}/export/monitoring.docx")
+    assert doc.status_code == 200 and doc.content[:2] == b"PK"
+    words = " ".join(
+        p.text for t in docx.Document(io.BytesIO(doc.content)).tables for r in t.rows for p in r.cells
+    )
+    assert "7所" in words
+    assert unit.get(f"/years/{py}/export/evaluation.xlsx").status_code == 404
+    assert client("unit_b").get(f"/years/{py}/export/declaration.xlsx").status_code == 404

@@ -30,6 +30,7 @@ from jixiao.core.plan import Monitoring
 from jixiao.core.plan import Stage
 from jixiao.core.year import check_declaration
 from jixiao.core.year import check_monitoring
+from jixiao.errors import JixiaoError
 from jixiao.storage.accounts import Role
 from jixiao.storage.accounts import User
 from jixiao.storage.years import ProjectYearInfo
@@ -43,6 +44,8 @@ from jixiao.web.deps import can_edit
 from jixiao.web.deps import can_review
 from jixiao.web.deps import render
 from jixiao.web.deps import web
+from jixiao.web.downloads import content_disposition
+from jixiao.web.downloads import media_type
 from jixiao.web.form_model import LEVEL1_LABELS
 from jixiao.web.form_model import MAX_ROWS
 from jixiao.web.form_model import level1_choices
@@ -50,6 +53,7 @@ from jixiao.web.routes.editor import PostedForm
 from jixiao.web.routes.editor import SchemeOption
 from jixiao.web.routes.editor import _options
 from jixiao.web.routes.editor import _schemes
+from jixiao.web.threads import slow
 
 router = APIRouter()
 
@@ -355,6 +359,53 @@ def correct_match(request: Request, user: CurrentUser, project_year_id: int, for
     else:
         services.override_match(db, info.id, evaluated, declared.strip() or None, actor=actor(user).name)
     return RedirectResponse(f"/years/{info.id}#compare", status_code=303)
+
+
+# -- the official tables ----------------------------------------------------------------------------
+
+_TABLES = {"declaration": "绩效目标申报表", "monitoring": "绩效监控情况表"}
+_FORMATS = (".xlsx", ".docx", ".pdf")
+
+
+@router.get(
+    "/years/{project_year_id:int}/export/{kind}.{fmt}",
+    tags=["项目年度"],
+    summary="下载目标申报表或监控情况表（官方表样）",
+    response_description="declaration（绩效目标申报表）或 monitoring（监控情况表，最近一期）：xlsx、docx、pdf",
+    responses={
+        404: {"description": "没有这个项目年度、无权查看，或尚无该记录"},
+        503: {"description": "文档未能生成"},
+    },
+)
+@slow
+def export_table(request: Request, user: CurrentUser, project_year_id: int, kind: str, fmt: str) -> Response:
+    """The project-year's current declaration, or its latest monitoring record, in the official layout."""
+    info = _visible(request, user, project_year_id)
+    suffix = f".{fmt.lower()}"
+    if kind not in _TABLES or suffix not in _FORMATS:
+        raise HTTPException(
+            404, "没有这种下载：目标申报表（declaration）或监控情况表（monitoring），格式 xlsx、docx、pdf"
+        )
+    db = web(request).db
+    record = (
+        services.load_declaration(db, info.id)
+        if kind == "declaration"
+        else services.load_monitoring(db, info.id)
+    )
+    if record is None:
+        raise HTTPException(404, f"该项目年度尚无{_TABLES[kind]}")
+    try:
+        content = services.plan_bytes(record, suffix)
+    except JixiaoError as exc:
+        return render(
+            request, "error.html", {"detail": f"文档未能生成：{exc.message}", "status": 503}, status_code=503
+        )
+    name = f"{info.project}_{info.year}年_{_TABLES[kind]}{suffix}"
+    return Response(
+        content,
+        media_type=media_type(name),
+        headers={"Content-Disposition": content_disposition(name, f"year-{info.id}-{kind}{suffix}")},
+    )
 
 
 # -- the list and the counts ------------------------------------------------------------------------
