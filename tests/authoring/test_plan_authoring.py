@@ -182,3 +182,21 @@ def test_a_monitoring_file_starts_from_the_declaration() -> None:
         (i.level1, i.level2, i.name, i.weight, i.target) for i in declared.indicators
     ]
     assert all(i.to_date is None and i.likelihood is None for i in mon.indicators)
+
+
+def test_the_year_examples_are_the_sample_records() -> None:
+    from plan_samples import declaration
+    from plan_samples import monitoring
+
+    folder = Path(__file__).resolve().parents[2] / "examples" / "year"
+    dec = load_plan(folder / "2024-社区养老-目标.yaml")
+    mon = load_plan(folder / "2024-社区养老-监控.yaml")
+    keep = {"source", "scheme", "provenance"}
+    rows = {"location"}
+    for read, sample in ((dec, declaration()), (mon, monitoring().with_rates())):
+        assert read.model_dump(exclude=keep | {"indicators"}) == sample.model_dump(
+            exclude=keep | {"indicators"}
+        )
+        assert [i.model_dump(exclude=rows) for i in read.indicators] == [
+            i.model_dump(exclude=rows) for i in sample.indicators
+        ]
