@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable
+from decimal import Decimal
 
 import docx
 import openpyxl
@@ -262,3 +263,70 @@ def test_the_declaration_and_monitoring_download_as_their_official_tables(
     assert "7所" in words
     assert unit.get(f"/years/{py}/export/evaluation.xlsx").status_code == 404
     assert client("unit_b").get(f"/years/{py}/export/declaration.xlsx").status_code == 404
+
+
+def test_the_rest_twins_take_and_give_the_contract(client: Callable[[str], Client]) -> None:
+    unit = client("unit_a")
+    headers = {"X-CSRF-Token": unit.csrf}
+    declaration = {
+        "schema": "jixiao.declaration/1",
+        "project": {"name": "社区养老服务", "year": 2025, "unit": "别的单位"},
+        "planned_yuan": "300000",
+        "objective": "服务老人500人",
+        "indicators": [
+            {"level1": "产出指标", "name": "服务老人数", "weight": "40", "target": {"text": "≥500人"}},
+            {"level1": "满意度指标", "name": "老人满意度", "weight": "50", "target": {"text": "不太清楚"}},
+        ],
+    }
+    made = unit.post("/api/years/declarations", json=declaration, headers=headers)
+    assert made.status_code == 201, made.text
+    body = made.json()
+    py = body["project_year_id"]
+    assert body["version"] == 1
+    codes = {f["code"] for f in body["record"]["findings"]}
+    assert {"DECLARED_TARGET_NOT_MEASURABLE", "DECLARED_GROUP_MISSING"} <= codes, codes
+    info = unit.get(f"/api/years/{py}").json()["timeline"]["info"]
+    assert info["unit"] == UNIT_A  # a unit user's records are filed under their own unit
+    assert unit.get(f"/api/years/{py}/declaration").json()["objective"] == "服务老人500人"
+    assert unit.get(f"/api/years/{py}/monitoring").status_code == 404
+
+    monitoring = {
+        "schema": "jixiao.monitoring/1",
+        "project": {"name": "社区养老服务", "year": 2025},
+        "period": {"first_month": 1, "last_month": 7},
+        "planned_yuan": "300000",
+        "executed_yuan": "30000",
+        "indicators": [{"name": "服务老人数", "target": {"text": "≥500人"}, "likelihood": "完全不可能"}],
+    }
+    saved = unit.post("/api/years/monitorings", json=monitoring, headers=headers)
+    assert saved.status_code == 201, saved.text
+    record = saved.json()["record"]
+    assert Decimal(str(record["execution_rate"])) == Decimal("0.1")
+    assert {"MONITORING_EXECUTION_BEHIND", "MONITORING_IMPOSSIBLE_UNEXPLAINED"} <= {
+        f["code"] for f in record["findings"]
+    }
+    assert saved.json()["project_year_id"] == py
+
+    bad = unit.post("/api/years/declarations", json={"project": {"name": "缺年度"}}, headers=headers)
+    assert bad.status_code == 422 and "年度" in bad.json()["detail"]
+    malformed = unit.post("/api/years/declarations", json={"indicators": "x"}, headers=headers)
+    assert malformed.status_code == 422 and "indicators" in malformed.json()["detail"]
+
+    reviewer = client("reviewer")
+    assert (
+        reviewer.post(
+            "/api/years/declarations", json=declaration, headers={"X-CSRF-Token": reviewer.csrf}
+        ).status_code
+        == 403
+    )
+    link = reviewer.put(
+        f"/api/years/{py}/match",
+        json={"evaluated": "长者服务人次", "declared": "服务老人数"},
+        headers={"X-CSRF-Token": reviewer.csrf},
+    )
+    assert link.status_code == 200 and link.json() is None  # no evaluation yet: stored, nothing to link
+    assert [o["declared"] for o in reviewer.get(f"/api/years/{py}").json()["timeline"]["overrides"]] == [
+        "服务老人数"
+    ]
+    denied = unit.put(f"/api/years/{py}/match", json={"evaluated": "x", "auto": True}, headers=headers)
+    assert denied.status_code == 403

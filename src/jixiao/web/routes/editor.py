@@ -86,7 +86,7 @@ def validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:
     return out
 
 
-class _ChineseErrors(APIRoute):
+class ChineseErrors(APIRoute):
     """API routes answer a malformed body with the Chinese message of each bad field (the page
     routes keep the app's error page)."""
 
@@ -111,7 +111,7 @@ class _ChineseErrors(APIRoute):
         return route
 
 
-router = APIRouter(route_class=_ChineseErrors)
+router = APIRouter(route_class=ChineseErrors)
 _XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

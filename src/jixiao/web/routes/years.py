@@ -20,8 +20,10 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi import HTTPException
 from fastapi import Request
+from fastapi.responses import JSONResponse
 from fastapi.responses import RedirectResponse
 from fastapi.responses import Response
+from pydantic import BaseModel
 
 from jixiao import services
 from jixiao.core.model import Finding
@@ -49,13 +51,15 @@ from jixiao.web.downloads import media_type
 from jixiao.web.form_model import LEVEL1_LABELS
 from jixiao.web.form_model import MAX_ROWS
 from jixiao.web.form_model import level1_choices
+from jixiao.web.jsonable import jsonable
+from jixiao.web.routes.editor import ChineseErrors
 from jixiao.web.routes.editor import PostedForm
 from jixiao.web.routes.editor import SchemeOption
 from jixiao.web.routes.editor import _options
 from jixiao.web.routes.editor import _schemes
 from jixiao.web.threads import slow
 
-router = APIRouter()
+router = APIRouter(route_class=ChineseErrors)
 
 STAGES: tuple[tuple[str, str], ...] = tuple((s.value, s.label) for s in Stage)
 
@@ -459,3 +463,125 @@ def year_list(
     per unit the declarations, monitorings and evaluations with the early warnings."""
     data = year_list_data(request, user, stage, year, unit)
     return render(request, "years/list.html", data, may_declare=can_edit(user))
+
+
+# -- the REST twins of the forms ------------------------------------------------------------------
+
+
+class SavedRecord(BaseModel):
+    """A declaration or monitoring record as checked and stored: its project-year and version."""
+
+    project_year_id: int
+    version: int
+    record: dict[str, Any]
+
+
+class MatchCorrection(BaseModel):
+    """A reviewer's correction: the evaluated indicator ``evaluated`` is the declared one
+    ``declared`` (null: not declared; omit ``declared`` and set ``auto`` to undo a correction)."""
+
+    evaluated: str
+    declared: str | None = None
+    auto: bool = False
+
+
+_API_ERRORS: dict[int | str, dict[str, Any]] = {
+    403: {"description": "没有权限（审核人员不能填报）"},
+    404: {"description": "没有这个项目年度，或它属于其他单位"},
+    422: {"description": "合同 JSON 无效，或缺少项目名称、年度（中文说明）"},
+}
+
+
+def _saved(
+    saved: services.SavedDeclaration | services.SavedMonitoring, record: Declaration | Monitoring
+) -> JSONResponse:
+    info = saved.record
+    body = {"project_year_id": info.project_year_id, "version": info.version, "record": record.to_dict()}
+    return JSONResponse(body, status_code=201)
+
+
+@router.post(
+    "/api/years/declarations",
+    tags=["项目年度"],
+    summary="保存目标申报（jixiao.declaration/1；检查后存为该项目年度的新版本）",
+    status_code=201,
+    response_model=SavedRecord,
+    responses=_API_ERRORS,
+)
+def api_declare(request: Request, user: CurrentUser, declaration: Declaration) -> JSONResponse:
+    """Check and store a declaration; a unit user's always under their own unit."""
+    _may_write(user)
+    try:
+        saved = services.save_declaration(
+            web(request).db, declaration, actor=actor(user).name, unit=_unit_of(user)
+        )
+    except services.YearError as exc:
+        raise HTTPException(422, exc.message) from None
+    return _saved(saved, saved.declaration)
+
+
+@router.post(
+    "/api/years/monitorings",
+    tags=["项目年度"],
+    summary="保存执行监控（jixiao.monitoring/1；计算执行进度并预警后存为新版本）",
+    status_code=201,
+    response_model=SavedRecord,
+    responses=_API_ERRORS,
+)
+def api_monitor(request: Request, user: CurrentUser, monitoring: Monitoring) -> JSONResponse:
+    """Check (against the stored declaration) and store a monitoring record."""
+    _may_write(user)
+    try:
+        saved = services.save_monitoring(
+            web(request).db, monitoring, actor=actor(user).name, unit=_unit_of(user)
+        )
+    except services.YearError as exc:
+        raise HTTPException(422, exc.message) from None
+    return _saved(saved, saved.monitoring)
+
+
+@router.get(
+    "/api/years/{project_year_id:int}/{kind}",
+    tags=["项目年度"],
+    summary="项目年度的当前目标申报（declaration）或最近一期执行监控（monitoring），合同 JSON",
+    responses={404: _API_ERRORS[404]},
+)
+def api_record(request: Request, user: CurrentUser, project_year_id: int, kind: str) -> JSONResponse:
+    info = _visible(request, user, project_year_id)
+    db = web(request).db
+    if kind not in _TABLES:
+        raise HTTPException(404, "只有 declaration（目标申报）与 monitoring（执行监控）")
+    record = (
+        services.load_declaration(db, info.id)
+        if kind == "declaration"
+        else services.load_monitoring(db, info.id)
+    )
+    if record is None:
+        raise HTTPException(404, f"该项目年度尚无{_TABLES[kind]}")
+    return JSONResponse(record.to_dict())
+
+
+@router.put(
+    "/api/years/{project_year_id:int}/match",
+    tags=["项目年度"],
+    summary="更正指标对照（审核人员）",
+    responses={403: {"description": "只有审核人员可以更正"}, 404: _API_ERRORS[404]},
+)
+def api_correct_match(
+    request: Request, user: CurrentUser, project_year_id: int, correction: MatchCorrection
+) -> JSONResponse:
+    """Store (or undo, ``auto``) a correction of the match; answers the year-end link made again."""
+    info = _visible(request, user, project_year_id)
+    if not can_review(user):
+        raise HTTPException(403, "只有审核人员可以更正指标对照")
+    db = web(request).db
+    try:
+        if correction.auto:
+            link = services.clear_match_override(db, info.id, correction.evaluated)
+        else:
+            link = services.override_match(
+                db, info.id, correction.evaluated, correction.declared, actor=actor(user).name
+            )
+    except services.YearError as exc:
+        raise HTTPException(422, exc.message) from None
+    return JSONResponse(jsonable(link))
