@@ -77,8 +77,9 @@ def test_a_monitoring_table_in_the_official_layout_reads_back(tmp_path: Path, su
 
 
 def _reworded_monitoring(path: Path) -> Path:
-    """A county's own 监控情况表: other title, heads reworded and reordered, amounts in 元, the
-    偏差原因 and 可能性 each in one column, a 经费 reason, one row ticking two likelihoods."""
+    """A county's own 监控情况表: other title, heads reworded and reordered, amounts in 元 (the
+    年初 and the adjusted 全年 budget), the 偏差原因 and 可能性 each in one column, a 经费 reason,
+    one row naming two likelihoods."""
     wb = openpyxl.Workbook()
     ws = wb.active
     assert ws is not None
@@ -87,8 +88,8 @@ def _reworded_monitoring(path: Path) -> Path:
         ["2023年度项目绩效运行监控情况表"],
         ["项目名称", "乡村道路养护", None, "实施单位", "某县交通运输局"],
         ["主管部门", "某县交通运输局"],
-        ["项目资金（单位：元）", "年初预算数", "1至6月执行数", "执行进度", "全年预计执行数"],
-        ["年度资金总额", 800000, 420000.5, "52.50%", 800000],
+        ["项目资金（单位：元）", "年初预算数", "1至6月执行数", "执行进度", "全年预计执行数", "全年预算数"],
+        ["年度资金总额", 900000, 420000.5, "52.50%", 800000, 800000],
         [
             "序号",
             "一级指标",

@@ -100,6 +100,7 @@ _OBJECTIVE = re.compile(r"年度(总体)?目标|总体目标|年度绩效目标"
 _OBJECTIVE_PLANNED = re.compile(r"年初目标|预期目标|年度目标|目标内容")
 _OBJECTIVE_PROGRESS = re.compile(r"执行情况|完成情况|进展")
 _FUNDS_PLANNED = re.compile(r"全年预算数|年初预算数|预算数|资金总额|年度预算")
+_FUNDS_ADJUSTED = re.compile(r"全年预算|调整后预算")
 _FUNDS_EXECUTED = re.compile(r"执行数|支出数|实际支出")
 _FUNDS_RATE = re.compile(r"执行率|执行进度")
 _FUNDS_EXPECTED = re.compile(r"全年预计(执行|支出)")
@@ -515,6 +516,7 @@ def _monitoring_funds(grids: list[Grid], unit: str, prov: dict[str, str]) -> _Fu
                         ("expected", _FUNDS_EXPECTED),
                         ("rate", _FUNDS_RATE),
                         ("executed", _FUNDS_EXECUTED),
+                        ("adjusted", _FUNDS_ADJUSTED),
                         ("planned", _FUNDS_PLANNED),
                     ):
                         if pattern.search(head) and role not in found:
@@ -522,6 +524,8 @@ def _monitoring_funds(grids: list[Grid], unit: str, prov: dict[str, str]) -> _Fu
                             if value is not None:
                                 found[role] = value
                             break
+                if "adjusted" in found:  # the 全年 (adjusted) budget, not the 年初 one, is the base
+                    found["planned"] = found.pop("adjusted")
                 if "executed" in found or "planned" in found:
                     for role in found:
                         prov[f"{role}_yuan" if role != "rate" else "stated_rate"] = grid.place(rr)
