@@ -371,6 +371,19 @@ _TABLES = {"declaration": "绩效目标申报表", "monitoring": "绩效监控�
 _FORMATS = (".xlsx", ".docx", ".pdf")
 
 
+def _current(request: Request, info: ProjectYearInfo, kind: str) -> Declaration | Monitoring:
+    """The project-year's current declaration, or its latest monitoring record (404: none)."""
+    db = web(request).db
+    found = (
+        services.load_declaration(db, info.id)
+        if kind == "declaration"
+        else services.load_monitoring(db, info.id)
+    )
+    if found is None:
+        raise HTTPException(404, f"该项目年度尚无{_TABLES[kind]}")
+    return found
+
+
 @router.get(
     "/years/{project_year_id:int}/export/{kind}.{fmt}",
     tags=["项目年度"],
@@ -390,14 +403,7 @@ def export_table(request: Request, user: CurrentUser, project_year_id: int, kind
         raise HTTPException(
             404, "没有这种下载：目标申报表（declaration）或监控情况表（monitoring），格式 xlsx、docx、pdf"
         )
-    db = web(request).db
-    record = (
-        services.load_declaration(db, info.id)
-        if kind == "declaration"
-        else services.load_monitoring(db, info.id)
-    )
-    if record is None:
-        raise HTTPException(404, f"该项目年度尚无{_TABLES[kind]}")
+    record = _current(request, info, kind)
     try:
         content = services.plan_bytes(record, suffix)
     except JixiaoError as exc:
@@ -548,17 +554,9 @@ def api_monitor(request: Request, user: CurrentUser, monitoring: Monitoring) -> 
 )
 def api_record(request: Request, user: CurrentUser, project_year_id: int, kind: str) -> JSONResponse:
     info = _visible(request, user, project_year_id)
-    db = web(request).db
     if kind not in _TABLES:
         raise HTTPException(404, "只有 declaration（目标申报）与 monitoring（执行监控）")
-    record = (
-        services.load_declaration(db, info.id)
-        if kind == "declaration"
-        else services.load_monitoring(db, info.id)
-    )
-    if record is None:
-        raise HTTPException(404, f"该项目年度尚无{_TABLES[kind]}")
-    return JSONResponse(record.to_dict())
+    return JSONResponse(_current(request, info, kind).to_dict())
 
 
 @router.put(
