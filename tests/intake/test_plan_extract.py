@@ -291,3 +291,19 @@ def test_other_files_are_refused_with_a_reason_never_an_exception(tmp_path: Path
         with pytest.raises(PlanFileError) as caught:
             read_plan(path, kind)  # type: ignore[arg-type]
         assert caught.value.reason and path.name in str(caught.value)
+
+
+def test_a_ticked_category_without_words_reads_as_that_category(tmp_path: Path) -> None:
+    record = monitoring()
+    rows = tuple(
+        r.model_copy(update={"cause": DeviationCause.STAFF, "cause_text": None}) if r.cause_text else r
+        for r in record.indicators
+    )
+    path = export_plan(record.model_copy(update={"indicators": rows}), tmp_path / "监控.docx")
+    read = read_plan(path, "monitoring")
+    behind = next(i for i in read.indicators if i.name == "受益老年人数")
+    assert (behind.cause, behind.cause_text, behind.likelihood) == (
+        DeviationCause.STAFF,
+        None,
+        Likelihood.IMPOSSIBLE,
+    )
