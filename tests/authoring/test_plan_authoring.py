@@ -200,3 +200,29 @@ def test_the_year_examples_are_the_sample_records() -> None:
         assert [i.model_dump(exclude=rows) for i in read.indicators] == [
             i.model_dump(exclude=rows) for i in sample.indicators
         ]
+
+
+def test_a_record_written_as_its_authoring_file_reads_back_the_same() -> None:
+    from jixiao.authoring.plan import plan_to_yaml
+    from plan_samples import declaration
+    from plan_samples import monitoring
+
+    dec = declaration()
+    # a row without a 二级, one without a 一级, and a 一级 that comes back later: order kept
+    odd = (
+        dec.indicators[0].model_copy(update={"level2": None}),
+        dec.indicators[1].model_copy(update={"level1": None, "level2": None}),
+        *dec.indicators[2:],
+        dec.indicators[0].model_copy(update={"name": "新增一行", "weight": Decimal("0.5")}),
+    )
+    mon = monitoring().with_rates()
+    mon = mon.model_copy(
+        update={"stated_rate": Decimal("0.325"), "objective_progress": "第一行\\n第二行：有“引号”"}
+    )
+    for record in (dec, dec.model_copy(update={"indicators": odd}), mon):
+        read = load_plan_text(plan_to_yaml(record, note="测试"), "回读.yaml")
+        keep = {"source", "scheme", "provenance", "indicators"}
+        assert read.model_dump(exclude=keep) == record.model_dump(exclude=keep)
+        assert [i.model_dump(exclude={"location"}) for i in read.indicators] == [
+            i.model_dump(exclude={"location"}) for i in record.indicators
+        ]

@@ -91,3 +91,18 @@ def test_new_refuses_an_unknown_kind(tmp_path: Path) -> None:
     result = _jixiao(tmp_path / "data", "new", "--kind", "预算")
     assert result.returncode == 2
     assert "自评、目标 或 监控" in result.stderr
+
+
+def test_extract_writes_a_submitted_table_as_its_authoring_file(tmp_path: Path) -> None:
+    from jixiao.authoring.plan import load_plan_text
+
+    path = export_plan(declaration(), tmp_path / "目标申报表.xlsx")
+    result = _jixiao(tmp_path / "data", "extract", "--kind", "目标", str(path))
+    assert result.returncode == 0, result.stderr
+    read = load_plan_text(result.stdout, "回读.yaml")
+    assert read.model_dump(
+        exclude={"source", "scheme", "provenance", "indicators"}
+    ) == declaration().model_dump(exclude={"source", "scheme", "provenance", "indicators"})
+    assert [(i.name, i.weight, i.target) for i in read.indicators] == [
+        (i.name, i.weight, i.target) for i in declaration().indicators
+    ]

@@ -232,7 +232,7 @@ def _unit(reader: _Reader, block: dict[str, Data]) -> str:
 Row = dict[str, Data]
 
 
-def _rows(reader: _Reader, data: Data, kind: PlanKind) -> list[tuple[str, str | None, Row, NodePath]]:
+def _rows(reader: _Reader, data: Data, kind: PlanKind) -> list[tuple[str | None, str | None, Row, NodePath]]:
     """The 三级 rows of the 指标 tree with their 一级 and 二级 names."""
     if data is None:
         return []
@@ -240,13 +240,11 @@ def _rows(reader: _Reader, data: Data, kind: PlanKind) -> list[tuple[str, str | 
         raise reader.fail(
             ("指标",), "“指标”应是以“- ”开头的一级指标列表", "见 jixiao new --kind 生成的模板。"
         )
-    out: list[tuple[str, str | None, Row, NodePath]] = []
+    out: list[tuple[str | None, str | None, Row, NodePath]] = []
     for i, level1 in enumerate(data):
         p1: NodePath = ("指标", i)
         block = reader.mapping(level1, p1, ("名称", "权重", "二级指标", "三级指标"), "一级指标")
-        name1 = reader.text(block.get("名称"), (*p1, "名称"), "名称")
-        if name1 is None:
-            raise reader.fail(p1, "一级指标缺少“名称”", "如 名称: 产出指标。")
+        name1 = reader.text(block.get("名称"), (*p1, "名称"), "名称")  # blank: not stated
         for j, row in enumerate(_list(reader, block.get("三级指标"), (*p1, "三级指标"))):
             out.append(
                 (
@@ -550,13 +548,84 @@ def _yuan(value: Decimal | None) -> str | None:
     return f"{money(value)}元" if value is not None else None
 
 
-def monitoring_from(dec: Declaration) -> str:
-    """The monitoring authoring file of a declared project-year: its project, 全年预算数,
-    年度总体目标 and indicators with their 权重 and 指标值 as declared, the columns of the
-    监控情况表 left to fill. It loads with :func:`load_plan_text` as it is."""
-    p = dec.project
-    lines = [*_header("monitoring", load_scheme(DEFAULT_SCHEME))[:-1]]
-    lines[1] += f" —— 由申报的绩效目标生成（{p.name or ''} {p.year or ''}年）"
+def _row_lines(ind: Indicator | MonitoredIndicator) -> list[str]:
+    pad, col = " " * 12, _COL + 8
+    weight = format(ind.weight, "f") if ind.weight is not None else None
+    lines = [
+        f"          - 名称: {quote(ind.name)}",
+        _filled("权重", weight, "分值", pad, col),
+        _filled("指标值", ind.target.text if ind.target else None, "年度指标值", pad, col),
+    ]
+    if isinstance(ind, MonitoredIndicator):
+        lines += [
+            _filled("执行情况", ind.to_date.text if ind.to_date else None, "监控期执行情况", pad, col),
+            _filled("全年预计", ind.expected.text if ind.expected else None, "全年预计完成情况", pad, col),
+            _filled(
+                "偏差原因类别",
+                ind.cause.value if ind.cause else None,
+                "可省：经费保障/制度保障/人员保障/硬件条件保障/其他",
+                pad,
+                col,
+            ),
+            _filled("偏差原因", ind.cause_text, "预计完不成或偏差较大时说明原因", pad, col),
+            _filled(
+                "完成目标可能性",
+                ind.likelihood.value if ind.likelihood else None,
+                "确定能 / 有可能 / 完全不可能",
+                pad,
+                col,
+            ),
+            _filled("备注", ind.note, "可省", pad, col),
+        ]
+    return lines
+
+
+def _tree_lines(rows: tuple[Indicator, ...] | tuple[MonitoredIndicator, ...]) -> list[str]:
+    """The 指标 tree of the rows in their order: consecutive rows of one 一级 in one entry, a
+    row without a 二级 directly under its 一级 (a new entry when that changes, so the order holds)."""
+    Rows = list[Indicator | MonitoredIndicator]
+    blocks: list[tuple[str | None, list[tuple[str | None, Rows]]]] = []
+    for ind in rows:
+        last = blocks[-1] if blocks else None
+        if last is None or last[0] != ind.level1 or (ind.level2 is None) != (last[1][-1][0] is None):
+            blocks.append((ind.level1, [(ind.level2, [ind])]))
+        elif last[1][-1][0] == ind.level2:
+            last[1][-1][1].append(ind)
+        else:
+            last[1].append((ind.level2, [ind]))
+    lines: list[str] = []
+    for level1, groups in blocks:
+        lines.append(f"  - 名称: {quote(level1)}" if level1 else "  - 名称:")
+        if groups[0][0] is None:
+            lines.append("    三级指标:")
+            lines += [line for ind in groups[0][1] for line in _row_lines(ind)]
+            continue
+        lines.append("    二级指标:")
+        for level2, members in groups:
+            lines += [f"      - 名称: {quote(level2 or '')}", "        三级指标:"]
+            lines += [line for ind in members for line in _row_lines(ind)]
+    return lines
+
+
+def plan_to_yaml(record: Declaration | Monitoring, *, note: str | None = None) -> str:
+    """``record`` as its authoring file (every fact it holds, the keys it leaves blank written
+    blank to fill); it loads back with :func:`load_plan_text` as the same record. ``note`` is a
+    comment line for the top (where the record came from)."""
+    kind: PlanKind = "declaration" if isinstance(record, Declaration) else "monitoring"
+    p = record.project
+    lines = [
+        "# ==========================================================================",
+        f"# {TYPE_LINE[kind]}（jixiao 手写格式）",
+    ]
+    if note:
+        lines.append(f"# {note}")
+    lines += [
+        "# ==========================================================================",
+        "",
+        f"类型: {TYPE_LINE[kind]}",
+    ]
+    if isinstance(record, Declaration):
+        lines.append(f"方案: {quote(record.scheme.id)}")
     lines += [
         "",
         "项目:",
@@ -565,56 +634,61 @@ def monitoring_from(dec: Declaration) -> str:
         _filled("单位名称", p.unit, "必填"),
         _filled("主管部门", p.department, "可省"),
         _filled("实施单位", p.implementer, "可省"),
-        _line("  填报日期:", "可省：2024-08-10", _COL),
+        _filled("项目属性", p.attribute, "可省"),
+        _filled("项目类型", p.type, "可省"),
+        _filled("填报日期", p.filled_date.isoformat() if p.filled_date else None, "可省"),
         "",
         "资金:",
-        _line("  金额单位: 万元", "下面不带单位的金额按此计：万元（默认）或 元", _COL),
-        _filled("全年预算数", _yuan(dec.planned_yuan), "申报的年度资金总额；预算调整过的请改为调整后的数"),
-        _line("  执行数:", "监控期末（如7月底）累计执行数", _COL),
-        _line("  全年预计执行数:", "可省", _COL),
-        "",
-        _line("监控期间: 1-7月", "监控的月份，时间进度按期末月份计（7月底为58.33%）", _COL),
-        "",
-        "年度总体目标:",
-        _filled("年初目标", dec.objective, "申报的年度总体目标"),
-        _line("  执行情况:", "截至监控期末的完成情况", _COL),
-        "",
-        "指标:",
-        "  # 申报的指标与指标值，请勿改动；逐项填写执行情况、全年预计和可能性。",
+        _line("  金额单位: 万元", "不带单位的金额按万元计；下面的金额都写明了元", _COL),
     ]
-    level1: str | None = None
-    level2: str | None = None
-    for ind in dec.indicators:
-        name1 = ind.level1 or "（未注明一级指标）"
-        if name1 != level1:
-            lines += [f"  - 名称: {quote(name1)}", "    二级指标:"]
-            level1, level2 = name1, None
-        name2 = ind.level2 or "（未注明二级指标）"
-        if name2 != level2:
-            lines += [f"      - 名称: {quote(name2)}", "        三级指标:"]
-            level2 = name2
+    if isinstance(record, Declaration):
         lines += [
-            f"          - 名称: {quote(ind.name)}",
-            _filled(
-                "权重",
-                format(ind.weight, "f") if ind.weight is not None else None,
-                "分值",
-                " " * 12,
-                _COL + 8,
-            ),
-            _filled(
-                "指标值", ind.target.text if ind.target else None, "年度指标值（申报）", " " * 12, _COL + 8
-            ),
-            _line("            执行情况:", "1—7月执行情况", _COL + 8),
-            _line("            全年预计:", "全年预计完成情况", _COL + 8),
-            _line(
-                "            偏差原因类别:", "可省：经费保障/制度保障/人员保障/硬件条件保障/其他", _COL + 8
-            ),
-            _line("            偏差原因:", "预计完不成或偏差较大时说明原因", _COL + 8),
-            _line("            完成目标可能性:", "确定能 / 有可能 / 完全不可能", _COL + 8),
-            _line("            备注:", "可省", _COL + 8),
+            _filled("年度资金总额", _yuan(record.planned_yuan), "年度预算申请总额"),
+            _filled("财政拨款", _yuan(record.fiscal_yuan), "其中：财政拨款"),
+            _filled("其他资金", _yuan(record.other_yuan), "可省"),
+            "",
+            _filled("年度总体目标", record.objective, "年度总体目标", ""),
         ]
+    else:
+        rate = record.stated_rate
+        lines += [
+            _filled("全年预算数", _yuan(record.planned_yuan), "全年预算数（调整后）"),
+            _filled("执行数", _yuan(record.executed_yuan), "监控期末累计执行数"),
+            _filled("全年预计执行数", _yuan(record.expected_yuan), "可省"),
+            _filled(
+                "执行率",
+                f"{format((rate * 100).normalize(), 'f')}%" if rate is not None else None,
+                "可省：表上写的执行率",
+            ),
+            "",
+            _line(f"监控期间: {record.period.first_month}-{record.period.last_month}月", "监控的月份", _COL),
+            "",
+            "年度总体目标:",
+            _filled("年初目标", record.objective, "申报的年度总体目标"),
+            _filled("执行情况", record.objective_progress, "截至监控期末的完成情况"),
+        ]
+    lines += ["", "指标:", *_tree_lines(record.indicators)]
     return "\n".join(lines) + "\n"
+
+
+def monitoring_from(dec: Declaration) -> str:
+    """The monitoring authoring file of a declared project-year: its project, 全年预算数,
+    年度总体目标 and indicators with their 权重 and 指标值 as declared, the columns of the
+    监控情况表 left blank to fill. It loads with :func:`load_plan_text` as it is."""
+    start = Monitoring(
+        project=dec.project.model_copy(update={"filled_date": None}),
+        planned_yuan=dec.planned_yuan,
+        objective=dec.objective,
+        indicators=tuple(
+            MonitoredIndicator(
+                level1=i.level1, level2=i.level2, name=i.name, weight=i.weight, target=i.target
+            )
+            for i in dec.indicators
+        ),
+    )
+    p = dec.project
+    note = f"由申报的绩效目标生成（{p.name or ''} {p.year or ''}年）：指标与指标值照申报，请逐项填写执行情况、全年预计和可能性"
+    return plan_to_yaml(start, note=note)
 
 
 def render_plan_template(kind: PlanKind, scheme: Scheme) -> str:
