@@ -73,6 +73,8 @@ def test_a_project_goes_through_its_year_in_the_browser(people: Server, browser:
     for i, (level1, level2, name, weight, target) in enumerate(DECLARED[1:3], start=1):
         page.locator("select[name='row_level1']").nth(i).select_option(level1)
         _fill_row(page, i, "row_", {"level2": level2, "name": name, "weight": weight, "target": target})
+    # The panel follows the typing (htmx); 检查 does the same without JavaScript.
+    expect(page.locator("#plan-check [data-code='DECLARED_GROUP_MISSING']")).to_have_count(1)
     page.get_by_role("button", name="检查", exact=True).click()
     codes = _codes(page, "#plan-check")
     assert {"DECLARATION_OBJECTIVE_MISSING", "DECLARED_GROUP_MISSING"} <= codes, codes

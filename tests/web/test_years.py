@@ -330,3 +330,20 @@ def test_the_rest_twins_take_and_give_the_contract(client: Callable[[str], Clien
     ]
     denied = unit.put(f"/api/years/{py}/match", json={"evaluated": "x", "auto": True}, headers=headers)
     assert denied.status_code == 403
+
+
+def test_the_forms_check_live_as_typed(client: Callable[[str], Client]) -> None:
+    unit = client("unit_a")
+    partial = {**DECLARATION, **{k: v[:1] for k, v in DECLARATION.items() if k.startswith("row_")}}
+    panel = _post(unit, "/years/check", {**partial, "kind": "declaration"}, "check")
+    assert panel.status_code == 200 and "<html" not in panel.text  # type: ignore[attr-defined]
+    assert "申报检查" in panel.text and "DECLARED_GROUP_MISSING" in _codes(panel.text)  # type: ignore[attr-defined]
+    assert "校园安全设施改造" not in unit.get("/years").text  # nothing saved
+    py = _declare(unit)
+    monitoring = {"kind": "monitoring", "project_year_id": str(py), "last_month": "7", "planned": "50万元",
+                  "executed": "5万元", "row_name": ["改造学校数"], "row_target": ["≥10所"]}  # fmt: skip
+    panel = _post(unit, "/years/check", monitoring, "check")
+    assert "执行进度 <strong>10.00%</strong>" in panel.text  # type: ignore[attr-defined]
+    assert "MONITORING_EXECUTION_BEHIND" in _codes(panel.text)  # type: ignore[attr-defined]
+    assert _post(client("unit_b"), "/years/check", monitoring, "check").status_code == 404  # type: ignore[attr-defined]
+    assert _post(client("reviewer"), "/years/check", monitoring, "check").status_code == 403  # type: ignore[attr-defined]

@@ -94,6 +94,7 @@ class PlanPage:
     """A declaration or monitoring form: its fields, the messages of what could not be read, and
     (after 检查 or a refused save) the checks' findings with each indicator's form row."""
 
+    kind: str  # "declaration" or "monitoring"
     action: str
     project_year_id: int | None
     unit: str | None  # the unit, when the form does not let it be typed
@@ -150,6 +151,7 @@ def _declaration_page(
     schemes = _schemes(request)
     scheme = schemes.get(fields.scheme) or next(iter(schemes.values()))
     data = PlanPage(
+        kind="declaration",
         action=f"/years/{info.id}/declaration" if info else "/years/declare",
         project_year_id=info.id if info else None,
         unit=info.unit if info else _unit_of(user),
@@ -178,11 +180,35 @@ def _refused(step: str, ok: bool) -> tuple[str | None, int]:
     return None, 200
 
 
+def _declaration_checked(
+    request: Request, fields: pf.PlanFields, info: ProjectYearInfo | None
+) -> tuple[pf.PlanDraft, Declaration]:
+    """The declaration the fields describe (an edit keeps what the form does not show of the
+    current one), and the same with the declaration checks' findings."""
+    base = services.load_declaration(web(request).db, info.id) if info else None
+    schemes = _schemes(request)
+    draft = pf.build_declaration(fields, schemes, base=base, required=("name", "unit", "year"))
+    assert isinstance(draft.record, Declaration)
+    return draft, check_declaration(draft.record, schemes.get(fields.scheme))
+
+
+def _monitoring_checked(
+    request: Request, fields: pf.PlanFields, info: ProjectYearInfo
+) -> tuple[pf.PlanDraft, Monitoring]:
+    """The monitoring record the fields describe (an update of the current period keeps what
+    the form does not show), and the same with its rates and early warnings."""
+    db = web(request).db
+    kept = services.load_monitoring(db, info.id)
+    base = kept if kept is not None and str(kept.period.last_month) == fields.last_month.strip() else None
+    draft = pf.build_monitoring(fields, base=base, required=("name",))
+    assert isinstance(draft.record, Monitoring)
+    return draft, check_monitoring(draft.record, services.load_declaration(db, info.id))
+
+
 def _declare(
     request: Request, user: User, form: dict[str, list[str]], info: ProjectYearInfo | None
 ) -> Response:
     db = web(request).db
-    base = services.load_declaration(db, info.id) if info else None
     step, fields = _step(_fixed(pf.fields_from_form(form), user, info), form)
 
     def again(**more: Any) -> Response:
@@ -190,15 +216,12 @@ def _declare(
 
     if step == "edit":
         return again()
-    schemes = _schemes(request)
-    draft = pf.build_declaration(fields, schemes, base=base, required=("name", "unit", "year"))
-    assert isinstance(draft.record, Declaration)
-    checked = check_declaration(draft.record, schemes.get(fields.scheme))
+    draft, checked = _declaration_checked(request, fields, info)
     if step == "check" or not draft.ok:
         message, status = _refused(step, draft.ok)
         return again(draft=draft, checked=checked, message=message, status_code=status)
     try:
-        saved = services.save_declaration(db, draft.record, actor=actor(user).name, unit=fields.unit.strip())
+        saved = services.save_declaration(db, checked, actor=actor(user).name, unit=fields.unit.strip())
     except services.YearError as exc:
         return again(draft=draft, checked=checked, message=exc.message, status_code=422)
     return RedirectResponse(f"/years/{saved.record.project_year_id}", status_code=303)
@@ -250,6 +273,7 @@ def _monitoring_page(
     from_declaration: bool = False,
 ) -> Response:
     data = PlanPage(
+        kind="monitoring",
         action=f"/years/{info.id}/monitoring",
         project_year_id=info.id,
         unit=info.unit,
@@ -290,22 +314,38 @@ def monitoring_form(request: Request, user: CurrentUser, project_year_id: int) -
 def monitor(request: Request, user: CurrentUser, project_year_id: int, form: PostedForm) -> Response:
     info = _visible(request, user, project_year_id)
     _may_write(user, info)
-    db = web(request).db
     step, fields = _step(_fixed(pf.fields_from_form(form), user, info), form)
     if step == "edit":
         return _monitoring_page(request, user, fields, info)
-    kept = services.load_monitoring(db, info.id)
-    base = kept if kept is not None and str(kept.period.last_month) == fields.last_month.strip() else None
-    draft = pf.build_monitoring(fields, base=base, required=("name",))
-    assert isinstance(draft.record, Monitoring)
-    checked = check_monitoring(draft.record, services.load_declaration(db, info.id))
+    draft, checked = _monitoring_checked(request, fields, info)
     if step == "check" or not draft.ok:
         message, status = _refused(step, draft.ok)
         return _monitoring_page(
             request, user, fields, info, draft=draft, checked=checked, message=message, status_code=status
         )
-    services.save_monitoring(db, draft.record, actor=actor(user).name, unit=info.unit)
+    services.save_monitoring(web(request).db, checked, actor=actor(user).name, unit=info.unit)
     return RedirectResponse(f"/years/{info.id}", status_code=303)
+
+
+@router.post("/years/check", include_in_schema=False)
+def live_check(request: Request, user: CurrentUser, form: PostedForm) -> Response:
+    """The check panel for a plan form as typed so far (htmx swaps it in); nothing is saved."""
+    _may_write(user)
+    kind = (form.get("kind") or [""])[0]
+    given = (form.get("project_year_id") or [""])[0]
+    info = _visible(request, user, int(given)) if given.isascii() and given.isdigit() else None
+    fields = _fixed(pf.fields_from_form(form), user, info)
+    if kind == "monitoring" and info is not None:
+        draft, mon = _monitoring_checked(request, fields, info)
+        data = PlanPage(kind=kind, action="", project_year_id=info.id, unit=info.unit, fields=fields,
+                        message=None, **_outcome(draft, mon), progress=mon)  # fmt: skip
+    elif kind == "declaration":
+        draft, dec = _declaration_checked(request, fields, info)
+        data = PlanPage(kind=kind, action="", project_year_id=info.id if info else None, unit=None,
+                        fields=fields, message=None, **_outcome(draft, dec))  # fmt: skip
+    else:
+        raise HTTPException(422, "未知的表单")
+    return render(request, "years/_check.html", data, html_only=True)
 
 
 # -- the project-year page --------------------------------------------------------------------------
