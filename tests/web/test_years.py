@@ -13,6 +13,8 @@ from decimal import Decimal
 import docx
 import openpyxl
 
+from portfolio.test_words import _banned_in
+from portfolio.test_words import _chinese_text_codes
 from web.conftest import UNIT_A
 from web.conftest import Client
 
@@ -151,6 +153,9 @@ def test_a_project_goes_through_its_three_stages(client: Callable[[str], Client]
     assert "match-form" in after.text and "已人工更正" in after.text
     assert 'data-state="自评未填报"' not in after.text and 'data-state="申报后新增"' not in after.text
     assert "“受益学生满意度调查结果”→“师生满意度”" in after.text
+    # One word per concept here too, findings named in Chinese (codes only in attributes).
+    for text in (after.text, checked.text, unit.get("/years").text, unit.get(f"/years/{py}/monitoring").text):  # type: ignore[attr-defined]
+        assert _banned_in(text) == [] and _chinese_text_codes(text) == []
     api = reviewer.get(f"/api/years/{py}").json()
     assert api["timeline"]["info"]["stage"] == "evaluated"
     assert api["tally"] == {"same": 3, "changed": 1, "missing": 0, "added": 0}
