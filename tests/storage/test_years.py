@@ -14,11 +14,13 @@ from sqlalchemy import text
 from builders import evaluation
 from builders import row
 from jixiao import services
+from jixiao.core.model import Indicator
 from jixiao.core.model import Project
 from jixiao.core.plan import Declaration
 from jixiao.core.plan import Likelihood
 from jixiao.core.plan import MonitoredIndicator
 from jixiao.core.plan import Monitoring
+from jixiao.core.plan import Period
 from jixiao.core.plan import Stage
 from jixiao.core.values import parse_value
 from jixiao.storage import db as storage_db
@@ -198,3 +200,32 @@ def test_an_earlier_evaluation_version_is_linked_as_it_was(db: Database) -> None
         evaluation(row("≥1", "1")).model_copy(update={"project": Project(name="无年度")})
     )
     assert undated.evaluation_id is not None and services.evaluation_link(db, undated.evaluation_id) is None
+
+
+def test_the_warning_flags_follow_the_current_versions(db: Database) -> None:
+    def counts() -> tuple[int, int]:
+        (c,) = services.stage_counts(db)
+        return c.declaration_warnings, c.monitoring_warnings
+
+    clean = declaration().model_copy(
+        update={
+            "indicators": (Indicator(name="培训人次", weight=Decimal(90), target=parse_value("≥100人次")),)
+        }
+    )
+    assert services.save_declaration(db, clean).declaration.findings == ()
+    weak = clean.model_copy(update={"objective": None})
+    services.save_declaration(db, weak)
+    assert counts() == (1, 0)
+    services.save_declaration(db, clean)
+    assert counts() == (0, 0)  # the new version is clean
+    healthy = Monitoring(project=PROJECT, planned_yuan=Decimal(100), executed_yuan=Decimal(60))
+    services.save_monitoring(db, monitoring())
+    assert counts() == (0, 1)
+    assert services.save_monitoring(db, healthy).monitoring.findings == ()
+    services.save_monitoring(db, monitoring())
+    assert counts() == (0, 1)
+    services.save_monitoring(db, healthy)  # the same period again, now clean
+    assert counts() == (0, 0)
+    june = monitoring().model_copy(update={"period": Period(last_month=6)})
+    services.save_monitoring(db, june)  # another period's record warns
+    assert counts() == (0, 1)

@@ -25,6 +25,7 @@ from sqlalchemy import Numeric
 from sqlalchemy import String
 from sqlalchemy import Text
 from sqlalchemy import UniqueConstraint
+from sqlalchemy import false
 from sqlalchemy import true
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.orm import Mapped
@@ -347,13 +348,22 @@ class AuditRow(Base):
 
 class ProjectYearRow(Base):
     """One project's year: it owns its declaration versions, its monitoring records and (by the
-    same project and year) its evaluation versions. Made when the first of them is saved."""
+    same project and year) its evaluation versions. Made when the first of them is saved.
+
+    Which records it has, and whether its current declaration or monitoring records carry
+    warnings, are flags kept when a record is saved (records are never deleted), so the lists by
+    stage and the counts per unit read this table alone."""
 
     __tablename__ = "project_years"
     __table_args__ = (UniqueConstraint("project_id", "year"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
     year: Mapped[int] = mapped_column(Integer)
+    declared: Mapped[bool] = mapped_column(default=False, server_default=false())
+    monitored: Mapped[bool] = mapped_column(default=False, server_default=false())
+    evaluated: Mapped[bool] = mapped_column(default=False, server_default=false())
+    declaration_warned: Mapped[bool] = mapped_column(default=False, server_default=false())
+    monitoring_warned: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
     project: Mapped[Project] = relationship()

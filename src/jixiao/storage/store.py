@@ -145,6 +145,11 @@ _FIND_PROJECT_YEAR = select(ProjectYearRow.id).where(
     ProjectYearRow.project_id == bindparam("project_id"), ProjectYearRow.year == bindparam("year")
 )
 _INSERT_PROJECT_YEAR = insert(_table(ProjectYearRow))
+_MARK_EVALUATED = (
+    update(_table(ProjectYearRow))
+    .where(ProjectYearRow.id == bindparam("py"), ProjectYearRow.evaluated.is_(False))
+    .values(evaluated=True)
+)
 _PROJECT_UNIT = select(Project.unit_id).where(Project.id == bindparam("id"))
 # Saves of one project wait for each other here, so each reads the version the previous one wrote
 # (PostgreSQL; SQLite runs one writer at a time anyway).
@@ -494,13 +499,16 @@ class Store:
         return project_id, created
 
     def _project_year(self, conn: Connection, project_id: int, year: int, seen: _Seen) -> None:
-        """Make sure the project-year the evaluation belongs to exists (it owns the year's
-        declaration and monitoring records too; see ``storage.years``)."""
+        """Make sure the project-year the evaluation belongs to exists and is marked evaluated
+        (it owns the year's declaration and monitoring records too; see ``storage.years``)."""
         key = (project_id, year)
         if key in self._years or key in seen.years:
             return
-        if conn.execute(_FIND_PROJECT_YEAR, {"project_id": project_id, "year": year}).scalar() is None:
-            conn.execute(_INSERT_PROJECT_YEAR, {"project_id": project_id, "year": year})
+        found = conn.execute(_FIND_PROJECT_YEAR, {"project_id": project_id, "year": year}).scalar()
+        if found is None:
+            conn.execute(_INSERT_PROJECT_YEAR, {"project_id": project_id, "year": year, "evaluated": True})
+        else:
+            conn.execute(_MARK_EVALUATED, {"py": found})
         seen.years.add(key)
 
     def get(self, evaluation_id: int) -> Evaluation | None:

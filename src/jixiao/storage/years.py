@@ -19,7 +19,6 @@ from typing import Any
 
 from sqlalchemy import and_
 from sqlalchemy import case
-from sqlalchemy import exists
 from sqlalchemy import func
 from sqlalchemy import or_
 from sqlalchemy import select
@@ -155,17 +154,10 @@ def _year(value: int | None) -> int:
     return value
 
 
-_DECLARED = exists().where(DeclarationRow.project_year_id == ProjectYearRow.id).correlate(ProjectYearRow)
-_MONITORED = exists().where(MonitoringRow.project_year_id == ProjectYearRow.id).correlate(ProjectYearRow)
-_EVALUATED = (
-    exists()
-    .where(EvaluationRow.project_id == ProjectYearRow.project_id, EvaluationRow.year == ProjectYearRow.year)
-    .correlate(ProjectYearRow)
-)
 _STAGE_WHERE = {
-    Stage.DECLARED: and_(_DECLARED, ~_MONITORED, ~_EVALUATED),
-    Stage.MONITORED: and_(_MONITORED, ~_EVALUATED),
-    Stage.EVALUATED: _EVALUATED,
+    Stage.DECLARED: and_(ProjectYearRow.declared, ~ProjectYearRow.monitored, ~ProjectYearRow.evaluated),
+    Stage.MONITORED: and_(ProjectYearRow.monitored, ~ProjectYearRow.evaluated),
+    Stage.EVALUATED: ProjectYearRow.evaluated,
 }
 
 
@@ -202,9 +194,9 @@ _INFO = (
         ProjectYearRow.project_id,
         Project.name.label("project"),
         ProjectYearRow.year,
-        _DECLARED.label("declared"),
-        _MONITORED.label("monitored"),
-        _EVALUATED.label("evaluated"),
+        ProjectYearRow.declared,
+        ProjectYearRow.monitored,
+        ProjectYearRow.evaluated,
     )
     .join(Project, Project.id == ProjectYearRow.project_id)
     .join(Unit, Unit.id == Project.unit_id)
@@ -325,29 +317,19 @@ class Years:
     def counts_by_unit(self, *, year: int | None = None, unit_id: int | None = None) -> list[UnitStageCounts]:
         """Per unit: project-years declared, monitored and evaluated (each counted at every stage
         it has a record of), and the latest declarations and monitorings with warnings or errors."""
-        dec_warned = exists().where(
-            DeclarationRow.project_year_id == ProjectYearRow.id,
-            DeclarationRow.latest,
-            or_(DeclarationRow.errors > 0, DeclarationRow.warnings > 0),
-        )
-        mon_warned = exists().where(
-            MonitoringRow.project_year_id == ProjectYearRow.id,
-            MonitoringRow.latest,
-            or_(MonitoringRow.errors > 0, MonitoringRow.warnings > 0),
-        )
 
-        def n(cond: Any) -> Any:
-            return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
+        def n(flag: Any) -> Any:
+            return func.coalesce(func.sum(case((flag, 1), else_=0)), 0)
 
         q = (
             select(
                 Unit.id,
                 Unit.name,
-                n(_DECLARED),
-                n(_MONITORED),
-                n(_EVALUATED),
-                n(dec_warned),
-                n(mon_warned),
+                n(ProjectYearRow.declared),
+                n(ProjectYearRow.monitored),
+                n(ProjectYearRow.evaluated),
+                n(ProjectYearRow.declaration_warned),
+                n(ProjectYearRow.monitoring_warned),
             )
             .select_from(ProjectYearRow)
             .join(Project, Project.id == ProjectYearRow.project_id)
@@ -391,6 +373,11 @@ class Years:
             )
             s.add(row)
             s.flush()
+            s.execute(
+                update(ProjectYearRow)
+                .where(ProjectYearRow.id == py)
+                .values(declared=True, declaration_warned=row.errors + row.warnings > 0)
+            )
             return _record(row)
 
     def declaration(self, project_year_id: int, version: int | None = None) -> Declaration | None:
@@ -443,6 +430,20 @@ class Years:
             )
             s.add(row)
             s.flush()
+            warned = s.scalar(
+                select(func.count())
+                .select_from(MonitoringRow)
+                .where(
+                    MonitoringRow.project_year_id == py,
+                    MonitoringRow.latest,
+                    or_(MonitoringRow.errors > 0, MonitoringRow.warnings > 0),
+                )
+            )
+            s.execute(
+                update(ProjectYearRow)
+                .where(ProjectYearRow.id == py)
+                .values(monitored=True, monitoring_warned=bool(warned))
+            )
             return _record(row)
 
     def monitorings(self, project_year_id: int) -> list[tuple[RecordInfo, Monitoring]]:

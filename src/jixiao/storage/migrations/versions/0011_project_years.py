@@ -5,8 +5,10 @@ Revises: 0010
 Create Date: 2026-12-07 02:30:00
 
 - ``project_years``: one project × year, which owns its declaration versions, its monitoring
-  records and (by project and year) its evaluation versions. Filled here from the evaluations
-  already stored (every project and year they name), so existing data is kept and linked.
+  records and (by project and year) its evaluation versions, with flags saying which it has and
+  whether the current declaration or monitoring records carry warnings (kept at save). Filled
+  here from the evaluations already stored (every project and year they name), so existing data
+  is kept and linked.
 - ``declarations``: the versions of a project-year's 绩效目标申报 (``jixiao.declaration/1``).
 - ``monitorings``: the versions of its 绩效监控 records, per period (``jixiao.monitoring/1``).
 - ``indicator_match_overrides``: a reviewer's correction of which declared indicator a
@@ -67,6 +69,10 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("project_id", sa.Integer(), nullable=False),
         sa.Column("year", sa.Integer(), nullable=False),
+        *(
+            sa.Column(flag, sa.Boolean(), server_default=sa.false(), nullable=False)
+            for flag in ("declared", "monitored", "evaluated", "declaration_warned", "monitoring_warned")
+        ),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["project_id"], ["projects.id"], name=op.f("fk_project_years_project_id_projects")
@@ -75,8 +81,8 @@ def upgrade() -> None:
         sa.UniqueConstraint("project_id", "year", name=op.f("uq_project_years_project_id")),
     )
     op.execute(
-        "INSERT INTO project_years (project_id, year, created_at)"
-        " SELECT project_id, year, MIN(created_at) FROM evaluations"
+        "INSERT INTO project_years (project_id, year, evaluated, created_at)"
+        " SELECT project_id, year, true, MIN(created_at) FROM evaluations"
         " WHERE year IS NOT NULL GROUP BY project_id, year"
     )
     op.create_table(
