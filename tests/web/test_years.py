@@ -207,6 +207,11 @@ def test_the_list_filters_by_stage_and_counts_per_unit(client: Callable[[str], C
     counts = admin.get("/api/years").json()["counts"]
     [row] = [c for c in counts if c["unit"] == UNIT_A]
     assert (row["declared"], row["monitored"], row["evaluated"]) == (2, 1, 0)
+    # Each count links to the project-years that have that record (the furthest stage aside).
+    having = admin.get(f"/years?unit={row['unit_id']}&has=declared")
+    assert f'href="/years?unit={row["unit_id"]}&has=declared"' in having.text
+    assert f'href="/years/{py}"' in having.text and f'href="/years/{second_py}"' in having.text
+    assert f'href="/years/{py}"' not in admin.get("/years?has=monitored").text
     # The dashboard shows the same counts.
     home = admin.get("/")
     assert "各单位申报、监控、自评情况" in home.text and f"/years?unit={row['unit_id']}" in home.text

@@ -35,6 +35,7 @@ from jixiao.core.year import check_monitoring
 from jixiao.errors import JixiaoError
 from jixiao.storage.accounts import Role
 from jixiao.storage.accounts import User
+from jixiao.storage.db import Database
 from jixiao.storage.years import ProjectYearInfo
 from jixiao.storage.years import UnitStageCounts
 from jixiao.web import plan_forms as pf
@@ -468,11 +469,13 @@ def _int(text: str | None) -> int | None:
 
 @dataclass(frozen=True, slots=True)
 class YearList:
-    """Project-years by stage, and per unit how many are declared, monitored, evaluated."""
+    """Project-years by stage, and per unit how many are declared, monitored, evaluated.
+    ``stage``: the furthest stage reached; ``has``: those with that record (the counts' links)."""
 
     rows: tuple[ProjectYearInfo, ...]
     counts: tuple[UnitStageCounts, ...]
     stage: str | None
+    has: str | None
     year: int | None
     unit: int | None
     years: tuple[int, ...]
@@ -481,19 +484,56 @@ class YearList:
     limit: int = 500
 
 
+_ORDER = tuple(Stage)  # declared, monitored, evaluated
+
+
+def _with_record(db: Database, has: Stage, unit_id: int | None, year: int | None) -> list[ProjectYearInfo]:
+    """The project-years that have a ``has`` record: those whose furthest stage is ``has`` or a
+    later one and that have it (an evaluation needs no declaration), in the list's order."""
+    found = [
+        info
+        for later in _ORDER[_ORDER.index(has) :]
+        for info in services.project_years(db, stage=later, unit_id=unit_id, year=year)
+        if getattr(info, has.value)
+    ]
+    return sorted(found, key=lambda i: (-i.year, i.unit, i.project))
+
+
+def _choice(value: str | None) -> Stage | None:
+    return Stage(value) if value in {s.value for s in Stage} else None
+
+
 def year_list_data(
-    request: Request, user: User, stage: str | None, year: str | None, unit: str | None
+    request: Request,
+    user: User,
+    stage: str | None,
+    year: str | None,
+    unit: str | None,
+    has: str | None = None,
 ) -> YearList:
     """The list's rows and the counts for the filter asked (a unit user: their own unit)."""
     db = web(request).db
-    chosen = stage if stage in {s.value for s in Stage} else None
+    chosen, having = _choice(stage), _choice(has)
     year_n = _int(year)
     unit_n = _int(unit) if user.sees_all else user.unit_id
     facets = web(request).browser.facets(None if user.sees_all else user.unit_id)
-    rows = services.project_years(db, stage=Stage(chosen) if chosen else None, unit_id=unit_n, year=year_n)
+    if having is not None and chosen is None:
+        rows = _with_record(db, having, unit_n, year_n)
+    else:
+        rows = services.project_years(db, stage=chosen, unit_id=unit_n, year=year_n)
+        having = None
     counts = services.stage_counts(db, year=year_n, unit_id=unit_n)
     years = sorted({*facets.years, *(r.year for r in rows)}, reverse=True)
-    return YearList(tuple(rows), tuple(counts), chosen, year_n, unit_n, tuple(years), facets.units)
+    return YearList(
+        tuple(rows),
+        tuple(counts),
+        chosen.value if chosen else None,
+        having.value if having else None,
+        year_n,
+        unit_n,
+        tuple(years),
+        facets.units,
+    )
 
 
 @router.get("/years", include_in_schema=False)
@@ -504,10 +544,12 @@ def year_list(
     stage: str | None = None,
     year: str | None = None,
     unit: str | None = None,
+    has: str | None = None,
 ) -> Response:
-    """Project-years (``stage``: declared / monitored / evaluated, the furthest reached), and
-    per unit the declarations, monitorings and evaluations with the early warnings."""
-    data = year_list_data(request, user, stage, year, unit)
+    """Project-years (``stage``: declared / monitored / evaluated, the furthest reached; ``has``:
+    those with that record), and per unit the declarations, monitorings and evaluations with the
+    early warnings."""
+    data = year_list_data(request, user, stage, year, unit, has)
     return render(request, "years/list.html", data, may_declare=can_edit(user))
 
 
