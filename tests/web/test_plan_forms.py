@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from jixiao.core.model import Finding
+from jixiao.core.model import Severity
 from jixiao.core.plan import DeviationCause
 from jixiao.core.plan import Likelihood
 from jixiao.services import schemes_offered
@@ -110,3 +112,20 @@ def _asdict(obj: object) -> dict[str, object]:
     import dataclasses
 
     return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}  # type: ignore[arg-type]
+
+
+def test_an_edit_keeps_an_importers_note_and_the_rows_place() -> None:
+    d = pf.build_declaration(_declared(), schemes_offered()).record
+    note = Finding(code="EXTRACTION_INCOMPLETE", severity=Severity.INFO, message="第2页未能读取")
+    first = d.indicators[0].model_copy(update={"location": "表1第3行"})
+    imported = d.model_copy(update={"findings": (note,), "indicators": (first, *d.indicators[1:])})
+    fields = pf.fields_of_declaration(imported)
+    rows = (pf.PlanRow(**{**_asdict(fields.rows[0]), "target": "≥12所"}), *fields.rows[1:])
+    edited = pf.build_declaration(
+        pf.PlanFields(**{**_asdict(fields), "rows": rows}), schemes_offered(), base=imported
+    )
+    assert edited.record.findings == (note,)
+    assert edited.record.indicators[0].location == "表1第3行"
+    assert (
+        edited.record.indicators[0].target is not None and edited.record.indicators[0].target.text == "≥12所"
+    )

@@ -328,7 +328,7 @@ def build_declaration(
         "objective": read.text(fields.objective, start.objective),
         "scheme": SchemeRef(id=scheme.id, weights=scheme.weights),
         "indicators": tuple(indicators),
-        "findings": (),
+        "findings": start.findings,  # an importer's notes kept; the checks replace their own
     }
     record = Declaration.model_validate(start.model_copy(update=updates).model_dump(by_alias=True))
     return PlanDraft(record, read.errors, tuple(numbers))
@@ -412,7 +412,7 @@ def build_monitoring(
         "objective": read.text(fields.objective, start.objective),
         "objective_progress": read.text(fields.objective_progress, start.objective_progress),
         "indicators": tuple(indicators),
-        "findings": (),
+        "findings": start.findings,  # an importer's notes kept; the checks replace their own
     }
     record = Monitoring.model_validate(start.model_copy(update=updates).model_dump(by_alias=True))
     return PlanDraft(record.with_rates(), read.errors, tuple(numbers))
