@@ -6,13 +6,18 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
 
 from builders import evaluation
 from builders import row
+from export.strategies import evaluations
 from jixiao.core.checks import BY_CODE
 from jixiao.core.checks import CATALOGUE
 from jixiao.core.checks.year import YEAR_CATALOGUE
 from jixiao.core.checks.year import same_target
+from jixiao.core.model import Evaluation
 from jixiao.core.model import Indicator
 from jixiao.core.model import Project
 from jixiao.core.model import SchemeRef
@@ -351,3 +356,35 @@ def test_a_cap_passed_by_july_contradicts_a_year_end_within_it() -> None:
     assert len(found) == 1 and "35万元" in found[0].message
     honest = evaluation(row("≤30万元", "36万元", weight=10, name="项目成本", level1="成本指标"))
     assert "CLAIM_CONTRADICTS_MONITORING" not in codes(link_year(honest, dec, mon).findings)
+
+
+@settings(max_examples=60, deadline=None)
+@given(evaluations(), evaluations(), st.sampled_from(list(Likelihood)), st.integers(1, 12))
+def test_the_year_checks_never_raise(
+    ev: Evaluation, other: Evaluation, likelihood: Likelihood, month: int
+) -> None:
+    """Any evaluation's rows as a declaration, another's as the monitoring record: every check
+    runs, and the link pairs each row once."""
+    dec = Declaration(project=ev.project, indicators=ev.indicators, objective=ev.objectives.planned)
+    rows = tuple(
+        MonitoredIndicator(
+            name=ind.name,
+            level2=ind.level2,
+            target=ind.target,
+            to_date=ind.actual,
+            expected=ind.actual,
+            likelihood=likelihood,
+        )
+        for ind in other.indicators
+    )
+    mon = check_monitoring(
+        Monitoring(project=ev.project, period=Period(last_month=month), indicators=rows), dec
+    )
+    assert all(f.code in BY_CODE for f in mon.findings)
+    checked = check_declaration(dec, load_scheme("mof-2021"))
+    assert all(f.code in BY_CODE for f in checked.findings)
+    link = link_year(other, dec, mon)
+    assert sorted(m.evaluated for m in link.matches if m.evaluated is not None) == list(
+        range(len(other.indicators))
+    )
+    assert all(f.code in BY_CODE for f in link.findings)
