@@ -2,7 +2,9 @@
 versions and the reviewer's match overrides (migration 0011).
 
 A project-year is one project × year (``project_years``). Evaluations belong to it by their
-project and year (``Store.save`` makes the row); declarations and monitoring records by its id.
+project and year (``Store.save`` makes the row and marks it evaluated); declarations and monitoring
+records by its id, and saving one sets the row's flags (declared or monitored, and whether the
+current records carry warnings), so the lists by stage and the counts per unit read that table.
 Like evaluations, records are never changed in place: saving again is a new version and the
 earlier one stays (``latest`` marks the current one; for monitoring, per period).
 
