@@ -106,3 +106,12 @@ def test_extract_writes_a_submitted_table_as_its_authoring_file(tmp_path: Path) 
     assert [(i.name, i.weight, i.target) for i in read.indicators] == [
         (i.name, i.weight, i.target) for i in declaration().indicators
     ]
+
+
+def test_score_leaves_plan_files_to_export_and_import(tmp_path: Path) -> None:
+    year = Path(__file__).resolve().parents[2] / "examples" / "year"
+    result = _jixiao(tmp_path / "data", "score", str(year / "2024-社区养老-目标.yaml"))
+    assert result.returncode == 2
+    assert "不计分" in result.stderr and "jixiao import --kind" in result.stderr
+    folder = _jixiao(tmp_path / "data", "score", str(year))
+    assert folder.returncode == 2 and "没有 .yaml" in folder.stderr

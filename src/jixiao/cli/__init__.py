@@ -87,17 +87,38 @@ FallbackSchemeOption = Annotated[
 ]
 
 
+def _is_plan_file(path: Path) -> bool:
+    """Whether an authoring file is a 目标申报 or 监控 file (``jixiao new --kind``), not a 自评."""
+    from jixiao.authoring.plan import is_plan_text
+
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        return False
+    try:
+        return is_plan_text(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
 def _expand(paths: list[Path]) -> list[Path]:
-    """Files as given; a folder stands for every authoring file below it, in name order."""
+    """Files as given; a folder stands for every self-evaluation authoring file below it, in name
+    order (a 目标申报 or 监控 file there is not one). A plan file given by name is refused with
+    the commands that take it."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
             inside = sorted(
-                p for p in path.rglob("*") if p.suffix.lower() in AUTHORING_SUFFIXES and p.is_file()
+                p
+                for p in path.rglob("*")
+                if p.suffix.lower() in AUTHORING_SUFFIXES and p.is_file() and not _is_plan_file(p)
             )
             if not inside:
                 raise JixiaoError(f"{path} 中没有 .yaml、.yml 或 .json 自评文件。")
             found.extend(inside)
+        elif _is_plan_file(path):
+            raise JixiaoError(
+                f"{path} 是绩效目标申报或绩效监控的编写文件，不计分：用 jixiao export {path.name} --to 表.xlsx "
+                "导出，或 jixiao import --kind 目标/监控 读入数据库。"
+            )
         else:
             found.append(path)
     return found
