@@ -127,6 +127,7 @@ def _reworded_monitoring(path: Path) -> Path:
             "有可能、确定能",
             "年底调查",
         ],
+        [4, "产出指标", "时效指标", "养护及时率", "≥98%", "90%", "95%", "经费未到位", "有可能", ""],
     ]
     for row in rows:
         ws.append(row)
@@ -150,7 +151,7 @@ def test_a_reworded_monitoring_table_reads(tmp_path: Path) -> None:
         Decimal("800000.00"),
     )
     assert read.stated_rate == Decimal("0.525")
-    first, second, third = read.indicators
+    first, second, third, fourth = read.indicators
     assert (first.name, first.target and first.target.value, first.to_date and first.to_date.value) == (
         "养护农村公路里程",
         Decimal(120),
@@ -163,6 +164,8 @@ def test_a_reworded_monitoring_table_reads(tmp_path: Path) -> None:
         Likelihood.IMPOSSIBLE,
     )
     assert (second.cause, second.cause_text, second.likelihood) == (None, None, Likelihood.CERTAIN)
+    # a reason that only begins with a related word names no category, and keeps its words
+    assert (fourth.cause, fourth.cause_text) == (None, "经费未到位")
     # two choices named in one cell: not a guess between them, a finding instead
     assert third.likelihood is None and third.note == "年底调查"
     assert [(f.code, f.location) for f in read.findings] == [("EXTRACTION_INCOMPLETE", "工作表“监控” 第9行")]

@@ -74,9 +74,12 @@ _ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("target", re.compile(r"指标值|目标值")),
 )
 _CAUSES = {c.value: c for c in DeviationCause}
-_CAUSE_WORDS = {**_CAUSES, "硬件保障": DeviationCause.HARDWARE, "经费": DeviationCause.FUNDING}
+_CAUSE_WORDS = {**_CAUSES, "硬件保障": DeviationCause.HARDWARE}
 _LIKELIHOODS = {c.value: c for c in Likelihood}
-_TICKS = re.compile(rf"^[√✓✔{CHECKED}☒■●○○是Yy]$")
+_TICKS = re.compile(rf"^[√✓✔{CHECKED}☒■●是]$")
+# A category named at the start of a one-column 偏差原因分析 (“经费保障：资金7月才到位”); a reason
+# that merely starts with a related word (“经费未到位”) names none.
+_CAUSE_LEAD = re.compile(rf"^({'|'.join(_CAUSE_WORDS)})(?:[：:，,、;；\s]+|$)")
 _NO_REASON = re.compile(r"^(无|无偏差|没有|/|—+|-+|无。|不适用)$")
 
 _PERIOD = re.compile(r"(\d{1,2})\s*[-—–~至到]\s*(\d{1,2})\s*月")
@@ -359,10 +362,8 @@ def _cause(
     raw = _cell(grid, r, cols.roles.get("cause"))
     if not raw or _NO_REASON.match(squash(raw)):
         return None, None
-    for word, cause in _CAUSE_WORDS.items():
-        if raw.startswith(word):
-            rest = raw[len(word) :].lstrip("：:，,、 ").strip()
-            return cause, rest or None
+    if m := _CAUSE_LEAD.match(raw):
+        return _CAUSE_WORDS[m[1]], raw[m.end() :].strip() or None
     return None, raw
 
 
