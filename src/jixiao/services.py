@@ -17,6 +17,13 @@
   reviewer total and grade they give (:mod:`jixiao.core.review`); ``review_opinion_bytes``: the
   复核意见书 (xlsx, docx, pdf).
 - ``attach_evidence(...)``: a 佐证材料 file checked like an original and kept in the archive.
+- a project's year (``docs/contract.md``): ``read_plan_file`` (a submitted 目标申报表 or
+  监控情况表, or its authoring file), ``plan_bytes`` (either as its official table),
+  ``save_declaration`` / ``save_monitoring`` (checked, then stored as the project-year's next version), ``load_declaration`` / ``load_monitoring``,
+  ``year_link`` / ``evaluation_link`` (the evaluation matched to the declaration and checked against it and the
+  monitoring record), ``override_match`` / ``clear_match_override`` (a reviewer's correction of
+  the match, stored), ``year_timeline``, ``project_years`` (by stage) and ``stage_counts`` (per
+  unit, with warnings).
 - ``rename_unit`` / ``merge_units``: the admin's unit fixes, one audited transaction each
   (``UnitError`` in Chinese when refused, a merge naming every conflict).
 
@@ -32,9 +39,13 @@ from decimal import Decimal
 from pathlib import Path
 
 from jixiao.authoring import load_authored
+from jixiao.authoring.plan import PlanKind
 from jixiao.core.engine import evaluate
 from jixiao.core.model import Evaluation
 from jixiao.core.model import SchemeRef
+from jixiao.core.plan import Declaration
+from jixiao.core.plan import Monitoring
+from jixiao.core.plan import Stage
 from jixiao.core.review import Decision
 from jixiao.core.review import ReviewerTotals
 from jixiao.core.review import ReviewScoreError as ReviewScoreError  # noqa: PLC0414 (the front door)
@@ -42,6 +53,11 @@ from jixiao.core.review import parse_score
 from jixiao.core.review import reviewer_totals
 from jixiao.core.review import validate
 from jixiao.core.scheme import Scheme
+from jixiao.core.year import YearLink
+from jixiao.core.year import check_declaration
+from jixiao.core.year import check_monitoring
+from jixiao.core.year import link_year
+from jixiao.errors import JixiaoError
 from jixiao.errors import UnknownSchemeError
 from jixiao.export.api import evaluation_bytes as evaluation_bytes  # noqa: PLC0414
 from jixiao.export.api import export_evaluation as export_evaluation  # noqa: PLC0414 (the front door)
@@ -79,6 +95,13 @@ from jixiao.storage.units import UnitError as UnitError  # noqa: PLC0414
 from jixiao.storage.units import merge_units as merge_units  # noqa: PLC0414
 from jixiao.storage.units import rename_unit as rename_unit  # noqa: PLC0414
 from jixiao.storage.workflow import Workflow
+from jixiao.storage.years import EvaluationVersion
+from jixiao.storage.years import MatchOverride
+from jixiao.storage.years import ProjectYearInfo
+from jixiao.storage.years import RecordInfo
+from jixiao.storage.years import UnitStageCounts
+from jixiao.storage.years import YearError as YearError  # noqa: PLC0414 (the front door)
+from jixiao.storage.years import Years
 
 
 def resolve_scheme(ev: Evaluation, named: Scheme | None, override: str | None) -> tuple[Evaluation, Scheme]:
@@ -290,3 +313,245 @@ portfolio_bytes = report_bytes
 # A newly read document's scheme: its declared weights (or ``--scheme``). The intake applies it
 # inside the worker processes, below this layer; the front door names the same function.
 scheme_for_document = choose_scheme
+
+
+# -- a project's year: declared targets, in-year monitoring, the year-end link ---------------------
+
+
+def _declaration_scheme(dec: Declaration, db: Database) -> Scheme | None:
+    """The scheme whose level-1 weights a declaration is checked against (None: its own)."""
+    if dec.scheme.sha256:
+        for scheme in builtin_schemes():
+            if scheme.digest == dec.scheme.sha256:
+                return scheme
+        kept = stored_scheme(db, dec.scheme.sha256)
+        if kept is not None:
+            return kept
+    return load_scheme(dec.scheme.id) if dec.scheme.id in BUILTIN_IDS else None
+
+
+@dataclass(frozen=True, slots=True)
+class SavedDeclaration:
+    """A declaration as checked and stored."""
+
+    declaration: Declaration
+    record: RecordInfo
+
+
+@dataclass(frozen=True, slots=True)
+class SavedMonitoring:
+    """A monitoring record as checked (rates filled, early warnings found) and stored."""
+
+    monitoring: Monitoring
+    record: RecordInfo
+
+
+def save_declaration(
+    db: Database,
+    dec: Declaration,
+    *,
+    actor: str | None = None,
+    unit: str | None = None,
+    document_id: int | None = None,
+) -> SavedDeclaration:
+    """Check a declaration and store it as its project-year's next version (``unit`` files it
+    under that unit). ``YearError`` (Chinese) when it names no project or year."""
+    checked = check_declaration(dec, _declaration_scheme(dec, db))
+    return SavedDeclaration(
+        checked, Years(db).save_declaration(checked, actor=actor, unit=unit, document_id=document_id)
+    )
+
+
+def save_monitoring(
+    db: Database,
+    mon: Monitoring,
+    *,
+    actor: str | None = None,
+    unit: str | None = None,
+    document_id: int | None = None,
+) -> SavedMonitoring:
+    """Check a monitoring record (against the project-year's stored declaration, if any) and
+    store it as the next version for its period."""
+    years = Years(db)
+    found = years.find_for(mon.project, unit)
+    declaration = years.declaration(found.id) if found is not None else None
+    checked = check_monitoring(mon, declaration)
+    return SavedMonitoring(
+        checked, years.save_monitoring(checked, actor=actor, unit=unit, document_id=document_id)
+    )
+
+
+def read_plan_file(path: str | Path, kind: str, *, name: str | None = None) -> Declaration | Monitoring:
+    """A submitted 目标申报表 (``kind="declaration"``) or 监控情况表 (``"monitoring"``) read
+    from a docx/xlsx/pdf… file, or a ``jixiao new --kind`` authoring file (``.yaml``) or contract
+    ``.json``; ``name`` is the name people know an upload by. Not checked (``save_*`` checks).
+    Raises ``JixiaoError`` (Chinese, naming the file) when it is not that record or cannot be read."""
+    from jixiao.authoring.plan import load_plan
+    from jixiao.intake.plans import PLAN_NAMES
+    from jixiao.intake.plans import read_plan
+
+    if kind not in PLAN_NAMES:
+        raise JixiaoError(f"不认识的记录类型“{kind}”：应为 declaration（目标申报）或 monitoring（监控）")
+    plan: PlanKind = "declaration" if kind == "declaration" else "monitoring"
+    file = Path(path)
+    shown = name or str(path)
+    suffix = Path(shown).suffix.lower()
+    record: Declaration | Monitoring
+    if suffix in (".yaml", ".yml"):
+        record = load_plan(file)
+    elif suffix == ".json":
+        try:
+            record = (Declaration if plan == "declaration" else Monitoring).from_json(file.read_bytes())
+        except (OSError, ValueError) as exc:
+            raise JixiaoError(f"{shown}：不是{PLAN_NAMES[plan]}的合同 JSON（{exc}）") from None
+    else:
+        return read_plan(file, plan, name=name)
+    if isinstance(record, Declaration) != (plan == "declaration"):
+        raise JixiaoError(f"{shown}：不是{PLAN_NAMES[plan]}的编写文件")
+    return record
+
+
+def plan_bytes(record: Declaration | Monitoring, suffix: str, *, layout: str | Path | None = None) -> bytes:
+    """A declaration or monitoring record as its official table: ``.xlsx``, ``.docx`` or ``.pdf``
+    bytes in its layout (the built-in one unless ``layout`` names another)."""
+    from jixiao.export.plan_api import plan_bytes as table_bytes
+
+    return table_bytes(record, suffix, layout=layout)
+
+
+def load_declaration(db: Database, project_year_id: int, version: int | None = None) -> Declaration | None:
+    """A project-year's declaration: the current version, or ``version``."""
+    return Years(db).declaration(project_year_id, version)
+
+
+def load_monitoring(db: Database, project_year_id: int) -> Monitoring | None:
+    """A project-year's current monitoring record of its latest period."""
+    return Years(db).monitoring(project_year_id)
+
+
+def project_year(db: Database, project_year_id: int) -> ProjectYearInfo | None:
+    """One project-year, with its stage."""
+    return Years(db).get(project_year_id)
+
+
+def project_year_of(db: Database, evaluation_id: int) -> ProjectYearInfo | None:
+    """The project-year a stored evaluation belongs to."""
+    return Years(db).of_evaluation(evaluation_id)
+
+
+def project_years(
+    db: Database,
+    *,
+    stage: Stage | None = None,
+    unit_id: int | None = None,
+    year: int | None = None,
+    limit: int = 500,
+    offset: int = 0,
+) -> list[ProjectYearInfo]:
+    """Project-years, filtered by furthest stage, unit and year."""
+    return Years(db).listing(stage=stage, unit_id=unit_id, year=year, limit=limit, offset=offset)
+
+
+def stage_counts(
+    db: Database, *, year: int | None = None, unit_id: int | None = None
+) -> list[UnitStageCounts]:
+    """Per unit: declarations, monitorings and evaluations, and those carrying warnings."""
+    return Years(db).counts_by_unit(year=year, unit_id=unit_id)
+
+
+def _latest_evaluation(db: Database, project_year_id: int) -> tuple[int, Evaluation] | None:
+    versions = [v for v in Years(db).evaluation_versions(project_year_id) if v.latest]
+    if not versions:
+        return None
+    ev = Store(db).get(versions[-1].id)
+    return (versions[-1].id, ev) if ev is not None else None
+
+
+def year_link(db: Database, project_year_id: int) -> YearLink | None:
+    """The year-end link of a project-year: its current evaluation matched to its declaration
+    (the reviewer's overrides applied) and checked against both and the monitoring record.
+    None until both a declaration and an evaluation are stored."""
+    years = Years(db)
+    declaration = years.declaration(project_year_id)
+    latest = _latest_evaluation(db, project_year_id)
+    if declaration is None or latest is None:
+        return None
+    overrides = years.override_map(years.overrides(project_year_id))
+    return link_year(latest[1], declaration, years.monitoring(project_year_id), overrides)
+
+
+def evaluation_link(db: Database, evaluation_id: int) -> YearLink | None:
+    """The year-end link of one stored evaluation version (the evaluation page's “与申报核对”):
+    that version matched to its project-year's current declaration and checked against it and
+    the monitoring record. None when it names no year or no declaration is stored."""
+    years = Years(db)
+    info = years.of_evaluation(evaluation_id)
+    ev = Store(db).get(evaluation_id)
+    if info is None or ev is None:
+        return None
+    declaration = years.declaration(info.id)
+    if declaration is None:
+        return None
+    overrides = years.override_map(years.overrides(info.id))
+    return link_year(ev, declaration, years.monitoring(info.id), overrides)
+
+
+def override_match(
+    db: Database, project_year_id: int, evaluated: str, declared: str | None, *, actor: str
+) -> YearLink | None:
+    """A reviewer's correction: the evaluated indicator named ``evaluated`` is the declared one
+    named ``declared`` (None: not declared). Stored, then the link is made again."""
+    Years(db).set_override(project_year_id, evaluated, declared, actor=actor)
+    return year_link(db, project_year_id)
+
+
+def clear_match_override(db: Database, project_year_id: int, evaluated: str) -> YearLink | None:
+    """Forget a correction of the match; the link is made again."""
+    Years(db).clear_override(project_year_id, evaluated)
+    return year_link(db, project_year_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    """A project's year as one timeline: declared → monitored → evaluated, with every stored
+    version, the current records, the year-end link and the reviewer's corrections."""
+
+    info: ProjectYearInfo
+    declaration: Declaration | None
+    declaration_versions: list[RecordInfo]
+    monitorings: list[tuple[RecordInfo, Monitoring]]
+    monitoring_versions: list[RecordInfo]
+    evaluation_id: int | None
+    evaluation: Evaluation | None
+    evaluation_versions: list[EvaluationVersion]
+    link: YearLink | None
+    overrides: list[MatchOverride]
+
+
+def year_timeline(db: Database, project_year_id: int) -> Timeline | None:
+    """Everything of one project-year, for its timeline page (None: no such project-year)."""
+    years = Years(db)
+    info = years.get(project_year_id)
+    if info is None:
+        return None
+    declaration = years.declaration(project_year_id)
+    monitorings = years.monitorings(project_year_id)
+    latest = _latest_evaluation(db, project_year_id)
+    overrides = years.overrides(project_year_id)
+    link = None
+    if declaration is not None and latest is not None:
+        link = link_year(
+            latest[1], declaration, monitorings[-1][1] if monitorings else None, years.override_map(overrides)
+        )
+    return Timeline(
+        info=info,
+        declaration=declaration,
+        declaration_versions=years.declaration_versions(project_year_id),
+        monitorings=monitorings,
+        monitoring_versions=years.monitoring_versions(project_year_id),
+        evaluation_id=latest[0] if latest is not None else None,
+        evaluation=latest[1] if latest is not None else None,
+        evaluation_versions=years.evaluation_versions(project_year_id),
+        link=link,
+        overrides=overrides,
+    )

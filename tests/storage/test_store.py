@@ -145,7 +145,7 @@ def test_schema_version_is_checked(db_url: str) -> None:
     database.close()
     with pytest.raises(StorageError, match="jixiao db upgrade"):
         open_database(db_url)
-    assert head_revision() == "0010"
+    assert head_revision() == "0011"
 
 
 def test_a_database_of_the_previous_release_is_upgraded_keeping_its_data(db_url: str) -> None:

@@ -87,17 +87,38 @@ FallbackSchemeOption = Annotated[
 ]
 
 
+def _is_plan_file(path: Path) -> bool:
+    """Whether an authoring file is a 目标申报 or 监控 file (``jixiao new --kind``), not a 自评."""
+    from jixiao.authoring.plan import is_plan_text
+
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        return False
+    try:
+        return is_plan_text(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
 def _expand(paths: list[Path]) -> list[Path]:
-    """Files as given; a folder stands for every authoring file below it, in name order."""
+    """Files as given; a folder stands for every self-evaluation authoring file below it, in name
+    order (a 目标申报 or 监控 file there is not one). A plan file given by name is refused with
+    the commands that take it."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
             inside = sorted(
-                p for p in path.rglob("*") if p.suffix.lower() in AUTHORING_SUFFIXES and p.is_file()
+                p
+                for p in path.rglob("*")
+                if p.suffix.lower() in AUTHORING_SUFFIXES and p.is_file() and not _is_plan_file(p)
             )
             if not inside:
                 raise JixiaoError(f"{path} 中没有 .yaml、.yml 或 .json 自评文件。")
             found.extend(inside)
+        elif _is_plan_file(path):
+            raise JixiaoError(
+                f"{path} 是绩效目标申报或绩效监控的编写文件，不计分：用 jixiao export {path.name} --to 表.xlsx "
+                "导出，或 jixiao import --kind 目标/监控 读入数据库。"
+            )
         else:
             found.append(path)
     return found
@@ -143,13 +164,45 @@ def new(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="写入该文件（默认输出到屏幕）")
     ] = None,
+    kind: Annotated[
+        str,
+        typer.Option(
+            "--kind", "-k", help="自评（默认）、目标（绩效目标申报表）或 监控（1—7月绩效目标执行监控表）"
+        ),
+    ] = "自评",
+    start: Annotated[
+        Path | None,
+        typer.Option(
+            "--from",
+            help="--kind 监控 时：从这份绩效目标申报（编写文件，或 docx/xlsx/pdf 申报表）生成，指标与指标值照申报填好",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """生成带中文注释的自评文件模板，例如：jixiao new --scheme hubei-2019 > 2024-社区建设.yaml"""
+    """生成带中文注释的编写文件模板，例如：jixiao new --scheme hubei-2019 > 2024-社区建设.yaml；
+    jixiao new --kind 目标 > 2024-社区建设-目标.yaml"""
     from jixiao.authoring import render_template
+    from jixiao.authoring.plan import plan_kind_of
+    from jixiao.authoring.plan import render_plan_template
     from jixiao.schemes import load_scheme
 
     ref = scheme if scheme.lower().endswith(".toml") else None
-    text = render_template(load_scheme(scheme), ref=ref)
+    if kind.strip() in ("自评", "evaluation"):
+        text = render_template(load_scheme(scheme), ref=ref)
+    elif (plan := plan_kind_of(kind)) is not None:
+        text = render_plan_template(plan, load_scheme(scheme))
+    else:
+        raise JixiaoError(f"--kind 应为 自评、目标 或 监控，这里是“{kind}”")
+    if start is not None:
+        from jixiao.authoring.plan import monitoring_from
+        from jixiao.cli.plans import load_plan_file
+        from jixiao.core.plan import Declaration
+
+        if plan_kind_of(kind) != "monitoring":
+            raise JixiaoError("--from 只用于 --kind 监控：从申报的绩效目标生成监控文件")
+        declared = load_plan_file(start, "declaration")
+        assert isinstance(declared, Declaration)
+        text = monitoring_from(declared)
     if output is None:
         sys.stdout.write(text)
         return

@@ -50,8 +50,21 @@ def import_(
     data_dir: DataDirOption = None,
     max_size: Annotated[float | None, typer.Option("--max-size", help="单个文件大小上限（MB）")] = None,
     timeout: Annotated[float | None, typer.Option("--timeout", help="单个文件处理时限（秒）")] = None,
+    kind: Annotated[
+        str,
+        typer.Option(
+            "--kind", "-k", help="自评（默认）、目标（绩效目标申报表）或 监控（绩效目标执行监控表）"
+        ),
+    ] = "自评",
 ) -> None:
-    """把一批报送材料读入数据库：可随时中断（Ctrl-C 或断电）后重新运行，从中断处继续，同一文件绝不重复导入。"""
+    """把一批报送材料读入数据库：可随时中断（Ctrl-C 或断电）后重新运行，从中断处继续，同一文件绝不重复导入。
+
+    --kind 目标 / --kind 监控：读入目标申报表或监控情况表（docx、xlsx、pdf……，或 jixiao new --kind 的编写文件），
+    检查后存为其项目年度的新版本；内容与库中当前版本相同的文件跳过。
+    """
+    if kind.strip() not in ("自评", "evaluation"):
+        _import_plans(paths, kind, database, data_dir)
+        return
     from rich.progress import BarColumn
     from rich.progress import MofNCompleteColumn
     from rich.progress import Progress
@@ -133,6 +146,37 @@ def import_(
         highlight=False,
     )
     console.print(f"数据库：{_shown(settings.database_url)}", highlight=False)
+
+
+def _import_plans(paths: list[Path], kind: str, database: str | None, data_dir: Path | None) -> None:
+    from jixiao.authoring.plan import plan_kind_of
+    from jixiao.cli.plans import import_plans
+    from jixiao.intake.plans import PLAN_NAMES
+    from jixiao.storage.db import open_database
+
+    plan = plan_kind_of(kind)
+    if plan is None:
+        raise JixiaoError(f"--kind 应为 自评、目标 或 监控，这里是“{kind}”")
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        raise JixiaoError(f"找不到：{'、'.join(str(p) for p in missing)}")
+    settings = _settings(database_url=database, data_dir=data_dir)
+    db = open_database(settings.database_url)
+    try:
+        result = import_plans(db, paths, plan)
+    finally:
+        db.close()
+    console = _console()
+    for line in result.lines:
+        console.print(plain(line), highlight=False)
+    console.print(
+        f"导入完成（{PLAN_NAMES[plan]}）：新导入 {result.imported} 个（其中有问题的 {result.warned} 个），"
+        f"已在库中跳过 {result.skipped} 个，未导入 {result.failed} 个。",
+        highlight=False,
+    )
+    console.print(f"数据库：{_shown(settings.database_url)}", highlight=False)
+    if result.failed:
+        raise typer.Exit(2)
 
 
 @app.command()

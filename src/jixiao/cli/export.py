@@ -8,6 +8,7 @@ afterwards, and re-exporting over it would lose that work.
 
 from __future__ import annotations
 
+import json
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -17,6 +18,8 @@ import typer
 from jixiao.cli import SchemeOption
 from jixiao.cli import app
 from jixiao.cli import friendly
+from jixiao.core.plan import Declaration
+from jixiao.core.plan import Monitoring
 from jixiao.errors import JixiaoError
 
 
@@ -32,7 +35,10 @@ class DocumentKind(StrEnum):
 def export(
     file: Annotated[
         Path,
-        typer.Argument(help="自评文件（.yaml 编写格式，或 .json 评价合同格式）", show_default=False),
+        typer.Argument(
+            help="自评文件（.yaml 编写格式，或 .json 评价合同格式）；也可以是 jixiao new --kind 目标/监控 的编写文件",
+            show_default=False,
+        ),
     ],
     to: Annotated[
         Path,
@@ -70,6 +76,15 @@ def export(
 
     if to.exists() and not force:
         raise JixiaoError(f"{to} 已存在；为免覆盖，请换一个文件名，或加 --force 覆盖它。")
+    plan = _plan_record(file)
+    if plan is not None:  # a 目标申报 or 监控 authoring file: its own table, in its own layout
+        from jixiao.export.plan_api import export_plan
+        from jixiao.export.plan_api import record_of
+        from jixiao.export.plan_fields import RECORD_NAMES
+
+        written = export_plan(plan, to, layout=layout)
+        typer.echo(f"已导出{RECORD_NAMES[record_of(plan)]}：{written}")
+        return
     chosen = kind_of(to, kind.value if kind else None)
     ev, named = load_authored(file)
     ev, rules = resolve_scheme(ev, named, scheme)
@@ -83,3 +98,26 @@ def export(
             f"运行 jixiao score {file} 查看并更正后再导出。",
             err=True,
         )
+
+
+def _plan_record(file: Path) -> Declaration | Monitoring | None:
+    """The declaration or monitoring record an authoring file holds, None for a self-evaluation."""
+    from jixiao.authoring.plan import is_plan_text
+    from jixiao.authoring.plan import load_plan
+
+    if file.suffix.lower() in (".yaml", ".yml") and file.is_file():
+        try:
+            text = file.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            return None  # the self-evaluation loader reports it
+        return load_plan(file) if is_plan_text(text) else None
+    if file.suffix.lower() == ".json" and file.is_file():
+        try:
+            schema = json.loads(file.read_text(encoding="utf-8-sig")).get("schema")
+        except (OSError, ValueError, AttributeError):
+            return None
+        if schema == "jixiao.declaration/1":
+            return Declaration.from_json(file.read_bytes())
+        if schema == "jixiao.monitoring/1":
+            return Monitoring.from_json(file.read_bytes())
+    return None

@@ -12,7 +12,8 @@ from rich.text import Text
 
 from jixiao.cli.plain import printable
 from jixiao.core.check_names import check_title
-from jixiao.core.checks import CATALOGUE
+from jixiao.core.checks import ALL_CHECKS
+from jixiao.core.checks.catalogue import Record
 from jixiao.core.model import Evaluation
 from jixiao.core.model import Group
 from jixiao.core.model import Severity
@@ -226,7 +227,7 @@ def render_catalogue(console: Console) -> None:
     table.add_column("级别", no_wrap=True)
     table.add_column("名称", no_wrap=True)
     table.add_column("何时出现")
-    for check in CATALOGUE:
+    for check in ALL_CHECKS:
         table.add_row(
             check.code,
             Text(SEVERITY_NAME[check.severity], style=SEVERITY_STYLE[check.severity]),
@@ -247,8 +248,11 @@ def catalogue_markdown() -> str:
         "| 代码 code | 级别 severity | 名称 | 何时出现 | 消息模板 |",
         "|---|---|---|---|---|",
     ]
-    for check in CATALOGUE:
-        source = "检查" if check.run is not None else "读取文件时"
+    for check in ALL_CHECKS:
+        if check.record is not Record.EVALUATION:
+            source = check.record.label  # a project's year: declaration, monitoring, year-end link
+        else:
+            source = "检查" if check.run is not None else "读取文件时"
         lines.append(
             f"| `{check.code}` | {check.severity.value}（{SEVERITY_NAME[check.severity]}） | {check.title} | "
             f"{check.description}（{source}） | {check.template} |"

@@ -35,8 +35,22 @@ def extract(
     scheme: FallbackSchemeOption = None,
     max_size: Annotated[float | None, typer.Option("--max-size", help="文件大小上限（MB），默认 100")] = None,
     timeout: Annotated[float | None, typer.Option("--timeout", help="处理时限（秒），默认 300")] = None,
+    kind: Annotated[
+        str,
+        typer.Option(
+            "--kind",
+            "-k",
+            help="自评（默认）；目标 / 监控：读出目标申报表或监控情况表，写成可编辑的编写文件（--json：合同 JSON）",
+        ),
+    ] = "自评",
 ) -> None:
-    """从一份提交的文件中提取结构化评价，重新计分并检查。有“错误”级问题时退出码为1。"""
+    """从一份提交的文件中提取结构化评价，重新计分并检查。有“错误”级问题时退出码为1。
+
+    --kind 目标 / --kind 监控：读出目标申报表或监控情况表，输出编写文件（YAML），可核对修改后
+    jixiao export 或 jixiao import --kind 导入。"""
+    if kind.strip() not in ("自评", "evaluation"):
+        _extract_plan(file, kind, as_json)
+        return
     from jixiao.cli.render import render_evaluation
     from jixiao.core.engine import has_errors
     from jixiao.intake.batch import check_files
@@ -280,3 +294,23 @@ def _write_report(report: Path, results: list[tuple[Path, Evaluation]], roots: l
 
         write_review([ev for _, ev in results], report)
     _console(stderr=True).print(f"已写出复核报告：{report}")
+
+
+def _extract_plan(file: Path, kind: str, as_json: bool) -> None:
+    from jixiao.authoring.plan import plan_kind_of
+    from jixiao.authoring.plan import plan_to_yaml
+    from jixiao.services import read_plan_file
+
+    plan = plan_kind_of(kind)
+    if plan is None:
+        raise JixiaoError(f"--kind 应为 自评、目标 或 监控，这里是“{kind}”")
+    if not file.is_file():
+        raise JixiaoError(f"找不到文件：{file}")
+    record = read_plan_file(file, plan)
+    if as_json:
+        sys.stdout.write(record.to_json() + "\n")
+    else:
+        sys.stdout.write(plan_to_yaml(record, note=f"由 jixiao 从 {file.name} 读出；请与原表核对"))
+    err = _console(stderr=True)
+    for finding in record.findings:
+        err.print(f"注意：{finding.message}", highlight=False)

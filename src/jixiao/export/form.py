@@ -38,6 +38,7 @@ from jixiao.export.layout import IndicatorColumn
 from jixiao.export.layout import IndicatorsSection
 from jixiao.export.layout import Layout
 from jixiao.export.layout import NotesSection
+from jixiao.export.layout import Page
 from jixiao.export.layout import RowsSection
 
 Align = Literal["left", "center", "right"]
@@ -80,7 +81,7 @@ class Form:
     ``indicator_row`` the first grid row of the indicator section.
     """
 
-    layout: Layout
+    layout: Page
     title: str
     subtitle: str | None
     lines: tuple[tuple[FormCell, ...], ...]

@@ -20,16 +20,19 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
 from typing import Any
 from typing import Literal
+from typing import Protocol
 
 from pydantic import BaseModel
 from pydantic import ConfigDict
 from pydantic import Field
 from pydantic import ValidationError
+from pydantic import ValidationInfo
 from pydantic import model_validator
 
 from jixiao.errors import explain
@@ -55,6 +58,13 @@ class _Spec(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class _Kinded(Protocol):
+    """A field of a vocabulary, as the loader checks it: its kind (``choice`` …)."""
+
+    @property
+    def kind(self) -> str: ...
+
+
 class CellSpec(_Spec):
     """One cell of a ``rows`` section or of ``lines``: literal text or a field, and its merge."""
 
@@ -67,16 +77,19 @@ class CellSpec(_Spec):
     bold: bool = False
 
     @model_validator(mode="after")
-    def _known(self) -> CellSpec:
+    def _known(self, info: ValidationInfo) -> CellSpec:
+        # The field vocabulary is the 自评表's unless the loader names another record's
+        # (``context={"fields": …}``: a 目标申报表 or 监控情况表 layout, jixiao.export.plan_fields).
+        fields: Mapping[str, _Kinded] = (info.context or {}).get("fields", FIELDS)
         if self.text is not None and self.field is not None:
             raise ValueError("一个单元格只能写 text 或 field 之一")
         if self.field is not None:
-            if self.field not in FIELDS:
+            if self.field not in fields:
                 raise ValueError(f"未知字段“{self.field}”（可用字段见 docs/export.md）")
-            if self.choices and FIELDS[self.field].kind != "choice":
+            if self.choices and fields[self.field].kind != "choice":
                 raise ValueError(f"字段“{self.field}”不是选项字段，不能写 choices")
         for name in placeholders(self.text or ""):
-            if name not in FIELDS:
+            if name not in fields:
                 raise ValueError(f"文字中的“{{{name}}}”不是已知字段（可用字段见 docs/export.md）")
         return self
 
@@ -89,9 +102,10 @@ class RowsSection(_Spec):
     omit_if_empty: tuple[str, ...] = ()
 
     @model_validator(mode="after")
-    def _fields(self) -> RowsSection:
+    def _fields(self, info: ValidationInfo) -> RowsSection:
+        fields: Mapping[str, _Kinded] = (info.context or {}).get("fields", FIELDS)
         for name in self.omit_if_empty:
-            if name not in FIELDS:
+            if name not in fields:
                 raise ValueError(f"omit_if_empty 中的“{name}”不是已知字段")
         return self
 
@@ -161,13 +175,13 @@ class Margins(_Spec):
     right: float = Field(default=20, ge=0, le=100)
 
 
-class Layout(_Spec):
-    """One 自评表 layout. Fields mirror the TOML file; see ``docs/export.md``."""
+class Page(_Spec):
+    """What every form's layout says about the page: title, columns, fonts, margins and the lines
+    above the grid. The table writers (xlsx, docx) read only this."""
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
     name: str
     source: str = ""
-    schemes: tuple[str, ...] = ()
     title: str
     subtitle: str | None = None
     sheet: str = Field(default="项目自评表", min_length=1, max_length=31)
@@ -179,28 +193,21 @@ class Layout(_Spec):
     title_size: float = Field(default=18, ge=8, le=36)
     columns: tuple[float, ...]
     lines: tuple[tuple[CellSpec, ...], ...] = ()
-    sections: tuple[Section, ...]
 
     @model_validator(mode="after")
-    def _fits(self) -> Layout:
+    def _page(self, info: ValidationInfo) -> Page:
+        fields: Mapping[str, _Kinded] = (info.context or {}).get("fields", FIELDS)
         if not self.columns or any(w <= 0 for w in self.columns):
             raise ValueError("columns 须列出每一列的相对宽度（正数）")
         if any(ch in self.sheet for ch in "[]:*?/\\"):
             raise ValueError("sheet 工作表名不能含 [ ] : * ? / \\")
         for name in placeholders(self.title) + placeholders(self.subtitle or ""):
-            if name not in FIELDS:
+            if name not in fields:
                 raise ValueError(f"标题中的“{{{name}}}”不是已知字段")
         n = len(self.columns)
         for i, line in enumerate(self.lines, start=1):
             if sum(c.span for c in line) > n or any(c.rows != 1 for c in line):
                 raise ValueError(f"lines 第{i}行超出 {n} 列，或用了 rows（表外的行不能跨行）")
-        if not any(isinstance(s, IndicatorsSection) for s in self.sections):
-            raise ValueError('sections 中须有一个 kind = "indicators" 的指标表')
-        for i, section in enumerate(self.sections, start=1):
-            if isinstance(section, RowsSection):
-                _check_grid(section.rows, n, f"sections 第{i}节")
-            elif isinstance(section, IndicatorsSection) and section.width != n:
-                raise ValueError(f"sections 第{i}节（指标表）各列共占 {section.width} 列，应为 {n} 列")
         return self
 
     @property
@@ -209,7 +216,26 @@ class Layout(_Spec):
         return len(self.columns)
 
 
-def _check_grid(rows: tuple[tuple[CellSpec, ...], ...], n_cols: int, where: str) -> None:
+class Layout(Page):
+    """One 自评表 layout. Fields mirror the TOML file; see ``docs/export.md``."""
+
+    schemes: tuple[str, ...] = ()
+    sections: tuple[Section, ...]
+
+    @model_validator(mode="after")
+    def _fits(self) -> Layout:
+        n = len(self.columns)
+        if not any(isinstance(s, IndicatorsSection) for s in self.sections):
+            raise ValueError('sections 中须有一个 kind = "indicators" 的指标表')
+        for i, section in enumerate(self.sections, start=1):
+            if isinstance(section, RowsSection):
+                check_grid(section.rows, n, f"sections 第{i}节")
+            elif isinstance(section, IndicatorsSection) and section.width != n:
+                raise ValueError(f"sections 第{i}节（指标表）各列共占 {section.width} 列，应为 {n} 列")
+        return self
+
+
+def check_grid(rows: tuple[tuple[CellSpec, ...], ...], n_cols: int, where: str) -> None:
     """Every row, with the cells merged down into it from above, fills exactly ``n_cols``."""
     taken: list[set[int]] = [set() for _ in rows]
     for r, row in enumerate(rows):

@@ -31,7 +31,9 @@ from jixiao.core.scheme import Scheme
 from jixiao.intake.document import UnreadableDocument
 from jixiao.intake.extract import Draft
 from jixiao.intake.extract import extract_all
+from jixiao.intake.extract.plan import plan_kind
 from jixiao.intake.limits import Limits
+from jixiao.intake.plans import plan_reason
 from jixiao.intake.readers import SUFFIXES
 from jixiao.intake.readers import read_document
 from jixiao.schemes import DEFAULT_SCHEME
@@ -148,6 +150,13 @@ def extract_evaluations(
         return [unreadable(path, f"读取时发生内部错误（{type(exc).__name__}: {exc}）", source, name)]
     if name:
         doc.path = name
+    try:
+        plan = plan_kind(doc)
+    except Exception:
+        log.exception("telling the kind of %s failed", path)
+        plan = None
+    if plan is not None:  # a 目标申报表 or 监控情况表 holds no self-evaluation to score
+        return [unreadable(path, plan_reason(plan), source, name)]
     try:
         drafts = extract_all(doc)
     except Exception as exc:

@@ -25,6 +25,7 @@ from sqlalchemy import Numeric
 from sqlalchemy import String
 from sqlalchemy import Text
 from sqlalchemy import UniqueConstraint
+from sqlalchemy import false
 from sqlalchemy import true
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.orm import Mapped
@@ -340,3 +341,94 @@ class AuditRow(Base):
     field: Mapped[str | None] = mapped_column(Text)
     old: Mapped[str | None] = mapped_column(Text)
     new: Mapped[str | None] = mapped_column(Text)
+
+
+# -- the project's year: declared targets, in-year monitoring, the reviewer's match overrides ------
+
+
+class ProjectYearRow(Base):
+    """One project's year: it owns its declaration versions, its monitoring records and (by the
+    same project and year) its evaluation versions. Made when the first of them is saved.
+
+    Which records it has, and whether its current declaration or monitoring records carry
+    warnings, are flags kept when a record is saved (records are never deleted), so the lists by
+    stage and the counts per unit read this table alone."""
+
+    __tablename__ = "project_years"
+    __table_args__ = (UniqueConstraint("project_id", "year"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    declared: Mapped[bool] = mapped_column(default=False, server_default=false())
+    monitored: Mapped[bool] = mapped_column(default=False, server_default=false())
+    evaluated: Mapped[bool] = mapped_column(default=False, server_default=false())
+    declaration_warned: Mapped[bool] = mapped_column(default=False, server_default=false())
+    monitoring_warned: Mapped[bool] = mapped_column(default=False, server_default=false())
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+    project: Mapped[Project] = relationship()
+
+
+class DeclarationRow(Base):
+    """One version of a project-year's 绩效目标申报 (``jixiao.declaration/1`` in ``contract``)."""
+
+    __tablename__ = "declarations"
+    __table_args__ = (
+        UniqueConstraint("project_year_id", "version"),
+        Index("ix_declarations_year_latest", "project_year_id", "latest"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_year_id: Mapped[int] = mapped_column(ForeignKey("project_years.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    latest: Mapped[bool] = mapped_column(default=True)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    actor: Mapped[str | None] = mapped_column(String(150))
+    planned_fen: Mapped[int | None] = mapped_column(BigInteger)
+    indicators: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[int] = mapped_column(Integer, default=0)
+    warnings: Mapped[int] = mapped_column(Integer, default=0)
+    infos: Mapped[int] = mapped_column(Integer, default=0)
+    contract: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class MonitoringRow(Base):
+    """One version of a project-year's 绩效监控 record for one period (``jixiao.monitoring/1``)."""
+
+    __tablename__ = "monitorings"
+    __table_args__ = (
+        UniqueConstraint("project_year_id", "last_month", "version"),
+        Index("ix_monitorings_year_latest", "project_year_id", "latest"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_year_id: Mapped[int] = mapped_column(ForeignKey("project_years.id", ondelete="CASCADE"))
+    first_month: Mapped[int] = mapped_column(Integer, default=1)
+    last_month: Mapped[int] = mapped_column(Integer, default=7)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    latest: Mapped[bool] = mapped_column(default=True)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    actor: Mapped[str | None] = mapped_column(String(150))
+    planned_fen: Mapped[int | None] = mapped_column(BigInteger)
+    executed_fen: Mapped[int | None] = mapped_column(BigInteger)
+    execution_rate: Mapped[Decimal | None] = mapped_column(RATE)
+    time_elapsed: Mapped[Decimal | None] = mapped_column(RATE)
+    errors: Mapped[int] = mapped_column(Integer, default=0)
+    warnings: Mapped[int] = mapped_column(Integer, default=0)
+    infos: Mapped[int] = mapped_column(Integer, default=0)
+    contract: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class MatchOverrideRow(Base):
+    """A reviewer's correction of the match between a self-evaluation's indicator and the
+    declared ones: the evaluated indicator (by name) is the declared one named
+    ``declared_name``, or none of them (``declared_name`` empty: added after the declaration)."""
+
+    __tablename__ = "indicator_match_overrides"
+    __table_args__ = (UniqueConstraint("project_year_id", "evaluated_name"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_year_id: Mapped[int] = mapped_column(ForeignKey("project_years.id", ondelete="CASCADE"))
+    evaluated_name: Mapped[str] = mapped_column(String(500))
+    declared_name: Mapped[str | None] = mapped_column(String(500))
+    actor: Mapped[str] = mapped_column(String(150))
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)

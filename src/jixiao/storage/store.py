@@ -42,6 +42,7 @@ from jixiao.storage.schema import FindingRow
 from jixiao.storage.schema import ImportRun
 from jixiao.storage.schema import IndicatorRow
 from jixiao.storage.schema import Project
+from jixiao.storage.schema import ProjectYearRow
 from jixiao.storage.schema import Unit
 from jixiao.storage.schema import aware
 
@@ -100,6 +101,7 @@ class _Seen:
 
     units: dict[str, int] = field(default_factory=dict)
     projects: dict[tuple[int, str], int] = field(default_factory=dict)
+    years: set[tuple[int, int]] = field(default_factory=set)
 
 
 _SHARE = Decimal("0.000001")
@@ -139,6 +141,15 @@ _FIND_UNIT = select(Unit.id).where(Unit.name == bindparam("name"))
 _FIND_PROJECT = select(Project.id).where(
     Project.unit_id == bindparam("unit_id"), Project.name == bindparam("name")
 )
+_FIND_PROJECT_YEAR = select(ProjectYearRow.id).where(
+    ProjectYearRow.project_id == bindparam("project_id"), ProjectYearRow.year == bindparam("year")
+)
+_INSERT_PROJECT_YEAR = insert(_table(ProjectYearRow))
+_MARK_EVALUATED = (
+    update(_table(ProjectYearRow))
+    .where(ProjectYearRow.id == bindparam("py"), ProjectYearRow.evaluated.is_(False))
+    .values(evaluated=True)
+)
 _PROJECT_UNIT = select(Project.unit_id).where(Project.id == bindparam("id"))
 # Saves of one project wait for each other here, so each reads the version the previous one wrote
 # (PostgreSQL; SQLite runs one writer at a time anyway).
@@ -175,6 +186,7 @@ class Store:
         # Committed ids of units and projects, so a run of imports looks each up only once.
         self._units: dict[str, int] = {}
         self._projects: dict[tuple[int, str], int] = {}
+        self._years: set[tuple[int, int]] = set()  # project × year rows known to exist
 
     # -- import runs ---------------------------------------------------------------------------
 
@@ -270,6 +282,7 @@ class Store:
         # project must not be remembered).
         self._units.update(seen.units)
         self._projects.update(seen.projects)
+        self._years.update(seen.years)
         return stored
 
     def save_in(
@@ -368,6 +381,8 @@ class Store:
                     conn.execute(_REPLACE_NULL_YEAR, {"p": project_id})
                 else:
                     conn.execute(_REPLACE, {"p": project_id, "y": the_year})
+        if the_year is not None:
+            self._project_year(conn, project_id, the_year, seen)
         errors = warnings = infos = 0
         unreadable = False
         for f in ev.findings:
@@ -482,6 +497,19 @@ class Store:
             project_id = _new_id(conn.execute(_INSERT_PROJECT, {"unit_id": unit_id, "name": name}))
         seen.projects[key] = project_id
         return project_id, created
+
+    def _project_year(self, conn: Connection, project_id: int, year: int, seen: _Seen) -> None:
+        """Make sure the project-year the evaluation belongs to exists and is marked evaluated
+        (it owns the year's declaration and monitoring records too; see ``storage.years``)."""
+        key = (project_id, year)
+        if key in self._years or key in seen.years:
+            return
+        found = conn.execute(_FIND_PROJECT_YEAR, {"project_id": project_id, "year": year}).scalar()
+        if found is None:
+            conn.execute(_INSERT_PROJECT_YEAR, {"project_id": project_id, "year": year, "evaluated": True})
+        else:
+            conn.execute(_MARK_EVALUATED, {"py": found})
+        seen.years.add(key)
 
     def get(self, evaluation_id: int) -> Evaluation | None:
         """A stored evaluation, exactly as it was saved."""

@@ -241,23 +241,29 @@ def _first(form: Mapping[str, Sequence[str]], name: str) -> str:
     return _clean(values[0]) if values else ""
 
 
+def parallel(
+    form: Mapping[str, Sequence[str]], prefix: str, names: Sequence[str], limit: int
+) -> list[dict[str, str]]:
+    """The rows of parallel lists ``<prefix><name>`` (one value per row, in order), each as a
+    dict by ``name``; at most ``limit`` rows, a list shorter than the others read as blanks."""
+    columns = {name: list(form.get(f"{prefix}{name}") or ()) for name in names}
+    count = min(max((len(v) for v in columns.values()), default=0), limit)
+    return [
+        {name: (_clean(values[i]) if i < len(values) else "") for name, values in columns.items()}
+        for i in range(count)
+    ]
+
+
+def scalars(form: Mapping[str, Sequence[str]], names: Sequence[str]) -> dict[str, str]:
+    """The first value posted under each of ``names`` ("" when none)."""
+    return {name: _first(form, name) for name in names}
+
+
 def fields_from_form(form: Mapping[str, Sequence[str]]) -> FormFields:
     """The fields of a posted form (each name mapped to its values, in order)."""
-    columns = {name: list(form.get(f"ind_{name}") or ()) for name in ROW_FIELDS}
-    count = min(max((len(v) for v in columns.values()), default=0), MAX_ROWS)
-    rows = tuple(
-        RowFields(
-            **{name: (_clean(values[i]) if i < len(values) else "") for name, values in columns.items()}
-        )
-        for i in range(count)
-    )
-    lcols = {name: list(form.get(f"line_{name}") or ()) for name in LINE_FIELDS}
-    lcount = min(max((len(v) for v in lcols.values()), default=0), MAX_LINES)
-    lines = tuple(
-        LineFields(**{name: (_clean(values[i]) if i < len(values) else "") for name, values in lcols.items()})
-        for i in range(lcount)
-    )
-    return FormFields(**{name: _first(form, name) for name in SCALAR_FIELDS}, rows=rows, lines=lines)
+    rows = tuple(RowFields(**r) for r in parallel(form, "ind_", ROW_FIELDS, MAX_ROWS))
+    lines = tuple(LineFields(**r) for r in parallel(form, "line_", LINE_FIELDS, MAX_LINES))
+    return FormFields(**scalars(form, SCALAR_FIELDS), rows=rows, lines=lines)
 
 
 def fields_as_json(fields: FormFields) -> dict[str, object]:
@@ -395,7 +401,7 @@ def same(typed: str, stored: str | None) -> bool:
     return "".join(typed.split()) == "".join((stored or "").split())
 
 
-class _Reader:
+class Reader:
     """Reads typed text into values, collecting a message per field that cannot be read."""
 
     def __init__(self) -> None:
@@ -463,7 +469,7 @@ class _Reader:
         return int(text)
 
 
-def _weights(fields: FormFields, scheme: Scheme, read: _Reader) -> SchemeRef:
+def _weights(fields: FormFields, scheme: Scheme, read: Reader) -> SchemeRef:
     """The scheme's default weights, or the ones typed (declared), completed as the authoring
     format completes them: when the typed ones make 100 a group left empty is 0, else it keeps
     the scheme's weight."""
@@ -481,14 +487,22 @@ def _weights(fields: FormFields, scheme: Scheme, read: _Reader) -> SchemeRef:
     return SchemeRef(id=scheme.id, weights=weights, declared=True)
 
 
-def _value(raw: str, kept: Value | None) -> Value | None:
+def typed_value(raw: str, kept: Value | None) -> Value | None:
     """A target or actual: the kept one while its text is unchanged, else read from the text."""
     if kept is not None and same(raw, kept.text):
         return kept
     return parse_value(raw.strip())
 
 
-def _row(i: int, row: RowFields, origin: Indicator | None, read: _Reader) -> Indicator:
+def split_level2(typed: str) -> tuple[str | None, Decimal | None]:
+    """A 二级 cell as typed, ``数量指标（20分）``: its label and the weight it declares."""
+    label = typed.strip()
+    suffix = label[len(strip_weight(label)) :]
+    weight = to_decimal("".join(c for c in suffix if c.isdigit() or c == ".")) if suffix else None
+    return strip_weight(label) or None, weight
+
+
+def _row(i: int, row: RowFields, origin: Indicator | None, read: Reader) -> Indicator:
     where = f"rows.{i}"
     name = read.text(row.name, origin.name if origin is not None else None)
     if not name:
@@ -496,10 +510,7 @@ def _row(i: int, row: RowFields, origin: Indicator | None, read: _Reader) -> Ind
     if origin is not None and same(row.level2, level2_label(origin.level2, origin.level2_weight)):
         level2, level2_weight = origin.level2, origin.level2_weight
     else:
-        label = row.level2.strip()
-        level2 = strip_weight(label) or None
-        suffix = label[len(strip_weight(label)) :]
-        level2_weight = to_decimal("".join(c for c in suffix if c.isdigit() or c == ".")) if suffix else None
+        level2, level2_weight = split_level2(row.level2)
     if origin is not None and same(row.level1, origin.level1):
         level1 = origin.level1
     else:
@@ -510,8 +521,8 @@ def _row(i: int, row: RowFields, origin: Indicator | None, read: _Reader) -> Ind
         "level2_weight": level2_weight,
         "name": name or "（未命名）",
         "weight": read.number(f"{where}.weight", row.weight, "权重"),
-        "target": _value(row.target, origin.target if origin else None),
-        "actual": _value(row.actual, origin.actual if origin else None),
+        "target": typed_value(row.target, origin.target if origin else None),
+        "actual": typed_value(row.actual, origin.actual if origin else None),
         "claimed_score": read.number(f"{where}.claimed_score", row.claimed_score, "自评得分"),
         "deviation_reason": read.text(row.deviation_reason, origin.deviation_reason if origin else None),
         "computed_score": None,
@@ -523,7 +534,7 @@ def _row(i: int, row: RowFields, origin: Indicator | None, read: _Reader) -> Ind
     return Indicator.model_validate(values)
 
 
-def _lines(fields: FormFields, base: Evaluation | None, read: _Reader) -> tuple[BudgetLine, ...]:
+def _lines(fields: FormFields, base: Evaluation | None, read: Reader) -> tuple[BudgetLine, ...]:
     """The 预算明细 as typed; a line from the edited evaluation keeps its group and place."""
     kept = base.budget.lines if base is not None else ()
     out: list[BudgetLine] = []
@@ -591,7 +602,7 @@ def build(
     ``base`` is the evaluation being edited: what the form does not show is kept from it.
     ``required`` names the fields that must not be empty (on saving: the project's name…).
     """
-    read = _Reader()
+    read = Reader()
     scheme = schemes.get(fields.scheme)
     if scheme is None:
         read.errors["scheme"] = "请选择一个评分方案"

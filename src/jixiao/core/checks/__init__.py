@@ -15,6 +15,7 @@ from jixiao.core.checks import weights
 from jixiao.core.checks.catalogue import Check
 from jixiao.core.checks.catalogue import Context
 from jixiao.core.checks.catalogue import Emit
+from jixiao.core.checks.year import YEAR_CATALOGUE
 from jixiao.core.model import Finding
 from jixiao.core.model import Kind
 from jixiao.core.model import Severity
@@ -240,7 +241,10 @@ CATALOGUE: tuple[Check, ...] = (
     ),
 )
 
-BY_CODE: dict[str, Check] = {check.code: check for check in CATALOGUE}
+# Every code jixiao knows: the evaluation checker's and those of a project's year (declaration,
+# monitoring, year-end link; run by ``jixiao.core.year``), each once.
+ALL_CHECKS: tuple[Check, ...] = CATALOGUE + YEAR_CATALOGUE
+BY_CODE: dict[str, Check] = {check.code: check for check in ALL_CHECKS}
 CHECK_CODES: frozenset[str] = frozenset(check.code for check in CATALOGUE if check.run is not None)
 
 
@@ -253,4 +257,14 @@ def run_checks(ctx: Context) -> list[Finding]:
     return findings
 
 
-__all__ = ["BY_CODE", "CATALOGUE", "CHECK_CODES", "PROJECT_ONLY", "Check", "Context", "run_checks"]
+__all__ = [
+    "ALL_CHECKS",
+    "BY_CODE",
+    "CATALOGUE",
+    "CHECK_CODES",
+    "PROJECT_ONLY",
+    "YEAR_CATALOGUE",
+    "Check",
+    "Context",
+    "run_checks",
+]

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import StrEnum
 
 from jixiao.core.model import Evaluation
 from jixiao.core.model import Finding
@@ -110,6 +111,29 @@ class Emit:
 CheckFn = Callable[[Context, Emit], Iterable[Finding]]
 
 
+class Record(StrEnum):
+    """Which record a check looks at: the self-evaluation (the checker above), a declaration, a
+    monitoring record, or the year-end link of the three (``jixiao.core.year``)."""
+
+    EVALUATION = "evaluation"
+    DECLARATION = "declaration"
+    MONITORING = "monitoring"
+    YEAR = "year"
+
+    @property
+    def label(self) -> str:
+        """Where the check is made, in Chinese (``docs/checks.md``)."""
+        return _RECORD_LABELS[self]
+
+
+_RECORD_LABELS = {
+    Record.EVALUATION: "自评检查",
+    Record.DECLARATION: "目标申报检查",
+    Record.MONITORING: "执行监控检查",
+    Record.YEAR: "年终与申报、监控核对",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Check:
     """One catalogue entry: a finding code and the function that raises it.
@@ -126,6 +150,7 @@ class Check:
     template: str
     run: CheckFn | None = None
     kinds: frozenset[Kind] = frozenset(Kind)  # the kinds of evaluation the check concerns
+    record: Record = Record.EVALUATION  # the record it looks at (the year's checks run elsewhere)
 
     def finding(self, location: str | None = None, indicator: int | None = None, **fields: object) -> Finding:
         """A finding of this code (importers use it for the codes they raise)."""

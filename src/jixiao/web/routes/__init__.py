@@ -13,6 +13,7 @@ from jixiao.web.routes import evaluations
 from jixiao.web.routes import review_scores
 from jixiao.web.routes import rounds
 from jixiao.web.routes import uploads
+from jixiao.web.routes import years
 
 ROUTERS: tuple[APIRouter, ...] = (
     auth.router,
@@ -23,5 +24,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     editor.router,
     editor_files.router,
     uploads.router,
+    years.router,
     admin.router,
 )

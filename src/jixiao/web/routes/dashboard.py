@@ -31,6 +31,7 @@ from fastapi import Query
 from fastapi import Request
 from fastapi.responses import Response
 
+from jixiao import services
 from jixiao.errors import JixiaoError
 from jixiao.export.errors import ExportError
 from jixiao.export.pdf import pdf_bytes
@@ -57,6 +58,7 @@ from jixiao.web.downloads import content_disposition
 from jixiao.web.downloads import media_type
 from jixiao.web.state import WebState
 from jixiao.web.threads import slow
+from jixiao.web.year_view import UnitCounts
 
 router = APIRouter()
 
@@ -200,8 +202,13 @@ def dashboard(
             .encode()
         ),
     )
+    # The project-years per unit (declared, monitored, evaluated, with warnings): one grouped
+    # query, not kept (a declaration saved changes no evaluation, so not the data version).
+    scope = found.scope
+    counts = services.stage_counts(web(request).db, year=scope.year, unit_id=scope.unit_id)
+    year_counts = UnitCounts(tuple(counts), scope.year)
     # (The page's JSON twin is answered above, from the kept bytes; the template needs no data.)
-    return render(request, "dashboard.html", found.built.report, body=body.decode())
+    return render(request, "dashboard.html", found.built.report, body=body.decode(), year_counts=year_counts)
 
 
 @router.get("/api/portfolio", tags=["汇总"], summary="汇总报告（同 jixiao portfolio --format json）")

@@ -59,6 +59,7 @@ from jixiao.storage.workflow import Change
 from jixiao.storage.workflow import Meta
 from jixiao.storage.workflow import WorkflowError
 from jixiao.web import form_model as fm
+from jixiao.web.deps import MAX_DB_INT
 from jixiao.web.deps import CurrentUser
 from jixiao.web.deps import actor
 from jixiao.web.deps import can_edit
@@ -67,6 +68,7 @@ from jixiao.web.deps import render
 from jixiao.web.deps import visible_meta
 from jixiao.web.deps import web
 from jixiao.web.marks import row_marks
+from jixiao.web.plan_forms import evaluation_from_declaration
 
 # -- Chinese errors for the API's JSON bodies ------------------------------------------------------
 
@@ -84,7 +86,7 @@ def validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:
     return out
 
 
-class _ChineseErrors(APIRoute):
+class ChineseErrors(APIRoute):
     """API routes answer a malformed body with the Chinese message of each bad field (the page
     routes keep the app's error page)."""
 
@@ -109,7 +111,7 @@ class _ChineseErrors(APIRoute):
         return route
 
 
-router = APIRouter(route_class=_ChineseErrors)
+router = APIRouter(route_class=ChineseErrors)
 _XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -367,11 +369,15 @@ def new_form(
     request: Request,
     user: CurrentUser,
     start_from: Annotated[int | None, Query(alias="from", ge=1)] = None,
+    project_year: Annotated[int | None, Query(ge=1, le=MAX_DB_INT)] = None,
     fresh: bool = False,
 ) -> Response:
     """A new evaluation: blank, or started from an earlier one (``?from=<id>``: its project and
-    indicators for the next year), or the user's unsaved draft when there is one."""
+    indicators for the next year), or from a project-year's declared targets
+    (``?project_year=<id>``), or the user's unsaved draft when there is one."""
     _may_write(user)
+    if project_year is not None:
+        return _from_declaration(request, user, project_year)
     if start_from is not None:
         visible_meta(request, user, start_from)
         earlier = web(request).store.get(start_from)
@@ -386,6 +392,22 @@ def new_form(
         return _page(request, _new_fields(kept[0], user), user=user, restored=kept[1])
     fields = _new_fields(fm.blank_form(year=dt.date.today().year - 1), user)
     return _page(request, fields, user=user)
+
+
+def _from_declaration(request: Request, user: User, project_year_id: int) -> Response:
+    """The form filled from a project-year's declaration: its targets become the 年初目标值."""
+    info = services.project_year(web(request).db, project_year_id)
+    if info is None or (not user.sees_all and info.unit_id != user.unit_id):
+        raise HTTPException(404, f"没有编号为 {project_year_id} 的项目年度，或您无权查看")
+    dec = services.load_declaration(web(request).db, project_year_id)
+    if dec is None:
+        raise HTTPException(404, f"项目年度 {project_year_id} 尚未申报绩效目标")
+    fields = evaluation_from_declaration(dec)
+    fields = dataclasses.replace(fields, name=info.project, unit=info.unit, year=str(info.year))
+    if fields.scheme not in _schemes(request):
+        fields = dataclasses.replace(fields, scheme=fm.blank_form().scheme)
+    message = "已按目标申报填好项目、预算与指标（年初目标值即申报的年度指标值），请填写本年的完成情况"
+    return _page(request, fields, user=user, message=message)
 
 
 @router.post("/evaluations/new", include_in_schema=False)

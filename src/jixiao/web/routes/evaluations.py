@@ -34,6 +34,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 from pydantic import Field
 
+from jixiao import services
 from jixiao.core.checks import BY_CODE
 from jixiao.core.checks import CATALOGUE
 from jixiao.core.model import Evaluation
@@ -536,6 +537,8 @@ def _detail(
         scheme: Scheme | None = scheme_for(ev, web(request).store.db)
     except SchemeError:
         scheme = None
+    db = web(request).db
+    year_of = services.project_year_of(db, evaluation_id)  # its declaration and monitoring, if any
     data = {
         "meta": meta,
         "is_latest": meta.is_latest,
@@ -569,6 +572,8 @@ def _detail(
         saved=request.query_params.get("saved") == "1",
         problem=problem,
         moves=MOVES,
+        year_of=year_of if year_of is not None and (year_of.declared or year_of.monitored) else None,
+        year_link=services.evaluation_link(db, evaluation_id) if year_of is not None else None,
         status_code=status_code,
     )
 
