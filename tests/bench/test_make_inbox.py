@@ -248,7 +248,6 @@ def test_known_issue_detail_table_with_a_spending_column(tmp_path: Path) -> None
     assert (ev.budget.planned_yuan, ev.budget.executed_yuan) == (Decimal(1_000_000), Decimal(950_000))
 
 
-@needs_soffice
 @pytest.mark.xfail(strict=True, reason=inbox.KNOWN_ISSUES["title_as_web_heading"])
 def test_known_issue_title_as_web_heading(tmp_path: Path) -> None:
     path = tmp_path / "report.html"
@@ -262,6 +261,7 @@ def test_known_issue_title_as_web_heading(tmp_path: Path) -> None:
     assert extract_file(path).project.name == "社区养老服务"
 
 
+@needs_soffice
 @pytest.mark.xfail(strict=True, reason=inbox.KNOWN_ISSUES["table_row_split_across_pages"])
 def test_known_issue_pdf_row_split_across_pages(tmp_path: Path) -> None:
     from inbox.pdf import convert_batch
