@@ -115,27 +115,32 @@ def main(argv: list[str]) -> None:
     threading.Thread(target=_watch_parent, args=(int(parent),), daemon=True).start()
     if os.getppid() != int(parent):
         _end_group()
-    office = subprocess.Popen(
-        [
-            exe,
-            f"-env:UserInstallation={profile}",
-            "--headless",
-            "--invisible",
-            "--norestore",
-            "--nologo",
-            "--nodefault",
-            "--nolockcheck",
-            "--nocrashreport",
-            f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext",
-        ],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    try:
+        office = subprocess.Popen(
+            [
+                exe,
+                f"-env:UserInstallation={profile}",
+                "--headless",
+                "--invisible",
+                "--norestore",
+                "--nologo",
+                "--nodefault",
+                "--nolockcheck",
+                "--nocrashreport",
+                f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext",
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    except OSError as exc:
+        _reply({"error": exc.strerror or str(exc)})
+        _end_group()
     try:
         converter = Converter(pipe, office)
     except Exception as exc:
-        _reply({"error": f"{type(exc).__name__}: {exc}"})
+        code = office.poll()
+        _reply({"error": f"LibreOffice 启动后即退出（退出码 {code}）" if code is not None else str(exc)})
         _end_group()
     _reply({"ready": office.pid})
     for line in sys.stdin:
