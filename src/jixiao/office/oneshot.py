@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 from jixiao.office.errors import ConversionError
+from jixiao.office.server import HEADLESS
 
 
 def convert(exe: str, source: Path, target: str, outdir: Path, timeout: float, env: dict[str, str]) -> Path:
@@ -26,21 +27,8 @@ def convert(exe: str, source: Path, target: str, outdir: Path, timeout: float, e
         # builds mishandle unusual characters in paths passed on the command line.
         staged = Path(profile) / f"input{source.suffix.lower()}"
         shutil.copyfile(source, staged)
-        cmd = [
-            exe,
-            f"-env:UserInstallation={Path(profile, 'user').as_uri()}",
-            "--headless",
-            "--invisible",
-            "--norestore",
-            "--nologo",
-            "--nodefault",
-            "--nolockcheck",
-            "--convert-to",
-            target,
-            "--outdir",
-            str(outdir),
-            str(staged),
-        ]
+        profile_arg = f"-env:UserInstallation={Path(profile, 'user').as_uri()}"
+        cmd = [exe, profile_arg, *HEADLESS, "--convert-to", target, "--outdir", str(outdir), str(staged)]
         run_env = {**os.environ, "HOME": profile, "SAL_USE_VCLPLUGIN": "svp", **env}
         try:
             proc = subprocess.Popen(

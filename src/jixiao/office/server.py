@@ -34,6 +34,8 @@ import time
 from typing import Any
 
 CONNECT_TIMEOUT = 90.0
+# LibreOffice without a window, a restored session, a splash, a start document or the lock check.
+HEADLESS = ("--headless", "--invisible", "--norestore", "--nologo", "--nodefault", "--nolockcheck")
 
 
 def _end_group() -> None:
@@ -120,12 +122,7 @@ def main(argv: list[str]) -> None:
             [
                 exe,
                 f"-env:UserInstallation={profile}",
-                "--headless",
-                "--invisible",
-                "--norestore",
-                "--nologo",
-                "--nodefault",
-                "--nolockcheck",
+                *HEADLESS,
                 "--nocrashreport",
                 f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext",
             ],
