@@ -84,6 +84,20 @@ def test_one_office_serves_many_conversions_and_ends_with_its_profile(tmp_path: 
     assert _gone(helper)
 
 
+def test_an_office_is_renewed_after_its_share_of_conversions(
+    tmp_path: Path, fresh: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pool, "RENEW_AFTER", 2)
+    source = _doc(tmp_path)
+    helpers = []
+    for n in range(3):
+        office.convert(source, "docx", tmp_path / str(n), 120)
+        ((helper, _soffice, _profile),) = office.running()
+        helpers.append(helper)
+    assert helpers[0] == helpers[1] != helpers[2]
+    assert _gone(helpers[0])
+
+
 def test_a_hung_office_is_killed_at_the_timeout_and_replaced(tmp_path: Path, fresh: None) -> None:
     source = _doc(tmp_path)
     office.convert(source, "docx", tmp_path / "a", 120)

@@ -10,6 +10,7 @@ The guarantees:
   group (the helper, ``oosplash``, ``soffice.bin``) is killed and the next conversion starts a
   fresh office, so a batch goes on (a crash is retried once on the fresh office: it may have
   been the office's state, not the file);
+- an office is renewed after :data:`RENEW_AFTER` conversions (LibreOffice's memory grows);
 - every office has its own profile directory (LibreOffice locks its profile), removed when it
   ends; a forked child never uses its parent's office, it starts its own;
 - nothing outlives jixiao: the offices end at exit, and the helper kills its group itself when
@@ -41,6 +42,7 @@ from typing import Any
 from jixiao.office.errors import ConversionError
 
 START_TIMEOUT = 120.0
+RENEW_AFTER = 1000  # conversions one office serves before a fresh one takes over
 SERVER = Path(__file__).with_name("server.py")
 _UNO_PYTHONS = ("/usr/bin/python3", "/usr/lib/libreoffice/program/python")
 
@@ -83,6 +85,7 @@ class Office:
     office_pid: int | None = None
     profile: str | None = None
     _buffer: bytes = b""
+    served: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def start(self) -> None:
@@ -117,9 +120,12 @@ class Office:
 
     def convert(self, source: Path, result: Path, timeout: float) -> None:
         """Convert ``source`` into ``result`` (the format by its suffix) within ``timeout``."""
+        if self.served >= RENEW_AFTER:
+            self.stop()  # a fresh office now and then: LibreOffice's memory only grows
         if not self.alive():
             self.stop()
             self.start()
+        self.served += 1
         assert self.proc is not None and self.proc.stdin is not None
         request = {"src": str(source.resolve()), "dst": str(result.resolve())}
         try:
@@ -172,7 +178,7 @@ class Office:
                 with contextlib.suppress(OSError):
                     if stream is not None:
                         stream.close()
-        self.proc, self.office_pid, self._buffer = None, None, b""
+        self.proc, self.office_pid, self._buffer, self.served = None, None, b"", 0
         if self.profile is not None:
             shutil.rmtree(self.profile, ignore_errors=True)
             self.profile = None
