@@ -84,6 +84,20 @@ def test_one_office_serves_many_conversions_and_ends_with_its_profile(tmp_path: 
     assert _gone(helper)
 
 
+def test_pdf_exports_share_one_office_with_the_fonts(fresh: None) -> None:
+    from jixiao.export.pdf import fonts_conf
+    from jixiao.export.pdf import pdf_bytes
+
+    table = (FORMATS / "004_table.docx").read_bytes()
+    assert pdf_bytes(table)[:5] == b"%PDF-"
+    (first,) = office.running()
+    assert pdf_bytes((FORMATS / "004_table.xlsx").read_bytes(), ".xlsx")[:5] == b"%PDF-"
+    assert office.running() == [first]
+    helper = first[0]
+    environ = Path(f"/proc/{helper}/environ").read_bytes().split(b"\0")
+    assert f"FONTCONFIG_FILE={fonts_conf()}".encode() in environ
+
+
 def test_an_office_is_renewed_after_its_share_of_conversions(
     tmp_path: Path, fresh: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
