@@ -165,7 +165,12 @@ class Office:
                     return None
                 self._buffer += chunk
         line, _, self._buffer = self._buffer.partition(b"\n")
-        answer: dict[str, Any] = json.loads(line)
+        try:
+            answer = json.loads(line)
+        except ValueError:
+            answer = None
+        if not isinstance(answer, dict):  # not the helper's answer: the helper has gone wrong
+            return {"crashed": True, "error": "LibreOffice 辅助进程的回答无法识别"}
         return answer
 
     def stop(self) -> None:
