@@ -269,6 +269,16 @@ def _mib(marks: list[tuple[float, float]]) -> str:
     return f"{t10:5.0f} / {t100:5.0f}   {l10:4.0f} / {l100:4.0f}"
 
 
+def _shown(how: str, fmt: str, run: Run) -> Run:
+    """Print a run as soon as it is measured (the table at the end puts them side by side)."""
+    print(
+        f"{how} {fmt}: {run.files} files in {run.seconds:.1f} s, {run.rate:.1f} files/s, {run.good} right/read,"
+        f" MiB tree/largest at 10% and 100%: {_mib(run.memory)} {run.note}",
+        flush=True,
+    )
+    return run
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     ap.add_argument("--files", type=int, default=1000)
@@ -318,15 +328,17 @@ def main(argv: list[str] | None = None) -> int:
     checks: dict[str, Run] = {}
     webs: dict[str, Run] = {}
     groups = [] if args.mixed_only else [f for f in formats if by_format[f] and f in only]
+    for fmt, (name, rate) in floors.items():
+        print(f"floor {fmt}: {name} {rate:.1f} files/s", flush=True)
     for fmt in groups:
-        checks[fmt] = run_check(by_format[fmt], args.jobs, truth)
-    checks["mixed"] = run_check(every, args.jobs, truth)
+        checks[fmt] = _shown("check", fmt, run_check(by_format[fmt], args.jobs, truth))
+    checks["mixed"] = _shown("check", "mixed", run_check(every, args.jobs, truth))
     if not args.skip_web:
         with web_session(args.jobs) as session:
             for fmt in groups:
-                webs[fmt] = run_web(session, by_format[fmt])
+                webs[fmt] = _shown("web", fmt, run_web(session, by_format[fmt]))
         with web_session(args.jobs) as session:
-            webs["mixed"] = run_web(session, every)
+            webs["mixed"] = _shown("web", "mixed", run_web(session, every))
 
     print()
     print(

@@ -102,6 +102,9 @@ def web_session(workers: int) -> Iterator[Session]:
             assert meta is not None
             yield Session(app, client, meta.group(1))
         finally:
+            from jixiao.web import batches
+
+            batches.wait_idle()  # a finished batch's runner still removes its files
             app.state.web.close_readers()
             app.state.web.db.close()
 

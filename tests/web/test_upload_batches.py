@@ -239,3 +239,4 @@ def test_requests_reuse_the_servers_warm_workers(
     )
     assert single.status_code == 201, single.text
     assert len(started) == 1 and warm.idle_pids() == started  # no request started a process
+    assert batches.wait_idle(timeout=30)  # every runner has released its batch

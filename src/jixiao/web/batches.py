@@ -379,6 +379,20 @@ def progress_of(batch: Batch, files: tuple[BatchFile, ...], now: dt.datetime | N
     return Progress(batch, files, counts, total, finished, eta, elapsed)
 
 
+def wait_idle(timeout: float = 60.0) -> bool:
+    """Wait until this process reads no batch — a batch shows finished a moment before its runner
+    has removed its files and released it — for a caller about to close the database or remove
+    the data folder (benchmarks, tests); whether that happened within ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with _lock:
+            if not _running:
+                return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+
+
 def wait(state: WebState, batch_id: int, timeout: float = 600.0) -> Batch:
     """Wait until the batch is read (benchmarks and tests); raises TimeoutError."""
     deadline = time.monotonic() + timeout
