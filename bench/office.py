@@ -130,7 +130,7 @@ def _office_cpu() -> float:
     the helper, oosplash, soffice.bin), read before they end."""
     tick = os.sysconf("SC_CLK_TCK")
     groups = {helper for helper, _soffice, _profile in office.running()}
-    total = sum(os.times()[:2])
+    total = sum(os.times()[:4])  # with the children it waited for (one-shot LibreOffices)
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
