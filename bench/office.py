@@ -34,7 +34,6 @@ import multiprocessing as mp
 import os
 import random
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -47,9 +46,9 @@ sys.path.insert(0, str(HERE))
 from export import make  # noqa: E402
 from extract import make_report  # noqa: E402
 from extract import time_pipeline  # noqa: E402
+from inbox.pdf import convert_batch  # noqa: E402
 from jixiao import office  # noqa: E402
 from jixiao.core.model import Evaluation  # noqa: E402
-from jixiao.export.pdf import fonts_conf  # noqa: E402
 from jixiao.schemes import load_scheme  # noqa: E402
 from jixiao.services import evaluation_bytes  # noqa: E402
 
@@ -57,24 +56,14 @@ CACHE = HERE.parent / "out" / "bench" / "office"
 SCHEME = "hubei-2019"
 
 
-def soffice_batch(files: list[Path], target: str, outdir: Path, env: dict[str, str] | None = None) -> float:
-    """One LibreOffice for all ``files`` (its own profile): LibreOffice's multi-file conversion.
-    Returns the CPU seconds it took (``oosplash`` waits for ``soffice.bin``, so they add up)."""
-    exe = office.soffice()
-    if exe is None:
-        raise SystemExit("LibreOffice is not installed")
-    outdir.mkdir(parents=True, exist_ok=True)
+def soffice_batch(files: list[Path], target: str, outdir: Path) -> float:
+    """One LibreOffice for all ``files`` (``bench/inbox/pdf.py``'s multi-file call, with its own
+    profile and jixiao's fonts.conf). Returns the CPU seconds it took (``oosplash`` waits for
+    ``soffice.bin``, so they add up in the children this process waited for)."""
     before = os.times()
-    with tempfile.TemporaryDirectory(prefix="bench-lo-") as profile:
-        subprocess.run(
-            [
-                *(exe, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore"),
-                *("--convert-to", target, "--outdir", str(outdir), *map(str, files)),
-            ],
-            check=True,
-            capture_output=True,
-            env={**os.environ, "HOME": profile, "SAL_USE_VCLPLUGIN": "svp", **(env or {})},
-        )
+    done, problem = convert_batch(files, outdir, 3600, target)
+    if problem or len(done) != len(files):
+        raise SystemExit(f"LibreOffice converted {len(done)} of {len(files)} files: {problem}")
     after = os.times()
     return after.children_user + after.children_system - before.children_user - before.children_system
 
@@ -111,16 +100,14 @@ def _split(items: list[Path], jobs: int) -> list[list[Path]]:
     return [items[i::jobs] for i in range(jobs)]
 
 
-def time_floor(
-    files: list[Path], target: str, jobs: int, env: dict[str, str] | None = None
-) -> tuple[float, float]:
+def time_floor(files: list[Path], target: str, jobs: int) -> tuple[float, float]:
     """Seconds and CPU seconds for ``jobs`` concurrent multi-file ``soffice --convert-to`` calls."""
     with tempfile.TemporaryDirectory() as out:
         start = time.perf_counter()
         with mp.get_context("fork").Pool(jobs) as pool:
             cpu = pool.starmap(
                 soffice_batch,
-                [(part, target, Path(out) / str(i), env) for i, part in enumerate(_split(files, jobs))],
+                [(part, target, Path(out) / str(i)) for i, part in enumerate(_split(files, jobs))],
             )
         return time.perf_counter() - start, sum(cpu)
 
@@ -229,7 +216,7 @@ def main() -> int:
             path.write_bytes(evaluation_bytes(ev, scheme, ".docx"))
             tables.append(path)
         for jobs in jobs_list:
-            floor, floor_cpu = time_floor(tables, "pdf", jobs, env={"FONTCONFIG_FILE": str(fonts_conf())})
+            floor, floor_cpu = time_floor(tables, "pdf", jobs)
             parts = [evs[i::jobs] for i in range(jobs)]
             exported, made, exported_cpu = time_parts(parts, _pdf_part)  # type: ignore[arg-type]
             assert made == len(evs)
