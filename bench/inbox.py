@@ -21,6 +21,10 @@ reports (``bench/inbox``, the generator ``bench/make_inbox.py`` uses), spread ev
   consecutive batches on one server (its warm workers serve them all) and the whole inbox as one
   batch on a fresh server: files/s, files read, and the peak memory of this process's tree.
 
+Each run also sums the CPU seconds of its processes (jixiao, the workers, their LibreOffice; for
+the web the server's, which is this process) and prints what two idle cores would give at that CPU
+per file: on a shared machine the wall-clock rates move with the load, the CPU much less.
+
 Figures only: nothing is asserted. A format joins the inbox by being added to :data:`FORMATS`
 (the generator must make it: ``inbox.ALL_FORMATS``) and, when a library floor exists, to
 :data:`FLOORS`.
@@ -117,13 +121,18 @@ FLOORS: dict[str, tuple[str, Callable[[list[Path], int], float]]] = {
 
 class TreeMemory:
     """Samples the resident memory of a process and of every process below it (MiB): the sum over
-    the tree and the largest single process, peaks kept; :meth:`mark` notes the peaks so far."""
+    the tree and the largest single process, peaks kept; :meth:`mark` notes the peaks so far.
+    Also the CPU seconds of the tree's processes (without ``root`` unless ``count_root``), as last
+    seen alive: a process's final 0.2 s may be missed."""
 
-    def __init__(self, root: int, period: float = 0.2) -> None:
+    def __init__(self, root: int, period: float = 0.2, count_root: bool = True) -> None:
         self.root = root
+        self.count_root = count_root
         self.period = period
         self.total = self.largest = 0.0
         self.marks: list[tuple[float, float]] = []
+        self._cpu: dict[int, float] = {}
+        self._tick = os.sysconf("SC_CLK_TCK")
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
 
@@ -136,6 +145,10 @@ class TreeMemory:
         self._stop.set()
         self._thread.join()
 
+    @property
+    def cpu(self) -> float:
+        return sum(self._cpu.values())
+
     def mark(self) -> None:
         self.sample()
         self.marks.append((self.total, self.largest))
@@ -146,16 +159,21 @@ class TreeMemory:
 
     def sample(self) -> None:
         children: dict[int, list[int]] = {}
+        ticks: dict[int, int] = {}
         for stat in Path("/proc").glob("[0-9]*/stat"):
             try:
                 fields = stat.read_text().rsplit(")", 1)[1].split()
             except OSError:
                 continue
-            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+            pid = int(stat.parent.name)
+            children.setdefault(int(fields[1]), []).append(pid)
+            ticks[pid] = int(fields[11]) + int(fields[12])  # utime + stime
         todo, rss = [self.root], []
         while todo:
             pid = todo.pop()
             todo += children.get(pid, [])
+            if (self.count_root or pid != self.root) and pid in ticks:
+                self._cpu[pid] = max(self._cpu.get(pid, 0.0), ticks[pid] / self._tick)
             try:
                 rss.append(int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE / 2**20)
             except (OSError, IndexError):
@@ -175,6 +193,12 @@ class Run:
     good: int  # files whose reading matched the ground truth (check) or was read (web)
     memory: list[tuple[float, float]] = field(default_factory=list)  # (tree, largest) at 10%, 100%
     note: str = ""
+    cpu: float = 0.0  # CPU seconds of the whole run (jixiao, workers, LibreOffice)
+
+    @property
+    def idle_rate(self) -> float:
+        """Files/s two idle cores would give at this CPU per file (perfectly shared)."""
+        return 2 * self.files / self.cpu if self.cpu else 0.0
 
     @property
     def rate(self) -> float:
@@ -201,7 +225,7 @@ def run_check(files: list[Path], jobs: int, truth: dict[Path, str | None]) -> Ru
         seconds = time.perf_counter() - start
         memory.mark()
     good = sum(1 for f in files if f in truth and _same(seen.get(str(f)), truth[f]))
-    return Run(len(files), seconds, good, memory.marks)
+    return Run(len(files), seconds, good, memory.marks, cpu=memory.cpu)
 
 
 def _same(read: object, stated: str | None) -> bool:
@@ -216,7 +240,8 @@ def run_web(session: object, files: list[Path]) -> Run:
     """One batch upload of ``files`` on ``session`` (see ``bench/upload.py``)."""
     parts = [("files", (f.name, f.read_bytes())) for f in files]
     tenth = max(1, len(files) // 10)
-    with TreeMemory(os.getpid()) as memory:
+    own = time.process_time()
+    with TreeMemory(os.getpid(), count_root=False) as memory:
 
         def poll(body: dict[str, object]) -> None:
             counts = body["counts"]
@@ -224,10 +249,11 @@ def run_web(session: object, files: list[Path]) -> Run:
             if not memory.marks and len(files) - counts.get("waiting", 0) >= tenth:
                 memory.mark()
 
-        seconds, counts = send_batch(session, parts, on_poll=poll)  # type: ignore[arg-type]
+        seconds, counts = send_batch(session, parts, on_poll=poll, every=0.5)  # type: ignore[arg-type]
         memory.mark()
     outcome = ", ".join(f"{k} {v}" for k, v in counts.items() if v)
-    return Run(len(files), seconds, counts.get("done", 0), memory.marks, outcome)
+    cpu = memory.cpu + time.process_time() - own  # the server (and the benchmark's client) too
+    return Run(len(files), seconds, counts.get("done", 0), memory.marks, outcome, cpu)
 
 
 # -- the inbox ------------------------------------------------------------------------------------
@@ -273,6 +299,7 @@ def _shown(how: str, fmt: str, run: Run) -> Run:
     """Print a run as soon as it is measured (the table at the end puts them side by side)."""
     print(
         f"{how} {fmt}: {run.files} files in {run.seconds:.1f} s, {run.rate:.1f} files/s, {run.good} right/read,"
+        f" CPU {run.cpu:.1f} s ({1000 * run.cpu / run.files:.0f} ms a file: {run.idle_rate:.1f} files/s on 2 idle cores),"
         f" MiB tree/largest at 10% and 100%: {_mib(run.memory)} {run.note}",
         flush=True,
     )
@@ -287,6 +314,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--formats", default=",".join(FORMATS))
     ap.add_argument("--skip-floors", action="store_true")
     ap.add_argument("--skip-web", action="store_true")
+    ap.add_argument("--skip-check", action="store_true")
     ap.add_argument("--mixed-only", action="store_true", help="only the whole inbox, not each format")
     ap.add_argument("--only", default="", help="run only these of the inbox's formats (comma-separated)")
     ap.add_argument("--rebuild", action="store_true", help="build the inbox again")
@@ -330,9 +358,10 @@ def main(argv: list[str] | None = None) -> int:
     groups = [] if args.mixed_only else [f for f in formats if by_format[f] and f in only]
     for fmt, (name, rate) in floors.items():
         print(f"floor {fmt}: {name} {rate:.1f} files/s", flush=True)
-    for fmt in groups:
+    for fmt in [] if args.skip_check else groups:
         checks[fmt] = _shown("check", fmt, run_check(by_format[fmt], args.jobs, truth))
-    checks["mixed"] = _shown("check", "mixed", run_check(every, args.jobs, truth))
+    if not args.skip_check:
+        checks["mixed"] = _shown("check", "mixed", run_check(every, args.jobs, truth))
     if not args.skip_web:
         with web_session(args.jobs) as session:
             for fmt in groups:
@@ -346,7 +375,7 @@ def main(argv: list[str] | None = None) -> int:
         f"  {'web/s':>6} {'read':>5}  {'check MiB tree 10%/100%, largest':>33}  {'web MiB tree 10%/100%, largest':>31}"
     )
     for fmt in [*groups, "mixed"]:
-        check = checks[fmt]
+        check = checks.get(fmt, Run(0, 0.0, 0))
         web = webs.get(fmt)
         floor_name, floor_rate = floors.get(fmt, ("—", 0.0))
         ratio = f"{floor_rate / check.rate:6.2f}" if floor_rate and check.rate else "     —"
