@@ -4,7 +4,8 @@
         [--pdf-share 0.05] [--defects 0.3] [--workers 2] [--force] [--known-issues]
 
 Writes ``OUT_DIR/<单位名>/<文件>`` (.docx, .xlsx, .txt in UTF-8 or GBK, .pdf converted from .docx
-through LibreOffice in batches) and ``OUT_DIR/ground_truth.jsonl``: one line per file with its
+through LibreOffice in batches; on request also .doc and .wps from .docx and .xls from .xlsx through
+LibreOffice, and .html) and ``OUT_DIR/ground_truth.jsonl``: one line per file with its
 relative path, format, layout, the facts it states (project name, unit, year, planned and executed
 yuan as exact strings, the claimed total, grade and budget score, every indicator row) and the
 defects injected into it with the finding codes each must raise (``expected_codes`` is their
@@ -22,6 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from inbox import ALL_FORMATS
 from inbox import FORMATS
 from inbox import generate
 
@@ -31,7 +33,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("out_dir", type=Path)
     ap.add_argument("--n", type=int, default=500, help="number of files (default 500)")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--formats", default=",".join(FORMATS), help="comma-separated: docx,xlsx,txt,pdf")
+    ap.add_argument(
+        "--formats", default=",".join(FORMATS), help=f"comma-separated, of: {','.join(ALL_FORMATS)}"
+    )
     ap.add_argument("--pdf-share", type=float, default=0.05, help="share of files that are PDFs")
     ap.add_argument("--defects", type=float, default=0.3, help="share of files with injected defects")
     ap.add_argument("--workers", type=int, default=2, help="processes (and parallel LibreOffice calls)")
@@ -43,9 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = ap.parse_args(argv)
     formats = tuple(f.strip().lower() for f in args.formats.split(",") if f.strip())
-    unknown = sorted(set(formats) - set(FORMATS))
+    unknown = sorted(set(formats) - set(ALL_FORMATS))
     if unknown or not formats:
-        ap.error(f"unknown format(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}")
+        ap.error(f"unknown format(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(ALL_FORMATS)}")
     if args.n < 1:
         ap.error("--n must be at least 1")
     if not 0 <= args.pdf_share <= 1 or not 0 <= args.defects <= 1:

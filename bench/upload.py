@@ -19,6 +19,7 @@ check). Figures only: nothing is asserted (machines are noisy).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import re
 import subprocess
@@ -26,7 +27,11 @@ import sys
 import tempfile
 import time
 import zipfile
+from collections.abc import Callable
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -50,7 +55,19 @@ def _check(folder: Path, workers: int) -> float:
     return time.perf_counter() - started
 
 
-def _upload(files: list[Path], root: Path, workers: int, as_zip: bool) -> tuple[float, dict[str, int]]:
+@dataclass(slots=True)
+class Session:
+    """The web app on a fresh database, a reviewer logged in, and the page's CSRF token."""
+
+    app: Any
+    client: Any
+    csrf: str
+
+
+@contextlib.contextmanager
+def web_session(workers: int) -> Iterator[Session]:
+    """The web app on a fresh SQLite database in a temporary data folder, ``workers`` warm workers;
+    its workers are stopped at the end."""
     from fastapi.testclient import TestClient
 
     from jixiao.settings import load_settings
@@ -65,45 +82,70 @@ def _upload(files: list[Path], root: Path, workers: int, as_zip: bool) -> tuple[
             env={},
         )
         app = create_app(settings)
-        app.state.web.accounts.add_user(
-            "bench", hash_password("bench-pass-123"), Role.REVIEWER, display_name="测速"
-        )
-        client = TestClient(app, base_url="http://testserver")
-        token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text)
-        assert token is not None
-        client.post(
-            "/login",
-            data={
-                "username": "bench",
-                "password": "bench-pass-123",
-                "csrf_token": token.group(1),
-                "next": "/",
-            },
-        )
-        meta = re.search(r'<meta name="csrf-token" content="([^"]+)"', client.get("/evaluations").text)
-        assert meta is not None
-        if as_zip:
-            buffer = io.BytesIO()
-            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
-                for f in files:
-                    zf.write(f, str(f.relative_to(root)))
-            parts = [("files", ("材料.zip", buffer.getvalue()))]
-        else:
-            parts = [("files", (f.name, f.read_bytes())) for f in files]
-        started = time.perf_counter()
-        sent = client.post(
-            "/uploads/batches", files=parts, data={"csrf_token": meta.group(1)}, follow_redirects=False
-        )
-        assert sent.status_code == 303, sent.text
-        batch = sent.headers["location"].rsplit("/", 1)[1]
-        while True:
-            body = client.get(f"/api/uploads/batches/{batch}").json()
-            if body["done"]:
-                break
-            time.sleep(0.05)
-        seconds = time.perf_counter() - started
-        app.state.web.db.close()
-        return seconds, body["counts"]
+        try:
+            app.state.web.accounts.add_user(
+                "bench", hash_password("bench-pass-123"), Role.REVIEWER, display_name="测速"
+            )
+            client = TestClient(app, base_url="http://testserver")
+            token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text)
+            assert token is not None
+            client.post(
+                "/login",
+                data={
+                    "username": "bench",
+                    "password": "bench-pass-123",
+                    "csrf_token": token.group(1),
+                    "next": "/",
+                },
+            )
+            meta = re.search(r'<meta name="csrf-token" content="([^"]+)"', client.get("/evaluations").text)
+            assert meta is not None
+            yield Session(app, client, meta.group(1))
+        finally:
+            from jixiao.web import batches
+
+            batches.wait_idle()  # a finished batch's runner still removes its files
+            app.state.web.close_readers()
+            app.state.web.db.close()
+
+
+def send_batch(
+    session: Session,
+    parts: list[tuple[str, tuple[str, bytes]]],
+    on_poll: Callable[[dict[str, Any]], None] | None = None,
+    every: float = 0.05,
+) -> tuple[float, dict[str, int]]:
+    """One ``POST /uploads/batches`` with ``parts``, then its progress polled until it is read:
+    the seconds from sending to finished, and the count of files by outcome. ``on_poll`` sees
+    every progress answer; ``every`` is the pause between polls (each answer lists every file of
+    the batch: for a large batch poll as a browser does, not 20 times a second)."""
+    started = time.perf_counter()
+    sent = session.client.post(
+        "/uploads/batches", files=parts, data={"csrf_token": session.csrf}, follow_redirects=False
+    )
+    assert sent.status_code == 303, sent.text
+    batch = sent.headers["location"].rsplit("/", 1)[1]
+    while True:
+        body: dict[str, Any] = session.client.get(f"/api/uploads/batches/{batch}").json()
+        if on_poll is not None:
+            on_poll(body)
+        if body["done"]:
+            break
+        time.sleep(every)
+    return time.perf_counter() - started, body["counts"]
+
+
+def _upload(files: list[Path], root: Path, workers: int, as_zip: bool) -> tuple[float, dict[str, int]]:
+    if as_zip:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+            for f in files:
+                zf.write(f, str(f.relative_to(root)))
+        parts = [("files", ("材料.zip", buffer.getvalue()))]
+    else:
+        parts = [("files", (f.name, f.read_bytes())) for f in files]
+    with web_session(workers) as session:
+        return send_batch(session, parts)
 
 
 def main(argv: list[str] | None = None) -> int:

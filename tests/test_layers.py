@@ -52,7 +52,7 @@ MAX_LINES = 900
 THIRD_PARTY: dict[str, set[str]] = {
     "core": {"pydantic", "cn2an"},
     "schemes": {"pydantic"},
-    "office": set(),
+    "office": {"uno", "com"},  # office/server.py, run under the system Python with python3-uno
     "tomlfile": set(),
     "authoring": {"pydantic", "yaml"},
     "intake": {"pydantic", "lxml", "openpyxl", "xlrd", "pdfplumber", "pdfminer", "pypdfium2", "olefile", "opencc"},

@@ -1,5 +1,7 @@
-"""The LibreOffice runner's guarantees: a private profile per call, a timeout that kills the whole
-process group, and failures said in Chinese.
+"""The one-shot LibreOffice runner's guarantees (the fallback where no Python can ``import uno``):
+a private profile per call, a timeout that kills the whole process group, and failures said in
+Chinese. The long-lived office's guarantees are tested against the real LibreOffice in
+``tests/test_office_pool.py``.
 
 The conversions themselves run through the real LibreOffice in the readers' and exporters' tests
 (``tests/intake/readers``, ``tests/export/test_pdf.py``). Here a small stand-in executable
@@ -47,6 +49,7 @@ def _fake(
     exe.write_text(script, encoding="utf-8")
     exe.chmod(0o755)
     monkeypatch.setenv("JIXIAO_SOFFICE", str(exe))
+    monkeypatch.setenv("JIXIAO_OFFICE_PYTHON", "")  # the one-shot runner
     monkeypatch.setenv(report, str(tmp_path / f"{report}.txt"))
     (tmp_path / source).write_bytes(b"office file")
     return tmp_path / f"{report}.txt", tmp_path / source
@@ -96,6 +99,7 @@ def test_a_hanging_conversion_is_killed_with_its_process_group(
 def test_a_failed_conversion_says_why(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     source = tmp_path / "a.doc"
     source.write_bytes(b"doc")
+    monkeypatch.setenv("JIXIAO_OFFICE_PYTHON", "")
     monkeypatch.setenv("JIXIAO_SOFFICE", "/bin/false")
     with pytest.raises(office.ConversionError, match="LibreOffice 无法转换此文件"):
         office.convert(source, "docx", tmp_path / "out", 10)

@@ -37,6 +37,13 @@ from inbox.layouts import Printed
 from inbox.layouts import Style
 
 FORMATS = ("docx", "xlsx", "txt", "pdf")
+# Further formats, each made from one of the above: .doc, .wps and .xls converted by LibreOffice
+# (a .wps is written in Word's binary format, as WPS Office saves it for Word users: jixiao reads it
+# by its content), .html written from the same document as a web page.
+DERIVED = {"doc": "docx", "wps": "docx", "xls": "xlsx", "html": "docx"}
+ALL_FORMATS = FORMATS + tuple(DERIVED)
+# What LibreOffice converts each staged file to (a .pdf from a .docx, the derived ones from their base).
+_CONVERT_TO = {"pdf": "pdf", "doc": "doc:MS Word 97", "wps": "doc:MS Word 97", "xls": "xls:MS Excel 97"}
 GROUND_TRUTH = "ground_truth.jsonl"
 
 # Ordinary report features jixiao's extractor currently misreads. They are left out unless asked
@@ -59,6 +66,10 @@ KNOWN_ISSUES = {
         "when a 自评表 prints 年初预算数 and 全年预算数 rounded to 万元 and the prose states the exact "
         "全年 budget only, the exact 全年 figure is compared with the rounded 年初 one: "
         "BUDGET_ADJUSTED_TO_SPENDING although the two are the same amount"
+    ),
+    "title_as_web_heading": (
+        "a web page whose title is an <h1> heading: the front matter (title, unit) ends before it "
+        "starts, so the project name the title states is not read"
     ),
     "text_between_tables_in_cell_dump": (
         "in a cell-per-line text dump, the paragraphs between two tables are read as further "
@@ -130,7 +141,7 @@ def _stem(rng: random.Random, f: Facts, style: Style) -> str:
 def build(plan: Plan) -> tuple[Facts, Style, Printed, Doc, random.Random]:
     """The facts, style and document of one planned file (no I/O)."""
     rng = random.Random(f"{plan.seed}:{plan.index}")
-    style, profile = layouts.choose_style(rng, plan.fmt, plan.known_issues)
+    style, profile = layouts.choose_style(rng, DERIVED.get(plan.fmt, plan.fmt), plan.known_issues)
     facts = facts_mod.build_facts(
         rng,
         plan.unit,
@@ -152,8 +163,8 @@ def build(plan: Plan) -> tuple[Facts, Style, Printed, Doc, random.Random]:
 
 
 def make_file(plan: Plan, out: Path, staging: Path) -> dict[str, object]:
-    """Write one file (a PDF's .docx goes to ``staging`` for the batch conversion) and return its
-    ground-truth record."""
+    """Write one file (a PDF's .docx, a .doc's or .wps's .docx and an .xls's .xlsx go to
+    ``staging`` for the batch conversions) and return its ground-truth record."""
     facts, style, printed, doc, rng = build(plan)
     when = dt.datetime.combine(facts.filled, dt.time(9, 30))
     folder = out / plan.unit
@@ -164,9 +175,18 @@ def make_file(plan: Plan, out: Path, staging: Path) -> dict[str, object]:
         (folder / f"{stem}.docx").write_bytes(writers.docx_bytes(doc, rng, when))
     elif plan.fmt == "pdf":
         docx_data = writers.docx_bytes(doc, rng, when, split_rows=style.split_rows)
-        (staging / f"p{plan.index:06d}.docx").write_bytes(docx_data)
+        (staging / f"c{plan.index:06d}.docx").write_bytes(docx_data)
     elif plan.fmt == "xlsx":
         (folder / f"{stem}.xlsx").write_bytes(writers.xlsx_bytes(doc, rng, when))
+    elif plan.fmt in {"doc", "wps"}:
+        (staging / f"c{plan.index:06d}.docx").write_bytes(writers.docx_bytes(doc, rng, when))
+    elif plan.fmt == "xls":
+        (staging / f"c{plan.index:06d}.xlsx").write_bytes(writers.xlsx_bytes(doc, rng, when))
+    elif plan.fmt == "html":
+        heading = style.known_issues and rng.random() < 0.5
+        if heading:
+            printed.issues.append("title_as_web_heading")
+        (folder / f"{stem}.html").write_bytes(writers.html_bytes(doc, title_heading=heading))
     else:
         data, encoding, issue = writers.txt_bytes(doc, rng, style.known_issues)
         if issue:
@@ -299,23 +319,8 @@ def generate(
             if done % step == 0 or done == n:
                 rate = done / max(time.perf_counter() - start, 1e-9)
                 say(f"  {done}/{n} files written ({rate:.0f} files/s)")
-        pdf_start = time.perf_counter()
-        pdf_plans = [p for p in plans if p.fmt == "pdf"]
-        if pdf_plans:
-            from inbox.pdf import convert_all
-
-            sources = [staging / f"p{p.index:06d}.docx" for p in pdf_plans]
-            say(f"  converting {len(sources)} PDFs through LibreOffice ({workers} at a time)")
-            written, problems = convert_all(sources, staging / "pdf", workers, progress=log is not None)
-            for p in pdf_plans:
-                pdf = staging / "pdf" / f"p{p.index:06d}.pdf"
-                record = records[p.index]
-                if pdf in written:
-                    shutil.move(str(pdf), str(out / str(record["path"])))
-                else:
-                    problems.append(f"no PDF for {record['path']}; left out of the ground truth")
-                    del records[p.index]
-        pdf_seconds = time.perf_counter() - pdf_start
+        converted, pdf_seconds = _convert(plans, records, out, staging, workers, say, log is not None)
+        problems += converted
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     with (out / GROUND_TRUTH).open("w", encoding="utf-8") as fh:
@@ -328,9 +333,51 @@ def generate(
         by_format={f: by_format.get(f, 0) for f in formats},
         with_defects=with_defects,
         seconds=time.perf_counter() - start,
-        pdf_seconds=pdf_seconds if pdf_plans else 0.0,
+        pdf_seconds=pdf_seconds,
         problems=problems,
     )
+
+
+def _convert(
+    plans: list[Plan],
+    records: dict[int, dict[str, object]],
+    out: Path,
+    staging: Path,
+    workers: int,
+    say: Callable[[str], None],
+    progress: bool,
+) -> tuple[list[str], float]:
+    """Convert the staged files (PDFs, .doc, .wps, .xls) in batches, one LibreOffice call per
+    batch, and move each to its place; a file that did not convert is left out of the ground truth.
+    Returns the problems met and the seconds the PDFs took."""
+    from inbox.pdf import convert_all
+
+    problems: list[str] = []
+    pdf_seconds = 0.0
+    for target in dict.fromkeys(_CONVERT_TO.values()):
+        chosen = [p for p in plans if _CONVERT_TO.get(p.fmt) == target]
+        if not chosen:
+            continue
+        started = time.perf_counter()
+        base = DERIVED.get(chosen[0].fmt, "docx")
+        sources = [staging / f"c{p.index:06d}.{base}" for p in chosen]
+        say(f"  converting {len(sources)} files to {target} through LibreOffice ({workers} at a time)")
+        written, failed = convert_all(
+            sources, staging / "converted", workers, progress=progress, target=target
+        )
+        problems += failed
+        suffix = target.split(":", 1)[0]
+        for p in chosen:
+            made = staging / "converted" / f"c{p.index:06d}.{suffix}"
+            record = records[p.index]
+            if made in written:
+                shutil.move(str(made), str(out / str(record["path"])))
+            else:
+                problems.append(f"no {p.fmt} for {record['path']}; left out of the ground truth")
+                del records[p.index]
+        if target == "pdf":
+            pdf_seconds = time.perf_counter() - started
+    return problems, pdf_seconds
 
 
 def read_ground_truth(out: Path) -> list[dict[str, object]]:

@@ -1,4 +1,4 @@
-"""Converting many .docx files to PDF with few LibreOffice starts.
+"""Converting many files (.docx to PDF, .doc or .wps; .xlsx to .xls) with few LibreOffice starts.
 
 One ``soffice --convert-to pdf`` call takes any number of files, and starting LibreOffice costs
 about two seconds, so files are converted in batches: each batch is one call with its own
@@ -30,8 +30,11 @@ def _fonts_conf() -> str | None:
     return str(path) if path.is_file() else None
 
 
-def convert_batch(sources: list[Path], outdir: Path, timeout: float) -> tuple[list[Path], str]:
-    """Convert ``sources`` into ``outdir`` (``<stem>.pdf`` each) in one LibreOffice call.
+def convert_batch(
+    sources: list[Path], outdir: Path, timeout: float, target: str = "pdf"
+) -> tuple[list[Path], str]:
+    """Convert ``sources`` into ``outdir`` in one LibreOffice call: ``<stem>.<suffix>`` each, where
+    ``target`` is ``suffix`` or ``suffix:filter`` (``doc:MS Word 97``).
 
     Returns the PDFs that were written and, when the call failed or timed out, why.
     """
@@ -50,7 +53,7 @@ def convert_batch(sources: list[Path], outdir: Path, timeout: float) -> tuple[li
             "--nodefault",
             "--nolockcheck",
             "--convert-to",
-            "pdf",
+            target,
             "--outdir",
             str(outdir),
             *(str(s) for s in sources),
@@ -79,12 +82,13 @@ def convert_batch(sources: list[Path], outdir: Path, timeout: float) -> tuple[li
                 os.killpg(proc.pid, signal.SIGKILL)
             proc.communicate()
             problem = f"soffice timed out after {timeout:.0f} s"
-    done = [outdir / f"{s.stem}.pdf" for s in sources]
+    suffix = target.split(":", 1)[0]
+    done = [outdir / f"{s.stem}.{suffix}" for s in sources]
     return [p for p in done if p.is_file() and p.stat().st_size > 0], problem
 
 
 def convert_all(
-    sources: list[Path], outdir: Path, workers: int, progress: bool = True
+    sources: list[Path], outdir: Path, workers: int, progress: bool = True, target: str = "pdf"
 ) -> tuple[set[Path], list[str]]:
     """Convert every source in batches of at most :data:`BATCH`, ``workers`` batches at a time.
 
@@ -96,7 +100,7 @@ def convert_all(
     problems: list[str] = []
 
     def run(batch: list[Path]) -> tuple[list[Path], str]:
-        return convert_batch(batch, outdir, timeout=60 + 5 * len(batch))
+        return convert_batch(batch, outdir, timeout=60 + 5 * len(batch), target=target)
 
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         for done, (pdfs, problem) in enumerate(pool.map(run, batches), start=1):
@@ -104,5 +108,8 @@ def convert_all(
             if problem:
                 problems.append(problem)
             if progress:
-                print(f"  pdf batch {done}/{len(batches)}: {len(pdfs)} converted", flush=True)
+                print(
+                    f"  {target.split(':', 1)[0]} batch {done}/{len(batches)}: {len(pdfs)} converted",
+                    flush=True,
+                )
     return written, problems

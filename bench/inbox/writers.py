@@ -1,4 +1,4 @@
-"""Writing a :class:`~inbox.doc.Doc` as .docx (python-docx), .xlsx (openpyxl) or .txt.
+"""Writing a :class:`~inbox.doc.Doc` as .docx (python-docx), .xlsx (openpyxl), .txt or .html.
 
 Output is byte-for-byte reproducible: Office packages are zipped with fixed entry timestamps and
 the document properties' dates set to the report's filling date (python-docx and openpyxl would
@@ -471,3 +471,45 @@ def txt_bytes(doc: Doc, rng: random.Random, known_issues: bool = False) -> tuple
     if roll > 0.9:
         return b"\xef\xbb\xbf" + text.encode("utf-8"), "utf-8-sig", issue
     return text.encode("utf-8"), "utf-8", issue
+
+
+# ---------------------------------------------------------------------------------------------
+# .html
+# ---------------------------------------------------------------------------------------------
+
+
+def html_bytes(doc: Doc, title_heading: bool = False) -> bytes:
+    """A web page as a portal or a “save as web page” leaves it: paragraphs as ``<p>`` (the title
+    centred and bold, or with ``title_heading`` an ``<h1>``: a known issue), tables with
+    ``rowspan``/``colspan`` for merged cells, a line break for a cell's further paragraphs, and a
+    navigation bar and footer around them; UTF-8."""
+    out = [
+        f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{escape(doc.title)}</title></head><body>'
+    ]
+    out.append('<div class="nav"><a href="/">首页</a> &gt; 通知公告</div>')
+    for block in doc.blocks:
+        if isinstance(block, Para):
+            if block.kind == "title" and title_heading:
+                out.append(f"<h1>{escape(block.text)}</h1>")
+            elif block.kind in _ALIGN:
+                out.append(f'<p style="text-align:{_ALIGN[block.kind]}"><b>{escape(block.text)}</b></p>')
+            else:
+                out.append(f"<p>{escape(block.text)}</p>")
+            continue
+        spans = {(r0, c0): (r1 - r0 + 1, c1 - c0 + 1) for r0, c0, r1, c1 in block.merges}
+        out.append('<table border="1" cellspacing="0">')
+        for r, row in enumerate(block.rows):
+            out.append("<tr>")
+            for c, cell in enumerate(row):
+                if cell is None:
+                    continue  # covered by a merged cell
+                rows, cols = spans.get((r, c), (1, 1))
+                merged = (f' rowspan="{rows}"' if rows > 1 else "") + (
+                    f' colspan="{cols}"' if cols > 1 else ""
+                )
+                text = "<br>".join(escape(x) for x in cell.text.split("\n"))
+                out.append(f"<td{merged}>{text}</td>")
+            out.append("</tr>")
+        out.append("</table>")
+    out.append('<div class="footer">主办单位：某某市财政局</div></body></html>')
+    return "".join(out).encode("utf-8")

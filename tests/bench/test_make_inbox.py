@@ -248,6 +248,19 @@ def test_known_issue_detail_table_with_a_spending_column(tmp_path: Path) -> None
     assert (ev.budget.planned_yuan, ev.budget.executed_yuan) == (Decimal(1_000_000), Decimal(950_000))
 
 
+@pytest.mark.xfail(strict=True, reason=inbox.KNOWN_ISSUES["title_as_web_heading"])
+def test_known_issue_title_as_web_heading(tmp_path: Path) -> None:
+    path = tmp_path / "report.html"
+    path.write_text(
+        '<html><head><meta charset="utf-8"></head><body>'
+        "<h1>2023年度社区养老服务项目绩效自评报告</h1><p>单位名称：某某区民政局</p>"
+        "<p>一、项目基本情况</p><p>2023年社区养老服务项目预算安排100万元，实际支出95万元。</p>"
+        "</body></html>",
+        encoding="utf-8",
+    )
+    assert extract_file(path).project.name == "社区养老服务"
+
+
 @needs_soffice
 @pytest.mark.xfail(strict=True, reason=inbox.KNOWN_ISSUES["table_row_split_across_pages"])
 def test_known_issue_pdf_row_split_across_pages(tmp_path: Path) -> None:
@@ -310,3 +323,22 @@ def test_known_issue_rounded_initial_budget_read_as_adjusted(tmp_path: Path) -> 
     )
     ev = extract_file(path)
     assert "BUDGET_ADJUSTED_TO_SPENDING" not in {f.code for f in ev.findings}
+
+
+@needs_soffice
+def test_derived_formats_carry_the_same_facts(tmp_path: Path) -> None:
+    """The .doc, .wps and .xls LibreOffice converts from the generated .docx and .xlsx, and the
+    .html written from the same document, are read back with the ground truth's facts."""
+    formats = tuple(inbox.DERIVED)
+    # seed 3 gives every derived format at least twice among 12 files
+    summary = inbox.generate(tmp_path, 12, seed=3, formats=formats, pdf_share=0.0, workers=2, log=None)
+    assert not summary.problems, summary.problems
+    records = inbox.read_ground_truth(tmp_path)
+    assert {str(r["format"]) for r in records} == set(formats) and len(records) == 12
+    misses = []
+    for record in records:
+        path = tmp_path / str(record["path"])
+        assert path.suffix == f".{record['format']}"
+        want, got = _facts_of(record), _extracted_facts(extract_file(path))
+        misses += [f"{record['path']}: {k}: {got[k]!r} ≠ {want[k]!r}" for k in FIELDS if got[k] != want[k]]
+    assert not misses, "\n".join(misses)

@@ -65,6 +65,7 @@ def web_app(web_settings: Settings) -> Iterator[FastAPI]:
     for p in PEOPLE.values():
         accounts.add_user(p.username, hashed, p.role, unit=p.unit, display_name=f"{p.username}用户")
     yield app
+    app.state.web.close_readers()  # the warm workers uploads started (the lifespan does it in a server)
     app.state.web.db.close()
 
 

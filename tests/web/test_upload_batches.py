@@ -11,10 +11,13 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from fastapi import FastAPI
 from openpyxl import load_workbook
 from sqlalchemy import update
 
+from jixiao.intake import pool as pool_mod
+from jixiao.limits import Limits
 from jixiao.storage.upload_batches import Batches
 from jixiao.storage.upload_batches import UploadBatchRow
 from jixiao.web import batches
@@ -207,3 +210,33 @@ def test_a_new_version_of_an_approved_record_is_refused_with_the_reason(
     [g] = _progress(unit_a, again)["files"]  # type: ignore[misc]
     assert g["status"] == "failed" and g["reason"], g
     assert g["evaluation_id"] is None
+
+
+def test_requests_reuse_the_servers_warm_workers(
+    web_app: FastAPI, client: People, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first upload starts the server's workers; later batches and single uploads start none."""
+    started: list[int] = []
+    real_start = pool_mod.start
+
+    def counted(scheme: str | None, limits: Limits) -> pool_mod.Slot:
+        slot = real_start(scheme, limits)
+        started.append(slot.process.pid)
+        return slot
+
+    monkeypatch.setattr(pool_mod, "start", counted)
+    reviewer = client("reviewer")
+    first = _progress(reviewer, _send(reviewer, [(SEEDS[0].name, SEEDS[0].read_bytes())]))
+    assert first["counts"]["done"] == 1  # type: ignore[index]
+    warm = state(web_app).readers.pool
+    assert warm is not None and len(started) == 1 and warm.idle_pids() == started
+    second = _progress(reviewer, _send(reviewer, [(p.name, p.read_bytes()) for p in SEEDS[1:3]]))
+    assert second["counts"]["done"] == 2  # type: ignore[index]
+    single = reviewer.post(
+        "/api/uploads",
+        files={"file": (SEEDS[3].name, SEEDS[3].read_bytes())},
+        headers={"X-CSRF-Token": reviewer.csrf},
+    )
+    assert single.status_code == 201, single.text
+    assert len(started) == 1 and warm.idle_pids() == started  # no request started a process
+    assert batches.wait_idle(timeout=30)  # every runner has released its batch

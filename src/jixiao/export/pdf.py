@@ -3,9 +3,10 @@
 A .docx names 宋体/仿宋/黑体, which a Linux server does not have. ``fonts.conf`` (next to this
 module) includes the system fontconfig setup and maps those names, their Windows names and the
 GB2312 variants to Noto Serif CJK SC / Noto Sans CJK SC (installed with fonts-noto-cjk by
-``scripts/system-deps``). LibreOffice reads it through ``FONTCONFIG_FILE``, set for the one
-conversion by :func:`jixiao.office.convert`, the runner the readers use too (own profile
-directory, timeout, process group killed on expiry). :func:`pdf_bytes` is what the exporters
+``scripts/system-deps``). LibreOffice reads it through ``FONTCONFIG_FILE``, given to the office
+:func:`jixiao.office.convert` keeps for the exports (one long-lived LibreOffice per process and
+set of variables, its own profile, a timeout, killed and replaced when it hangs or crashes; the
+readers' office runs without it). :func:`pdf_bytes` is what the exporters
 call: a document's bytes in, the PDF's bytes out.
 """
 

@@ -8,33 +8,27 @@ back in input order.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Sequence
-from dataclasses import dataclass
 from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Any
 
 from jixiao.core.model import Evaluation
-from jixiao.errors import JixiaoError
 from jixiao.intake.limits import Limits
 from jixiao.intake.limits import seconds_text
 from jixiao.intake.pipeline import evaluations_from_line
 from jixiao.intake.pipeline import unreadable
-from jixiao.intake.worker import READY
-from jixiao.intake.worker import limits_to_json
+from jixiao.intake.pool import Slot
+from jixiao.intake.pool import WorkerPool
+from jixiao.intake.pool import kill
 from jixiao.intake.worker import task_line
 
 _SKIP_PREFIXES = (".", "~$", "~")
-_STARTUP_TIMEOUT = 120.0
 
 
 def find_files(paths: Iterable[Path], refused: dict[Path, str] | None = None) -> list[Path]:
@@ -79,41 +73,6 @@ def _link_problem(link: Path, roots: list[Path]) -> str | None:
     return None
 
 
-@dataclass(slots=True)
-class _Slot:
-    process: subprocess.Popen[bytes]
-    index: int | None = None
-    started: float = 0.0
-
-    def fileno(self) -> int:
-        """The worker's stdout, which ``wait`` watches."""
-        stdout = self.process.stdout
-        assert stdout is not None
-        return stdout.fileno()
-
-
-def _start(scheme: str | None, limits: Limits) -> _Slot:
-    cmd = [sys.executable, "-m", "jixiao.intake.worker", limits_to_json(limits), scheme or ""]
-    process = subprocess.Popen(
-        cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True
-    )
-    return _Slot(process)
-
-
-def _ready(slot: _Slot) -> _Slot:
-    """Wait until the worker has imported everything (its start-up is not a file's time)."""
-    if wait([slot.fileno()], timeout=_STARTUP_TIMEOUT):
-        stdout = slot.process.stdout
-        if stdout is not None and stdout.readline().decode().strip() == READY:
-            return slot
-    _kill(slot)
-    raise JixiaoError("无法启动处理进程（python -m jixiao.intake.worker）；请检查安装是否完整")
-
-
-def _spawn(scheme: str | None, limits: Limits) -> _Slot:
-    return _ready(_start(scheme, limits))
-
-
 def check_files(
     files: list[Path],
     *,
@@ -121,12 +80,13 @@ def check_files(
     limits: Limits | None = None,
     jobs: int | None = None,
     on_done: Callable[[Path, Evaluation], None] | None = None,
+    pool: WorkerPool | None = None,
 ) -> Iterator[tuple[Path, Evaluation]]:
     """Extract, score and check ``files``; yield ``(path, evaluation)`` in input order, once per
     evaluation: a file that holds several forms yields each, one after the other (see
     :func:`check_files_grouped`)."""
     for path, evaluations in check_files_grouped(
-        files, scheme=scheme, limits=limits, jobs=jobs, on_done=on_done
+        files, scheme=scheme, limits=limits, jobs=jobs, on_done=on_done, pool=pool
     ):
         for ev in evaluations:
             yield path, ev
@@ -140,6 +100,7 @@ def check_files_grouped(
     jobs: int | None = None,
     on_done: Callable[[Path, Evaluation], None] | None = None,
     names: Sequence[str | None] | None = None,
+    pool: WorkerPool | None = None,
 ) -> Iterator[tuple[Path, list[Evaluation]]]:
     """Extract, score and check ``files``; yield ``(path, evaluations)`` in input order, one
     evaluation per form the file holds (never none). ``names``, one per file, are the names people
@@ -147,18 +108,30 @@ def check_files_grouped(
 
     ``jobs`` worker processes (default: the number of CPUs, at most the number of files);
     ``on_done`` is called as each file finishes, in completion order, with its first evaluation
-    (for progress bars).
+    (for progress bars). ``pool`` lends warm workers (a server's, kept between batches) when it
+    serves this ``scheme`` and ``limits``; otherwise the batch starts its own and stops them at the end.
     """
     limits = limits or Limits()
     if not files:
         return
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(files)))
     shown: list[str | None] = list(names) if names is not None else [None] * len(files)
+    if pool is None or not pool.serves(scheme, limits):
+        with WorkerPool(jobs, scheme=scheme, limits=limits, idle_seconds=0) as own:
+            yield from _run(own, jobs, files, shown, limits, on_done)
+    else:
+        yield from _run(pool, jobs, files, shown, limits, on_done)
 
-    def spawn() -> _Slot:
-        return _spawn(scheme, limits)
 
-    slots = [_ready(slot) for slot in [_start(scheme, limits) for _ in range(jobs)]]
+def _run(
+    pool: WorkerPool,
+    jobs: int,
+    files: list[Path],
+    shown: list[str | None],
+    limits: Limits,
+    on_done: Callable[[Path, Evaluation], None] | None,
+) -> Iterator[tuple[Path, list[Evaluation]]]:
+    slots = pool.take(jobs)
     pending = iter(range(len(files)))
     results: dict[int, list[Evaluation]] = {}
     next_out = 0
@@ -171,27 +144,26 @@ def check_files_grouped(
             ready = set(wait([s.fileno() for s in busy], timeout=timeout))
             now = time.monotonic()
             for i in range(len(slots)):
-                slots[i] = _collect(slots[i], files, shown, ready, now, limits, spawn, results, on_done)
+                slots[i] = _collect(slots[i], files, shown, ready, now, limits, pool.spawn, results, on_done)
                 _assign(slots[i], pending, files, shown)
             while next_out in results:
                 yield files[next_out], results.pop(next_out)
                 next_out += 1
     finally:
-        for slot in slots:
-            _stop(slot)
+        pool.give_back(slots)
 
 
 def _collect(
-    slot: _Slot,
+    slot: Slot,
     files: list[Path],
     names: list[str | None],
     ready: set[Any],
     now: float,
     limits: Limits,
-    spawn: Callable[[], _Slot],
+    spawn: Callable[[], Slot],
     results: dict[int, list[Evaluation]],
     on_done: Callable[[Path, Evaluation], None] | None,
-) -> _Slot:
+) -> Slot:
     """Take a finished (or timed-out, or crashed) file off ``slot``; return the slot to reuse."""
     if slot.index is None:
         return slot
@@ -219,7 +191,7 @@ def _collect(
     return slot
 
 
-def _assign(slot: _Slot, pending: Iterator[int], files: list[Path], names: list[str | None]) -> None:
+def _assign(slot: Slot, pending: Iterator[int], files: list[Path], names: list[str | None]) -> None:
     if slot.index is not None:
         return
     index = next(pending, None)
@@ -236,29 +208,9 @@ def _assign(slot: _Slot, pending: Iterator[int], files: list[Path], names: list[
         pass  # the worker is gone; its empty answer is reported as a crash
 
 
-def _kill(slot: _Slot) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(slot.process.pid, signal.SIGKILL)
-    slot.process.wait()
-    for stream in (slot.process.stdin, slot.process.stdout):
-        if stream is not None:
-            with contextlib.suppress(OSError):
-                stream.close()
-
-
-def _replace(slot: _Slot, spawn: Callable[[], _Slot]) -> _Slot:
+def _replace(slot: Slot, spawn: Callable[[], Slot]) -> Slot:
     index = slot.index
-    _kill(slot)
+    kill(slot)
     fresh = spawn()
     fresh.index = index
     return fresh
-
-
-def _stop(slot: _Slot) -> None:
-    stdin = slot.process.stdin
-    if stdin is not None:
-        with contextlib.suppress(OSError):
-            stdin.close()  # end of input: the worker finishes and exits
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        slot.process.wait(timeout=2)
-    _kill(slot)

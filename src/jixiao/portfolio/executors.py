@@ -20,6 +20,7 @@ from jixiao.intake.pipeline import evaluations_from_line
 from jixiao.intake.pipeline import evaluations_to_line
 from jixiao.intake.pipeline import extract_evaluations
 from jixiao.intake.pipeline import unreadable
+from jixiao.intake.pool import WorkerPool
 
 
 class Executor(Protocol):
@@ -32,18 +33,31 @@ class Executor(Protocol):
 
 @dataclass(slots=True)
 class ProcessExecutor:
-    """Local worker processes (``jixiao.intake.batch``): per-file timeout, crash isolation."""
+    """Local worker processes (``jixiao.intake.batch``): per-file timeout, crash isolation.
+
+    With a ``pool`` (:meth:`warm`) the workers outlive a run and serve the next one; without, each
+    run starts its own and stops them when it ends."""
 
     workers: int
     limits: Limits
     scheme: str | None = None
+    pool: WorkerPool | None = None
+
+    @classmethod
+    def warm(cls, workers: int, limits: Limits, scheme: str | None = None) -> ProcessExecutor:
+        """An executor whose workers are kept between runs (a server's); :meth:`close` stops them."""
+        return cls(workers, limits, scheme, WorkerPool(workers, scheme=scheme, limits=limits))
 
     def run(
         self, files: list[Path], names: list[str | None] | None = None
     ) -> Iterator[tuple[Path, list[Evaluation]]]:
         yield from check_files_grouped(
-            files, scheme=self.scheme, limits=self.limits, jobs=self.workers, names=names
+            files, scheme=self.scheme, limits=self.limits, jobs=self.workers, names=names, pool=self.pool
         )
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
 
 
 def extract_as_json(path: str, name: str | None, *, scheme: str | None, limits: Limits) -> str:

@@ -110,6 +110,7 @@ def create_app(settings: Settings, *, secure_cookies: bool = False) -> FastAPI:
         batches.resume_unfinished(_app.state.web, stop)  # batches a stopped server left unread
         yield
         stop.set()
+        _app.state.web.close_readers()
         db.close()
 
     app = FastAPI(

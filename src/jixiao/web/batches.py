@@ -5,8 +5,9 @@ kept on disk and in the database (:mod:`jixiao.storage.upload_batches`), read in
 ``<data_dir>/uploads/batches/<random>/`` (an archive is opened into its members there, under the
 bomb limits of :mod:`jixiao.web.archives`, and removed), and the batch is written with one row per
 file — a refused one with its reason. :func:`start` then reads the batch in a thread of this
-server process: one :func:`jixiao.services.ingest` over all its waiting files, with as many
-warm worker processes as the settings' ``workers`` (the same reading ``jixiao check`` does), each
+server process: one :func:`jixiao.services.ingest` over all its waiting files, in the server's
+warm worker processes (``WebState.readers``: as many as the settings' ``workers``, started once and
+kept between batches; the same reading ``jixiao check`` does), each
 file's outcome recorded as soon as it is saved. A second thread beats the batch's heartbeat; a
 batch whose runner died with its server is taken up again when a server starts
 (:func:`resume_unfinished`) or by the next :func:`ensure_running` (the progress page calls it on
@@ -33,7 +34,6 @@ from jixiao.core.model import Evaluation
 from jixiao.core.model import Severity
 from jixiao.errors import JixiaoError
 from jixiao.limits import Limits
-from jixiao.portfolio.executors import ProcessExecutor
 from jixiao.services import Incoming
 from jixiao.storage.upload_batches import STALE
 from jixiao.storage.upload_batches import WAITING
@@ -288,7 +288,7 @@ def _ingest(state: WebState, store: Batches, batch: Batch, files: list[BatchFile
             scope_unit_id=batch.scope_unit_id,
             year=batch.year,
             limits=limits,
-            executor=ProcessExecutor(max(1, state.settings.workers), limits),
+            executor=state.readers,  # warm: the server's workers, kept between batches
             on_saved=saved,
         )
     except JixiaoError as exc:  # no worker process could be started
@@ -377,6 +377,20 @@ def progress_of(batch: Batch, files: tuple[BatchFile, ...], now: dt.datetime | N
         if read and batch.finished_at is None:
             eta = round(elapsed_f / read * counts[WAITING])
     return Progress(batch, files, counts, total, finished, eta, elapsed)
+
+
+def wait_idle(timeout: float = 60.0) -> bool:
+    """Wait until this process reads no batch — a batch shows finished a moment before its runner
+    has removed its files and released it — for a caller about to close the database or remove
+    the data folder (benchmarks, tests); whether that happened within ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with _lock:
+            if not _running:
+                return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
 
 
 def wait(state: WebState, batch_id: int, timeout: float = 600.0) -> Batch:

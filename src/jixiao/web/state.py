@@ -4,10 +4,12 @@ the services around it, the settings and the templates."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field
 from pathlib import Path
 
 from fastapi.templating import Jinja2Templates
 
+from jixiao.portfolio.executors import ProcessExecutor
 from jixiao.settings import Settings
 from jixiao.storage.accounts import Accounts
 from jixiao.storage.browse import Browser
@@ -28,7 +30,20 @@ class WebState:
     browser: Browser
     throttle: LoginThrottle
     secure_cookies: bool = False
+    _readers: ProcessExecutor | None = field(default=None, repr=False)
 
     @property
     def data_dir(self) -> Path:
         return self.settings.data_dir
+
+    @property
+    def readers(self) -> ProcessExecutor:
+        """The server's warm worker processes that read uploads (``workers`` of them, started on the
+        first upload and kept: a request never waits for workers to start once they are up)."""
+        if self._readers is None:
+            self._readers = ProcessExecutor.warm(max(1, self.settings.workers), self.settings.limits())
+        return self._readers
+
+    def close_readers(self) -> None:
+        if self._readers is not None:
+            self._readers.close()

@@ -10,8 +10,9 @@ names the temporary file, whose stem is random.
 
 Then the files go through ``jixiao.services.ingest``, the one way a document enters the
 database (``jixiao import`` uses it too): a file whose SHA-256 the database knows is answered
-“已在库中” (with the evaluation it belongs to, when that can be found); any other is extracted in a
-separate worker process under the per-file timeout, read under the name people see, its original
+“已在库中” (with the evaluation it belongs to, when that can be found); any other is extracted in
+one of the server's warm worker processes (``WebState.readers``) under the per-file timeout, read
+under the name people see, its original
 kept in the archive, and saved with an audit entry — every form of a file that holds several,
 each with its part, in one transaction. A file that cannot be read is stored too — with its
 ``UNREADABLE_DOCUMENT`` finding — so the reviewer sees it. The temporary files are removed
@@ -521,7 +522,14 @@ def process(
         items = [incoming(f.path, f.name, f.sha256, f.size) for f in files]
         try:
             answers = ingest_uploads(
-                state, items, actor=actor, unit=unit, scope_unit_id=scope_unit_id, year=year, limits=limits
+                state,
+                items,
+                actor=actor,
+                unit=unit,
+                scope_unit_id=scope_unit_id,
+                year=year,
+                limits=limits,
+                executor=state.readers,
             )
         except JixiaoError as exc:  # no worker process could be started: only held files answer
             held = state.store.known_hashes((f.sha256 for f in files), unit_id=scope_unit_id)

@@ -1,7 +1,7 @@
 """Legacy formats through LibreOffice for the readers (.doc/.wps → .docx, .xls/.et → .xlsx).
 
-The runner itself (own profile per call, timeout, process group killed) is :mod:`jixiao.office`,
-shared with the exporters; this module says its failures the way a reader does, as an
+The runner itself (one long-lived LibreOffice per process with its own profile, a timeout, a
+hung or crashed office killed and replaced) is :mod:`jixiao.office`, shared with the exporters; this module says its failures the way a reader does, as an
 :class:`~jixiao.intake.document.UnreadableDocument` the batch reports for that file.
 """
 

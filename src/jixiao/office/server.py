@@ -1,0 +1,159 @@
+"""The helper that keeps one LibreOffice running for one jixiao process (run, not imported).
+
+jixiao's own Python cannot load LibreOffice's UNO bridge (``pyuno`` is built for the system
+Python), so :mod:`jixiao.office.pool` starts this file under a Python that can ``import uno``
+(Debian's ``/usr/bin/python3`` with ``python3-uno``)::
+
+    python3 server.py <parent pid> <soffice> <profile URL> <pipe name>
+
+It starts ``soffice`` listening on a private UNO pipe (not a TCP port, which another process could
+hold or reach), with its own profile, and converts one request at a time: a JSON line on stdin
+(``{"src", "dst"}``, the target format by ``dst``'s suffix) answered by a JSON line on stdout
+(``{"ok": true}`` or ``{"ok": false, "error": ...}``); its first line is ``{"ready": <soffice pid>}``.
+
+The conversion is the few UNO calls ``soffice --convert-to`` makes (load hidden and read-only,
+store through the export filter, close). ``unoserver`` was measured for this and not taken: its
+server waits a fixed 7 s at every start (a replaced office would cost that each time), and its
+converter failed to load .xls files on LibreOffice 7.4 here.
+
+It is the leader of its own process group, and LibreOffice (``oosplash`` → ``soffice.bin``) stays
+in that group, so the pool kills everything with one ``killpg``. When its parent goes away —
+stdin at end of file, or the parent pid no longer its parent after a ``kill -9`` — it kills its
+whole group itself: nothing is left running.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from typing import Any
+
+CONNECT_TIMEOUT = 90.0
+# LibreOffice without a window, a restored session, a splash, a start document or the lock check.
+HEADLESS = ("--headless", "--invisible", "--norestore", "--nologo", "--nodefault", "--nolockcheck")
+
+
+def _end_group() -> None:
+    os.killpg(0, signal.SIGKILL)  # LibreOffice and this helper with it
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.2)
+    _end_group()
+
+
+_FILTERS = {  # (kind of document, target) → LibreOffice's export filter
+    ("text", "docx"): "MS Word 2007 XML",
+    ("text", "doc"): "MS Word 97",
+    ("text", "odt"): "writer8",
+    ("text", "pdf"): "writer_pdf_Export",
+    ("sheet", "xlsx"): "Calc MS Excel 2007 XML",
+    ("sheet", "xls"): "MS Excel 97",
+    ("sheet", "ods"): "calc8",
+    ("sheet", "pdf"): "calc_pdf_Export",
+}
+
+
+class Converter:
+    """Loads a file hidden and read-only, stores it through the target's filter, closes it."""
+
+    def __init__(self, pipe: str, office: subprocess.Popen[bytes]) -> None:
+        import uno  # type: ignore[import-not-found]
+        from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
+
+        self.uno, self.prop = uno, PropertyValue
+        local = uno.getComponentContext()
+        resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+        deadline = time.monotonic() + CONNECT_TIMEOUT
+        while True:
+            try:
+                context = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
+                break
+            except Exception:
+                if office.poll() is not None or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        self.desktop = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
+
+    def _props(self, **values: Any) -> tuple[Any, ...]:
+        return tuple(self.prop(Name=name, Value=value) for name, value in values.items())
+
+    def convert(self, src: str, dst: str) -> None:
+        url = self.uno.systemPathToFileUrl
+        doc = self.desktop.loadComponentFromURL(
+            url(src), "_blank", 0, self._props(Hidden=True, ReadOnly=True)
+        )
+        if doc is None:
+            raise RuntimeError("LibreOffice 无法识别此文件的格式")
+        try:
+            if doc.supportsService("com.sun.star.sheet.SpreadsheetDocument"):
+                kind = "sheet"
+            elif doc.supportsService("com.sun.star.text.GenericTextDocument"):
+                kind = "text"
+            else:
+                kind = "other"
+            target = dst.rpartition(".")[2]
+            chosen = _FILTERS.get((kind, target))
+            if chosen is None:
+                raise RuntimeError(f"此文件不能转换为 .{target}")
+            doc.storeToURL(url(dst), self._props(FilterName=chosen, Overwrite=True))
+        finally:
+            doc.close(True)
+
+
+def _reply(message: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(message, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def main(argv: list[str]) -> None:
+    parent, exe, profile, pipe = argv
+    threading.Thread(target=_watch_parent, args=(int(parent),), daemon=True).start()
+    if os.getppid() != int(parent):
+        _end_group()
+    try:
+        office = subprocess.Popen(
+            [
+                exe,
+                f"-env:UserInstallation={profile}",
+                *HEADLESS,
+                "--nocrashreport",
+                f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext",
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    except OSError as exc:
+        _reply({"error": exc.strerror or str(exc)})
+        _end_group()
+    try:
+        converter = Converter(pipe, office)
+    except Exception as exc:
+        code = office.poll()
+        _reply({"error": f"LibreOffice 启动后即退出（退出码 {code}）" if code is not None else str(exc)})
+        _end_group()
+    _reply({"ready": office.pid})
+    for line in sys.stdin:
+        request = json.loads(line)
+        try:
+            converter.convert(request["src"], request["dst"])
+        except Exception as exc:
+            if office.poll() is not None or "DisposedException" in type(exc).__name__:
+                # LibreOffice died (or its bridge did): this helper cannot convert any more.
+                _reply({"ok": False, "crashed": True, "error": "LibreOffice 进程意外退出"})
+                _end_group()
+            _reply({"ok": False, "error": f"{type(exc).__name__}: {exc}"})
+        else:
+            _reply({"ok": True})
+    _end_group()  # stdin closed: jixiao is gone or done
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
