@@ -1,0 +1,208 @@
+"""Ruled tables on a page image: their grids and merged cells, from the ruling lines alone.
+
+Government forms are ruled. On the (prepared, deskewed) page image
+
+1. the ink is separated from the paper with an adaptive threshold (uneven light from a phone
+   photo moves the threshold with it);
+2. morphological opening with long thin kernels keeps what is a horizontal or a vertical line and
+   drops the text; closing along the line bridges short breaks (a faint scan, a thin pen);
+3. lines that touch form a table; each table's horizontal lines give its row boundaries, its
+   vertical lines its column boundaries (positions within a few pixels are one boundary, so a
+   line drawn a little crooked is still one);
+4. between two neighbouring grid positions the separator is there when ink covers most of it; a
+   missing separator means the two positions are one merged cell (rowspan/colspan), as a word
+   processor would have merged them.
+
+A lone box (one cell: a frame, a seal's border) is not a table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from jixiao.intake.ocr.boxes import Box
+
+# Line kernels are this fraction of the page's shorter side (25 px at 150 dpi, 50 at 300 dpi on
+# A4): longer than any stroke of body text, shorter than the narrowest ruled cell.
+_LINE_FRACTION = 0.02
+# A separator is there when ink covers at least this share of its length (broken lines survive).
+_SEPARATOR_COVER = 0.5
+# A table is at least this share of the page's width wide and two line kernels high.
+_MIN_TABLE_WIDTH = 0.15
+
+Image = NDArray[np.uint8]
+
+
+@dataclass(frozen=True, slots=True)
+class GridCell:
+    """A cell at its top-left grid position, with its spans and its box on the page."""
+
+    row: int
+    col: int
+    rowspan: int
+    colspan: int
+    box: Box
+
+
+@dataclass(frozen=True, slots=True)
+class Grid:
+    """A ruled table: column boundaries ``xs``, row boundaries ``ys`` (pixels) and its cells."""
+
+    xs: tuple[float, ...]
+    ys: tuple[float, ...]
+    cells: tuple[GridCell, ...]
+
+    @property
+    def box(self) -> Box:
+        return Box(self.xs[0], self.ys[0], self.xs[-1], self.ys[-1])
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.ys) - 1
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.xs) - 1
+
+    def position(self, x: float, y: float) -> tuple[int, int] | None:
+        """The grid position (row, col) of a point, or ``None`` outside the table."""
+        if not self.box.contains(x, y):
+            return None
+        col = min(max(int(np.searchsorted(self.xs, x, side="right")) - 1, 0), self.n_cols - 1)
+        row = min(max(int(np.searchsorted(self.ys, y, side="right")) - 1, 0), self.n_rows - 1)
+        return row, col
+
+
+def grayscale(image: NDArray[Any]) -> Image:
+    """An 8-bit grey image from a grey, BGR or BGRA page image."""
+    if image.ndim == 3:
+        code = cv2.COLOR_BGRA2GRAY if image.shape[2] == 4 else cv2.COLOR_BGR2GRAY
+        image = cv2.cvtColor(image, code)
+    if image.dtype != np.uint8:
+        image = cv2.normalize(image, None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8)
+    return np.ascontiguousarray(image, dtype=np.uint8)
+
+
+def line_masks(image: NDArray[Any]) -> tuple[Image, Image, int]:
+    """Masks of the horizontal and the vertical ruling lines, and the kernel length used."""
+    grey = grayscale(image)
+    height, width = grey.shape
+    length = max(15, round(min(height, width) * _LINE_FRACTION))
+    block = max(15, (length // 2) * 2 + 1)
+    ink = cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 15)
+    gap = max(3, length // 5)
+    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
+    horizontal = cv2.morphologyEx(
+        horizontal, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (gap, 1))
+    )
+    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, length)))
+    vertical = cv2.morphologyEx(
+        vertical, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, gap))
+    )
+    return np.asarray(horizontal, dtype=np.uint8), np.asarray(vertical, dtype=np.uint8), length
+
+
+def find_grids(image: NDArray[Any]) -> list[Grid]:
+    """The ruled tables of a page image, top to bottom."""
+    horizontal, vertical, length = line_masks(image)
+    width = horizontal.shape[1]
+    # Lines that touch (after a little growth, for joins drawn a pixel apart) form one table.
+    joined = cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((5, 5), np.uint8))
+    count, _labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    grids: list[Grid] = []
+    for i in range(1, count):
+        x, y, w, h = (int(v) for v in stats[i][:4])
+        if w < _MIN_TABLE_WIDTH * width or h < 2 * length:
+            continue
+        grid = _grid(horizontal[y : y + h, x : x + w], vertical[y : y + h, x : x + w], x, y, length)
+        if grid is not None:
+            grids.append(grid)
+    grids.sort(key=lambda g: (g.ys[0], g.xs[0]))
+    return grids
+
+
+def _positions(mask: Image, axis: int, tolerance: float, min_length: int) -> list[float]:
+    """Where the lines of a mask are across ``axis`` (0: horizontal lines → y, 1: vertical → x)."""
+    count, _labels, stats, centroids = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    found: list[tuple[float, int]] = []
+    for i in range(1, count):
+        extent = int(stats[i][cv2.CC_STAT_WIDTH if axis == 0 else cv2.CC_STAT_HEIGHT])
+        if extent >= min_length:
+            found.append((float(centroids[i][1 if axis == 0 else 0]), extent))
+    groups: list[list[tuple[float, int]]] = []
+    for value, extent in sorted(found):
+        if groups and value - groups[-1][-1][0] <= tolerance:
+            groups[-1].append((value, extent))
+        else:
+            groups.append([(value, extent)])
+    # Each boundary where its longest piece lies (a weighted mean would let a stray stroke pull it).
+    return [max(group, key=lambda item: item[1])[0] for group in groups]
+
+
+def _covered(mask: Image, fixed: float, start: float, end: float, band: int, along_x: bool) -> bool:
+    """Whether ink of ``mask`` covers most of the segment at ``fixed`` from ``start`` to ``end``."""
+    a, b = round(start), round(end)
+    # Leave out the ends: the crossing lines are there whatever the separator does.
+    trim = max(1, (b - a) // 8)
+    a, b = a + trim, b - trim
+    if b <= a:
+        return True
+    lo, hi = max(0, round(fixed) - band), round(fixed) + band + 1
+    strip = mask[lo:hi, a:b] if along_x else mask[a:b, lo:hi].T
+    if strip.size == 0:
+        return False
+    cover = np.count_nonzero(strip.max(axis=0)) / strip.shape[1]
+    return bool(cover >= _SEPARATOR_COVER)
+
+
+def _grid(horizontal: Image, vertical: Image, left: int, top: int, length: int) -> Grid | None:
+    tolerance = max(4.0, length / 4)
+    ys = _positions(horizontal, 0, tolerance, 2 * length)
+    xs = _positions(vertical, 1, tolerance, length)
+    if len(xs) < 2 or len(ys) < 2:
+        return None
+    band = max(2, round(tolerance / 2))
+    n_rows, n_cols = len(ys) - 1, len(xs) - 1
+    parent = list(range(n_rows * n_cols))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for r in range(n_rows):
+        for c in range(n_cols):
+            here = r * n_cols + c
+            if c + 1 < n_cols and not _covered(vertical, xs[c + 1], ys[r], ys[r + 1], band, along_x=False):
+                parent[find(here + 1)] = find(here)
+            if r + 1 < n_rows and not _covered(horizontal, ys[r + 1], xs[c], xs[c + 1], band, along_x=True):
+                parent[find(here + n_cols)] = find(here)
+    groups: dict[int, list[tuple[int, int]]] = {}
+    for r in range(n_rows):
+        for c in range(n_cols):
+            groups.setdefault(find(r * n_cols + c), []).append((r, c))
+    cells: list[GridCell] = []
+    for members in groups.values():
+        r0, r1 = min(r for r, _ in members), max(r for r, _ in members)
+        c0, c1 = min(c for _, c in members), max(c for _, c in members)
+        if len(members) == (r1 - r0 + 1) * (c1 - c0 + 1):
+            cells.append(_cell(r0, c0, r1 - r0 + 1, c1 - c0 + 1, xs, ys, left, top))
+        else:  # not a rectangle: a broken line let two cells run together; keep the positions
+            cells.extend(_cell(r, c, 1, 1, xs, ys, left, top) for r, c in members)
+    cells.sort(key=lambda cell: (cell.row, cell.col))
+    if len(cells) < 2:
+        return None
+    return Grid(xs=tuple(left + x for x in xs), ys=tuple(top + y for y in ys), cells=tuple(cells))
+
+
+def _cell(
+    row: int, col: int, rowspan: int, colspan: int, xs: list[float], ys: list[float], left: int, top: int
+) -> GridCell:
+    box = Box(left + xs[col], top + ys[row], left + xs[col + colspan], top + ys[row + rowspan])
+    return GridCell(row=row, col=col, rowspan=rowspan, colspan=colspan, box=box)

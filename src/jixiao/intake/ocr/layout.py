@@ -1,0 +1,317 @@
+"""One OCR'd page into blocks: ruled tables as neutral :class:`Table` grids, the rest as paragraphs.
+
+The OCR engine hands on pieces of text with their boxes (:class:`OcrText`); the page image gives
+the ruling lines (:mod:`jixiao.intake.ocr.grid`). Here
+
+- a piece whose centre falls in a table cell belongs to that cell; a piece the engine read across
+  a column line (two cells' texts run together) is cut at the line, its characters shared out by
+  their widths; a cell's pieces become its lines, wrapped lines joined as the PDF reader joins
+  them, other line breaks kept as ``"\\n"``;
+- pieces outside every table become visual lines (grouped by their middles, left to right, a TAB
+  where a wide gap separates two columns) and lines become paragraphs when a line continues the
+  one above (it ran to the right edge, the next one is not numbered and follows at line distance);
+- blocks come in reading order: top to bottom by their top edge.
+
+Trust: a piece with figures read with a confidence below ``min_confidence`` is not used. In a
+table its cell is listed in :attr:`Table.unread` (the extractors then report the value as
+unread); in running text the page gets a note (``EXTRACTION_INCOMPLETE``) saying what was not
+trusted and why.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Any
+
+from numpy.typing import NDArray
+
+from jixiao.intake.document import Block
+from jixiao.intake.document import Cell
+from jixiao.intake.document import Paragraph
+from jixiao.intake.document import Table
+from jixiao.intake.document import cleaned
+from jixiao.intake.ocr.boxes import Box
+from jixiao.intake.ocr.boxes import OcrText
+from jixiao.intake.ocr.grid import Grid
+from jixiao.intake.ocr.grid import find_grids
+from jixiao.intake.readers.pdf_layout import is_wide
+from jixiao.intake.readers.pdf_layout import join_text
+from jixiao.intake.readers.pdf_layout import starts_item
+
+# Below this confidence a piece holding figures is not trusted (see the module docstring).
+DEFAULT_MIN_CONFIDENCE = 0.8
+# A gap of this many line heights between two pieces of one visual line is a column gap (TAB).
+_TAB_GAP = 2.0
+# Two pieces are on one visual line when their middles are this many line heights apart at most.
+_SAME_LINE = 0.4
+# The next line of a paragraph starts at most this many line heights below the one above.
+_LINE_STEP = 2.0
+_DIGIT = re.compile(r"\d")
+
+
+@dataclass(slots=True)
+class _Line:
+    """A visual line: its pieces left to right, the text they spell and the box around them."""
+
+    pieces: list[OcrText]
+    text: str = ""
+    box: Box = field(default_factory=lambda: Box(0, 0, 0, 0))
+
+    @property
+    def height(self) -> float:
+        return max(statistics.median(p.box.height for p in self.pieces), 1.0)
+
+    @property
+    def head_width(self) -> float:
+        """Width of the first character (a CJK character is about as wide as the line is high)."""
+        first = self.pieces[0]
+        return (
+            first.box.width
+            / max(_units(first.text), 1.0)
+            * (2.0 if first.text and is_wide(first.text[0]) else 1.0)
+        )
+
+
+def _units(text: str) -> float:
+    """Width of a text in half-em units: a CJK character counts 2, anything else 1."""
+    return float(sum(2 if is_wide(ch) else 1 for ch in text))
+
+
+def _lines(pieces: Sequence[OcrText], tab_gap: float | None = _TAB_GAP) -> list[_Line]:
+    """Group pieces into visual lines, top to bottom; ``tab_gap`` as for the PDF reader's lines."""
+    ordered = sorted(pieces, key=lambda p: (p.box.centre[1], p.box.x0))
+    groups: list[list[OcrText]] = []
+    middle = 0.0
+    for piece in ordered:
+        y = piece.box.centre[1]
+        if groups:
+            height = max(statistics.median(p.box.height for p in groups[-1]), piece.box.height, 1.0)
+            if abs(y - middle) <= _SAME_LINE * height:
+                groups[-1].append(piece)
+                continue
+        groups.append([piece])
+        middle = y
+    lines = [_make_line(group, tab_gap) for group in groups]
+    lines.sort(key=lambda line: (line.box.y0, line.box.x0))
+    return lines
+
+
+def _make_line(group: list[OcrText], tab_gap: float | None) -> _Line:
+    group = sorted(group, key=lambda p: p.box.x0)
+    line = _Line(group)
+    height = line.height
+    text = ""
+    for prev, piece in zip([None, *group], group, strict=False):
+        if prev is None:
+            text = piece.text
+            continue
+        gap = piece.box.x0 - prev.box.x1
+        if tab_gap is not None and gap >= tab_gap * height:
+            text += "\t" + piece.text
+        elif gap > 0.3 * height and not (is_wide(text[-1:] or " ") and is_wide(piece.text[:1] or " ")):
+            text += " " + piece.text
+        else:
+            text += piece.text
+    line.text = text
+    line.box = Box(
+        min(p.box.x0 for p in group),
+        min(p.box.y0 for p in group),
+        max(p.box.x1 for p in group),
+        max(p.box.y1 for p in group),
+    )
+    return line
+
+
+def _continues(prev: _Line, line: _Line, right: float, paragraph: str) -> bool:
+    """Whether ``line`` goes on with the paragraph whose last line is ``prev`` (see the module
+    docstring); ``right`` is the right edge of the text column."""
+    size = max(prev.height, line.height)
+    if abs(prev.height - line.height) > 0.3 * size:
+        return False
+    if line.box.x0 > prev.box.x0 + 0.8 * size:
+        return False  # indented: a new paragraph
+    if starts_item(line.text) and not paragraph.endswith(("：", ":", "，", ",")):
+        return False
+    step = line.box.y0 - prev.box.y0
+    if step <= 0 or step > _LINE_STEP * size:
+        return False
+    return prev.box.x1 + line.head_width > right - 0.8 * size
+
+
+def _untrusted(piece: OcrText, min_confidence: float) -> bool:
+    return piece.confidence < min_confidence and _DIGIT.search(piece.text) is not None
+
+
+def _split_across(piece: OcrText, grid: Grid) -> list[OcrText]:
+    """Cut a piece the engine read across column lines of ``grid`` into one piece per column."""
+    box = piece.box
+    height = max(box.height, 1.0)
+    cuts = [x for x in grid.xs[1:-1] if box.x0 + 0.5 * height < x < box.x1 - 0.5 * height]
+    if not cuts or grid.position(*box.centre) is None or len(piece.text) < 2:
+        return [piece]
+    total = _units(piece.text)
+    per_unit = box.width / max(total, 1.0)
+    out: list[OcrText] = []
+    start_x, start_i, used = box.x0, 0, 0.0
+    for i, ch in enumerate(piece.text):
+        mid = box.x0 + (used + _units(ch) / 2) * per_unit
+        used += _units(ch)
+        if cuts and mid > cuts[0]:
+            cut = cuts.pop(0)
+            while cuts and mid > cuts[0]:
+                cut = cuts.pop(0)
+            part = piece.text[start_i:i].strip()
+            if part:
+                out.append(OcrText(part, Box(start_x, box.y0, cut, box.y1), piece.confidence))
+            start_x, start_i = cut, i
+    part = piece.text[start_i:].strip()
+    if part:
+        out.append(OcrText(part, Box(start_x, box.y0, box.x1, box.y1), piece.confidence))
+    return out
+
+
+def _cell_text(pieces: list[OcrText], box: Box) -> str:
+    """A cell's text: its lines top to bottom, wrapped lines joined, other breaks as ``"\\n"``."""
+    lines = _lines(pieces, tab_gap=None)
+    parts: list[str] = []
+    prev: _Line | None = None
+    for line in lines:
+        if prev is not None and parts:
+            size = max(prev.height, line.height)
+            # The cell's padding is about a third of a line on either side.
+            inner = box.width - 0.6 * size
+            if not starts_item(line.text) and prev.box.width + line.head_width > inner - 0.8 * size:
+                parts[-1] = join_text(parts[-1], line.text)
+                prev = line
+                continue
+        parts.append(line.text)
+        prev = line
+    return "\n".join(parts)
+
+
+def _table(grid: Grid, pieces: list[OcrText], place: str, page: int, min_confidence: float) -> Table:
+    by_cell: dict[tuple[int, int], list[OcrText]] = {}
+    anchor: dict[tuple[int, int], tuple[int, int]] = {}
+    for gc in grid.cells:
+        for r in range(gc.row, gc.row + gc.rowspan):
+            for c in range(gc.col, gc.col + gc.colspan):
+                anchor[(r, c)] = (gc.row, gc.col)
+    unread: set[tuple[int, int]] = set()
+    for piece in pieces:
+        position = grid.position(*piece.box.centre)
+        if position is None:
+            continue
+        key = anchor.get(position, position)
+        if _untrusted(piece, min_confidence):
+            unread.add(key)
+            continue
+        by_cell.setdefault(key, []).append(piece)
+    cells: list[Cell] = []
+    for gc in grid.cells:
+        own = by_cell.get((gc.row, gc.col))
+        if not own:
+            continue
+        text, original = cleaned(_cell_text(own, gc.box))
+        if text:
+            cells.append(Cell(text, gc.row, gc.col, gc.rowspan, gc.colspan, original=original))
+    return Table(
+        cells=tuple(cells),
+        n_rows=grid.n_rows,
+        n_cols=grid.n_cols,
+        place=place,
+        page=page,
+        unread=frozenset(unread),
+    )
+
+
+def page_blocks(
+    image: NDArray[Any],
+    texts: Sequence[OcrText],
+    page: int,
+    *,
+    tables_before: int = 0,
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+    notes: list[tuple[str, str]] | None = None,
+) -> list[Block]:
+    """The blocks of one page in reading order (see the module docstring).
+
+    ``image`` is the prepared page image the ``texts`` were read from, ``page`` its number (from
+    1); tables are numbered after ``tables_before`` tables of earlier pages (``第2页 表3``).
+    What the page holds but cannot be trusted is appended to ``notes`` as ``(place, reason)``.
+    """
+    grids = find_grids(image)
+    inside: list[list[OcrText]] = [[] for _ in grids]
+    outside: list[OcrText] = []
+    for piece in texts:
+        if not piece.text.strip():
+            continue
+        for i, grid in enumerate(grids):
+            if grid.position(*piece.box.centre) is not None:
+                inside[i].extend(_split_across(piece, grid))
+                break
+        else:
+            outside.append(piece)
+    items: list[tuple[float, Block]] = []
+    for i, grid in enumerate(grids):
+        place = f"第{page}页 表{tables_before + i + 1}"
+        items.append((grid.box.y0, _table(grid, inside[i], place, page, min_confidence)))
+    kept: list[OcrText] = []
+    for piece in outside:
+        if _untrusted(piece, min_confidence):
+            if notes is not None:
+                notes.append(
+                    (
+                        f"第{page}页",
+                        f"“{piece.text.strip()}”识别置信度低（{piece.confidence:.2f}），其中的数字未采用",
+                    )
+                )
+            continue
+        kept.append(piece)
+    items.extend((y, paragraph) for y, paragraph in _paragraphs(kept, page, grids))
+    items.sort(key=lambda item: item[0])
+    return [block for _, block in items]
+
+
+def _paragraphs(pieces: list[OcrText], page: int, grids: list[Grid]) -> list[tuple[float, Paragraph]]:
+    lines = _lines(pieces)
+    if not lines:
+        return []
+    rights = sorted((line.box.x1 for line in lines), reverse=True)
+    right = rights[min(len(rights) - 1, len(rights) // 10)]
+    tops = [g.box.y0 for g in grids]
+    out: list[tuple[float, Paragraph]] = []
+    open_lines: list[_Line] = []
+    text = ""
+
+    def close() -> None:
+        nonlocal open_lines, text
+        if open_lines:
+            clean, original = cleaned(text)
+            if clean:
+                out.append(
+                    (open_lines[0].box.y0, Paragraph(clean, f"第{page}页", page=page, original=original))
+                )
+        open_lines, text = [], ""
+
+    for line in lines:
+        if open_lines:
+            prev = open_lines[-1]
+            # A table between two lines ends the paragraph.
+            between = any(prev.box.y1 <= top <= line.box.y0 for top in tops)
+            if (
+                not between
+                and "\t" not in prev.text
+                and "\t" not in line.text
+                and _continues(prev, line, right, text)
+            ):
+                open_lines.append(line)
+                text = join_text(text, line.text)
+                continue
+            close()
+        open_lines, text = [line], line.text
+    close()
+    return out
