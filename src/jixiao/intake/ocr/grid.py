@@ -34,6 +34,10 @@ _LINE_FRACTION = 0.02
 _SEPARATOR_COVER = 0.5
 # A table is at least this share of the page's width wide and two line kernels high.
 _MIN_TABLE_WIDTH = 0.15
+# A page tilted by less than this (degrees) is taken as straight; the angle comes from at most
+# this many of the longest horizontal lines.
+_MIN_SKEW = 0.1
+_SKEW_LINES = 12
 
 Image = NDArray[np.uint8]
 
@@ -56,6 +60,24 @@ class Grid:
     xs: tuple[float, ...]
     ys: tuple[float, ...]
     cells: tuple[GridCell, ...]
+    # The grid was found on the page turned straight by ``-angle`` degrees about ``centre``;
+    # ``xs``, ``ys`` and the cells' boxes are in that frame (see :meth:`local`).
+    angle: float = 0.0
+    centre: tuple[float, float] = (0.0, 0.0)
+
+    def local(self, box: Box) -> Box:
+        """A page box moved into the grid's frame (turned with the page about its centre)."""
+        if not self.angle:
+            return box
+        x, y = box.centre
+        cx, cy = self.centre
+        a = np.radians(self.angle)
+        cos, sin = float(np.cos(a)), float(np.sin(a))
+        # cv2 rotates counter-clockwise for positive angles with y pointing down.
+        nx = cx + (x - cx) * cos - (y - cy) * sin
+        ny = cy + (x - cx) * sin + (y - cy) * cos
+        dx, dy = nx - x, ny - y
+        return Box(box.x0 + dx, box.y0 + dy, box.x1 + dx, box.y1 + dy)
 
     @property
     def box(self) -> Box:
@@ -70,7 +92,7 @@ class Grid:
         return len(self.xs) - 1
 
     def position(self, x: float, y: float) -> tuple[int, int] | None:
-        """The grid position (row, col) of a point, or ``None`` outside the table."""
+        """The grid position (row, col) of a point in the grid's frame, or ``None`` outside it."""
         if not self.box.contains(x, y):
             return None
         col = min(max(int(np.searchsorted(self.xs, x, side="right")) - 1, 0), self.n_cols - 1)
@@ -107,9 +129,43 @@ def line_masks(image: NDArray[Any]) -> tuple[Image, Image, int]:
     return np.asarray(horizontal, dtype=np.uint8), np.asarray(vertical, dtype=np.uint8), length
 
 
+def skew_angle(horizontal: Image, length: int) -> float:
+    """The angle (degrees, counter-clockwise positive as in ``cv2.getRotationMatrix2D``) by which
+    the page's long horizontal lines are tilted; 0 when there are none."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(horizontal, connectivity=8)
+    long = sorted(
+        (i for i in range(1, count) if stats[i][cv2.CC_STAT_WIDTH] >= 6 * length),
+        key=lambda i: -int(stats[i][cv2.CC_STAT_WIDTH]),
+    )[:_SKEW_LINES]
+    angles: list[float] = []
+    for i in long:
+        x, y, w, h = (int(v) for v in stats[i][:4])
+        rows, cols = np.nonzero(labels[y : y + h, x : x + w] == i)
+        if cols.size < 2 or np.ptp(cols) < 6 * length:
+            continue
+        slope = float(np.polyfit(cols.astype(np.float64), rows.astype(np.float64), 1)[0])
+        angles.append(-float(np.degrees(np.arctan(slope))))
+    return float(np.median(angles)) if angles else 0.0
+
+
 def find_grids(image: NDArray[Any]) -> list[Grid]:
-    """The ruled tables of a page image, top to bottom."""
+    """The ruled tables of a page image, top to bottom.
+
+    A page still tilted a little (a scan fed askew, what deskewing left) is turned straight
+    first; each grid then maps page coordinates into its own frame (:meth:`Grid.local`).
+    """
     horizontal, vertical, length = line_masks(image)
+    angle = skew_angle(horizontal, length)
+    centre = (horizontal.shape[1] / 2, horizontal.shape[0] / 2)
+    if abs(angle) >= _MIN_SKEW:
+        grey = grayscale(image)
+        matrix = cv2.getRotationMatrix2D(centre, -angle, 1.0)
+        straight = cv2.warpAffine(
+            grey, matrix, (grey.shape[1], grey.shape[0]), flags=cv2.INTER_LINEAR, borderValue=255
+        )
+        horizontal, vertical, length = line_masks(straight)
+    else:
+        angle = 0.0
     width = horizontal.shape[1]
     # Lines that touch (after a little growth, for joins drawn a pixel apart) form one table.
     joined = cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((5, 5), np.uint8))
@@ -121,7 +177,7 @@ def find_grids(image: NDArray[Any]) -> list[Grid]:
             continue
         grid = _grid(horizontal[y : y + h, x : x + w], vertical[y : y + h, x : x + w], x, y, length)
         if grid is not None:
-            grids.append(grid)
+            grids.append(Grid(grid.xs, grid.ys, grid.cells, angle=angle, centre=centre))
     grids.sort(key=lambda g: (g.ys[0], g.xs[0]))
     return grids
 

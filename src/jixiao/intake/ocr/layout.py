@@ -147,7 +147,8 @@ def _untrusted(piece: OcrText, min_confidence: float) -> bool:
 
 
 def _split_across(piece: OcrText, grid: Grid) -> list[OcrText]:
-    """Cut a piece the engine read across column lines of ``grid`` into one piece per column."""
+    """Cut a piece the engine read across column lines of ``grid`` into one piece per column
+    (``piece`` in the grid's frame)."""
     box = piece.box
     height = max(box.height, 1.0)
     cuts = [x for x in grid.xs[1:-1] if box.x0 + 0.5 * height < x < box.x1 - 0.5 * height]
@@ -250,8 +251,9 @@ def page_blocks(
         if not piece.text.strip():
             continue
         for i, grid in enumerate(grids):
-            if grid.position(*piece.box.centre) is not None:
-                inside[i].extend(_split_across(piece, grid))
+            local = grid.local(piece.box)
+            if grid.position(*local.centre) is not None:
+                inside[i].extend(_split_across(OcrText(piece.text, local, piece.confidence), grid))
                 break
         else:
             outside.append(piece)
