@@ -45,17 +45,24 @@ DEFAULT_GOAL = 90.0
 LOW_CONFIDENCE = "置信"
 
 
-def _conditions() -> tuple[str, ...]:
-    """The generator's conditions, in its order (make.py is a script in the test data, not a module)."""
+def _generator() -> Any:
+    """tests/data/scans/make.py (a script in the test data, not a module of a package)."""
     spec = importlib.util.spec_from_file_location("scans_make", MAKE)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    conditions: tuple[str, ...] = module.CONDITIONS
-    return conditions
+    return module
 
 
-CONDITIONS = _conditions()
+GENERATOR = _generator()
+CONDITIONS: tuple[str, ...] = GENERATOR.CONDITIONS
+
+
+def committed_pairs() -> list[tuple[str, str]]:
+    """(source, condition) of every scan committed in tests/data/scans."""
+    return list(GENERATOR.COMMITTED)
+
+
 Fact = tuple[str, Any, bool]  # (name, value, is a number)
 
 
@@ -195,7 +202,7 @@ def read(paths: list[Path], jobs: int) -> dict[Path, dict[str, Any]]:
     return found
 
 
-def _show(value: Any) -> str:
+def show(value: Any) -> str:
     if isinstance(value, tuple):
         op, number, high, unit = value
         return f"{op}{number}{'~' + str(high) if high is not None else ''}{unit or ''}"
@@ -234,8 +241,8 @@ def main(argv: list[str] | None = None) -> int:
             row["facts"] += 1
             row[o.status] += 1
             if o.status != "matched" and (args.verbose or o.status == "wrong certain"):
-                print(f"  {m['scan']}: {o.fact}: {o.status}: 应为 {_show(o.truth)}，读作 {_show(o.got)}")
-        dump.append({**m, "outcomes": [[o.fact, _show(o.truth), _show(o.got), o.status] for o in outcomes]})
+                print(f"  {m['scan']}: {o.fact}: {o.status}: 应为 {show(o.truth)}，读作 {show(o.got)}")
+        dump.append({**m, "outcomes": [[o.fact, show(o.truth), show(o.got), o.status] for o in outcomes]})
     if args.json:
         args.json.write_text(json.dumps(dump, ensure_ascii=False, indent=1), encoding="utf-8")
 
