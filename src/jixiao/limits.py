@@ -42,6 +42,9 @@ class Limits:
     # each member by ``max_file_bytes``.
     max_archive_members: int = 2000
     max_archive_depth: int = 2
+    # OCR: a figure the engine read with a confidence below this is not trusted (its cell is
+    # left unread, or the page gets a finding) unless the arithmetic decides it.
+    ocr_min_confidence: float = 0.8
 
 
 def human_size(n: int) -> str:

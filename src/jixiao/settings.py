@@ -105,6 +105,14 @@ SETTINGS: tuple[Setting, ...] = (
         "每个处理进程（读取报送文件的进程）可用的内存上限（MB，地址空间），超过即报告该文件无法读取；0 为不限",
     ),
     Setting(
+        "ocr_min_confidence",
+        float,
+        lambda _, __: Limits().ocr_min_confidence,
+        "JIXIAO_OCR_MIN_CONFIDENCE",
+        "扫描件识别（OCR）的置信度下限（0～1）：低于此值识别出的数字不采用（该格按未能读取报告），"
+        "除非金额、执行率、得分之间的勾稽关系能确定其读法",
+    ),
+    Setting(
         "host",
         str,
         lambda _, __: "127.0.0.1",
@@ -152,6 +160,7 @@ _DEFAULT_TEXT = {
     "convert_timeout": "120",
     "max_pages": "500",
     "max_worker_mb": "2048",
+    "ocr_min_confidence": "0.8",
     "host": "127.0.0.1",
     "port": "8000",
     "session_hours": "12",
@@ -172,6 +181,7 @@ class Settings:
     convert_timeout: float
     max_pages: int
     max_worker_mb: float
+    ocr_min_confidence: float
     host: str
     port: int
     session_hours: float
@@ -186,6 +196,7 @@ class Settings:
             convert_timeout=self.convert_timeout,
             max_pages=self.max_pages,
             max_worker_bytes=int(self.max_worker_mb * MB),
+            ocr_min_confidence=self.ocr_min_confidence,
         )
 
 
@@ -255,6 +266,8 @@ def load_settings(cli: Mapping[str, object] | None = None, env: Mapping[str, str
         sources[setting.name] = where
     if int(str(chosen["workers"])) < 1:
         raise JixiaoError("设置 workers 至少为 1")
+    if not 0.0 <= float(str(chosen["ocr_min_confidence"])) <= 1.0:
+        raise JixiaoError("设置 ocr_min_confidence 应在 0 与 1 之间")
     return Settings(**chosen, sources=sources)  # type: ignore[arg-type]
 
 
