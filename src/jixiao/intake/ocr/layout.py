@@ -126,11 +126,28 @@ def _make_line(group: list[OcrText], tab_gap: float | None) -> _Line:
     return line
 
 
-def _continues(prev: _Line, line: _Line, right: float, paragraph: str) -> bool:
+@dataclass(frozen=True, slots=True)
+class _Column:
+    """The page's text column: where lines start and end, and the page's middle."""
+
+    left: float
+    right: float
+    centre: float
+
+    def centred(self, line: _Line) -> bool:
+        """Whether a line is set centred (a title), not against the left edge."""
+        size = line.height
+        middle = (line.box.x0 + line.box.x1) / 2
+        return line.box.x0 - self.left >= size and abs(middle - self.centre) < max(size, 0.02 * self.centre)
+
+
+def _continues(prev: _Line, line: _Line, column: _Column, paragraph: str) -> bool:
     """Whether ``line`` goes on with the paragraph whose last line is ``prev`` (see the module
-    docstring); ``right`` is the right edge of the text column."""
+    docstring)."""
     size = max(prev.height, line.height)
-    if abs(prev.height - line.height) > 0.3 * size:
+    if abs(prev.height - line.height) > 0.25 * size:
+        return False
+    if column.centred(prev) or column.centred(line):
         return False
     if line.box.x0 > prev.box.x0 + 0.8 * size:
         return False  # indented: a new paragraph
@@ -139,7 +156,7 @@ def _continues(prev: _Line, line: _Line, right: float, paragraph: str) -> bool:
     step = line.box.y0 - prev.box.y0
     if step <= 0 or step > _LINE_STEP * size:
         return False
-    return prev.box.x1 + line.head_width > right - 0.8 * size
+    return prev.box.x1 + line.head_width > column.right - 0.8 * size
 
 
 def _untrusted(piece: OcrText, min_confidence: float) -> bool:
@@ -273,17 +290,25 @@ def page_blocks(
                 )
             continue
         kept.append(piece)
-    items.extend((y, paragraph) for y, paragraph in _paragraphs(kept, page, grids))
+    items.extend((y, paragraph) for y, paragraph in _paragraphs(kept, page, grids, float(image.shape[1])))
     items.sort(key=lambda item: item[0])
     return [block for _, block in items]
 
 
-def _paragraphs(pieces: list[OcrText], page: int, grids: list[Grid]) -> list[tuple[float, Paragraph]]:
+def _paragraphs(
+    pieces: list[OcrText], page: int, grids: list[Grid], width: float
+) -> list[tuple[float, Paragraph]]:
     lines = _lines(pieces)
     if not lines:
         return []
-    rights = sorted((line.box.x1 for line in lines), reverse=True)
-    right = rights[min(len(rights) - 1, len(rights) // 10)]
+    # The column: where most lines start and end; ruled tables span it; with few lines to go by,
+    # margins as wide on the right as on the left.
+    k = min(len(lines) - 1, len(lines) // 10)
+    left = sorted(line.box.x0 for line in lines)[k]
+    right = sorted((line.box.x1 for line in lines), reverse=True)[k]
+    if len(lines) < 10:
+        right = max(right, width - left)
+    column = _Column(left, max([right, *(g.box.x1 for g in grids)]), width / 2)
     tops = [g.box.y0 for g in grids]
     out: list[tuple[float, Paragraph]] = []
     open_lines: list[_Line] = []
@@ -308,7 +333,7 @@ def _paragraphs(pieces: list[OcrText], page: int, grids: list[Grid]) -> list[tup
                 not between
                 and "\t" not in prev.text
                 and "\t" not in line.text
-                and _continues(prev, line, right, text)
+                and _continues(prev, line, column, text)
             ):
                 open_lines.append(line)
                 text = join_text(text, line.text)
