@@ -117,7 +117,7 @@ def line_masks(image: NDArray[Any]) -> tuple[Image, Image, int]:
     length = max(15, round(min(height, width) * _LINE_FRACTION))
     block = max(15, (length // 2) * 2 + 1)
     ink = cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 15)
-    gap = max(3, length // 5)
+    gap = max(3, length // 3)
     horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
     horizontal = cv2.morphologyEx(
         horizontal, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (gap, 1))

@@ -12,10 +12,11 @@ the ruling lines (:mod:`jixiao.intake.ocr.grid`). Here
   one above (it ran to the right edge, the next one is not numbered and follows at line distance);
 - blocks come in reading order: top to bottom by their top edge.
 
-Trust: a piece with figures read with a confidence below ``min_confidence`` is not used. In a
-table its cell is listed in :attr:`Table.unread` (the extractors then report the value as
-unread); in running text the page gets a note (``EXTRACTION_INCOMPLETE``) saying what was not
-trusted and why.
+Trust: a piece with figures read with a confidence below ``min_confidence`` is doubtful. In a
+table, the table's arithmetic may decide the cell's reading (:mod:`jixiao.intake.ocr.trust`);
+otherwise the doubtful piece is dropped and its cell listed in :attr:`Table.unread` (the
+extractors then report the value as unread). In running text the piece is dropped and the page
+gets a note (``EXTRACTION_INCOMPLETE``) saying what was not trusted and why.
 """
 
 from __future__ import annotations
@@ -38,6 +39,9 @@ from jixiao.intake.ocr.boxes import Box
 from jixiao.intake.ocr.boxes import OcrText
 from jixiao.intake.ocr.grid import Grid
 from jixiao.intake.ocr.grid import find_grids
+from jixiao.intake.ocr.trust import Position
+from jixiao.intake.ocr.trust import Slot
+from jixiao.intake.ocr.trust import resolve
 from jixiao.intake.readers.pdf_layout import is_wide
 from jixiao.intake.readers.pdf_layout import join_text
 from jixiao.intake.readers.pdf_layout import starts_item
@@ -212,30 +216,49 @@ def _cell_text(pieces: list[OcrText], box: Box) -> str:
 
 
 def _table(grid: Grid, pieces: list[OcrText], place: str, page: int, min_confidence: float) -> Table:
-    by_cell: dict[tuple[int, int], list[OcrText]] = {}
-    anchor: dict[tuple[int, int], tuple[int, int]] = {}
+    by_cell: dict[Position, list[OcrText]] = {}
+    anchor: dict[Position, Position] = {}
     for gc in grid.cells:
         for r in range(gc.row, gc.row + gc.rowspan):
             for c in range(gc.col, gc.col + gc.colspan):
                 anchor[(r, c)] = (gc.row, gc.col)
-    unread: set[tuple[int, int]] = set()
+    doubtful: set[Position] = set()
     for piece in pieces:
         position = grid.position(*piece.box.centre)
         if position is None:
             continue
         key = anchor.get(position, position)
         if _untrusted(piece, min_confidence):
-            unread.add(key)
-            continue
+            doubtful.add(key)
         by_cell.setdefault(key, []).append(piece)
-    cells: list[Cell] = []
+    texts: dict[Position, tuple[str, str | None]] = {}
     for gc in grid.cells:
         own = by_cell.get((gc.row, gc.col))
-        if not own:
+        if own:
+            texts[(gc.row, gc.col)] = cleaned(_cell_text(own, gc.box))
+    # Doubtful figures: what the table's arithmetic decides is kept, the rest is left unread.
+    slots = [
+        Slot(gc.row, gc.col, gc.rowspan, gc.colspan, texts.get((gc.row, gc.col), ("", None))[0])
+        for gc in grid.cells
+    ]
+    decided = resolve(slots, doubtful)
+    unread: set[Position] = set()
+    for gc in grid.cells:
+        key = (gc.row, gc.col)
+        if key not in doubtful:
             continue
-        text, original = cleaned(_cell_text(own, gc.box))
-        if text:
-            cells.append(Cell(text, gc.row, gc.col, gc.rowspan, gc.colspan, original=original))
+        if key in decided:
+            text = decided[key]
+            texts[key] = (text, None if text == texts[key][0] else texts[key][0])
+            continue
+        unread.add(key)
+        sure = [p for p in by_cell[key] if not _untrusted(p, min_confidence)]
+        texts[key] = cleaned(_cell_text(sure, gc.box)) if sure else ("", None)
+    cells: list[Cell] = []
+    for gc in grid.cells:
+        # Empty cells too: their spans are part of the form's shape, as the PDF reader keeps them.
+        text, original = texts.get((gc.row, gc.col), ("", None))
+        cells.append(Cell(text, gc.row, gc.col, gc.rowspan, gc.colspan, original=original))
     return Table(
         cells=tuple(cells),
         n_rows=grid.n_rows,
