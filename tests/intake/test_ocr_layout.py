@@ -244,3 +244,26 @@ def test_a_rendered_form_gives_the_pdf_readers_table() -> None:
         if a.replace(" ", "") != b.replace(" ", "")
     ]
     assert differ == []
+
+
+def test_a_doubtful_weight_in_a_label_is_dropped_with_a_note_and_the_label_kept() -> None:
+    texts = [t for t in _form_texts() if t.text != "资金"]
+    texts.append(_piece("数量（2分）", 110, 460, 0.5))
+    notes: list[tuple[str, str]] = []
+    table = _only_table(page_blocks(_page(), texts, 1, notes=notes))
+    assert table.text_rows()[1][0] == "数量"
+    assert (1, 0) in table.unread
+    assert notes == [("第1页 表1 第2行", "“数量（2分）”识别置信度低（0.50），其中的数字未采用")]
+
+
+def test_empty_check_boxes_read_as_kou_in_option_lists() -> None:
+    img = np.full((600, 1400, 3), 255, np.uint8)
+    texts = [
+        _piece("1、部门预算项目■ 2、专项资金口3、上级转移支付项目口", 100, 100),
+        _piece("户籍人口", 100, 200),
+    ]
+    blocks = page_blocks(img, texts, 1)
+    assert [b.text for b in blocks if isinstance(b, Paragraph)] == [
+        "1、部门预算项目☑ 2、专项资金 ☐ 3、上级转移支付项目 ☐",
+        "户籍人口",
+    ]

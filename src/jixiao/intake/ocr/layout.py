@@ -12,10 +12,14 @@ the ruling lines (:mod:`jixiao.intake.ocr.grid`). Here
   one above (it ran to the right edge, the next one is not numbered and follows at line distance);
 - blocks come in reading order: top to bottom by their top edge.
 
+OCR reads an empty check box as 口: in a line of numbered options with check boxes, such a 口
+after an option becomes ``☐``.
+
 Trust: a piece with figures read with a confidence below ``min_confidence`` is doubtful. In a
 table, the table's arithmetic may decide the cell's reading (:mod:`jixiao.intake.ocr.trust`);
 otherwise the doubtful piece is dropped and its cell listed in :attr:`Table.unread` (the
-extractors then report the value as unread). In running text the piece is dropped and the page
+extractors then report the value as unread); a label with a doubtful figure in brackets
+(“数量（2分）”) keeps its words, and the figure gets a note. In running text the piece is dropped and the page
 gets a note (``EXTRACTION_INCOMPLETE``) saying what was not trusted and why.
 """
 
@@ -55,6 +59,12 @@ _SAME_LINE = 0.4
 # The next line of a paragraph starts at most this many line heights below the one above.
 _LINE_STEP = 2.0
 _DIGIT = re.compile(r"\d")
+# OCR reads an empty check box (□) as the character 口. In a list of numbered options that has
+# check boxes, a 口 right after an option's words, before the next option or the end, is a box.
+_OPTIONS = re.compile(r"\d\s*[、.．].*\d\s*[、.．]")
+_BOX_GLYPHS = re.compile("[■□☐☑☒▣√✓✔]")
+_BOX_AS_KOU = re.compile(r"(?<=[\u4e00-\u9fff])\s*口(?=\s*(?:\d+\s*[、.．]|$))")
+_BRACKETED_FIGURE = re.compile(r"[（(][^（()）]*\d[^（()）]*[)）]")
 
 
 @dataclass(slots=True)
@@ -120,7 +130,7 @@ def _make_line(group: list[OcrText], tab_gap: float | None) -> _Line:
             text += " " + piece.text
         else:
             text += piece.text
-    line.text = text
+    line.text = _boxes(text)
     line.box = Box(
         min(p.box.x0 for p in group),
         min(p.box.y0 for p in group),
@@ -165,6 +175,26 @@ def _continues(prev: _Line, line: _Line, column: _Column, paragraph: str) -> boo
 
 def _untrusted(piece: OcrText, min_confidence: float) -> bool:
     return piece.confidence < min_confidence and _DIGIT.search(piece.text) is not None
+
+
+def _boxes(text: str) -> str:
+    """Empty check boxes OCR read as 口, in a list of options with check boxes, as ``☐``."""
+    if "口" in text and _OPTIONS.search(text) and _BOX_GLYPHS.search(text):
+        return re.sub(r"☐(?=\d)", "☐ ", _BOX_AS_KOU.sub(" ☐", text))
+    return text
+
+
+def _doubt_reason(piece: OcrText) -> str:
+    return f"“{piece.text.strip()}”识别置信度低（{piece.confidence:.2f}），其中的数字未采用"
+
+
+def _label_part(piece: OcrText) -> OcrText | None:
+    """A doubtful piece that is a label with a figure in brackets (“数量（2分）”): the label
+    without the bracket, or ``None`` when the figures are more than such an aside."""
+    text = _BRACKETED_FIGURE.sub("", piece.text).strip()
+    if _DIGIT.search(text) or sum(1 for ch in text if is_wide(ch)) < 2:
+        return None
+    return OcrText(text, piece.box, piece.confidence)
 
 
 def _split_across(piece: OcrText, grid: Grid) -> list[OcrText]:
@@ -215,7 +245,14 @@ def _cell_text(pieces: list[OcrText], box: Box) -> str:
     return "\n".join(parts)
 
 
-def _table(grid: Grid, pieces: list[OcrText], place: str, page: int, min_confidence: float) -> Table:
+def _table(
+    grid: Grid,
+    pieces: list[OcrText],
+    place: str,
+    page: int,
+    min_confidence: float,
+    notes: list[tuple[str, str]] | None,
+) -> Table:
     by_cell: dict[Position, list[OcrText]] = {}
     anchor: dict[Position, Position] = {}
     for gc in grid.cells:
@@ -252,7 +289,14 @@ def _table(grid: Grid, pieces: list[OcrText], place: str, page: int, min_confide
             texts[key] = (text, None if text == texts[key][0] else texts[key][0])
             continue
         unread.add(key)
-        sure = [p for p in by_cell[key] if not _untrusted(p, min_confidence)]
+        sure: list[OcrText] = []
+        for piece in by_cell[key]:
+            if not _untrusted(piece, min_confidence):
+                sure.append(piece)
+            elif (label := _label_part(piece)) is not None:
+                sure.append(label)
+                if notes is not None:
+                    notes.append((f"{place} 第{gc.row + 1}行", _doubt_reason(piece)))
         texts[key] = cleaned(_cell_text(sure, gc.box)) if sure else ("", None)
     cells: list[Cell] = []
     for gc in grid.cells:
@@ -300,17 +344,12 @@ def page_blocks(
     items: list[tuple[float, Block]] = []
     for i, grid in enumerate(grids):
         place = f"第{page}页 表{tables_before + i + 1}"
-        items.append((grid.box.y0, _table(grid, inside[i], place, page, min_confidence)))
+        items.append((grid.box.y0, _table(grid, inside[i], place, page, min_confidence, notes)))
     kept: list[OcrText] = []
     for piece in outside:
         if _untrusted(piece, min_confidence):
             if notes is not None:
-                notes.append(
-                    (
-                        f"第{page}页",
-                        f"“{piece.text.strip()}”识别置信度低（{piece.confidence:.2f}），其中的数字未采用",
-                    )
-                )
+                notes.append((f"第{page}页", _doubt_reason(piece)))
             continue
         kept.append(piece)
     items.extend((y, paragraph) for y, paragraph in _paragraphs(kept, page, grids, float(image.shape[1])))
