@@ -101,6 +101,14 @@ def test_pieces_fill_the_cells_and_the_title_is_a_paragraph() -> None:
         ["", "2,440.91", "2,440.91", "100.00%"],
     ]
     assert table.unread == frozenset()
+    # provenance: page, box on the page image, confidence
+    amount = table.cells[[c.text for c in table.cells].index("100.00%")]
+    assert amount.scan is not None
+    assert amount.scan.page == 2
+    assert amount.scan.box == _form_texts()[-1].box
+    assert amount.scan.confidence == 0.99
+    assert blocks[0].scan is not None and blocks[0].scan.box == _form_texts()[0].box
+    assert table.cells[-1].scan is not None
 
 
 def test_a_tilted_page_gives_the_same_table() -> None:
@@ -117,7 +125,12 @@ def test_a_tilted_page_gives_the_same_table() -> None:
         moved.append(
             OcrText(t.text, Box(t.box.x0 + dx, t.box.y0 + dy, t.box.x1 + dx, t.box.y1 + dy), t.confidence)
         )
-    assert _only_table(page_blocks(tilted, moved, 1)).text_rows() == straight.text_rows()
+    table = _only_table(page_blocks(tilted, moved, 1))
+    assert table.text_rows() == straight.text_rows()
+    # provenance stays on the page image as the engine saw it, not the straightened frame
+    rate = table.cells[[c.text for c in table.cells].index("100.00%")]
+    assert rate.scan is not None
+    assert abs(rate.scan.box.x0 - moved[-1].box.x0) < 1 and abs(rate.scan.box.y0 - moved[-1].box.y0) < 1
 
 
 def test_a_piece_read_across_a_column_line_is_cut_at_the_line() -> None:

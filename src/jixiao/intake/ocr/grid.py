@@ -67,11 +67,18 @@ class Grid:
 
     def local(self, box: Box) -> Box:
         """A page box moved into the grid's frame (turned with the page about its centre)."""
-        if not self.angle:
+        return self._turned(box, self.angle)
+
+    def to_page(self, box: Box) -> Box:
+        """A box of the grid's frame moved back onto the page (the inverse of :meth:`local`)."""
+        return self._turned(box, -self.angle)
+
+    def _turned(self, box: Box, angle: float) -> Box:
+        if not angle:
             return box
         x, y = box.centre
         cx, cy = self.centre
-        a = np.radians(self.angle)
+        a = np.radians(angle)
         cos, sin = float(np.cos(a)), float(np.sin(a))
         # cv2 rotates counter-clockwise for positive angles with y pointing down.
         nx = cx + (x - cx) * cos - (y - cy) * sin

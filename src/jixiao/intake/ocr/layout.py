@@ -37,6 +37,7 @@ from numpy.typing import NDArray
 from jixiao.intake.document import Block
 from jixiao.intake.document import Cell
 from jixiao.intake.document import Paragraph
+from jixiao.intake.document import Scanned
 from jixiao.intake.document import Table
 from jixiao.intake.document import cleaned
 from jixiao.intake.ocr.boxes import Box
@@ -177,6 +178,14 @@ def _untrusted(piece: OcrText, min_confidence: float) -> bool:
     return piece.confidence < min_confidence and _DIGIT.search(piece.text) is not None
 
 
+def _scanned(page: int, boxes: Sequence[Box], pieces: Sequence[OcrText]) -> Scanned:
+    """Provenance: the box around ``boxes`` (on the page image) and the lowest confidence."""
+    around = Box(
+        min(b.x0 for b in boxes), min(b.y0 for b in boxes), max(b.x1 for b in boxes), max(b.y1 for b in boxes)
+    )
+    return Scanned(page=page, box=around, confidence=min(p.confidence for p in pieces))
+
+
 def _boxes(text: str) -> str:
     """Empty check boxes OCR read as 口, in a list of options with check boxes, as ``☐``."""
     if "口" in text and _OPTIONS.search(text) and _BOX_GLYPHS.search(text):
@@ -302,7 +311,9 @@ def _table(
     for gc in grid.cells:
         # Empty cells too: their spans are part of the form's shape, as the PDF reader keeps them.
         text, original = texts.get((gc.row, gc.col), ("", None))
-        cells.append(Cell(text, gc.row, gc.col, gc.rowspan, gc.colspan, original=original))
+        own = by_cell.get((gc.row, gc.col))
+        scan = _scanned(page, [grid.to_page(p.box) for p in own], own) if own else None
+        cells.append(Cell(text, gc.row, gc.col, gc.rowspan, gc.colspan, original=original, scan=scan))
     return Table(
         cells=tuple(cells),
         n_rows=grid.n_rows,
@@ -381,9 +392,10 @@ def _paragraphs(
         if open_lines:
             clean, original = cleaned(text)
             if clean:
-                out.append(
-                    (open_lines[0].box.y0, Paragraph(clean, f"第{page}页", page=page, original=original))
-                )
+                pieces = [p for line in open_lines for p in line.pieces]
+                scan = _scanned(page, [line.box for line in open_lines], pieces)
+                paragraph = Paragraph(clean, f"第{page}页", page=page, original=original, scan=scan)
+                out.append((open_lines[0].box.y0, paragraph))
         open_lines, text = [], ""
 
     for line in lines:
