@@ -87,6 +87,22 @@ def test_ruled_form_becomes_a_grid_with_merged_cells(gaps: bool) -> None:
     assert len(grid.cells) == 1 + 1 + 3 + 3
 
 
+def test_a_form_without_side_borders_keeps_its_outer_columns() -> None:
+    img = np.full((1200, 1500, 3), 255, np.uint8)
+    for y in YS:
+        cv2.line(img, (XS[0], y), (XS[-1], y), (0, 0, 0), 3)
+    for x in XS[1:-1]:  # inner column lines only
+        cv2.line(img, (x, YS[0]), (x, YS[-1]), (0, 0, 0), 3)
+    (grid,) = find_grids(img)
+    assert (grid.n_rows, grid.n_cols) == (3, 4)
+    assert abs(grid.xs[0] - XS[0]) < 8 and abs(grid.xs[-1] - XS[-1]) < 8
+    table = _only_table(page_blocks(img, _form_texts(), 1))
+    assert table.text_rows()[1:] == [
+        ["", "预算数", "执行数", "执行率"],
+        ["资金", "2,440.91", "2,440.91", "100.00%"],  # 资金 stands on the line: its centre is below
+    ]
+
+
 def test_pieces_fill_the_cells_and_the_title_is_a_paragraph() -> None:
     blocks = page_blocks(_page(), _form_texts(), 2, tables_before=1)
     assert isinstance(blocks[0], Paragraph)

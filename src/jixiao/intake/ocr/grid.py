@@ -9,7 +9,9 @@ Government forms are ruled. On the (prepared, deskewed) page image
 3. lines that touch form a table; each table's horizontal lines give its row boundaries, its
    vertical lines its column boundaries (positions within a few pixels are one boundary, so a
    line drawn a little crooked is still one);
-4. between two neighbouring grid positions the separator is there when ink covers most of it; a
+4. lines that run on past the outermost crossing line (a form drawn without its outer side
+   borders, a table whose bottom the page cut off) bound the table where they end;
+5. between two neighbouring grid positions the separator is there when ink covers most of it; a
    missing separator means the two positions are one merged cell (rowspan/colspan), as a word
    processor would have merged them.
 
@@ -223,10 +225,26 @@ def _covered(mask: Image, fixed: float, start: float, end: float, band: int, alo
     return bool(cover >= _SEPARATOR_COVER)
 
 
+def _extend(edges: list[float], inked: NDArray[np.intp], beyond: float) -> None:
+    """Add the ends of the lines crossing ``edges`` as outer edges where they run on past them."""
+    if inked.size == 0:
+        return
+    if float(inked[0]) < edges[0] - beyond:
+        edges.insert(0, float(inked[0]))
+    if float(inked[-1]) > edges[-1] + beyond:
+        edges.append(float(inked[-1]))
+
+
 def _grid(horizontal: Image, vertical: Image, left: int, top: int, length: int) -> Grid | None:
     tolerance = max(4.0, length / 4)
     ys = _positions(horizontal, 0, tolerance, 2 * length)
     xs = _positions(vertical, 1, tolerance, length)
+    if not xs or not ys:
+        return None
+    # Open sides (a form drawn without its outer left/right border, a table whose last row the
+    # page cut off): the lines that run on beyond the outermost crossing ones bound the table.
+    _extend(xs, np.nonzero(horizontal.any(axis=0))[0], 2 * length)
+    _extend(ys, np.nonzero(vertical.any(axis=1))[0], 2 * length)
     if len(xs) < 2 or len(ys) < 2:
         return None
     band = max(2, round(tolerance / 2))
