@@ -68,9 +68,10 @@ Fact = tuple[str, Any, bool]  # (name, value, is a number)
 
 
 def _text(value: Any) -> str:
-    """Text compared without spaces, line breaks and full-/half-width differences of punctuation."""
-    text = re.sub(r"\s+", "", str(value or ""))
-    return text.translate(str.maketrans("，：；（）％", ",:;()%"))
+    """Text compared without spaces, line breaks, full-/half-width differences of punctuation and a
+    closing full stop."""
+    text = re.sub(r"\s+", "", str(value or "")).translate(str.maketrans("，：；（）％", ",:;()%"))
+    return text.rstrip("。.;")  # a sentence's last stop is not a fact
 
 
 def _number(value: Any) -> Decimal | None:
