@@ -200,18 +200,27 @@ def fade_seals(image: Image) -> tuple[Image, int]:
     width = image.shape[1]
     reach = max(3, width // 150)
     joined = cv2.dilate(mask, np.ones((reach, reach), np.uint8))
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
-    seals = 0
-    region = np.zeros(mask.shape, dtype=bool)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    boxes: list[tuple[int, int, int, int]] = []
     for i in range(1, count):
+        x, y = int(stats[i, cv2.CC_STAT_LEFT]), int(stats[i, cv2.CC_STAT_TOP])
         w, h = int(stats[i, cv2.CC_STAT_WIDTH]), int(stats[i, cv2.CC_STAT_HEIGHT])
         if min(w, h) >= _MIN_SEAL * width and max(w, h) <= _SEAL_ASPECT * min(w, h):
-            region |= labels == i
-            seals += 1
-    if seals:
-        grey = grey.copy()
-        grey[region] = image[:, :, 2][region]
-    return grey, seals
+            boxes.append((x, y, x + w, y + h))
+    # A seal's ring, star and lettering: whatever red lies within its outline belongs to it.
+    seals = [b for b in boxes if not any(o != b and _inside(b, o) for o in boxes)]
+    if not seals:
+        return grey, 0
+    region = np.zeros(mask.shape, dtype=bool)
+    for x0, y0, x1, y1 in seals:
+        region[y0:y1, x0:x1] = red[y0:y1, x0:x1]
+    grey = grey.copy()
+    grey[region] = image[:, :, 2][region]
+    return grey, len(seals)
+
+
+def _inside(inner: tuple[int, int, int, int], outer: tuple[int, int, int, int]) -> bool:
+    return outer[0] <= inner[0] and outer[1] <= inner[1] and inner[2] <= outer[2] and inner[3] <= outer[3]
 
 
 def flatten_light(grey: Image) -> Image:
