@@ -296,3 +296,11 @@ def test_empty_check_boxes_read_as_kou_in_option_lists() -> None:
         "1、部门预算项目☑ 2、专项资金 ☐ 3、上级转移支付项目 ☐",
         "户籍人口",
     ]
+
+
+def test_a_line_wrapped_before_a_character_and_its_closing_bracket_is_joined() -> None:
+    # “次）” could not stay on the first line (a closing bracket may not start a line): wrapped.
+    texts = [t for t in _form_texts() if t.text != "2,440.91" or t.box.x0 > 500]
+    texts += [_piece("东湖社区累计200", 405, 480), _piece("次）", 405, 515)]
+    table = _only_table(page_blocks(_page(), texts, 1))
+    assert table.text_rows()[2][1] == "东湖社区累计200次）"

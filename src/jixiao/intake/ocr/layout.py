@@ -47,6 +47,8 @@ from jixiao.intake.ocr.grid import find_grids
 from jixiao.intake.ocr.trust import Position
 from jixiao.intake.ocr.trust import Slot
 from jixiao.intake.ocr.trust import resolve
+from jixiao.intake.readers.pdf_layout import _NO_LINE_END  # the typesetting rules the PDF reader knows
+from jixiao.intake.readers.pdf_layout import _NO_LINE_START
 from jixiao.intake.readers.pdf_layout import is_wide
 from jixiao.intake.readers.pdf_layout import join_text
 from jixiao.intake.readers.pdf_layout import starts_item
@@ -82,13 +84,22 @@ class _Line:
 
     @property
     def head_width(self) -> float:
-        """Width of the first character (a CJK character is about as wide as the line is high)."""
+        """Width of what starts the line and could not have been split from it: opening marks,
+        a CJK character or a Latin word, and the punctuation that may not start a line."""
         first = self.pieces[0]
-        return (
-            first.box.width
-            / max(_units(first.text), 1.0)
-            * (2.0 if first.text and is_wide(first.text[0]) else 1.0)
-        )
+        text = first.text
+        i, n = 0, len(text)
+        while i < n - 1 and text[i] in _NO_LINE_END:
+            i += 1
+        if i < n and is_wide(text[i]):
+            i += 1
+        else:
+            while i < n and text[i].isascii() and (text[i].isalnum() or text[i] in ".,%"):
+                i += 1
+            i = max(i, 1)
+        while i < n and text[i] in _NO_LINE_START:
+            i += 1
+        return first.box.width / max(_units(text), 1.0) * _units(text[:i])
 
 
 def _units(text: str) -> float:
