@@ -4,6 +4,10 @@ Each file is read in a worker process (``python -m jixiao.intake.worker``), so a
 down only that worker: after ``Limits.file_timeout`` seconds the worker is killed, the file gets
 an ``UNREADABLE_DOCUMENT`` finding (处理超时), and a fresh worker takes the next file. Results come
 back in input order.
+
+A scan reports each page it has read (on the worker's stderr); each page restarts the file's clock,
+so the time limit holds for every page of a scan (their number is bounded by ``ocr_max_pages``),
+and ``on_page`` hears of it for progress bars.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from jixiao.intake.limits import Limits
 from jixiao.intake.limits import seconds_text
 from jixiao.intake.pipeline import evaluations_from_line
 from jixiao.intake.pipeline import unreadable
+from jixiao.intake.worker import PAGE
 from jixiao.intake.worker import READY
 from jixiao.intake.worker import limits_to_json
 from jixiao.intake.worker import task_line
@@ -79,11 +84,15 @@ def _link_problem(link: Path, roots: list[Path]) -> str | None:
     return None
 
 
+PageCallback = Callable[[Path, int, int], None]
+
+
 @dataclass(slots=True)
 class _Slot:
     process: subprocess.Popen[bytes]
     index: int | None = None
     started: float = 0.0
+    said: bytes = b""  # the worker's stderr so far, up to its last full line
 
     def fileno(self) -> int:
         """The worker's stdout, which ``wait`` watches."""
@@ -91,11 +100,39 @@ class _Slot:
         assert stdout is not None
         return stdout.fileno()
 
+    def errno(self) -> int | None:
+        """The worker's stderr (page progress), which ``wait`` watches too; None once closed."""
+        stderr = self.process.stderr
+        return None if stderr is None or stderr.closed else stderr.fileno()
+
+    def pages(self) -> list[tuple[int, int]]:
+        """The page lines the worker has written since last asked (reads only what is there)."""
+        fd = self.errno()
+        if fd is None:
+            return []
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            chunk = b""
+        if not chunk:
+            stderr = self.process.stderr
+            if stderr is not None:
+                stderr.close()  # end of stream: stop watching it
+            return []
+        *lines, self.said = (self.said + chunk).split(b"\n")
+        found = []
+        for line in lines:
+            parts = line.decode("utf-8", "replace").split()
+            if len(parts) == 3 and parts[0] == PAGE and parts[1].isdigit() and parts[2].isdigit():
+                found.append((int(parts[1]), int(parts[2])))
+        self.said = self.said[-4096:]  # anything else a library printed is dropped
+        return found
+
 
 def _start(scheme: str | None, limits: Limits) -> _Slot:
     cmd = [sys.executable, "-m", "jixiao.intake.worker", limits_to_json(limits), scheme or ""]
     process = subprocess.Popen(
-        cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True
+        cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
     )
     return _Slot(process)
 
@@ -121,12 +158,13 @@ def check_files(
     limits: Limits | None = None,
     jobs: int | None = None,
     on_done: Callable[[Path, Evaluation], None] | None = None,
+    on_page: PageCallback | None = None,
 ) -> Iterator[tuple[Path, Evaluation]]:
     """Extract, score and check ``files``; yield ``(path, evaluation)`` in input order, once per
     evaluation: a file that holds several forms yields each, one after the other (see
     :func:`check_files_grouped`)."""
     for path, evaluations in check_files_grouped(
-        files, scheme=scheme, limits=limits, jobs=jobs, on_done=on_done
+        files, scheme=scheme, limits=limits, jobs=jobs, on_done=on_done, on_page=on_page
     ):
         for ev in evaluations:
             yield path, ev
@@ -140,6 +178,7 @@ def check_files_grouped(
     jobs: int | None = None,
     on_done: Callable[[Path, Evaluation], None] | None = None,
     names: Sequence[str | None] | None = None,
+    on_page: PageCallback | None = None,
 ) -> Iterator[tuple[Path, list[Evaluation]]]:
     """Extract, score and check ``files``; yield ``(path, evaluations)`` in input order, one
     evaluation per form the file holds (never none). ``names``, one per file, are the names people
@@ -147,7 +186,7 @@ def check_files_grouped(
 
     ``jobs`` worker processes (default: the number of CPUs, at most the number of files);
     ``on_done`` is called as each file finishes, in completion order, with its first evaluation
-    (for progress bars).
+    (for progress bars); ``on_page`` with ``(path, pages done, pages)`` as a scan is read.
     """
     limits = limits or Limits()
     if not files:
@@ -168,8 +207,12 @@ def check_files_grouped(
         while any(s.index is not None for s in slots):
             busy = [s for s in slots if s.index is not None]
             timeout = max(0.05, min(s.started + limits.file_timeout for s in busy) - time.monotonic())
-            ready = set(wait([s.fileno() for s in busy], timeout=timeout))
+            watched = [s.fileno() for s in busy] + [fd for s in busy if (fd := s.errno()) is not None]
+            ready = set(wait(watched, timeout=timeout))
             now = time.monotonic()
+            for slot in busy:
+                if slot.errno() in ready:
+                    _paged(slot, files, now, on_page)
             for i in range(len(slots)):
                 slots[i] = _collect(slots[i], files, shown, ready, now, limits, spawn, results, on_done)
                 _assign(slots[i], pending, files, shown)
@@ -219,12 +262,22 @@ def _collect(
     return slot
 
 
+def _paged(slot: _Slot, files: list[Path], now: float, on_page: PageCallback | None) -> None:
+    """Take the page lines a busy worker wrote: each restarts the file's clock."""
+    for done, total in slot.pages():
+        slot.started = now
+        if on_page is not None and slot.index is not None:
+            on_page(files[slot.index], done, total)
+
+
 def _assign(slot: _Slot, pending: Iterator[int], files: list[Path], names: list[str | None]) -> None:
     if slot.index is not None:
         return
     index = next(pending, None)
     if index is None:
         return
+    while (fd := slot.errno()) is not None and wait([fd], timeout=0):
+        slot.pages()  # what is left of the last file's page lines belongs to no one
     slot.index = index
     slot.started = time.monotonic()
     stdin = slot.process.stdin
@@ -240,7 +293,7 @@ def _kill(slot: _Slot) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(slot.process.pid, signal.SIGKILL)
     slot.process.wait()
-    for stream in (slot.process.stdin, slot.process.stdout):
+    for stream in (slot.process.stdin, slot.process.stdout, slot.process.stderr):
         if stream is not None:
             with contextlib.suppress(OSError):
                 stream.close()
