@@ -14,6 +14,7 @@ from typing import Protocol
 
 from jixiao.core.model import Evaluation
 from jixiao.errors import JixiaoError
+from jixiao.intake.batch import PageCallback
 from jixiao.intake.batch import check_files_grouped
 from jixiao.intake.limits import Limits
 from jixiao.intake.pipeline import evaluations_from_line
@@ -37,12 +38,18 @@ class ProcessExecutor:
     workers: int
     limits: Limits
     scheme: str | None = None
+    on_page: PageCallback | None = None  # (path, pages done, pages) as a scan is read
 
     def run(
         self, files: list[Path], names: list[str | None] | None = None
     ) -> Iterator[tuple[Path, list[Evaluation]]]:
         yield from check_files_grouped(
-            files, scheme=self.scheme, limits=self.limits, jobs=self.workers, names=names
+            files,
+            scheme=self.scheme,
+            limits=self.limits,
+            jobs=self.workers,
+            names=names,
+            on_page=self.on_page,
         )
 
 
