@@ -304,3 +304,18 @@ def test_a_line_wrapped_before_a_character_and_its_closing_bracket_is_joined() -
     texts += [_piece("东湖社区累计200", 405, 480), _piece("次）", 405, 515)]
     table = _only_table(page_blocks(_page(), texts, 1))
     assert table.text_rows()[2][1] == "东湖社区累计200次）"
+
+
+@pytest.mark.parametrize("faded", [False, True])
+def test_a_round_seal_over_the_table_adds_no_column(faded: bool) -> None:
+    img = _page()
+    # a red seal stamped over the amounts, or what is left of it once the page preparation faded
+    # it (a light grey rim): its rim must not become column or row lines
+    colour = (190, 190, 190) if faded else (40, 40, 230)
+    cv2.circle(img, (700, 480), 130, colour, 5)
+    cv2.circle(img, (1000, 420), 90, colour, 4)
+    if faded:
+        img = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
+    (grid,) = find_grids(img)
+    assert (grid.n_rows, grid.n_cols) == (3, 4)
+    assert len(grid.cells) == 8

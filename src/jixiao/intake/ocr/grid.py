@@ -6,7 +6,8 @@ Government forms are ruled. On the (prepared, deskewed) page image
    photo moves the threshold with it);
 2. morphological opening with long thin kernels keeps what is a horizontal or a vertical line and
    drops the text; closing along the line bridges short breaks (a faint scan, a thin pen);
-3. lines that touch form a table; each table's horizontal lines give its row boundaries, its
+3. pieces of line much lighter than the page's ruling lines are dropped (the rim of a red seal
+   the page preparation faded); lines that touch form a table; each table's horizontal lines give its row boundaries, its
    vertical lines its column boundaries (positions within a few pixels are one boundary, so a
    line drawn a little crooked is still one);
 4. lines that run on past the outermost crossing line (a form drawn without its outer side
@@ -39,6 +40,9 @@ _MIN_TABLE_WIDTH = 0.15
 # A page tilted by less than this (degrees) is taken as straight; the angle comes from at most
 # this many of the longest horizontal lines.
 _MIN_SKEW = 0.1
+# A line piece lighter than this share of the way from the page's ruling ink to white is not
+# ink of the form: what is left of a faded red seal (its rim breaks into short vertical slivers).
+_FAINT = 0.6
 _SKEW_LINES = 12
 
 Image = NDArray[np.uint8]
@@ -110,10 +114,10 @@ class Grid:
 
 
 def grayscale(image: NDArray[Any]) -> Image:
-    """An 8-bit grey image from a grey, BGR or BGRA page image."""
+    """An 8-bit grey image from a grey, BGR or BGRA page image; of a colour image its red
+    channel, in which red seal ink is as light as the paper and black or blue rules stay dark."""
     if image.ndim == 3:
-        code = cv2.COLOR_BGRA2GRAY if image.shape[2] == 4 else cv2.COLOR_BGR2GRAY
-        image = cv2.cvtColor(image, code)
+        image = image[:, :, 2] if image.shape[2] >= 3 else image[:, :, 0]
     if image.dtype != np.uint8:
         image = cv2.normalize(image, None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8)
     return np.ascontiguousarray(image, dtype=np.uint8)
@@ -127,15 +131,40 @@ def line_masks(image: NDArray[Any]) -> tuple[Image, Image, int]:
     block = max(15, (length // 2) * 2 + 1)
     ink = cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 15)
     gap = max(3, length // 3)
-    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
-    horizontal = cv2.morphologyEx(
-        horizontal, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (gap, 1))
-    )
-    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, length)))
-    vertical = cv2.morphologyEx(
-        vertical, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, gap))
-    )
-    return np.asarray(horizontal, dtype=np.uint8), np.asarray(vertical, dtype=np.uint8), length
+    along_x = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
+    along_x = cv2.morphologyEx(along_x, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (gap, 1)))
+    along_y = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, length)))
+    along_y = cv2.morphologyEx(along_y, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, gap)))
+    horizontal: Image = np.asarray(along_x, dtype=np.uint8)
+    vertical: Image = np.asarray(along_y, dtype=np.uint8)
+    _drop_faint(grey, [horizontal, vertical], length)
+    return horizontal, vertical, length
+
+
+def _drop_faint(grey: Image, masks: list[Image], length: int) -> None:
+    """Clear, in place, the line pieces much lighter than the page's ruling lines (see ``_FAINT``)."""
+    pieces: list[tuple[Image, NDArray[Any], int, tuple[int, int, int, int], float, int]] = []
+    for mask in masks:
+        count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        for i in range(1, count):
+            x, y, w, h, area = (int(v) for v in stats[i])
+            if max(w, h) < length:
+                continue
+            under = grey[y : y + h, x : x + w][labels[y : y + h, x : x + w] == i]
+            pieces.append((mask, labels, i, (x, y, w, h), float(np.median(under)), area))
+    if not pieces:
+        return
+    # The ruling ink: the median shade of line pixels, weighted by length (long lines dominate).
+    shades = np.array([p[4] for p in pieces])
+    weights = np.array([p[5] for p in pieces], dtype=np.float64)
+    order = np.argsort(shades)
+    cumulative = np.cumsum(weights[order])
+    ink = float(shades[order][int(np.searchsorted(cumulative, cumulative[-1] / 2))])
+    limit = ink + _FAINT * (255.0 - ink)
+    for mask, labels, i, (x, y, w, h), shade, _area in pieces:
+        if shade > limit:
+            region = mask[y : y + h, x : x + w]
+            region[labels[y : y + h, x : x + w] == i] = 0
 
 
 def skew_angle(horizontal: Image, length: int) -> float:
