@@ -165,9 +165,11 @@ def test_a_doubtful_amount_the_rate_decides_is_kept_corrected() -> None:
 
 def test_a_doubtful_amount_the_arithmetic_cannot_decide_is_left_unread() -> None:
     texts = [t for t in _form_texts("2,446.91", 0.5) if t.text != "100.00%"]
-    table = _only_table(page_blocks(_page(), texts, 1))
+    notes: list[tuple[str, str]] = []
+    table = _only_table(page_blocks(_page(), texts, 1, notes=notes))
     assert table.text_rows()[2][1] == ""
     assert table.unread == {(2, 1)}
+    assert notes == [("第1页 表1 第3行", "“2,446.91”识别置信度低（0.50），其中的数字未采用")]
     # confident, the same reading is taken as read
     confident = [t for t in _form_texts("2,446.91", 0.95) if t.text != "100.00%"]
     assert _only_table(page_blocks(_page(), confident, 1)).text_rows()[2][1] == "2,446.91"
@@ -188,7 +190,7 @@ def test_doubtful_figures_in_running_text_become_notes() -> None:
     assert [b.text for b in blocks if isinstance(b, Paragraph)] == ["项目按期完成。"]
     assert len(notes) == 1
     place, reason = notes[0]
-    assert place == "第3页"
+    assert place == "第3页 上部偏左"
     assert "1,458.91" in reason and "置信度低" in reason
 
 

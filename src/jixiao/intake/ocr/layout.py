@@ -17,9 +17,9 @@ after an option becomes ``☐``.
 
 Trust: a piece with figures read with a confidence below ``min_confidence`` is doubtful. In a
 table, the table's arithmetic may decide the cell's reading (:mod:`jixiao.intake.ocr.trust`);
-otherwise the doubtful piece is dropped and its cell listed in :attr:`Table.unread` (the
-extractors then report the value as unread); a label with a doubtful figure in brackets
-(“数量（2分）”) keeps its words, and the figure gets a note. In running text the piece is dropped and the page
+otherwise the doubtful piece is dropped, its cell listed in :attr:`Table.unread` (the indicator
+reader then reports the value as unread) and the page gets a note naming the table row and what
+was not taken; a label with a doubtful figure in brackets (“数量（2分）”) keeps its words. In running text the piece is dropped and the page
 gets a note (``EXTRACTION_INCOMPLETE``) saying what was not trusted and why.
 """
 
@@ -313,10 +313,14 @@ def _table(
         for piece in by_cell[key]:
             if not _untrusted(piece, min_confidence):
                 sure.append(piece)
-            elif (label := _label_part(piece)) is not None:
+                continue
+            label = _label_part(piece)
+            if label is not None:
                 sure.append(label)
-                if notes is not None:
-                    notes.append((f"{place} 第{gc.row + 1}行", _doubt_reason(piece)))
+            # Every figure not taken is said, whatever the cell holds (an amount of the budget
+            # table, a total): the form readers report unread indicator values on their own too.
+            if notes is not None:
+                notes.append((f"{place} 第{gc.row + 1}行", _doubt_reason(piece)))
         texts[key] = cleaned(_cell_text(sure, gc.box)) if sure else ("", None)
     cells: list[Cell] = []
     for gc in grid.cells:
@@ -371,7 +375,8 @@ def page_blocks(
     for piece in outside:
         if _untrusted(piece, min_confidence):
             if notes is not None:
-                notes.append((f"第{page}页", _doubt_reason(piece)))
+                where = Scanned(page, piece.box, piece.confidence).where(image.shape[1], image.shape[0])
+                notes.append((where, _doubt_reason(piece)))
             continue
         kept.append(piece)
     items.extend((y, paragraph) for y, paragraph in _paragraphs(kept, page, grids, float(image.shape[1])))
