@@ -245,7 +245,11 @@ def main(argv: list[str] | None = None) -> int:
     per: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     dump = []
     for m in scans:
-        outcomes = compare(truth_ev[args.dir / m["truth"]], scan_ev.get(args.dir / m["scan"]))
+        scan = scan_ev.get(args.dir / m["scan"]) or {}
+        outcomes = compare(truth_ev[args.dir / m["truth"]], scan)
+        if not scan.get("indicators"):  # nothing read: say why
+            reasons = [f["message"] for f in scan.get("findings") or [] if f["severity"] == "error"][:2]
+            print(f"  {m['scan']}: 没有读出指标：{'；'.join(reasons) or '无评价'}")
         row = per[m["condition"]]
         row["scans"] += 1
         row["pages"] += m["pages"]
