@@ -151,10 +151,12 @@ def _drop_faint(grey: Image, masks: list[Image], length: int) -> None:
             if max(w, h) < length:
                 continue
             under = grey[y : y + h, x : x + w][labels[y : y + h, x : x + w] == i]
-            pieces.append((mask, labels, i, (x, y, w, h), float(np.median(under)), area))
+            # A line's shade is that of its core (its darkest tenth): anti-aliased or blurred
+            # edges of a thin rule are grey, its middle is not.
+            pieces.append((mask, labels, i, (x, y, w, h), float(np.percentile(under, 10)), area))
     if not pieces:
         return
-    # The ruling ink: the median shade of line pixels, weighted by length (long lines dominate).
+    # The ruling ink: the median shade of the pieces, weighted by size (long lines dominate).
     shades = np.array([p[4] for p in pieces])
     weights = np.array([p[5] for p in pieces], dtype=np.float64)
     order = np.argsort(shades)
