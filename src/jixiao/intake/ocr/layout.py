@@ -19,8 +19,9 @@ Trust: a piece with figures read with a confidence below ``min_confidence`` is d
 table, the table's arithmetic may decide the cell's reading (:mod:`jixiao.intake.ocr.trust`);
 otherwise the doubtful piece is dropped, its cell listed in :attr:`Table.unread` (the indicator
 reader then reports the value as unread) and the page gets a note naming the table row and what
-was not taken; a label with a doubtful figure in brackets (“数量（2分）”) keeps its words. In running text the piece is dropped and the page
-gets a note (``EXTRACTION_INCOMPLETE``) saying what was not trusted and why.
+was not taken; a label with a doubtful figure in brackets (“数量（2分）”) keeps its words. In
+running text the piece is dropped and the page gets a note placing it in words on the page. The
+notes become ``EXTRACTION_INCOMPLETE`` findings with the reason (识别置信度低).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from jixiao.intake.document import Paragraph
 from jixiao.intake.document import Scanned
 from jixiao.intake.document import Table
 from jixiao.intake.document import cleaned
+from jixiao.intake.limits import Limits
 from jixiao.intake.ocr.boxes import Box
 from jixiao.intake.ocr.boxes import OcrText
 from jixiao.intake.ocr.grid import Grid
@@ -53,8 +55,9 @@ from jixiao.intake.readers.pdf_layout import is_wide
 from jixiao.intake.readers.pdf_layout import join_text
 from jixiao.intake.readers.pdf_layout import starts_item
 
-# Below this confidence a piece holding figures is not trusted (see the module docstring).
-DEFAULT_MIN_CONFIDENCE = 0.8
+# Below this confidence a piece holding figures is not trusted (see the module docstring); the
+# readers pass the setting ``ocr_min_confidence``.
+DEFAULT_MIN_CONFIDENCE = Limits().ocr_min_confidence
 # A gap of this many line heights between two pieces of one visual line is a column gap (TAB).
 _TAB_GAP = 2.0
 # Two pieces are on one visual line when their middles are this many line heights apart at most.
