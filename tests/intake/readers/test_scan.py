@@ -212,3 +212,16 @@ def test_perspective_photo_is_unwarped() -> None:
     assert "透视校正" in prepared.steps
     texts = "".join(t.text for t in engine.recognise(prepared.image)).replace(" ", "")
     assert "2,440.91" in texts
+
+
+def test_transparent_png_is_read_on_white_paper(tmp_path: Path) -> None:
+    clear = Image.new(
+        "RGBA", (1100, 700), (0, 0, 0, 0)
+    )  # black where transparent: a black page if flattened naively
+    draw = ImageDraw.Draw(clear)
+    font = ImageFont.truetype(str(FONT), 40)
+    for i, line in enumerate(LINES):
+        draw.text((80, 80 + i * 110), line, fill=(0, 0, 0, 255), font=font)
+    path = tmp_path / "透明.png"
+    clear.save(path)
+    assert_read(text_of(path))

@@ -171,7 +171,7 @@ def read_image(path: Path, limits: Limits) -> Document:
                     width, height = picture.size
                     if width * height > limits.ocr_max_pixels:
                         raise PageRefused(too_large(width, height, limits))
-                    rgb = ImageOps.exif_transpose(picture).convert("RGB")
+                    rgb = _rgb(ImageOps.exif_transpose(picture))
                 except (Image.DecompressionBombError, Image.DecompressionBombWarning):
                     raise PageRefused(too_large(*picture.size, limits)) from None
                 except (OSError, ValueError, SyntaxError, EOFError) as exc:
@@ -186,6 +186,24 @@ def read_image(path: Path, limits: Limits) -> Document:
         refused = [reason for _, reason in notes]
         raise UnreadableDocument(refused[0] if len(refused) == 1 and count == 1 else NOTHING_READ)
     return Document(path=str(path), format=fmt, blocks=blocks, pages=count, notes=notes, scanned=read)
+
+
+def _rgb(frame: Any) -> Any:
+    """An RGB picture of a frame of any mode: transparency over white paper (a transparent PNG is
+    not a black page), 16-bit and float grey stretched to 8 bits rather than clipped."""
+    import numpy as np
+    from PIL import Image
+
+    if frame.mode in {"I", "I;16", "I;16B", "I;16L", "F"}:
+        values = np.asarray(frame, dtype=np.float64)
+        low, high = float(values.min()), float(values.max())
+        scaled = (values - low) * (255.0 / (high - low)) if high > low else np.full(values.shape, 255.0)
+        return Image.fromarray(scaled.astype(np.uint8)).convert("RGB")
+    if frame.mode in {"RGBA", "LA", "PA"} or (frame.mode == "P" and "transparency" in frame.info):
+        rgba = frame.convert("RGBA")
+        paper = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(paper, rgba).convert("RGB")
+    return frame.convert("RGB")
 
 
 def pdf_page_loaders(
