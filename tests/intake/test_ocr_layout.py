@@ -228,8 +228,10 @@ def test_the_arithmetic_decides_only_with_one_winner() -> None:
     # 得分 = 分值 × 执行率: 10 × 96.36 % = 9.64; “9.84” read doubtfully
     slots = [*row, Slot(1, 0, 1, 1, "10"), Slot(1, 1, 1, 1, "96.36%"), Slot(1, 2, 1, 1, "9.84")]
     assert resolve(slots, {(1, 2)}) == {(1, 2): "9.64"}
-    # two doubtful cells in the one relation: nothing is decided
+    # two doubtful cells in the one relation: only as read together, where they agree
     assert resolve(slots, {(1, 1), (1, 2)}) == {}
+    agreeing = [*slots[:5], Slot(1, 2, 1, 1, "9.64")]
+    assert resolve(agreeing, {(1, 1), (1, 2)}) == {(1, 1): "96.36%", (1, 2): "9.64"}
     # scores sum to the total (总分 row); a doubtful score is the difference
     scores = [
         Slot(0, 0, 1, 1, "指标"),

@@ -15,8 +15,10 @@ comma). The table's own arithmetic then decides, using only cells read with conf
   (得分 ≤ 权重); this only rules readings out.
 
 A reading is decided when it alone satisfies one of the equalities (and breaks no bound); with
-no reading or more than one, the cell stays unread. A wrong number reported as certain is worse
-than a missing one.
+no reading or more than one, the cell stays unread. Where an equality holds two doubtful cells,
+only their readings as read are tried together: doubtful figures that agree with each other as
+read (两个数都在印章下，执行率仍然吻合) confirm one another. A wrong number reported as certain is
+worse than a missing one.
 """
 
 from __future__ import annotations
@@ -191,14 +193,17 @@ def resolve(slots: Iterable[Slot], doubtful: set[Position]) -> dict[Position, st
         bound = _bound(table, slot)
         relations = list(_equalities(table, slot))
         winners: list[str] = []
-        for reading in readings(slot.text):
+        options = readings(slot.text)
+        for reading in options:
             fig = figure(reading)
             assert fig is not None
             if bound is not None and not fig.percent and fig.value > bound:
                 continue
             for cells, kind in relations:
                 others = [c for c in cells if c is not slot]
-                if any((c.row, c.col) in doubtful for c in others):
+                # Other doubtful cells count only as read, and only for the reading as read:
+                # doubtful figures that agree with each other as read confirm one another.
+                if reading != options[0] and any((c.row, c.col) in doubtful for c in others):
                     continue
                 figures = [fig if c is slot else figure(c.text) for c in cells]
                 if all(f is not None for f in figures) and _holds(
