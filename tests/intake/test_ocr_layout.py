@@ -323,3 +323,18 @@ def test_a_round_seal_over_the_table_adds_no_column(faded: bool) -> None:
     (grid,) = find_grids(img)
     assert (grid.n_rows, grid.n_cols) == (3, 4)
     assert len(grid.cells) == 8
+
+
+def test_figures_under_a_faded_seal_need_the_arithmetic() -> None:
+    seal = Box(380, 440, 1000, 560)  # over both amounts of the budget row
+    notes: list[tuple[str, str]] = []
+    table = _only_table(page_blocks(_page(), _form_texts(), 1, notes=notes, covered=[seal]))
+    # read with full confidence, but under the seal: kept because they agree with 100.00 % as read
+    assert table.text_rows()[2][1:3] == ["2,440.91", "2,440.91"]
+    assert not table.unread and not notes
+    # the rate is not under the seal; with it gone nothing confirms the amounts
+    texts = [t for t in _form_texts() if t.text != "100.00%"]
+    table = _only_table(page_blocks(_page(), texts, 1, notes=notes, covered=[seal]))
+    assert table.text_rows()[2][1:3] == ["", ""]
+    assert table.unread == {(2, 1), (2, 2)}
+    assert notes[0] == ("第1页 表1 第3行", "“2,440.91”在印章下，识别不可靠，其中的数字未采用")

@@ -15,7 +15,8 @@ the ruling lines (:mod:`jixiao.intake.ocr.grid`). Here
 OCR reads an empty check box as 口: in a line of numbered options with check boxes, such a 口
 after an option becomes ``☐``.
 
-Trust: a piece with figures read with a confidence below ``min_confidence`` is doubtful. In a
+Trust: a piece with figures read with a confidence below ``min_confidence``, or under a faded
+seal (``covered``), is doubtful. In a
 table, the table's arithmetic may decide the cell's reading (:mod:`jixiao.intake.ocr.trust`);
 otherwise the doubtful piece is dropped, its cell listed in :attr:`Table.unread` (the indicator
 reader then reports the value as unread) and the page gets a note naming the table row and what
@@ -65,6 +66,8 @@ _SAME_LINE = 0.4
 # The next line of a paragraph starts at most this many line heights below the one above.
 _LINE_STEP = 2.0
 _DIGIT = re.compile(r"\d")
+# A piece this much under a faded seal is read as covered by it.
+_COVERED = 0.3
 # OCR reads an empty check box (□) as the character 口. In a list of numbered options that has
 # check boxes, a 口 right after an option's words, before the next option or the end, is a box.
 _OPTIONS = re.compile(r"\d\s*[、.．].*\d\s*[、.．]")
@@ -188,8 +191,30 @@ def _continues(prev: _Line, line: _Line, column: _Column, paragraph: str) -> boo
     return prev.box.x1 + line.head_width > column.right - 0.8 * size
 
 
-def _untrusted(piece: OcrText, min_confidence: float) -> bool:
-    return piece.confidence < min_confidence and _DIGIT.search(piece.text) is not None
+@dataclass(frozen=True, slots=True)
+class _Trust:
+    """Which pieces' figures are doubtful, and why (the reason a note gives)."""
+
+    min_confidence: float
+    # pieces (by identity) that lie under a seal or another mark the page preparation faded
+    covered: frozenset[int] = frozenset()
+
+    def doubt(self, piece: OcrText) -> str | None:
+        if _DIGIT.search(piece.text) is None:
+            return None
+        shown = piece.text.strip()
+        if id(piece) in self.covered:
+            return f"“{shown}”在印章下，识别不可靠，其中的数字未采用"
+        if piece.confidence < self.min_confidence:
+            return f"“{shown}”识别置信度低（{piece.confidence:.2f}），其中的数字未采用"
+        return None
+
+
+def _overlap(box: Box, other: Box) -> float:
+    """The share of ``box`` that ``other`` covers."""
+    w = min(box.x1, other.x1) - max(box.x0, other.x0)
+    h = min(box.y1, other.y1) - max(box.y0, other.y0)
+    return max(w, 0.0) * max(h, 0.0) / max(box.width * box.height, 1.0)
 
 
 def _scanned(page: int, boxes: Sequence[Box], pieces: Sequence[OcrText]) -> Scanned:
@@ -205,10 +230,6 @@ def _boxes(text: str) -> str:
     if "口" in text and _OPTIONS.search(text) and _BOX_GLYPHS.search(text):
         return re.sub(r"☐(?=\d)", "☐ ", _BOX_AS_KOU.sub(" ☐", text))
     return text
-
-
-def _doubt_reason(piece: OcrText) -> str:
-    return f"“{piece.text.strip()}”识别置信度低（{piece.confidence:.2f}），其中的数字未采用"
 
 
 def _label_part(piece: OcrText) -> OcrText | None:
@@ -273,7 +294,7 @@ def _table(
     pieces: list[OcrText],
     place: str,
     page: int,
-    min_confidence: float,
+    trust: _Trust,
     notes: list[tuple[str, str]] | None,
 ) -> Table:
     by_cell: dict[Position, list[OcrText]] = {}
@@ -288,7 +309,7 @@ def _table(
         if position is None:
             continue
         key = anchor.get(position, position)
-        if _untrusted(piece, min_confidence):
+        if trust.doubt(piece) is not None:
             doubtful.add(key)
         by_cell.setdefault(key, []).append(piece)
     texts: dict[Position, tuple[str, str | None]] = {}
@@ -314,7 +335,8 @@ def _table(
         unread.add(key)
         sure: list[OcrText] = []
         for piece in by_cell[key]:
-            if not _untrusted(piece, min_confidence):
+            reason = trust.doubt(piece)
+            if reason is None:
                 sure.append(piece)
                 continue
             label = _label_part(piece)
@@ -323,7 +345,7 @@ def _table(
             # Every figure not taken is said, whatever the cell holds (an amount of the budget
             # table, a total): the form readers report unread indicator values on their own too.
             if notes is not None:
-                notes.append((f"{place} 第{gc.row + 1}行", _doubt_reason(piece)))
+                notes.append((f"{place} 第{gc.row + 1}行", reason))
         texts[key] = cleaned(_cell_text(sure, gc.box)) if sure else ("", None)
     cells: list[Cell] = []
     for gc in grid.cells:
@@ -350,36 +372,48 @@ def page_blocks(
     tables_before: int = 0,
     min_confidence: float = DEFAULT_MIN_CONFIDENCE,
     notes: list[tuple[str, str]] | None = None,
+    covered: Sequence[Box] = (),
 ) -> list[Block]:
     """The blocks of one page in reading order (see the module docstring).
 
     ``image`` is the prepared page image the ``texts`` were read from, ``page`` its number (from
     1); tables are numbered after ``tables_before`` tables of earlier pages (``第2页 表3``).
+    ``covered`` are regions of the image where a seal was faded: figures read there are doubtful
+    whatever the engine's confidence (its strokes can take a ≥ away and score the rest high).
     What the page holds but cannot be trusted is appended to ``notes`` as ``(place, reason)``.
     """
     grids = find_grids(image)
     inside: list[list[OcrText]] = [[] for _ in grids]
     outside: list[OcrText] = []
+    under: set[int] = set()
     for piece in texts:
         if not piece.text.strip():
             continue
+        hidden = any(_overlap(piece.box, region) >= _COVERED for region in covered)
         for i, grid in enumerate(grids):
             local = grid.local(piece.box)
             if grid.position(*local.centre) is not None:
-                inside[i].extend(_split_across(OcrText(piece.text, local, piece.confidence), grid))
+                parts = _split_across(OcrText(piece.text, local, piece.confidence), grid)
+                inside[i].extend(parts)
+                if hidden:
+                    under.update(id(part) for part in parts)
                 break
         else:
             outside.append(piece)
+            if hidden:
+                under.add(id(piece))
+    trust = _Trust(min_confidence, frozenset(under))
     items: list[tuple[float, Block]] = []
     for i, grid in enumerate(grids):
         place = f"第{page}页 表{tables_before + i + 1}"
-        items.append((grid.box.y0, _table(grid, inside[i], place, page, min_confidence, notes)))
+        items.append((grid.box.y0, _table(grid, inside[i], place, page, trust, notes)))
     kept: list[OcrText] = []
     for piece in outside:
-        if _untrusted(piece, min_confidence):
+        reason = trust.doubt(piece)
+        if reason is not None:
             if notes is not None:
                 where = Scanned(page, piece.box, piece.confidence).where(image.shape[1], image.shape[0])
-                notes.append((where, _doubt_reason(piece)))
+                notes.append((where, reason))
             continue
         kept.append(piece)
     items.extend((y, paragraph) for y, paragraph in _paragraphs(kept, page, grids, float(image.shape[1])))
