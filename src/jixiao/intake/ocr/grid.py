@@ -3,16 +3,18 @@
 Government forms are ruled. On the (prepared, deskewed) page image
 
 1. the ink is separated from the paper with an adaptive threshold (uneven light from a phone
-   photo moves the threshold with it);
+   photo moves the threshold with it); a colour page is read in its red channel, where red seal
+   ink is as light as the paper;
 2. morphological opening with long thin kernels keeps what is a horizontal or a vertical line and
    drops the text; closing along the line bridges short breaks (a faint scan, a thin pen);
 3. pieces of line much lighter than the page's ruling lines are dropped (the rim of a red seal
-   the page preparation faded); lines that touch form a table; each table's horizontal lines give its row boundaries, its
-   vertical lines its column boundaries (positions within a few pixels are one boundary, so a
-   line drawn a little crooked is still one);
-4. lines that run on past the outermost crossing line (a form drawn without its outer side
-   borders, a table whose bottom the page cut off) bound the table where they end;
-5. between two neighbouring grid positions the separator is there when ink covers most of it; a
+   the page preparation faded);
+4. a page still tilted a little is turned straight, measured on its long horizontal lines;
+5. lines that touch form a table; its horizontal lines give its row boundaries, its vertical
+   lines its column boundaries (positions within a few pixels are one boundary, so a line drawn
+   a little crooked is still one); lines that run on past the outermost crossing line (a form
+   drawn without outer side borders, a table the page cut off) bound the table where they end;
+6. between two neighbouring grid positions the separator is there when ink covers most of it; a
    missing separator means the two positions are one merged cell (rowspan/colspan), as a word
    processor would have merged them.
 
@@ -40,10 +42,10 @@ _MIN_TABLE_WIDTH = 0.15
 # A page tilted by less than this (degrees) is taken as straight; the angle comes from at most
 # this many of the longest horizontal lines.
 _MIN_SKEW = 0.1
+_SKEW_LINES = 12
 # A line piece lighter than this share of the way from the page's ruling ink to white is not
 # ink of the form: what is left of a faded red seal (its rim breaks into short vertical slivers).
 _FAINT = 0.6
-_SKEW_LINES = 12
 
 Image = NDArray[np.uint8]
 
