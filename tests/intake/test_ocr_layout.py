@@ -338,3 +338,13 @@ def test_figures_under_a_faded_seal_need_the_arithmetic() -> None:
     assert table.text_rows()[2][1:3] == ["", ""]
     assert table.unread == {(2, 1), (2, 2)}
     assert notes[0] == ("第1页 表1 第3行", "“2,440.91”在印章下，识别不可靠，其中的数字未采用")
+
+
+def test_a_frame_around_the_page_is_not_a_table() -> None:
+    img = np.full((1200, 1500, 3), 255, np.uint8)
+    cv2.rectangle(img, (60, 60), (1440, 1140), (0, 0, 0), 3)
+    cv2.line(img, (60, 200), (1440, 200), (0, 0, 0), 3)  # a rule under the heading
+    assert find_grids(img) == []
+    texts = [_piece("绩效自评报告", 600, 130, size=40), _piece("一、项目概况", 100, 260)]
+    blocks = page_blocks(img, texts, 1)
+    assert [b.text for b in blocks if isinstance(b, Paragraph)] == ["绩效自评报告", "一、项目概况"]

@@ -18,7 +18,8 @@ Government forms are ruled. On the (prepared, deskewed) page image
    missing separator means the two positions are one merged cell (rowspan/colspan), as a word
    processor would have merged them.
 
-A lone box (one cell: a frame, a seal's border) is not a table.
+A lone box (one cell) is not a table, nor is a frame around most of the page with at most two
+cells (a rule across it): their text stays paragraphs.
 """
 
 from __future__ import annotations
@@ -218,8 +219,11 @@ def find_grids(image: NDArray[Any]) -> list[Grid]:
         if w < _MIN_TABLE_WIDTH * width or h < 2 * length:
             continue
         grid = _grid(horizontal[y : y + h, x : x + w], vertical[y : y + h, x : x + w], x, y, length)
-        if grid is not None:
-            grids.append(Grid(grid.xs, grid.ys, grid.cells, angle=angle, centre=centre))
+        if grid is None:
+            continue
+        if len(grid.cells) <= 2 and grid.box.width * grid.box.height > 0.5 * horizontal.size:
+            continue  # a frame around most of the page (perhaps with a rule across): not a table
+        grids.append(Grid(grid.xs, grid.ys, grid.cells, angle=angle, centre=centre))
     grids.sort(key=lambda g: (g.ys[0], g.xs[0]))
     return grids
 
