@@ -348,3 +348,10 @@ def test_a_frame_around_the_page_is_not_a_table() -> None:
     texts = [_piece("绩效自评报告", 600, 130, size=40), _piece("一、项目概况", 100, 260)]
     blocks = page_blocks(img, texts, 1)
     assert [b.text for b in blocks if isinstance(b, Paragraph)] == ["绩效自评报告", "一、项目概况"]
+
+
+def test_a_cell_with_only_a_dash_read_as_yi_is_a_dash() -> None:
+    texts = [t for t in _form_texts() if t.text != "100.00%"] + [_piece("一", 1100, 500)]
+    table = _only_table(page_blocks(_page(), texts, 1))
+    assert table.text_rows()[2][3] == "—"
+    assert table.text_rows()[1][0] == "资金"

@@ -13,7 +13,8 @@ the ruling lines (:mod:`jixiao.intake.ocr.grid`). Here
 - blocks come in reading order: top to bottom by their top edge.
 
 OCR reads an empty check box as 口: in a line of numbered options with check boxes, such a 口
-after an option becomes ``☐``.
+after an option becomes ``☐``. It reads a long dash as 一: a table cell holding only that is
+``—`` (how forms mark an amount that does not apply).
 
 Trust: a piece with figures read with a confidence below ``min_confidence``, or under a faded
 seal (``covered``), is doubtful. In a
@@ -73,6 +74,7 @@ _COVERED = 0.3
 _OPTIONS = re.compile(r"\d\s*[、.．].*\d\s*[、.．]")
 _BOX_GLYPHS = re.compile("[■□☐☑☒▣√✓✔]")
 _BOX_AS_KOU = re.compile(r"(?<=[\u4e00-\u9fff])\s*口(?=\s*(?:\d+\s*[、.．]|$))")
+_DASH_AS_YI = re.compile("一+")
 _BRACKETED_FIGURE = re.compile(r"[（(][^（()）]*\d[^（()）]*[)）]")
 
 
@@ -225,6 +227,11 @@ def _scanned(page: int, boxes: Sequence[Box], pieces: Sequence[OcrText]) -> Scan
     return Scanned(page=page, box=around, confidence=min(p.confidence for p in pieces))
 
 
+def _dash(text: str) -> str:
+    """A cell holding only a long dash, which OCR reads as the character 一, as the dash (—)."""
+    return "—" if _DASH_AS_YI.fullmatch(text.strip()) else text
+
+
 def _boxes(text: str) -> str:
     """Empty check boxes OCR read as 口, in a list of options with check boxes, as ``☐``."""
     if "口" in text and _OPTIONS.search(text) and _BOX_GLYPHS.search(text):
@@ -316,7 +323,7 @@ def _table(
     for gc in grid.cells:
         own = by_cell.get((gc.row, gc.col))
         if own:
-            texts[(gc.row, gc.col)] = cleaned(_cell_text(own, gc.box))
+            texts[(gc.row, gc.col)] = cleaned(_dash(_cell_text(own, gc.box)))
     # Doubtful figures: what the table's arithmetic decides is kept, the rest is left unread.
     slots = [
         Slot(gc.row, gc.col, gc.rowspan, gc.colspan, texts.get((gc.row, gc.col), ("", None))[0])
