@@ -207,10 +207,12 @@ def check_files_grouped(
         while any(s.index is not None for s in slots):
             busy = [s for s in slots if s.index is not None]
             timeout = max(0.05, min(s.started + limits.file_timeout for s in busy) - time.monotonic())
-            watched = [s.fileno() for s in busy] + [fd for s in busy if (fd := s.errno()) is not None]
+            # Every worker's stderr is drained, idle ones too, so nothing that writes there can
+            # fill the pipe and stall.
+            watched = [s.fileno() for s in busy] + [fd for s in slots if (fd := s.errno()) is not None]
             ready = set(wait(watched, timeout=timeout))
             now = time.monotonic()
-            for slot in busy:
+            for slot in slots:
                 if slot.errno() in ready:
                     _paged(slot, files, now, on_page)
             for i in range(len(slots)):
@@ -263,7 +265,7 @@ def _collect(
 
 
 def _paged(slot: _Slot, files: list[Path], now: float, on_page: PageCallback | None) -> None:
-    """Take the page lines a busy worker wrote: each restarts the file's clock."""
+    """Take the page lines a worker wrote: each restarts its file's clock (an idle worker's are dropped)."""
     for done, total in slot.pages():
         slot.started = now
         if on_page is not None and slot.index is not None:
