@@ -20,6 +20,7 @@ from jixiao.intake.limits import Limits
 from jixiao.intake.ocr.boxes import Box
 from jixiao.intake.ocr.boxes import OcrText
 from jixiao.intake.ocr.grid import find_grids
+from jixiao.intake.ocr.layout import _split_across
 from jixiao.intake.ocr.layout import page_blocks
 from jixiao.intake.ocr.trust import Slot
 from jixiao.intake.ocr.trust import readings
@@ -154,6 +155,10 @@ def test_a_piece_read_across_a_column_line_is_cut_at_the_line() -> None:
     texts.append(_piece("执行数执行率", 860, 420, size=50))  # 300 px wide, across x = 1000
     table = _only_table(page_blocks(_page(), texts, 1))
     assert table.text_rows()[1][2:] == ["执行数", "执行率"]
+    # in a merged cell there is no line to cut at: the piece stays whole
+    (grid,) = find_grids(_page())
+    whole = _piece("预算执行情况说明", 500, 340, size=50)
+    assert _split_across(whole, grid) == [whole]
 
 
 def test_a_doubtful_amount_the_rate_decides_is_kept_corrected() -> None:

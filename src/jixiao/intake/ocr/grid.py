@@ -107,6 +107,13 @@ class Grid:
     def n_cols(self) -> int:
         return len(self.xs) - 1
 
+    def cell_at(self, row: int, col: int) -> GridCell | None:
+        """The cell covering grid position (row, col)."""
+        for cell in self.cells:
+            if cell.row <= row < cell.row + cell.rowspan and cell.col <= col < cell.col + cell.colspan:
+                return cell
+        return None
+
     def position(self, x: float, y: float) -> tuple[int, int] | None:
         """The grid position (row, col) of a point in the grid's frame, or ``None`` outside it."""
         if not self.box.contains(x, y):

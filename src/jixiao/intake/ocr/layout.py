@@ -253,8 +253,18 @@ def _split_across(piece: OcrText, grid: Grid) -> list[OcrText]:
     (``piece`` in the grid's frame)."""
     box = piece.box
     height = max(box.height, 1.0)
-    cuts = [x for x in grid.xs[1:-1] if box.x0 + 0.5 * height < x < box.x1 - 0.5 * height]
-    if not cuts or grid.position(*box.centre) is None or len(piece.text) < 2:
+    position = grid.position(*box.centre)
+    if position is None or len(piece.text) < 2:
+        return [piece]
+    row = position[0]
+    # Only lines that part two cells in the piece's row: inside a merged cell there is none.
+    cuts = [
+        grid.xs[k]
+        for k in range(1, grid.n_cols)
+        if box.x0 + 0.5 * height < grid.xs[k] < box.x1 - 0.5 * height
+        and grid.cell_at(row, k - 1) is not grid.cell_at(row, k)
+    ]
+    if not cuts:
         return [piece]
     total = _units(piece.text)
     per_unit = box.width / max(total, 1.0)
