@@ -32,6 +32,11 @@ _PAPER_CONTRAST = 35.0
 # A red blob at least this share of the page width, roughly as high as it is wide, is a seal.
 _MIN_SEAL = 0.06
 _SEAL_ASPECT = 2.2
+# Within a seal, red-channel values at least this light are paper (seal ink is 190–240 there,
+# black ink and its anti-aliased edges below).
+_SEAL_PAPER = 170
+# A pixel of a seal is reddish: its red channel this much above the other two (grey is not).
+_REDDISH = 10
 
 Image = NDArray[np.uint8]
 
@@ -186,8 +191,8 @@ def unwarp(image: Image, corners: NDArray[Any]) -> Image:
 def fade_seals(image: Image) -> tuple[Image, int]:
     """The page in grey with red seals faded to paper, and how many seals there were.
 
-    Inside a seal the red channel is used: red ink is as bright there as paper while black ink
-    stays black, so the figures under a 公章 survive. Elsewhere the ordinary grey is kept, so a
+    Inside a seal the red channel is used: red ink is nearly as bright there as paper while black
+    ink stays black, so the figures under a 公章 survive; what is light there becomes paper. Elsewhere the ordinary grey is kept, so a
     figure a unit printed in red still reads.
     """
     grey = np.asarray(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), dtype=np.uint8)
@@ -211,11 +216,17 @@ def fade_seals(image: Image) -> tuple[Image, int]:
     seals = [b for b in boxes if not any(o != b and _inside(b, o) for o in boxes)]
     if not seals:
         return grey, 0
-    region = np.zeros(mask.shape, dtype=bool)
-    for x0, y0, x1, y1 in seals:
-        region[y0:y1, x0:x1] = red[y0:y1, x0:x1]
     grey = grey.copy()
-    grey[region] = image[:, :, 2][region]
+    for x0, y0, x1, y1 in seals:
+        # The red channel over the seal's whole extent: red ink and its pale halo are light there,
+        # black ink stays dark; what is light is made paper, so no grey stroke of the seal is left
+        # to cross a figure (a ≥ whose lower bar a seal stroke crosses reads “=”).
+        # Only reddish pixels change: grey ruling lines through the seal keep their grey.
+        patch = image[y0:y1, x0:x1].astype(np.int16)
+        channel = patch[:, :, 2]
+        reddish = channel - np.maximum(patch[:, :, 0], patch[:, :, 1]) >= _REDDISH
+        inked = np.where(channel >= _SEAL_PAPER, 255, channel).astype(np.uint8)
+        grey[y0:y1, x0:x1] = np.where(reddish, inked, grey[y0:y1, x0:x1])
     return grey, len(seals)
 
 
