@@ -225,3 +225,24 @@ def test_transparent_png_is_read_on_white_paper(tmp_path: Path) -> None:
     path = tmp_path / "透明.png"
     clear.save(path)
     assert_read(text_of(path))
+
+
+def test_a_page_that_fails_does_not_sink_the_others(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from jixiao.intake.ocr import page as page_module
+
+    real = page_module.prepare
+    calls: list[int] = []
+
+    def flaky(image: np.ndarray) -> page_module.Prepared:
+        calls.append(1)
+        if len(calls) == 1:
+            raise ValueError("an image the preparation cannot handle")
+        return real(image)
+
+    monkeypatch.setattr(page_module, "prepare", flaky)
+    path = tmp_path / "两页.tif"
+    page().save(path, save_all=True, append_images=[page(("第二页：自评得分 92.5 分",))])
+    document = read_document(path)
+    assert document.scanned == 1
+    assert document.notes == [("第1页", "识别该页时出错（ValueError），未识别")]
+    assert "92.5" in document.text()

@@ -83,19 +83,26 @@ def read_pages(
             notes.append((place, exc.reason))
             progress.page_read(index + 1, total)
             continue
-        prepared = prepare(image)
-        del image
-        texts = recognise(prepared.image)
-        if not texts and _inked(prepared.image):
-            notes.append((place, "扫描页上有内容，但没有识别出文字（图像可能过于模糊或为手写）"))
-        found = page_blocks(
-            prepared.image,
-            texts,
-            number,
-            tables_before=tables,
-            min_confidence=limits.ocr_min_confidence,
-            notes=notes,
-        )
+        try:
+            prepared = prepare(image)
+            del image
+            texts = recognise(prepared.image)
+            if not texts and _inked(prepared.image):
+                notes.append((place, "扫描页上有内容，但没有识别出文字（图像可能过于模糊或为手写）"))
+            found = page_blocks(
+                prepared.image,
+                texts,
+                number,
+                tables_before=tables,
+                min_confidence=limits.ocr_min_confidence,
+                notes=notes,
+            )
+        except (UnreadableDocument, MemoryError):
+            raise
+        except Exception as exc:  # one page the image code cannot handle does not sink the others
+            notes.append((place, f"识别该页时出错（{type(exc).__name__}），未识别"))
+            progress.page_read(index + 1, total)
+            continue
         tables += sum(1 for b in found if isinstance(b, Table))
         blocks.extend(found)
         read += 1
