@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from jixiao.intake.batch import check_files_grouped
+from jixiao.intake.limits import MB
 from jixiao.intake.limits import Limits
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -222,6 +223,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--verbose", action="store_true", help="list every fact not matched")
     parser.add_argument("--json", type=Path, help="write every outcome to this file")
     parser.add_argument(
+        "--worker-mb", type=float, help="address-space cap of a worker (MB; 0: none); default as jixiao check"
+    )
+    parser.add_argument(
         "--slack",
         type=float,
         default=10.0,
@@ -237,7 +241,10 @@ def main(argv: list[str] | None = None) -> int:
     truth_ev = read(truths, args.jobs)
     base = Limits()
     limits = dataclasses.replace(
-        base, file_timeout=base.file_timeout * args.slack, ocr_page_seconds=base.ocr_page_seconds * args.slack
+        base,
+        file_timeout=base.file_timeout * args.slack,
+        ocr_page_seconds=base.ocr_page_seconds * args.slack,
+        max_worker_bytes=base.max_worker_bytes if args.worker_mb is None else int(args.worker_mb * MB),
     )
     scan_ev = read([args.dir / m["scan"] for m in scans], args.jobs, limits)
     seconds = time.monotonic() - started
