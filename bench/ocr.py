@@ -16,6 +16,7 @@ on an idle machine for figures to keep).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -24,6 +25,7 @@ from pathlib import Path
 
 from extract import _workers_rss
 from jixiao.intake.batch import check_files_grouped
+from jixiao.intake.limits import MB
 from jixiao.intake.limits import Limits
 from ocr_accuracy import CONDITIONS
 from ocr_accuracy import ROOT
@@ -43,13 +45,13 @@ def _workers_cpu(seen: dict[int, float]) -> None:
             seen[int(stat.parent.name)] = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
 
 
-def run(files: list[Path], jobs: int) -> tuple[float, float, float, int]:
+def run(files: list[Path], jobs: int, limits: Limits) -> tuple[float, float, float, int]:
     """(seconds, worker CPU seconds, peak worker RSS in MiB, evaluations with a total) for one batch."""
     start = time.perf_counter()
     peak = 0.0
     cpu: dict[int, float] = {}
     totals = 0
-    for _path, evaluations in check_files_grouped(files, jobs=jobs, limits=Limits()):
+    for _path, evaluations in check_files_grouped(files, jobs=jobs, limits=limits):
         peak = max(peak, _workers_rss())  # the workers live until the batch ends
         _workers_cpu(cpu)
         totals += evaluations[0].claimed.total is not None
@@ -64,9 +66,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--conditions", default="300dpi,150dpi,photo")
     parser.add_argument("--jobs", default="1,2")
+    parser.add_argument(
+        "--worker-mb", type=float, help="address-space cap of a worker (MB; 0: none); default as jixiao check"
+    )
     parser.add_argument("--limit", type=int, default=0, help="at most this many scans of each condition")
     args = parser.parse_args(argv)
     ensure_material(args.dir, args.generated, ",".join(CONDITIONS))
+    limits = Limits()
+    if args.worker_mb is not None:
+        limits = dataclasses.replace(limits, max_worker_bytes=int(args.worker_mb * MB))
     manifest = json.loads((args.dir / "manifest.json").read_text(encoding="utf-8"))
     print(
         f"{'input':>16} {'jobs':>4} {'files':>5} {'pages':>5} {'seconds':>8} {'pages/s':>8} {'CPU s/page':>10} {'read':>5} {'worker RSS':>10}"
@@ -83,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         }
         for jobs in [int(j) for j in args.jobs.split(",")]:
             for label, files in inputs.items():
-                seconds, cpu, rss, totals = run(files, jobs)
+                seconds, cpu, rss, totals = run(files, jobs, limits)
                 print(
                     f"{label:>16} {jobs:>4} {len(files):>5} {pages:>5} {seconds:8.1f} {pages / seconds:8.2f} "
                     f"{cpu / pages:10.2f} {totals:>5} {rss:9.0f}M",
