@@ -55,7 +55,7 @@ THIRD_PARTY: dict[str, set[str]] = {
     "office": {"uno", "com"},  # office/server.py, run under the system Python with python3-uno
     "tomlfile": set(),
     "authoring": {"pydantic", "yaml"},
-    "intake": {"pydantic", "lxml", "openpyxl", "xlrd", "pdfplumber", "pdfminer", "pypdfium2", "olefile", "opencc"},
+    "intake": {"pydantic", "lxml", "openpyxl", "xlrd", "pdfplumber", "pdfminer", "pypdfium2", "olefile", "opencc", "numpy", "cv2", "rapidocr_onnxruntime", "PIL"},
     "export": {"pydantic", "lxml", "openpyxl", "docx"},
     "storage": {"pydantic", "sqlalchemy", "alembic"},
     "portfolio": {"pydantic", "openpyxl", "rich", "distributed"},

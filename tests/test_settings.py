@@ -55,6 +55,9 @@ def test_bad_environment_values_are_explained() -> None:
         load_settings(env={"JIXIAO_WORKERS": "two"})
     with pytest.raises(JixiaoError, match="至少为 1"):
         load_settings(env={"JIXIAO_WORKERS": "0"})
+    with pytest.raises(JixiaoError, match="ocr_min_confidence 应在 0 与 1 之间"):
+        load_settings(env={"JIXIAO_OCR_MIN_CONFIDENCE": "80"})
+    assert load_settings(env={"JIXIAO_OCR_MIN_CONFIDENCE": "0.6"}).limits().ocr_min_confidence == 0.6
 
 
 def test_every_setting_is_documented() -> None:

@@ -44,6 +44,16 @@ class Limits:
     # each member by ``max_file_bytes``.
     max_archive_members: int = 2000
     max_archive_depth: int = 2
+    # OCR: a figure the engine read with a confidence below this is not trusted (its cell is
+    # left unread, or the page gets a finding) unless the arithmetic decides it.
+    ocr_min_confidence: float = 0.8
+    # Scans (image files, PDF pages without a text layer): at most this many pages of a file are
+    # read by OCR (the rest get a finding), no page image may hold more pixels than this (a
+    # decompression bomb: Pillow is held to it too), and once a page took longer than this the
+    # file's remaining pages are not read (each page still counts for the batch's file timeout).
+    ocr_max_pages: int = 50
+    ocr_max_pixels: int = 60_000_000
+    ocr_page_seconds: float = 60.0
 
 
 class ArchiveMember(Protocol):

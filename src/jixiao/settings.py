@@ -105,6 +105,35 @@ SETTINGS: tuple[Setting, ...] = (
         "每个处理进程（读取报送文件的进程）可用的内存上限（MB，地址空间），超过即报告该文件无法读取；0 为不限",
     ),
     Setting(
+        "ocr_min_confidence",
+        float,
+        lambda _, __: Limits().ocr_min_confidence,
+        "JIXIAO_OCR_MIN_CONFIDENCE",
+        "扫描件识别（OCR）的置信度下限（0～1）：低于此值识别出的数字不采用（该格按未能读取报告），"
+        "除非金额、执行率、得分之间的勾稽关系能确定其读法",
+    ),
+    Setting(
+        "ocr_max_pages",
+        int,
+        lambda _, __: Limits().ocr_max_pages,
+        "JIXIAO_OCR_MAX_PAGES",
+        "扫描件（图片、无文字层的 PDF 页）每个文件最多识别的页数，其后各页不识别并报告",
+    ),
+    Setting(
+        "ocr_max_pixels",
+        int,
+        lambda _, __: Limits().ocr_max_pixels,
+        "JIXIAO_OCR_MAX_PIXELS",
+        "扫描件每页图像的像素上限（宽×高），超过的页不识别并报告（防范解压炸弹）",
+    ),
+    Setting(
+        "ocr_page_seconds",
+        float,
+        lambda _, __: Limits().ocr_page_seconds,
+        "JIXIAO_OCR_PAGE_SECONDS",
+        "扫描件每页识别的时限（秒）：某页用时超过此值，其后各页不再识别并报告",
+    ),
+    Setting(
         "host",
         str,
         lambda _, __: "127.0.0.1",
@@ -152,6 +181,10 @@ _DEFAULT_TEXT = {
     "convert_timeout": "120",
     "max_pages": "500",
     "max_worker_mb": "2048",
+    "ocr_min_confidence": "0.8",
+    "ocr_max_pages": "50",
+    "ocr_max_pixels": "60000000（6000 万）",
+    "ocr_page_seconds": "60",
     "host": "127.0.0.1",
     "port": "8000",
     "session_hours": "12",
@@ -172,6 +205,10 @@ class Settings:
     convert_timeout: float
     max_pages: int
     max_worker_mb: float
+    ocr_min_confidence: float
+    ocr_max_pages: int
+    ocr_max_pixels: int
+    ocr_page_seconds: float
     host: str
     port: int
     session_hours: float
@@ -186,6 +223,10 @@ class Settings:
             convert_timeout=self.convert_timeout,
             max_pages=self.max_pages,
             max_worker_bytes=int(self.max_worker_mb * MB),
+            ocr_min_confidence=self.ocr_min_confidence,
+            ocr_max_pages=self.ocr_max_pages,
+            ocr_max_pixels=self.ocr_max_pixels,
+            ocr_page_seconds=self.ocr_page_seconds,
         )
 
 
@@ -255,6 +296,11 @@ def load_settings(cli: Mapping[str, object] | None = None, env: Mapping[str, str
         sources[setting.name] = where
     if int(str(chosen["workers"])) < 1:
         raise JixiaoError("设置 workers 至少为 1")
+    if not 0.0 <= float(str(chosen["ocr_min_confidence"])) <= 1.0:
+        raise JixiaoError("设置 ocr_min_confidence 应在 0 与 1 之间")
+    for name in ("ocr_max_pages", "ocr_max_pixels", "ocr_page_seconds"):
+        if float(str(chosen[name])) <= 0:
+            raise JixiaoError(f"设置 {name} 应大于 0")
     return Settings(**chosen, sources=sources)  # type: ignore[arg-type]
 
 

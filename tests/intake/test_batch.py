@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from msoffcrypto.format.ooxml import OOXMLFile
 from PIL import Image
+from PIL import ImageDraw
+from PIL import ImageFont
 from typer.testing import CliRunner
 
 from intake.makers import TSV_REPORT
@@ -123,12 +125,33 @@ def test_good_files_are_read(results: dict[str, Evaluation]) -> None:
         ("zipbomb.docx", "压缩炸弹"),
         ("entitybomb.docx", "实体"),
         ("huge.txt", "过大"),
-        ("scanned.pdf", "文字层"),
-        ("photo.png", "不支持"),
+        ("scanned.pdf", "没有识别出文字"),  # a blank page image: OCR finds nothing
+        ("photo.png", "图片已损坏"),
     ],
 )
 def test_bad_files_get_their_reason(results: dict[str, Evaluation], name: str, words: str) -> None:
     assert words in reason(results[name])
+
+
+def test_scan_pages_are_reported_as_they_are_read(tmp_path: Path) -> None:
+    font = ImageFont.truetype("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 40)
+    pages = []
+    for line in ("预算数 2,440.91 万元", "自评得分 92.5 分"):
+        page = Image.new("RGB", (900, 300), "white")
+        ImageDraw.Draw(page).text((60, 100), line, fill="black", font=font)
+        pages.append(page)
+    scan = tmp_path / "扫描.tif"
+    pages[0].save(scan, save_all=True, append_images=pages[1:])
+    seen: list[tuple[str, int, int]] = []
+    [(_, ev)] = check_files(
+        [scan],
+        jobs=1,
+        limits=Limits(),
+        on_page=lambda path, done, total: seen.append((path.name, done, total)),
+    )
+    assert seen == [("扫描.tif", 1, 2), ("扫描.tif", 2, 2)]
+    assert ev.source is not None and ev.source.format == "image"
+    assert not any(f.code == "UNREADABLE_DOCUMENT" for f in ev.findings)
 
 
 def test_size_limit_is_configurable(inbox: Path) -> None:

@@ -71,6 +71,7 @@ def import_(
     from rich.progress import TextColumn
     from rich.progress import TimeRemainingColumn
 
+    from jixiao.portfolio.executors import ProcessExecutor
     from jixiao.portfolio.executors import make_executor
     from jixiao.portfolio.importer import ImportProgress
     from jixiao.portfolio.importer import import_paths
@@ -98,6 +99,7 @@ def import_(
         TextColumn("{task.fields[rate]:.1f} 个/秒"),
         TimeRemainingColumn(),
         TextColumn("无法读取 {task.fields[bad]}　有错误 {task.fields[errors]}"),
+        TextColumn("{task.description}"),
         console=err,
         transient=True,
         disable=not sys.stderr.isatty(),
@@ -118,12 +120,19 @@ def import_(
             errors=p.with_errors,
         )
 
+    def paged(path: Path, read: int, pages: int) -> None:  # a scan, page by page
+        if task_holder:
+            progress.update(task_holder[0], description=f"{path.name} 识别第 {read}/{pages} 页")  # type: ignore[arg-type]
+
+    runner = make_executor(executor, settings.workers, settings.limits(), scheme)
+    if isinstance(runner, ProcessExecutor):
+        runner.on_page = paged
     try:
         with progress:
             result = import_paths(
                 paths,
                 store,
-                make_executor(executor, settings.workers, settings.limits(), scheme),
+                runner,
                 settings.data_dir,
                 year=year,
                 on_start=started,

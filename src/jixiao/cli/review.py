@@ -164,13 +164,18 @@ def check(
         def done(path: Path, _ev: object) -> None:
             progress.update(task, advance=1, description=path.name)
 
+        def paged(path: Path, read: int, pages: int) -> None:  # a scan, page by page
+            progress.update(task, description=f"{path.name} 识别第 {read}/{pages} 页")
+
         def skipped() -> Iterator[tuple[Path, Evaluation]]:
             for path, reason in refused.items():
                 ev = unreadable(path, reason)
                 done(path, ev)
                 yield path, ev
 
-        checked = check_files(files, scheme=scheme, limits=limits, jobs=settings.workers, on_done=done)
+        checked = check_files(
+            files, scheme=scheme, limits=limits, jobs=settings.workers, on_done=done, on_page=paged
+        )
         for path, ev in itertools.chain(skipped(), checked):
             errors = errors or has_errors(ev)
             # The summary needs only the key figures and findings; the report needs everything.

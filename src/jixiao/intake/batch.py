@@ -4,6 +4,10 @@ Each file is read in a worker process (``python -m jixiao.intake.worker``), so a
 down only that worker: after ``Limits.file_timeout`` seconds the worker is killed, the file gets
 an ``UNREADABLE_DOCUMENT`` finding (处理超时), and a fresh worker takes the next file. Results come
 back in input order.
+
+A scan reports each page it has read (on the worker's stderr); each page restarts the file's clock,
+so the time limit holds for every page of a scan (their number is bounded by ``ocr_max_pages``),
+and ``on_page`` hears of it for progress bars.
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ from jixiao.intake.pool import kill
 from jixiao.intake.worker import task_line
 
 _SKIP_PREFIXES = (".", "~$", "~")
+
+PageCallback = Callable[[Path, int, int], None]
 
 
 def find_files(paths: Iterable[Path], refused: dict[Path, str] | None = None) -> list[Path]:
@@ -81,12 +87,13 @@ def check_files(
     jobs: int | None = None,
     on_done: Callable[[Path, Evaluation], None] | None = None,
     pool: WorkerPool | None = None,
+    on_page: PageCallback | None = None,
 ) -> Iterator[tuple[Path, Evaluation]]:
     """Extract, score and check ``files``; yield ``(path, evaluation)`` in input order, once per
     evaluation: a file that holds several forms yields each, one after the other (see
     :func:`check_files_grouped`)."""
     for path, evaluations in check_files_grouped(
-        files, scheme=scheme, limits=limits, jobs=jobs, on_done=on_done, pool=pool
+        files, scheme=scheme, limits=limits, jobs=jobs, on_done=on_done, pool=pool, on_page=on_page
     ):
         for ev in evaluations:
             yield path, ev
@@ -101,6 +108,7 @@ def check_files_grouped(
     on_done: Callable[[Path, Evaluation], None] | None = None,
     names: Sequence[str | None] | None = None,
     pool: WorkerPool | None = None,
+    on_page: PageCallback | None = None,
 ) -> Iterator[tuple[Path, list[Evaluation]]]:
     """Extract, score and check ``files``; yield ``(path, evaluations)`` in input order, one
     evaluation per form the file holds (never none). ``names``, one per file, are the names people
@@ -108,7 +116,7 @@ def check_files_grouped(
 
     ``jobs`` worker processes (default: the number of CPUs, at most the number of files);
     ``on_done`` is called as each file finishes, in completion order, with its first evaluation
-    (for progress bars). ``pool`` lends warm workers (a server's, kept between batches) when it
+    (for progress bars); ``on_page`` with ``(path, pages done, pages)`` as a scan is read. ``pool`` lends warm workers (a server's, kept between batches) when it
     serves this ``scheme`` and ``limits``; otherwise the batch starts its own and stops them at the end.
     """
     limits = limits or Limits()
@@ -118,9 +126,9 @@ def check_files_grouped(
     shown: list[str | None] = list(names) if names is not None else [None] * len(files)
     if pool is None or not pool.serves(scheme, limits):
         with WorkerPool(jobs, scheme=scheme, limits=limits, idle_seconds=0) as own:
-            yield from _run(own, jobs, files, shown, limits, on_done)
+            yield from _run(own, jobs, files, shown, limits, on_done, on_page)
     else:
-        yield from _run(pool, jobs, files, shown, limits, on_done)
+        yield from _run(pool, jobs, files, shown, limits, on_done, on_page)
 
 
 def _run(
@@ -130,6 +138,7 @@ def _run(
     shown: list[str | None],
     limits: Limits,
     on_done: Callable[[Path, Evaluation], None] | None,
+    on_page: PageCallback | None,
 ) -> Iterator[tuple[Path, list[Evaluation]]]:
     slots = pool.take(jobs)
     pending = iter(range(len(files)))
@@ -141,8 +150,14 @@ def _run(
         while any(s.index is not None for s in slots):
             busy = [s for s in slots if s.index is not None]
             timeout = max(0.05, min(s.started + limits.file_timeout for s in busy) - time.monotonic())
-            ready = set(wait([s.fileno() for s in busy], timeout=timeout))
+            # Every worker's stderr is drained, idle ones too, so nothing that writes there can
+            # fill the pipe and stall.
+            watched = [s.fileno() for s in busy] + [fd for s in slots if (fd := s.errno()) is not None]
+            ready = set(wait(watched, timeout=timeout))
             now = time.monotonic()
+            for slot in slots:
+                if slot.errno() in ready:
+                    _paged(slot, files, now, on_page)
             for i in range(len(slots)):
                 slots[i] = _collect(slots[i], files, shown, ready, now, limits, pool.spawn, results, on_done)
                 _assign(slots[i], pending, files, shown)
@@ -191,12 +206,22 @@ def _collect(
     return slot
 
 
+def _paged(slot: Slot, files: list[Path], now: float, on_page: PageCallback | None) -> None:
+    """Take the page lines a worker wrote: each restarts its file's clock (an idle worker's are dropped)."""
+    for done, total in slot.pages():
+        slot.started = now
+        if on_page is not None and slot.index is not None:
+            on_page(files[slot.index], done, total)
+
+
 def _assign(slot: Slot, pending: Iterator[int], files: list[Path], names: list[str | None]) -> None:
     if slot.index is not None:
         return
     index = next(pending, None)
     if index is None:
         return
+    while (fd := slot.errno()) is not None and wait([fd], timeout=0):
+        slot.pages()  # what is left of the last file's page lines belongs to no one
     slot.index = index
     slot.started = time.monotonic()
     stdin = slot.process.stdin

@@ -22,6 +22,8 @@ Conventions every reader keeps:
   rounded to the displayed decimals.
 - ``place`` says where a block is in words a reviewer can follow: ``"第3段"``, ``"第2页"``,
   ``"表1"``, ``"第3页 表1"``, ``"工作表“项目自评表”"``.
+- What OCR read (a scan) carries :class:`Scanned` in ``scan``: its page, its box on the prepared
+  page image and the engine's confidence. Other readers leave ``scan`` ``None``.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from dataclasses import field
 from decimal import Decimal
 
 from jixiao.intake.normalise import normalise
+from jixiao.intake.ocr.boxes import Box
 
 CHECKED = "☑"
 UNCHECKED = "☐"
@@ -67,6 +70,24 @@ def cleaned(text: str) -> tuple[str, str | None]:
 
 
 @dataclass(frozen=True, slots=True)
+class Scanned:
+    """Where OCR read a paragraph or a cell: the page (from 1), the box around its pieces in
+    pixels of the prepared page image, and the lowest confidence among them (0–1)."""
+
+    page: int
+    box: Box
+    confidence: float
+
+    def where(self, width: float, height: float) -> str:
+        """The box in words a reviewer can follow on a ``width`` × ``height`` page image:
+        ``"第2页 上部偏左"``."""
+        x, y = self.box.centre
+        row = "上部" if y < height / 3 else ("中部" if y < 2 * height / 3 else "下部")
+        col = "偏左" if x < width / 3 else ("居中" if x < 2 * width / 3 else "偏右")
+        return f"第{self.page}页 {row}{col}"
+
+
+@dataclass(frozen=True, slots=True)
 class Paragraph:
     """A paragraph (or, from a PDF, a run of lines that form one).
 
@@ -82,6 +103,7 @@ class Paragraph:
     heading: int | None = None
     page: int | None = None
     original: str | None = None
+    scan: Scanned | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +117,7 @@ class Cell:
     colspan: int = 1
     number: Decimal | None = None
     original: str | None = None
+    scan: Scanned | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +168,7 @@ class Document:
     ``notes`` are parts the reader could not turn into blocks (an embedded object, a chart, a
     sheet it skipped), each ``(place, reason)`` in Chinese; the pipeline reports them as
     ``EXTRACTION_INCOMPLETE`` findings. ``title`` is the document property, if set.
+    ``scanned`` is how many of its pages were read by OCR (0 for a document with text).
     """
 
     path: str
@@ -153,6 +177,7 @@ class Document:
     title: str | None = None
     pages: int | None = None
     notes: list[tuple[str, str]] = field(default_factory=list)
+    scanned: int = 0
 
     @property
     def paragraphs(self) -> list[Paragraph]:

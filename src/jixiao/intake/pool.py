@@ -27,6 +27,7 @@ from multiprocessing.connection import wait
 
 from jixiao.errors import JixiaoError
 from jixiao.intake.limits import Limits
+from jixiao.intake.worker import PAGE
 from jixiao.intake.worker import READY
 from jixiao.intake.worker import limits_to_json
 
@@ -42,12 +43,42 @@ class Slot:
     index: int | None = None
     started: float = 0.0
     idle_since: float = 0.0
+    said: bytes = b""  # the worker's stderr so far, up to its last full line
 
     def fileno(self) -> int:
         """The worker's stdout, which ``wait`` watches."""
         stdout = self.process.stdout
         assert stdout is not None
         return stdout.fileno()
+
+    def errno(self) -> int | None:
+        """The worker's stderr (page progress), which ``wait`` watches too; None once closed."""
+        stderr = self.process.stderr
+        return None if stderr is None or stderr.closed else stderr.fileno()
+
+    def pages(self) -> list[tuple[int, int]]:
+        """The page lines (:data:`~jixiao.intake.worker.PAGE`) the worker has written since last
+        asked, as ``(done, total)``; reads only what is there."""
+        fd = self.errno()
+        if fd is None:
+            return []
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            chunk = b""
+        if not chunk:
+            stderr = self.process.stderr
+            if stderr is not None:
+                stderr.close()  # end of stream: stop watching it
+            return []
+        *lines, self.said = (self.said + chunk).split(b"\n")
+        found = []
+        for line in lines:
+            parts = line.decode("utf-8", "replace").split()
+            if len(parts) == 3 and parts[0] == PAGE and parts[1].isdigit() and parts[2].isdigit():
+                found.append((int(parts[1]), int(parts[2])))
+        self.said = self.said[-4096:]  # anything else a library printed is dropped
+        return found
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -56,7 +87,7 @@ class Slot:
 def start(scheme: str | None, limits: Limits) -> Slot:
     cmd = [sys.executable, "-m", "jixiao.intake.worker", limits_to_json(limits), scheme or ""]
     process = subprocess.Popen(
-        cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True
+        cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
     )
     return Slot(process)
 
@@ -75,7 +106,7 @@ def kill(slot: Slot) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(slot.process.pid, signal.SIGKILL)
     slot.process.wait()
-    for stream in (slot.process.stdin, slot.process.stdout):
+    for stream in (slot.process.stdin, slot.process.stdout, slot.process.stderr):
         if stream is not None:
             with contextlib.suppress(OSError):
                 stream.close()

@@ -2,7 +2,8 @@
 
 It reads one file per line on stdin (a JSON array: its path, and the name people know it by or
 null) and answers each with one line of contract JSON on
-stdout (an array when the file holds several forms), until stdin closes. Being its own program
+stdout (an array when the file holds several forms), until stdin closes. While a scan is read, a
+line ``jixiao-page DONE TOTAL`` on stderr follows each page (:data:`PAGE`). Being its own program
 (not a fork of the caller), it carries none of the caller's threads or state, and works whatever
 the caller's ``__main__`` is (a notebook, a web server, a script without a main guard).
 """
@@ -16,12 +17,14 @@ import sys
 from pathlib import Path
 
 from jixiao.core.model import Evaluation
+from jixiao.intake import progress
 from jixiao.intake.limits import Limits
 from jixiao.intake.pipeline import evaluations_to_line
 from jixiao.intake.pipeline import extract_evaluations
 from jixiao.intake.pipeline import unreadable
 
 READY = "jixiao-worker-ready"
+PAGE = "jixiao-page"
 
 
 def limits_to_json(limits: Limits) -> str:
@@ -62,6 +65,11 @@ def _read_one(path: Path, name: str | None, scheme: str | None, limits: Limits) 
     return extract_evaluations(path, scheme=scheme, limits=limits, name=name)
 
 
+def _page_line(done: int, total: int) -> None:
+    sys.stderr.write(f"{PAGE} {done} {total}\n")
+    sys.stderr.flush()
+
+
 def main(argv: list[str]) -> int:
     limits = Limits(**json.loads(argv[0]))
     bound_memory(limits)
@@ -73,7 +81,8 @@ def main(argv: list[str]) -> int:
         if not line.strip():
             continue
         path, name = json.loads(line)
-        evaluations = _read_one(Path(path), name, scheme, limits)
+        with progress.listening(_page_line):
+            evaluations = _read_one(Path(path), name, scheme, limits)
         out.write(evaluations_to_line(evaluations) + "\n")  # one line per file, however many forms
         out.flush()
     return 0

@@ -14,6 +14,7 @@ from typing import Protocol
 
 from jixiao.core.model import Evaluation
 from jixiao.errors import JixiaoError
+from jixiao.intake.batch import PageCallback
 from jixiao.intake.batch import check_files_grouped
 from jixiao.intake.limits import Limits
 from jixiao.intake.pipeline import evaluations_from_line
@@ -42,6 +43,7 @@ class ProcessExecutor:
     limits: Limits
     scheme: str | None = None
     pool: WorkerPool | None = None
+    on_page: PageCallback | None = None  # (path, pages done, pages) as a scan is read
 
     @classmethod
     def warm(cls, workers: int, limits: Limits, scheme: str | None = None) -> ProcessExecutor:
@@ -52,7 +54,13 @@ class ProcessExecutor:
         self, files: list[Path], names: list[str | None] | None = None
     ) -> Iterator[tuple[Path, list[Evaluation]]]:
         yield from check_files_grouped(
-            files, scheme=self.scheme, limits=self.limits, jobs=self.workers, names=names, pool=self.pool
+            files,
+            scheme=self.scheme,
+            limits=self.limits,
+            jobs=self.workers,
+            names=names,
+            pool=self.pool,
+            on_page=self.on_page,
         )
 
     def close(self) -> None:

@@ -38,6 +38,7 @@ from jixiao.intake.readers.pdf_layout import inline_sequel
 from jixiao.intake.readers.pdf_layout import join_text
 from jixiao.intake.readers.pdf_layout import pdfium_glyphs
 from jixiao.intake.readers.pdf_layout import starts_item
+from jixiao.intake.readers.scan import NOTHING_READ
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 FORMATS = DATA / "formats"
@@ -318,8 +319,8 @@ def test_image_only_page_among_text_pages(tmp_path: Path) -> None:
         paged_docx(tmp_path / "mixed.docx", ["第一页的文字。", None, "第三页的文字。"], picture), tmp_path
     )
     document = read_pdf(pdf, LIMITS)
-    assert document.pages == 3
-    assert document.notes == [("第2页", "没有文字层（可能是扫描页）")]
+    assert (document.pages, document.scanned) == (3, 1)  # the image page went through OCR
+    assert document.notes == []  # a blank scan holds nothing to miss
     assert [(p.text, p.page) for p in document.paragraphs] == [("第一页的文字。", 1), ("第三页的文字。", 3)]
 
 
@@ -374,11 +375,19 @@ def test_truncated_at_half(tmp_path: Path, name: str) -> None:
 
 
 def test_scanned_pdf_without_text_layer(tmp_path: Path) -> None:
+    """Image pages go through OCR (tests/intake/readers/test_scan.py); blank ones yield nothing."""
     path = tmp_path / "scan.pdf"
     pages = [Image.new("RGB", (600, 800), "white") for _ in range(2)]
     pages[0].save(path, save_all=True, append_images=pages[1:])
     with pytest.raises(UnreadableDocument) as caught:
         read_pdf(path, LIMITS)
+    assert caught.value.reason == NOTHING_READ
+
+
+def test_pdf_of_empty_pages_has_no_text(tmp_path: Path) -> None:
+    """Nothing drawn at all: no text layer and nothing for OCR either."""
+    with pytest.raises(UnreadableDocument) as caught:
+        read_pdf(raw_pdf(tmp_path / "empty.pdf", ["", ""]), LIMITS)
     assert caught.value.reason == NO_TEXT
 
 

@@ -272,7 +272,13 @@ def _part(doc: Document, start: _Pos, stop: _Pos, lead: list[Block], *, lead_is_
     notes = [(where, why) for where, why in doc.notes if where == "全文" or _note_in(where, held)]
     return Part(
         Document(
-            path=doc.path, format=doc.format, blocks=blocks, title=doc.title, pages=doc.pages, notes=notes
+            path=doc.path,
+            format=doc.format,
+            blocks=blocks,
+            title=doc.title,
+            pages=doc.pages,
+            notes=notes,
+            scanned=doc.scanned,
         ),
         place,
     )

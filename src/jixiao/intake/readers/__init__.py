@@ -36,19 +36,28 @@ SUFFIXES = {
     ".htm": "html",
     ".mht": "mht",
     ".mhtml": "mht",
+    ".jpg": "image",
+    ".jpeg": "image",
+    ".png": "image",
+    ".tif": "image",
+    ".tiff": "image",
 }
 SUPPORTED = tuple(SUFFIXES)
 
 _CFB = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP = b"PK\x03\x04"
+# JPEG, PNG, TIFF (little- and big-endian): scans and photos, read by OCR.
+_IMAGES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"II*\x00", b"MM\x00*")
 
 
 def sniff(path: Path, head: bytes) -> str:
     """The family a file really belongs to: ``txt``, ``docx``, ``xlsx``, ``cfb-word``, ``cfb-sheet``,
-    ``pdf``, ``html``, ``mht``, or ``unknown``. The name decides only between formats the bytes cannot tell apart."""
+    ``pdf``, ``html``, ``mht``, ``image``, or ``unknown``. The name decides only between formats the bytes cannot tell apart."""
     suffix = SUFFIXES.get(path.suffix.lower())
     if head.startswith(b"%PDF-") or (b"%PDF-" in head[:1024] and suffix == "pdf"):
         return "pdf"
+    if head.startswith(_IMAGES):
+        return "image"
     if head.startswith(_ZIP):
         try:
             with zipfile.ZipFile(path) as zf:
@@ -138,6 +147,10 @@ def _read_document(path: Path, limits: Limits) -> Document:
         from jixiao.intake.readers.pdf import read_pdf
 
         return read_pdf(path, limits)
+    if kind == "image":
+        from jixiao.intake.readers.scan import read_image
+
+        return read_image(path, limits)
     if kind == "html":
         from jixiao.intake.readers.html import read_html
 

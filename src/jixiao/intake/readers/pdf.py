@@ -13,9 +13,13 @@ A PDF is read page by page:
    line is the wrapped continuation of the one above, also across a page break; a table that runs
    on at the top of the next page with the same columns is one table.
 
+Pages without a text layer (a scan; or a page image with no more text than a stamp or a
+signature field adds) are rendered and read by OCR (:mod:`.scan`); their blocks take their places
+among the others by page.
+
 Every failure becomes :class:`UnreadableDocument` with a Chinese reason: a damaged file, a file
-with an open password, too many pages, no text layer at all (a scan), or a text layer that cannot
-be decoded anywhere.
+with an open password, too many pages, scans in which OCR finds no text, or a text layer that
+cannot be decoded anywhere.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from typing import Any
 from jixiao.intake.document import Block
 from jixiao.intake.document import Document
 from jixiao.intake.document import Paragraph
+from jixiao.intake.document import Table
 from jixiao.intake.document import UnreadableDocument
 from jixiao.intake.document import clean_text
 from jixiao.intake.limits import Limits
@@ -77,6 +82,10 @@ _PAGE_NUMBER = re.compile(
 )
 # A page with fewer body lines than this takes its text column from all pages of its size.
 _FEW_LINES = 8
+# A page whose images cover this share of it and that has at most this many characters of text
+# (a stamp's, a signature field's) is a scanned page.
+_SCAN_COVER = 0.5
+_STAMP_CHARS = 30
 # Continuation captions that may stand above the rest of a table on the next page.
 _CONTINUED = re.compile(r"^[（(]?续(表|上表|前表)?[）)]?\S{0,20}$")
 
@@ -95,6 +104,8 @@ class _Page:
     failed: bool = False
     # Most of the page's text runs sideways (it is read again turned, see ``_Reader._turned``).
     sideways: bool = False
+    # The page is a scan: it is read by OCR.
+    scan: bool = False
 
 
 def read_pdf(path: Path, limits: Limits) -> Document:
@@ -145,7 +156,9 @@ def _read_pdf(path: Path, limits: Limits) -> Document:
             reader.close()
         title = _title(pdf)
     doc = Document(path=str(path), format="pdf", title=title, pages=len(pages), notes=reader.notes)
-    if not any(page.lines or page.pieces for page in pages):
+    scans = [page.number for page in pages if page.scan]
+    has_text = any(page.lines or page.pieces for page in pages)
+    if not has_text and not scans:
         if all(page.failed for page in pages):
             raise UnreadableDocument("文件已损坏：所有页面都无法解析")
         if any(page.rotated for page in pages):
@@ -153,8 +166,29 @@ def _read_pdf(path: Path, limits: Limits) -> Document:
         if any(page.undecodable for page in pages):
             raise UnreadableDocument(UNDECODABLE)
         raise UnreadableDocument(NO_TEXT)
-    doc.blocks = _assemble(pages, limits)
+    doc.blocks = _assemble(pages, limits) if has_text else []
+    if scans:
+        _read_scans(path, doc, scans, limits)
     return doc
+
+
+def _read_scans(path: Path, doc: Document, numbers: list[int], limits: Limits) -> None:
+    """OCR the scanned pages ``numbers`` of ``doc`` and put their blocks in page order."""
+    from jixiao.intake.readers.scan import NOTHING_READ
+    from jixiao.intake.readers.scan import pdf_page_loaders
+    from jixiao.intake.readers.scan import read_pages
+
+    before = len(doc.notes)
+    tables = sum(1 for b in doc.blocks if isinstance(b, Table))
+    loaders, pdf = pdf_page_loaders(path, numbers, limits)
+    try:
+        scanned, doc.scanned = read_pages(loaders, limits, doc.notes, tables_before=tables)
+    finally:
+        pdf.close()
+    if not doc.blocks and not scanned:
+        refused = [reason for _, reason in doc.notes[before:]]
+        raise UnreadableDocument(refused[0] if len(refused) == 1 and len(numbers) == 1 else NOTHING_READ)
+    doc.blocks = sorted([*doc.blocks, *scanned], key=lambda b: b.page or 0)
 
 
 def _damage(exc: BaseException) -> str:
@@ -274,8 +308,11 @@ class _Reader:
             if rotated:
                 out.rotated = True
                 self.notes.append((place, "文字为旋转排版，未能读取"))
-            elif page.images:
-                self.notes.append((place, "没有文字层（可能是扫描页）"))
+            elif page.images or page.curves:  # a scan, or text drawn as outlines
+                out.scan = True
+            return out
+        if visible <= _STAMP_CHARS and _image_cover(page) >= _SCAN_COVER:
+            out.scan = True  # a scanned page with a stamp's or a signature's few characters
             return out
         if undecodable > _CID_SHARE * visible:
             glyphs, visible, undecodable = self._pdfium_page(page, index)
@@ -320,6 +357,19 @@ class _Reader:
                 pdfium_page.close()
         except Exception:
             return [], 0, 0
+
+
+def _image_cover(page: Any) -> float:
+    """The share of the page its images cover (overlaps counted once per image, capped at 1)."""
+    width, height = float(page.width), float(page.height)
+    if width <= 0 or height <= 0:
+        return 0.0
+    area = 0.0
+    for image in page.images:
+        w = min(float(image["x1"]), width) - max(float(image["x0"]), 0.0)
+        h = min(float(image["bottom"]), height) - max(float(image["top"]), 0.0)
+        area += max(w, 0.0) * max(h, 0.0)
+    return min(area / (width * height), 1.0)
 
 
 def _page_ctm(page: Any) -> tuple[float, float, float, float, float, float]:
