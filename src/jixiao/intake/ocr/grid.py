@@ -32,6 +32,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from jixiao.intake.ocr.boxes import Box
+from jixiao.intake.ruling import Ruled
 
 # Line kernels are this fraction of the page's shorter side (25 px at 150 dpi, 50 at 300 dpi on
 # A4): longer than any stroke of body text, shorter than the narrowest ruled cell.
@@ -63,7 +64,7 @@ class GridCell:
 
 
 @dataclass(frozen=True, slots=True)
-class Grid:
+class Grid(Ruled):
     """A ruled table: column boundaries ``xs``, row boundaries ``ys`` (pixels) and its cells."""
 
     xs: tuple[float, ...]
@@ -98,14 +99,6 @@ class Grid:
     @property
     def box(self) -> Box:
         return Box(self.xs[0], self.ys[0], self.xs[-1], self.ys[-1])
-
-    @property
-    def n_rows(self) -> int:
-        return len(self.ys) - 1
-
-    @property
-    def n_cols(self) -> int:
-        return len(self.xs) - 1
 
     def cell_at(self, row: int, col: int) -> GridCell | None:
         """The cell covering grid position (row, col)."""

@@ -28,6 +28,7 @@ from jixiao.intake.readers.pdf_layout import Glyph
 from jixiao.intake.readers.pdf_layout import Line
 from jixiao.intake.readers.pdf_layout import cell_text
 from jixiao.intake.readers.pdf_layout import group_lines
+from jixiao.intake.ruling import Ruled
 
 # Government forms are ruled; LibreOffice, Word and WPS draw each cell border as its own segment,
 # slightly offset at joins, so edges snap and join within 3 points.
@@ -63,7 +64,7 @@ class PieceCell:
 
 
 @dataclass(slots=True)
-class TablePiece:
+class TablePiece(Ruled):
     """The part of a table drawn on one page."""
 
     page: int
@@ -74,14 +75,6 @@ class TablePiece:
     # A lone box (or a frame around most of the page) is a table only where it continues one.
     weak: bool = False
     lines: list[Line] = field(default_factory=list)
-
-    @property
-    def n_rows(self) -> int:
-        return len(self.ys) - 1
-
-    @property
-    def n_cols(self) -> int:
-        return len(self.xs) - 1
 
     @property
     def top(self) -> float:
