@@ -109,3 +109,32 @@ def test_an_abandoned_batch_kills_the_worker_it_left_mid_file(pool: WorkerPool) 
     batch.close()  # the caller stopped reading: workers still busy are killed, idle ones kept
     assert len(pool.idle_pids()) <= 2
     assert _read(pool, [GOOD, GOOD])[0] is not None
+
+
+def test_each_worker_gets_its_share_of_the_cpus_for_ocr() -> None:
+    """Two workers on N cores: each OCR engine may run N // 2 threads (not N each, which on two
+    cores makes four spinning threads); the engine takes the figure it is given."""
+    from jixiao.intake.ocr import THREADS_ENV
+
+    with WorkerPool(2, limits=LIMITS) as pool:
+        slots = pool.take(2)
+        try:
+            for slot in slots:
+                environ = Path(f"/proc/{slot.process.pid}/environ").read_bytes().split(b"\0")
+                share = max(1, (os.cpu_count() or 1) // 2)
+                assert f"{THREADS_ENV}={share}".encode() in environ
+        finally:
+            pool.give_back(slots)
+
+
+def test_the_ocr_engine_runs_the_threads_it_is_given(monkeypatch: pytest.MonkeyPatch) -> None:
+    from jixiao.intake.ocr import THREADS_ENV
+    from jixiao.intake.ocr import engine
+
+    monkeypatch.setenv(THREADS_ENV, "1")
+    engine._rapidocr.cache_clear()
+    try:
+        options = engine._rapidocr().text_det.infer.session.get_session_options()
+        assert (options.intra_op_num_threads, options.inter_op_num_threads) == (1, 1)
+    finally:
+        engine._rapidocr.cache_clear()

@@ -27,6 +27,7 @@ from multiprocessing.connection import wait
 
 from jixiao.errors import JixiaoError
 from jixiao.intake.limits import Limits
+from jixiao.intake.ocr import THREADS_ENV
 from jixiao.intake.worker import PAGE
 from jixiao.intake.worker import READY
 from jixiao.intake.worker import limits_to_json
@@ -84,10 +85,20 @@ class Slot:
         return self.process.poll() is None
 
 
-def start(scheme: str | None, limits: Limits) -> Slot:
+def start(scheme: str | None, limits: Limits, workers: int = 1) -> Slot:
+    """Start a worker, one of ``workers`` that will run side by side: each is given its share of
+    the CPUs for the threads of its OCR engine (:data:`~jixiao.intake.ocr.THREADS_ENV`),
+    so that two workers on two cores do not run four spinning threads."""
     cmd = [sys.executable, "-m", "jixiao.intake.worker", limits_to_json(limits), scheme or ""]
+    share = max(1, (os.cpu_count() or 1) // max(1, workers))
+    env = {**os.environ, THREADS_ENV: str(share)}
     process = subprocess.Popen(
-        cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+        cmd,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        env=env,
     )
     return Slot(process)
 
@@ -155,7 +166,7 @@ class WorkerPool:
         """A fresh worker, ready (replacing one that timed out or crashed)."""
         with self._lock:
             self.started += 1
-        return ready(start(self.scheme, self.limits))
+        return ready(start(self.scheme, self.limits, self.keep))
 
     def take(self, n: int) -> list[Slot]:
         """``n`` ready workers: the idle ones first, the rest started (all at once, then waited for)."""
@@ -169,7 +180,7 @@ class WorkerPool:
                     kill(slot)
             missing = n - len(taken)
             self.started += missing
-        fresh = [start(self.scheme, self.limits) for _ in range(missing)]
+        fresh = [start(self.scheme, self.limits, self.keep) for _ in range(missing)]
         try:
             for slot in fresh:
                 ready(slot)

@@ -10,12 +10,14 @@ from __future__ import annotations
 import functools
 import logging
 import math
+import os
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from jixiao.intake.document import UnreadableDocument
+from jixiao.intake.ocr import THREADS_ENV
 from jixiao.intake.ocr.boxes import Box
 from jixiao.intake.ocr.boxes import OcrText
 
@@ -39,7 +41,20 @@ def _rapidocr() -> Any:
         ) from None
     # The package logs every call at INFO; jixiao reports through findings instead.
     logging.getLogger("RapidOCR").setLevel(logging.WARNING)
-    return RapidOCR(text_score=_KEEP_SCORE, use_cls=True, print_verbose=False)
+    threads = _threads()
+    return RapidOCR(
+        text_score=_KEEP_SCORE,
+        use_cls=True,
+        print_verbose=False,
+        intra_op_num_threads=threads,
+        inter_op_num_threads=threads,
+    )
+
+
+def _threads() -> int:
+    """The threads this process's engine may use (``-1``: the engine's default, every CPU)."""
+    given = os.environ.get(THREADS_ENV, "")
+    return int(given) if given.isdigit() and int(given) > 0 else -1
 
 
 def _box(points: Any) -> Box:
