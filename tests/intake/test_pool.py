@@ -138,3 +138,15 @@ def test_the_ocr_engine_runs_the_threads_it_is_given(monkeypatch: pytest.MonkeyP
         assert (options.intra_op_num_threads, options.inter_op_num_threads) == (1, 1)
     finally:
         engine._rapidocr.cache_clear()
+
+
+def test_workers_keep_their_address_space_small() -> None:
+    """Few malloc arenas per worker (the OCR engine's threads otherwise reserve 64 MB each and a
+    scan meets the worker's address-space cap), unless the user chose otherwise."""
+    with WorkerPool(1, limits=LIMITS) as pool:
+        slots = pool.take(1)
+        try:
+            environ = Path(f"/proc/{slots[0].process.pid}/environ").read_bytes().split(b"\0")
+            assert any(v.startswith(b"MALLOC_ARENA_MAX=") for v in environ)
+        finally:
+            pool.give_back(slots)
