@@ -360,3 +360,15 @@ def test_a_cell_with_only_a_dash_read_as_yi_is_a_dash() -> None:
     table = _only_table(page_blocks(_page(), texts, 1))
     assert table.text_rows()[2][3] == "—"
     assert table.text_rows()[1][0] == "资金"
+
+
+def test_a_target_starting_with_a_bare_equals_sign_is_not_trusted() -> None:
+    """A scan that loses the lower stroke of ≥ leaves “=1次/周”, read with full confidence: the
+    figure is not taken (which comparator it was cannot be told), and a note says why."""
+    notes: list[tuple[str, str]] = []
+    table = _only_table(page_blocks(_page(), _form_texts("=1次/周", 0.99), 1, notes=notes))
+    assert table.text_rows()[2][1] == ""
+    assert table.unread == {(2, 1)}
+    assert notes and "可能是“≥”或“≤”" in notes[0][1]
+    kept = _only_table(page_blocks(_page(), _form_texts("≥1次/周", 0.99), 1))
+    assert kept.text_rows()[2][1] == "≥1次/周" and not kept.unread

@@ -193,6 +193,10 @@ def _continues(prev: _Line, line: _Line, column: _Column, paragraph: str) -> boo
     return prev.box.x1 + line.head_width > column.right - 0.8 * size
 
 
+# A figure that starts with a bare equals sign (“=1次/周”), not ≥ ≤ or a formula's “a=b”.
+_BARE_EQUALS = re.compile(r"[=＝]\s*\d")
+
+
 @dataclass(frozen=True, slots=True)
 class _Trust:
     """Which pieces' figures are doubtful, and why (the reason a note gives)."""
@@ -209,6 +213,10 @@ class _Trust:
             return f"“{shown}”在印章下，识别不可靠，其中的数字未采用"
         if piece.confidence < self.min_confidence:
             return f"“{shown}”识别置信度低（{piece.confidence:.2f}），其中的数字未采用"
+        if _BARE_EQUALS.match(shown):
+            # Forms write targets as ≥/≤/＝ figures; a scan that loses the lower stroke of ≥ or ≤
+            # leaves “=”, read with full confidence. Which it was cannot be told from the image.
+            return f"“{shown}”开头的“=”可能是“≥”或“≤”的笔画缺失，其中的数字未采用"
         return None
 
 
