@@ -22,9 +22,8 @@ from typing import Literal
 from jixiao.authoring.keys import GROUP_LABELS
 from jixiao.authoring.loader import _decode
 from jixiao.authoring.loader import _read_bytes
-from jixiao.authoring.template import _LEVEL2
 from jixiao.authoring.template import _line
-from jixiao.authoring.template import _split
+from jixiao.authoring.template import example_groups
 from jixiao.authoring.writer import money
 from jixiao.authoring.writer import quote
 from jixiao.authoring.yaml_reader import Data
@@ -506,15 +505,9 @@ def _indicator_lines(kind: PlanKind, scheme: Scheme) -> list[str]:
         "  # 指标值常见写法：≥50个（不少于） ≤200元/人（不超过） 100%（等于） 是（定性）",
     ]
     total_weight = Decimal(0)
-    for group, usual in _LEVEL2.items():
-        total = scheme.weights.of(group)
-        if total <= 0:
-            continue
-        level2 = [
-            e for e in usual if not (group is Group.OUTPUT and scheme.weights.cost > 0 and e[0] == "成本指标")
-        ]
+    for group, _total, examples in example_groups(scheme):
         lines += [f"  - 名称: {GROUP_LABELS[group]}", "    二级指标:"]
-        for (name, row), weight in zip(level2, _split(total, len(level2)), strict=True):
+        for name, row, weight in examples:
             total_weight += weight
             lines += [
                 f"      - 名称: {name}",
