@@ -54,6 +54,18 @@ class YearError(JixiaoError):
 
 
 @dataclass(frozen=True, slots=True)
+class YearQuery:
+    """Which project-years a listing shows: by furthest stage (declared only, monitored not yet
+    evaluated, evaluated), unit and year, and which page of them."""
+
+    stage: Stage | None = None
+    unit_id: int | None = None
+    year: int | None = None
+    limit: int = 500
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class ProjectYearInfo:
     """One project-year: whose, which, and how far it has come."""
 
@@ -294,25 +306,19 @@ class Years:
             ).first()
         return _info(row) if row is not None else None
 
-    def listing(
-        self,
-        *,
-        stage: Stage | None = None,
-        unit_id: int | None = None,
-        year: int | None = None,
-        limit: int = 500,
-        offset: int = 0,
-    ) -> list[ProjectYearInfo]:
-        """Project-years, newest year first then by unit and project; ``stage`` keeps those whose
-        furthest stage it is (declared only, monitored not yet evaluated, evaluated)."""
+    def listing(self, query: YearQuery | None = None) -> list[ProjectYearInfo]:
+        """The project-years ``query`` asks for (all by default), newest year first then by unit
+        and project."""
+        query = query or YearQuery()
         q = _INFO
-        if stage is not None:
-            q = q.where(_STAGE_WHERE[stage])
-        if unit_id is not None:
-            q = q.where(Project.unit_id == unit_id)
-        if year is not None:
-            q = q.where(ProjectYearRow.year == year)
-        q = q.order_by(ProjectYearRow.year.desc(), Unit.name, Project.name).limit(limit).offset(offset)
+        if query.stage is not None:
+            q = q.where(_STAGE_WHERE[query.stage])
+        if query.unit_id is not None:
+            q = q.where(Project.unit_id == query.unit_id)
+        if query.year is not None:
+            q = q.where(ProjectYearRow.year == query.year)
+        q = q.order_by(ProjectYearRow.year.desc(), Unit.name, Project.name)
+        q = q.limit(query.limit).offset(query.offset)
         with self.db.reader() as conn:
             return [_info(row) for row in conn.execute(q)]
 

@@ -38,6 +38,7 @@ from jixiao.storage.accounts import User
 from jixiao.storage.db import Database
 from jixiao.storage.years import ProjectYearInfo
 from jixiao.storage.years import UnitStageCounts
+from jixiao.storage.years import YearQuery
 from jixiao.web import plan_forms as pf
 from jixiao.web import year_view
 from jixiao.web.deps import MAX_DB_INT
@@ -493,7 +494,7 @@ def _with_record(db: Database, has: Stage, unit_id: int | None, year: int | None
     found = [
         info
         for later in _ORDER[_ORDER.index(has) :]
-        for info in services.project_years(db, stage=later, unit_id=unit_id, year=year)
+        for info in services.project_years(db, YearQuery(stage=later, unit_id=unit_id, year=year))
         if getattr(info, has.value)
     ]
     return sorted(found, key=lambda i: (-i.year, i.unit, i.project))
@@ -520,7 +521,7 @@ def year_list_data(
     if having is not None and chosen is None:
         rows = _with_record(db, having, unit_n, year_n)
     else:
-        rows = services.project_years(db, stage=chosen, unit_id=unit_n, year=year_n)
+        rows = services.project_years(db, YearQuery(stage=chosen, unit_id=unit_n, year=year_n))
         having = None
     counts = services.stage_counts(db, year=year_n, unit_id=unit_n)
     years = sorted({*facets.years, *(r.year for r in rows)}, reverse=True)
