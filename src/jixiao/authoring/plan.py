@@ -550,26 +550,23 @@ def _row_lines(ind: Indicator | MonitoredIndicator) -> list[str]:
         _filled("指标值", ind.target.text if ind.target else None, "年度指标值", pad, col),
     ]
     if isinstance(ind, MonitoredIndicator):
-        lines += [
-            _filled("执行情况", ind.to_date.text if ind.to_date else None, "监控期执行情况", pad, col),
-            _filled("全年预计", ind.expected.text if ind.expected else None, "全年预计完成情况", pad, col),
-            _filled(
+        monitored = (
+            ("执行情况", ind.to_date.text if ind.to_date else None, "监控期执行情况"),
+            ("全年预计", ind.expected.text if ind.expected else None, "全年预计完成情况"),
+            (
                 "偏差原因类别",
                 ind.cause.value if ind.cause else None,
                 "可省：经费保障/制度保障/人员保障/硬件条件保障/其他",
-                pad,
-                col,
             ),
-            _filled("偏差原因", ind.cause_text, "预计完不成或偏差较大时说明原因", pad, col),
-            _filled(
+            ("偏差原因", ind.cause_text, "预计完不成或偏差较大时说明原因"),
+            (
                 "完成目标可能性",
                 ind.likelihood.value if ind.likelihood else None,
                 "确定能 / 有可能 / 完全不可能",
-                pad,
-                col,
             ),
-            _filled("备注", ind.note, "可省", pad, col),
-        ]
+            ("备注", ind.note, "可省"),
+        )
+        lines += [_filled(key, value, comment, pad, col) for key, value, comment in monitored]
     return lines
 
 

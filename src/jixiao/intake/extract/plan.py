@@ -546,12 +546,8 @@ def _period(texts: list[str]) -> tuple[Period, bool]:
 
 def extract_declaration(doc: Document) -> tuple[Declaration, list[tuple[str, str]]]:
     """A 目标申报表 and the notes on what could not be read."""
-    by_block = _grids_by_block(doc)
-    grids = list(by_block.values())
-    fields = list(labelled(doc, by_block))
-    prov: dict[str, str] = {}
-    notes = list(doc.notes)
-    project = _project(doc, fields, _titles(doc, grids), prov)
+    grids, fields, titles, prov, notes = _read(doc)
+    project = _project(doc, fields, titles, prov)
     unit = _amount_unit(doc, notes, "项目资金")
     amounts: dict[str, Decimal] = {}
     column: int | None = None
@@ -583,12 +579,7 @@ def extract_declaration(doc: Document) -> tuple[Declaration, list[tuple[str, str
 
 def extract_monitoring(doc: Document) -> tuple[Monitoring, list[tuple[str, str]]]:
     """A 监控情况表 and the notes on what could not be read."""
-    by_block = _grids_by_block(doc)
-    grids = list(by_block.values())
-    fields = list(labelled(doc, by_block))
-    prov: dict[str, str] = {}
-    notes = list(doc.notes)
-    titles = _titles(doc, grids)
+    grids, fields, titles, prov, notes = _read(doc)
     project = _project(doc, fields, titles, prov)
     unit = _amount_unit(doc, notes, "项目资金")
     funds = _monitoring_funds(grids, unit, prov)
@@ -614,6 +605,14 @@ def extract_monitoring(doc: Document) -> tuple[Monitoring, list[tuple[str, str]]
         provenance=prov,
     )
     return mon.with_rates(), notes
+
+
+def _read(doc: Document) -> tuple[list[Grid], list[Field], list[str], dict[str, str], list[tuple[str, str]]]:
+    """What both records start from: the document's grids, its labelled facts and its titles,
+    with an empty provenance and the reader's notes to add to."""
+    by_block = _grids_by_block(doc)
+    grids = list(by_block.values())
+    return grids, list(labelled(doc, by_block)), _titles(doc, grids), {}, list(doc.notes)
 
 
 def _grids_by_block(doc: Document) -> dict[int, Grid]:
