@@ -132,6 +132,24 @@ class UnitStageCounts:
     monitoring_warnings: int
 
 
+def _stored(
+    record: Declaration | Monitoring, py: int, version: int, actor: str | None, document_id: int | None
+) -> dict[str, Any]:
+    """The columns every stored declaration and monitoring version has: whose and which version
+    it is, who saved it from which document, its planned budget, its contract JSON and its
+    finding counts (the latest version from now on)."""
+    return {
+        "project_year_id": py,
+        "version": version,
+        "latest": True,
+        "document_id": document_id,
+        "actor": actor,
+        "planned_fen": fen(record.planned_yuan),
+        "contract": record.to_json(indent=None),
+        **_counts(record.findings),
+    }
+
+
 def _counts(findings: tuple[Finding, ...]) -> dict[str, int]:
     return {
         "errors": sum(f.severity is Severity.ERROR for f in findings),
@@ -369,15 +387,7 @@ class Years:
             py = self.ensure(s, *filed_names(dec.project, unit), _year(dec.project.year))
             version = self._next(s, DeclarationRow, py)
             row = DeclarationRow(
-                project_year_id=py,
-                version=version,
-                latest=True,
-                document_id=document_id,
-                actor=actor,
-                planned_fen=fen(dec.planned_yuan),
-                indicators=len(dec.indicators),
-                contract=dec.to_json(indent=None),
-                **_counts(dec.findings),
+                **_stored(dec, py, version, actor, document_id), indicators=len(dec.indicators)
             )
             s.add(row)
             s.flush()
@@ -422,19 +432,12 @@ class Years:
             last = mon.period.last_month
             version = self._next(s, MonitoringRow, py, MonitoringRow.last_month == last)
             row = MonitoringRow(
-                project_year_id=py,
+                **_stored(mon, py, version, actor, document_id),
                 first_month=mon.period.first_month,
                 last_month=last,
-                version=version,
-                latest=True,
-                document_id=document_id,
-                actor=actor,
-                planned_fen=fen(mon.planned_yuan),
                 executed_fen=fen(mon.executed_yuan),
                 execution_rate=mon.execution_rate,
                 time_elapsed=mon.time_elapsed,
-                contract=mon.to_json(indent=None),
-                **_counts(mon.findings),
             )
             s.add(row)
             s.flush()
