@@ -19,8 +19,6 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel
-from pydantic import ConfigDict
 from pydantic import Field
 from pydantic import model_validator
 
@@ -34,15 +32,12 @@ from jixiao.core.model import Project
 from jixiao.core.model import SchemeRef
 from jixiao.core.model import Source
 from jixiao.core.model import Value
+from jixiao.core.model import _Frozen
 from jixiao.core.numbers import RATE
 from jixiao.core.numbers import round_to
 
 DECLARATION_SCHEMA: Literal["jixiao.declaration/1"] = "jixiao.declaration/1"
 MONITORING_SCHEMA: Literal["jixiao.monitoring/1"] = "jixiao.monitoring/1"
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
 
 
 class Stage(StrEnum):
