@@ -17,6 +17,7 @@ import hashlib
 import re
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 from typing import Literal
 
 from jixiao.authoring.keys import GROUP_LABELS
@@ -271,11 +272,21 @@ def _list(reader: _Reader, data: Data, path: NodePath) -> list[Data]:
     return data
 
 
-def _row_name(reader: _Reader, row: Row, path: NodePath) -> str:
+def _row_head(
+    reader: _Reader, level1: str | None, level2: str | None, row: Row, path: NodePath
+) -> dict[str, Any]:
+    """What every indicator row states (:class:`~jixiao.core.model.IndicatorRow`) and where."""
     name = reader.text(row.get("名称"), (*path, "名称"), "名称")
     if name is None:
         raise reader.fail(path, "三级指标缺少“名称”", "每个三级指标以“- 名称: …”开头。")
-    return name
+    return {
+        "level1": level1,
+        "level2": level2,
+        "name": name,
+        "weight": reader.number(row.get("权重"), (*path, "权重"), "权重"),
+        "target": parse_value(reader.text(row.get("指标值"), (*path, "指标值"), "指标值")),
+        "location": f"第{reader.doc.key_line(path) or '?'}行",
+    }
 
 
 def _declaration(reader: _Reader, top: dict[str, Data], scheme: Scheme) -> Declaration:
@@ -287,16 +298,7 @@ def _declaration(reader: _Reader, top: dict[str, Data], scheme: Scheme) -> Decla
     }
     indicators = []
     for level1, level2, row, path in _rows(reader, top.get("指标"), "declaration"):
-        indicators.append(
-            Indicator(
-                level1=level1,
-                level2=level2,
-                name=_row_name(reader, row, path),
-                weight=reader.number(row.get("权重"), (*path, "权重"), "权重"),
-                target=parse_value(reader.text(row.get("指标值"), (*path, "指标值"), "指标值")),
-                location=f"第{reader.doc.key_line(path) or '?'}行",
-            )
-        )
+        indicators.append(Indicator(**_row_head(reader, level1, level2, row, path)))
     return Declaration(
         project=_project(reader, top.get("项目")),
         objective=reader.text(top.get("年度总体目标"), ("年度总体目标",), "年度总体目标"),
@@ -341,18 +343,13 @@ def _monitoring(reader: _Reader, top: dict[str, Data]) -> Monitoring:
         )
         rows.append(
             MonitoredIndicator(
-                level1=level1,
-                level2=level2,
-                name=_row_name(reader, row, path),
-                weight=reader.number(row.get("权重"), (*path, "权重"), "权重"),
-                target=parse_value(value("指标值")),
+                **_row_head(reader, level1, level2, row, path),
                 to_date=parse_value(value("执行情况")),
                 expected=parse_value(value("全年预计")),
                 cause=cause if isinstance(cause, DeviationCause) else None,
                 cause_text=value("偏差原因"),
                 likelihood=likely if isinstance(likely, Likelihood) else None,
                 note=value("备注"),
-                location=f"第{reader.doc.key_line(path) or '?'}行",
             )
         )
     return Monitoring(
