@@ -45,7 +45,6 @@ from jixiao.core.model import Evaluation
 from jixiao.core.model import SchemeRef
 from jixiao.core.plan import Declaration
 from jixiao.core.plan import Monitoring
-from jixiao.core.plan import Stage
 from jixiao.core.review import Decision
 from jixiao.core.review import ReviewerTotals
 from jixiao.core.review import ReviewScoreError as ReviewScoreError  # noqa: PLC0414 (the front door)
@@ -101,6 +100,7 @@ from jixiao.storage.years import ProjectYearInfo
 from jixiao.storage.years import RecordInfo
 from jixiao.storage.years import UnitStageCounts
 from jixiao.storage.years import YearError as YearError  # noqa: PLC0414 (the front door)
+from jixiao.storage.years import YearQuery
 from jixiao.storage.years import Years
 
 
@@ -439,17 +439,9 @@ def project_year_of(db: Database, evaluation_id: int) -> ProjectYearInfo | None:
     return Years(db).of_evaluation(evaluation_id)
 
 
-def project_years(
-    db: Database,
-    *,
-    stage: Stage | None = None,
-    unit_id: int | None = None,
-    year: int | None = None,
-    limit: int = 500,
-    offset: int = 0,
-) -> list[ProjectYearInfo]:
-    """Project-years, filtered by furthest stage, unit and year."""
-    return Years(db).listing(stage=stage, unit_id=unit_id, year=year, limit=limit, offset=offset)
+def project_years(db: Database, query: YearQuery | None = None) -> list[ProjectYearInfo]:
+    """Project-years, filtered by furthest stage, unit and year (all by default)."""
+    return Years(db).listing(query)
 
 
 def stage_counts(

@@ -28,6 +28,7 @@ from jixiao.storage.db import Database
 from jixiao.storage.db import open_database
 from jixiao.storage.store import Store
 from jixiao.storage.years import YearError
+from jixiao.storage.years import YearQuery
 from jixiao.storage.years import Years
 
 PROJECT = Project(name="测试项目", year=2024, unit="测试单位")
@@ -123,9 +124,9 @@ def test_listing_and_counts_by_stage(db: Database) -> None:
             update={"project": Project(name="第三", year=2024, unit="乙单位")}
         )
     )
-    assert [p.project for p in services.project_years(db, stage=Stage.DECLARED)] == ["测试项目"]
-    assert [p.project for p in services.project_years(db, stage=Stage.MONITORED)] == ["另一项目"]
-    assert [p.project for p in services.project_years(db, stage=Stage.EVALUATED)] == ["第三"]
+    assert [p.project for p in services.project_years(db, YearQuery(stage=Stage.DECLARED))] == ["测试项目"]
+    assert [p.project for p in services.project_years(db, YearQuery(stage=Stage.MONITORED))] == ["另一项目"]
+    assert [p.project for p in services.project_years(db, YearQuery(stage=Stage.EVALUATED))] == ["第三"]
     counts = {c.unit: c for c in services.stage_counts(db, year=2024)}
     assert (counts["测试单位"].declared, counts["测试单位"].monitored, counts["测试单位"].evaluated) == (
         1,
@@ -179,7 +180,7 @@ def test_0011_makes_project_years_of_the_stored_evaluations(db_url: str) -> None
             assert conn.execute(text("SELECT count(*) FROM evaluations")).scalar() == 4
             years = conn.execute(text("SELECT project_id, year FROM project_years ORDER BY year")).all()
         assert [tuple(r) for r in years] == [(1, 2023), (1, 2024)]
-        listed = services.project_years(database, stage=Stage.EVALUATED)
+        listed = services.project_years(database, YearQuery(stage=Stage.EVALUATED))
         assert [(p.project, p.year) for p in listed] == [("项目", 2024), ("项目", 2023)]
     finally:
         database.close()

@@ -17,14 +17,14 @@ import hashlib
 import re
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 from typing import Literal
 
 from jixiao.authoring.keys import GROUP_LABELS
 from jixiao.authoring.loader import _decode
 from jixiao.authoring.loader import _read_bytes
-from jixiao.authoring.template import _LEVEL2
 from jixiao.authoring.template import _line
-from jixiao.authoring.template import _split
+from jixiao.authoring.template import example_groups
 from jixiao.authoring.writer import money
 from jixiao.authoring.writer import quote
 from jixiao.authoring.yaml_reader import Data
@@ -272,11 +272,21 @@ def _list(reader: _Reader, data: Data, path: NodePath) -> list[Data]:
     return data
 
 
-def _row_name(reader: _Reader, row: Row, path: NodePath) -> str:
+def _row_head(
+    reader: _Reader, level1: str | None, level2: str | None, row: Row, path: NodePath
+) -> dict[str, Any]:
+    """What every indicator row states (:class:`~jixiao.core.model.IndicatorRow`) and where."""
     name = reader.text(row.get("名称"), (*path, "名称"), "名称")
     if name is None:
         raise reader.fail(path, "三级指标缺少“名称”", "每个三级指标以“- 名称: …”开头。")
-    return name
+    return {
+        "level1": level1,
+        "level2": level2,
+        "name": name,
+        "weight": reader.number(row.get("权重"), (*path, "权重"), "权重"),
+        "target": parse_value(reader.text(row.get("指标值"), (*path, "指标值"), "指标值")),
+        "location": f"第{reader.doc.key_line(path) or '?'}行",
+    }
 
 
 def _declaration(reader: _Reader, top: dict[str, Data], scheme: Scheme) -> Declaration:
@@ -288,16 +298,7 @@ def _declaration(reader: _Reader, top: dict[str, Data], scheme: Scheme) -> Decla
     }
     indicators = []
     for level1, level2, row, path in _rows(reader, top.get("指标"), "declaration"):
-        indicators.append(
-            Indicator(
-                level1=level1,
-                level2=level2,
-                name=_row_name(reader, row, path),
-                weight=reader.number(row.get("权重"), (*path, "权重"), "权重"),
-                target=parse_value(reader.text(row.get("指标值"), (*path, "指标值"), "指标值")),
-                location=f"第{reader.doc.key_line(path) or '?'}行",
-            )
-        )
+        indicators.append(Indicator(**_row_head(reader, level1, level2, row, path)))
     return Declaration(
         project=_project(reader, top.get("项目")),
         objective=reader.text(top.get("年度总体目标"), ("年度总体目标",), "年度总体目标"),
@@ -342,18 +343,13 @@ def _monitoring(reader: _Reader, top: dict[str, Data]) -> Monitoring:
         )
         rows.append(
             MonitoredIndicator(
-                level1=level1,
-                level2=level2,
-                name=_row_name(reader, row, path),
-                weight=reader.number(row.get("权重"), (*path, "权重"), "权重"),
-                target=parse_value(value("指标值")),
+                **_row_head(reader, level1, level2, row, path),
                 to_date=parse_value(value("执行情况")),
                 expected=parse_value(value("全年预计")),
                 cause=cause if isinstance(cause, DeviationCause) else None,
                 cause_text=value("偏差原因"),
                 likelihood=likely if isinstance(likely, Likelihood) else None,
                 note=value("备注"),
-                location=f"第{reader.doc.key_line(path) or '?'}行",
             )
         )
     return Monitoring(
@@ -506,15 +502,9 @@ def _indicator_lines(kind: PlanKind, scheme: Scheme) -> list[str]:
         "  # 指标值常见写法：≥50个（不少于） ≤200元/人（不超过） 100%（等于） 是（定性）",
     ]
     total_weight = Decimal(0)
-    for group, usual in _LEVEL2.items():
-        total = scheme.weights.of(group)
-        if total <= 0:
-            continue
-        level2 = [
-            e for e in usual if not (group is Group.OUTPUT and scheme.weights.cost > 0 and e[0] == "成本指标")
-        ]
+    for group, _total, examples in example_groups(scheme):
         lines += [f"  - 名称: {GROUP_LABELS[group]}", "    二级指标:"]
-        for (name, row), weight in zip(level2, _split(total, len(level2)), strict=True):
+        for name, row, weight in examples:
             total_weight += weight
             lines += [
                 f"      - 名称: {name}",
@@ -557,26 +547,23 @@ def _row_lines(ind: Indicator | MonitoredIndicator) -> list[str]:
         _filled("指标值", ind.target.text if ind.target else None, "年度指标值", pad, col),
     ]
     if isinstance(ind, MonitoredIndicator):
-        lines += [
-            _filled("执行情况", ind.to_date.text if ind.to_date else None, "监控期执行情况", pad, col),
-            _filled("全年预计", ind.expected.text if ind.expected else None, "全年预计完成情况", pad, col),
-            _filled(
+        monitored = (
+            ("执行情况", ind.to_date.text if ind.to_date else None, "监控期执行情况"),
+            ("全年预计", ind.expected.text if ind.expected else None, "全年预计完成情况"),
+            (
                 "偏差原因类别",
                 ind.cause.value if ind.cause else None,
                 "可省：经费保障/制度保障/人员保障/硬件条件保障/其他",
-                pad,
-                col,
             ),
-            _filled("偏差原因", ind.cause_text, "预计完不成或偏差较大时说明原因", pad, col),
-            _filled(
+            ("偏差原因", ind.cause_text, "预计完不成或偏差较大时说明原因"),
+            (
                 "完成目标可能性",
                 ind.likelihood.value if ind.likelihood else None,
                 "确定能 / 有可能 / 完全不可能",
-                pad,
-                col,
             ),
-            _filled("备注", ind.note, "可省", pad, col),
-        ]
+            ("备注", ind.note, "可省"),
+        )
+        lines += [_filled(key, value, comment, pad, col) for key, value, comment in monitored]
     return lines
 
 

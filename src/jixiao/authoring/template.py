@@ -9,6 +9,7 @@ out. The text loads with :func:`~jixiao.authoring.loader.load_evaluation` as it 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -63,6 +64,21 @@ def _split(total: Decimal, parts: int) -> list[Decimal]:
         return [Decimal(base + (1 if i < rest else 0)) for i in range(parts)]
     share = (total / parts).quantize(Decimal("0.01"))
     return [share] * (parts - 1) + [total - share * (parts - 1)]
+
+
+def example_groups(scheme: Scheme) -> Iterator[tuple[Group, Decimal, list[tuple[str, _Row, Decimal]]]]:
+    """The 一级 groups a scheme weighs, each with its weight and its example 二级 rows (name,
+    example 三级 row, weight: the group's weight split over them)."""
+    for group, usual in _LEVEL2.items():
+        total = scheme.weights.of(group)
+        if total <= 0:
+            continue
+        # With a 成本 level-1 group, 成本指标 is not also an 产出 二级.
+        level2 = [
+            e for e in usual if not (group is Group.OUTPUT and scheme.weights.cost > 0 and e[0] == "成本指标")
+        ]
+        weights = _split(total, len(level2))
+        yield group, total, [(name, row, w) for (name, row), w in zip(level2, weights, strict=True)]
 
 
 def _line(text: str, comment: str | None = None, column: int = _COMMENT_COLUMN) -> str:
@@ -184,20 +200,13 @@ def _indicators(scheme: Scheme) -> list[str]:
         "  #   ≥50个（不少于）  ≤200元/人（不超过）  100%（等于）  25~30人（区间）  是 / 合格（定性）",
         "  # 下面每个二级指标下有一行示例，请改成本项目的指标，多的行照样添加，不用的删去。",
     ]
-    for group, usual in _LEVEL2.items():
-        total = scheme.weights.of(group)
-        if total <= 0:
-            continue
-        # With a 成本 level-1 group, 成本指标 is not also an 产出 二级.
-        level2 = [
-            e for e in usual if not (group is Group.OUTPUT and scheme.weights.cost > 0 and e[0] == "成本指标")
-        ]
+    for group, total, examples in example_groups(scheme):
         lines += [
             f"  - 名称: {GROUP_LABELS[group]}",
             _line(f"    权重: {fmt_number(total)}", f"一级指标分值，本方案{fmt_number(total)}分"),
             "    二级指标:",
         ]
-        for (name, row), weight in zip(level2, _split(total, len(level2)), strict=True):
+        for name, row, weight in examples:
             w = fmt_number(weight)
             lines += [
                 f"      - 名称: {name}",

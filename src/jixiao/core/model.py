@@ -16,6 +16,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
 from typing import Literal
+from typing import Self
 
 from pydantic import AfterValidator
 from pydantic import BaseModel
@@ -207,7 +208,17 @@ class SchemeRef(_Frozen):
     sha256: str | None = None
 
 
-class Indicator(_Frozen):
+class IndicatorRow(_Frozen):
+    """What every indicator row states: its 一级/二级 labels, its name, weight and target."""
+
+    level1: str | None = None
+    level2: str | None = None
+    name: str
+    weight: Number | None = None
+    target: Value | None = None
+
+
+class Indicator(IndicatorRow):
     """One 三级指标 row: what was promised, what was achieved, and its score.
 
     ``group`` identifies the 二级 cell the row sits under (rows sharing one merged cell share
@@ -216,11 +227,6 @@ class Indicator(_Frozen):
     the claimed score.
     """
 
-    level1: str | None = None
-    level2: str | None = None
-    name: str
-    weight: Number | None = None
-    target: Value | None = None
     actual: Value | None = None
     claimed_score: Number | None = None
     computed_score: Number | None = None
@@ -299,7 +305,25 @@ class Objectives(_Frozen):
     achieved: str | None = None
 
 
-class Evaluation(_Frozen):
+class ContractRecord(_Frozen):
+    """A contract record (an evaluation, a declaration, a monitoring): its JSON in and out."""
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """The contract JSON text (keys by contract name, numbers as JSON numbers)."""
+        return self.model_dump_json(by_alias=True, indent=indent)
+
+    def to_dict(self) -> dict[str, object]:
+        """The contract JSON as Python data (Decimals become JSON-safe numbers)."""
+        data: dict[str, object] = self.model_dump(mode="json", by_alias=True)
+        return data
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Self:
+        """Read a contract JSON text; numbers are read exactly as Decimals."""
+        return cls.model_validate_json(text)
+
+
+class Evaluation(ContractRecord):
     """One project's performance self-evaluation for one year (``jixiao.evaluation/1``).
 
     ``kind`` says whether it is a 项目支出 or a 部门整体支出 self-evaluation (checks that concern
@@ -323,17 +347,3 @@ class Evaluation(_Frozen):
     problems: str | None = None
     sub_units: tuple[SubUnit, ...] = ()
     provenance: dict[str, str] = Field(default_factory=dict)
-
-    def to_json(self, *, indent: int | None = 2) -> str:
-        """The contract JSON text (keys by contract name, numbers as JSON numbers)."""
-        return self.model_dump_json(by_alias=True, indent=indent)
-
-    def to_dict(self) -> dict[str, object]:
-        """The contract JSON as Python data (Decimals become JSON-safe numbers)."""
-        data: dict[str, object] = self.model_dump(mode="json", by_alias=True)
-        return data
-
-    @classmethod
-    def from_json(cls, text: str | bytes) -> Evaluation:
-        """Read a contract JSON text; numbers are read exactly as Decimals."""
-        return cls.model_validate_json(text)

@@ -19,28 +19,25 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel
-from pydantic import ConfigDict
 from pydantic import Field
 from pydantic import model_validator
 
+from jixiao.core.model import ContractRecord
 from jixiao.core.model import Finding
 from jixiao.core.model import Indicator
+from jixiao.core.model import IndicatorRow
 from jixiao.core.model import Money
 from jixiao.core.model import Number
 from jixiao.core.model import Project
 from jixiao.core.model import SchemeRef
 from jixiao.core.model import Source
 from jixiao.core.model import Value
+from jixiao.core.model import _Frozen
 from jixiao.core.numbers import RATE
 from jixiao.core.numbers import round_to
 
 DECLARATION_SCHEMA: Literal["jixiao.declaration/1"] = "jixiao.declaration/1"
 MONITORING_SCHEMA: Literal["jixiao.monitoring/1"] = "jixiao.monitoring/1"
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
 
 
 class Stage(StrEnum):
@@ -77,7 +74,7 @@ class Likelihood(StrEnum):
     IMPOSSIBLE = "完全不可能"
 
 
-class Declaration(_Frozen):
+class Declaration(ContractRecord):
     """A project's 绩效目标申报表 for one year (``jixiao.declaration/1``).
 
     ``planned_yuan`` is the 年度资金总额 declared with the budget (``fiscal_yuan`` 财政拨款 and
@@ -100,22 +97,8 @@ class Declaration(_Frozen):
     findings: tuple[Finding, ...] = ()
     provenance: dict[str, str] = Field(default_factory=dict)
 
-    def to_json(self, *, indent: int | None = 2) -> str:
-        """The contract JSON text (keys by contract name, numbers as JSON numbers)."""
-        return self.model_dump_json(by_alias=True, indent=indent)
 
-    def to_dict(self) -> dict[str, object]:
-        """The contract JSON as Python data."""
-        data: dict[str, object] = self.model_dump(mode="json", by_alias=True)
-        return data
-
-    @classmethod
-    def from_json(cls, text: str | bytes) -> Declaration:
-        """Read a contract JSON text; numbers are read exactly as Decimals."""
-        return cls.model_validate_json(text)
-
-
-class MonitoredIndicator(_Frozen):
+class MonitoredIndicator(IndicatorRow):
     """One indicator row of the 监控情况表.
 
     ``target`` is the 年度指标值 (as declared), ``to_date`` the 1–7月执行情况, ``expected`` the
@@ -123,11 +106,6 @@ class MonitoredIndicator(_Frozen):
     unit's words), ``likelihood`` the 完成目标可能性, ``note`` the 备注.
     """
 
-    level1: str | None = None
-    level2: str | None = None
-    name: str
-    weight: Number | None = None
-    target: Value | None = None
     to_date: Value | None = None
     expected: Value | None = None
     cause: DeviationCause | None = None
@@ -168,7 +146,7 @@ class Period(_Frozen):
         return round_to(Decimal(self.last_month) / Decimal(12), RATE)
 
 
-class Monitoring(_Frozen):
+class Monitoring(ContractRecord):
     """A project's 绩效目标执行监控 record for one period of one year (``jixiao.monitoring/1``).
 
     ``planned_yuan`` is the 全年预算数, ``executed_yuan`` what was spent by the end of the period
@@ -201,17 +179,3 @@ class Monitoring(_Frozen):
         if self.planned_yuan and self.executed_yuan is not None and self.planned_yuan > 0:
             rate = round_to(self.executed_yuan / self.planned_yuan, RATE)
         return self.model_copy(update={"execution_rate": rate, "time_elapsed": self.period.elapsed})
-
-    def to_json(self, *, indent: int | None = 2) -> str:
-        """The contract JSON text (keys by contract name, numbers as JSON numbers)."""
-        return self.model_dump_json(by_alias=True, indent=indent)
-
-    def to_dict(self) -> dict[str, object]:
-        """The contract JSON as Python data."""
-        data: dict[str, object] = self.model_dump(mode="json", by_alias=True)
-        return data
-
-    @classmethod
-    def from_json(cls, text: str | bytes) -> Monitoring:
-        """Read a contract JSON text; numbers are read exactly as Decimals."""
-        return cls.model_validate_json(text)

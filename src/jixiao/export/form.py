@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import replace
@@ -115,10 +116,24 @@ def _choice_text(value: str | None, choices: tuple[str, ...]) -> str:
     )
 
 
+Lookup = Callable[[str], tuple[str, FieldValue]]
+"""A field's kind and value by its name: an evaluation's (:func:`facts_lookup`) or a
+declaration's or monitoring record's."""
+
+
+def facts_lookup(facts: Facts) -> Lookup:
+    """The fields of an evaluation's facts, by name."""
+
+    def lookup(name: str) -> tuple[str, FieldValue]:
+        field = FIELDS[name]
+        return field.kind, field.get(facts)
+
+    return lookup
+
+
 def field_text(name: str, facts: Facts) -> str:
     """A field as printed text ("" when the evaluation does not state it)."""
-    field = FIELDS[name]
-    return _printed(field.kind, field.get(facts))[0]
+    return _printed(*facts_lookup(facts)(name))[0]
 
 
 def _printed(kind: str, raw: FieldValue) -> tuple[str, Decimal | dt.date | None, str | None]:
@@ -138,22 +153,27 @@ def _printed(kind: str, raw: FieldValue) -> tuple[str, Decimal | dt.date | None,
 
 def fill(template: str, facts: Facts) -> str:
     """A literal text with its ``{field}`` names replaced; a missing fact leaves a blank to fill."""
+    return fill_by(template, facts_lookup(facts))
+
+
+def fill_by(template: str, lookup: Lookup) -> str:
+    """:func:`fill` with the fields of any record."""
     if "{" not in template:
         return template
-    return PLACEHOLDER.sub(lambda m: field_text(m.group(1), facts) or BLANK, template)
+    return PLACEHOLDER.sub(lambda m: _printed(*lookup(m.group(1)))[0] or BLANK, template)
 
 
-def _spec_cell(spec: CellSpec, row: int, col: int, facts: Facts, label_align: Align = "center") -> FormCell:
+def spec_cell(spec: CellSpec, row: int, col: int, lookup: Lookup, label_align: Align = "center") -> FormCell:
+    """The cell a layout's cell spec makes: a label, a ■/□ choice or a field's printed value."""
     if spec.field is None:
-        text, align = fill(spec.text or "", facts), spec.align or label_align
+        text, align = fill_by(spec.text or "", lookup), spec.align or label_align
         return FormCell(row, col, text, spec.rows, spec.span, align=align, bold=spec.bold, is_label=True)
-    field = FIELDS[spec.field]
-    raw = field.get(facts)
-    if field.kind == "choice":
+    kind, raw = lookup(spec.field)
+    if kind == "choice":
         text = _choice_text(clean(raw) if isinstance(raw, str) else None, spec.choices)
         return FormCell(row, col, text, spec.rows, spec.span, align=spec.align or "left", bold=spec.bold)
-    text, value, number_format = _printed(field.kind, raw)
-    align = spec.align or ("left" if field.kind in ("text", "date") else "center")
+    text, value, number_format = _printed(kind, raw)
+    align = spec.align or ("left" if kind in ("text", "date") else "center")
     return FormCell(
         row, col, text, spec.rows, spec.span, value, number_format, align, spec.bold, source=spec.field
     )
@@ -166,14 +186,15 @@ def _empty(facts: Facts, names: tuple[str, ...]) -> bool:
 # --- sections --------------------------------------------------------------------------------------
 
 
-def _rows_section(section: RowsSection, top: int, n_cols: int, facts: Facts) -> Iterator[FormCell]:
+def rows_section(section: RowsSection, top: int, lookup: Lookup) -> Iterator[FormCell]:
+    """The cells of a section of rows, each spec at the first grid column no merge above takes."""
     taken: set[tuple[int, int]] = set()
     for r, row in enumerate(section.rows):
         col = 0
         for spec in row:
             while (r, col) in taken:
                 col += 1
-            yield _spec_cell(spec, top + r, col, facts)
+            yield spec_cell(spec, top + r, col, lookup)
             taken.update((rr, cc) for rr in range(r, r + spec.rows) for cc in range(col, col + spec.span))
             col += spec.span
 
@@ -294,17 +315,17 @@ def _indicators_section(section: IndicatorsSection, top: int, facts: Facts) -> I
         else:
             for n, ind in enumerate(indicators):
                 text, number = _row_value(column, n, ind, section)
-                yield FormCell(
-                    first + n,
-                    col,
-                    text,
-                    1,
-                    column.span,
-                    number,
-                    NUMBER_FORMAT if number is not None else None,
-                    column.align or "center",
-                    source=f"column.{column.value}",
+                yield row_cell(
+                    first + n, col, column.span, text, number, column.align or "center", column.value
                 )
+
+
+def row_cell(
+    row: int, col: int, span: int, text: str, number: Decimal | None, align: Align, column: str
+) -> FormCell:
+    """One indicator row's cell of a plain column (a number keeps its value for a spreadsheet)."""
+    number_format = NUMBER_FORMAT if number is not None else None
+    return FormCell(row, col, text, 1, span, number, number_format, align, source=f"column.{column}")
 
 
 SUMS: dict[str, tuple[str, ...]] = {
@@ -377,7 +398,7 @@ def build_form(facts: Facts, layout: Layout) -> Form:
         if isinstance(section, RowsSection):
             if _empty(facts, section.omit_if_empty):
                 continue
-            cells.extend(_rows_section(section, top, n_cols, facts))
+            cells.extend(rows_section(section, top, facts_lookup(facts)))
             top += len(section.rows)
         elif isinstance(section, IndicatorsSection):
             header_row = indicator_row = top
@@ -390,24 +411,41 @@ def build_form(facts: Facts, layout: Layout) -> Form:
                 continue
             cells.extend(_notes_section(section, top, n_cols, facts))
             top += 1
-    cells = _with_sums(cells)
+    grid = Grid(tuple(_with_sums(cells)), top, header_row, indicator_row, repeat, indicator_end)
+    return page_form(layout, facts_lookup(facts), grid)
+
+
+@dataclass(frozen=True, slots=True)
+class Grid:
+    """A laid-out grid: its cells, its height and where its indicator section stands."""
+
+    cells: tuple[FormCell, ...]
+    n_rows: int
+    header_row: int
+    indicator_row: int
+    repeat_header: bool
+    indicator_end: int
+
+
+def page_form(layout: Page, lookup: Lookup, grid: Grid) -> Form:
+    """A laid-out grid with its page's title, subtitle and lines filled from ``lookup``."""
     lines = tuple(
         tuple(
-            _spec_cell(spec, r, sum(s.span for s in line[:k]), facts, label_align="left")
+            spec_cell(spec, r, sum(s.span for s in line[:k]), lookup, label_align="left")
             for k, spec in enumerate(line)
         )
         for r, line in enumerate(layout.lines)
     )
-    subtitle = fill(layout.subtitle, facts) if layout.subtitle else None
+    subtitle = fill_by(layout.subtitle, lookup) if layout.subtitle else None
     return Form(
         layout,
-        fill(layout.title, facts),
+        fill_by(layout.title, lookup),
         subtitle,
         lines,
-        tuple(cells),
-        top,
-        header_row,
-        indicator_row,
-        repeat,
-        indicator_end,
+        grid.cells,
+        grid.n_rows,
+        grid.header_row,
+        grid.indicator_row,
+        grid.repeat_header,
+        grid.indicator_end,
     )

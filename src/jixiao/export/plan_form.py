@@ -19,18 +19,19 @@ from jixiao.core.groups import strip_weight
 from jixiao.core.model import Indicator
 from jixiao.core.model import Value
 from jixiao.core.plan import MonitoredIndicator
-from jixiao.export.form import NUMBER_FORMAT
+from jixiao.export.fields import FieldValue
 from jixiao.export.form import Align
 from jixiao.export.form import Form
 from jixiao.export.form import FormCell
-from jixiao.export.form import _choice_text
-from jixiao.export.form import _printed
+from jixiao.export.form import Grid
+from jixiao.export.form import Lookup
 from jixiao.export.form import _runs
-from jixiao.export.formatting import BLANK
+from jixiao.export.form import fill_by
+from jixiao.export.form import page_form
+from jixiao.export.form import row_cell
+from jixiao.export.form import rows_section
 from jixiao.export.formatting import clean
 from jixiao.export.formatting import plain
-from jixiao.export.layout import PLACEHOLDER
-from jixiao.export.layout import CellSpec
 from jixiao.export.layout import RowsSection
 from jixiao.export.plan_fields import FIELDS_OF
 from jixiao.export.plan_fields import Plan
@@ -44,51 +45,14 @@ TICK = "√"
 Row = Indicator | MonitoredIndicator
 
 
-def _field_text(name: str, record: Plan, fields: dict[str, PlanField]) -> str:
-    field = fields[name]
-    return _printed(field.kind, field.get(record))[0]
+def _lookup(record: Plan, fields: dict[str, PlanField]) -> Lookup:
+    """The fields of a declaration or a monitoring record, by name."""
 
+    def lookup(name: str) -> tuple[str, FieldValue]:
+        field = fields[name]
+        return field.kind, field.get(record)
 
-def _fill(template: str, record: Plan, fields: dict[str, PlanField]) -> str:
-    if "{" not in template:
-        return template
-    return PLACEHOLDER.sub(lambda m: _field_text(m.group(1), record, fields) or BLANK, template)
-
-
-def _spec_cell(
-    spec: CellSpec,
-    row: int,
-    col: int,
-    record: Plan,
-    fields: dict[str, PlanField],
-    label_align: Align = "center",
-) -> FormCell:
-    if spec.field is None:
-        text = _fill(spec.text or "", record, fields)
-        align = spec.align or label_align
-        return FormCell(row, col, text, spec.rows, spec.span, align=align, bold=spec.bold, is_label=True)
-    field = fields[spec.field]
-    raw = field.get(record)
-    if field.kind == "choice":
-        text = _choice_text(clean(raw) if isinstance(raw, str) else None, spec.choices)
-        return FormCell(row, col, text, spec.rows, spec.span, align=spec.align or "left", bold=spec.bold)
-    text, value, number_format = _printed(field.kind, raw)
-    align = spec.align or ("left" if field.kind in ("text", "date") else "center")
-    return FormCell(
-        row, col, text, spec.rows, spec.span, value, number_format, align, spec.bold, source=spec.field
-    )
-
-
-def _rows(section: RowsSection, top: int, record: Plan, fields: dict[str, PlanField]) -> Iterator[FormCell]:
-    taken: set[tuple[int, int]] = set()
-    for r, row in enumerate(section.rows):
-        col = 0
-        for spec in row:
-            while (r, col) in taken:
-                col += 1
-            yield _spec_cell(spec, top + r, col, record, fields)
-            taken.update((rr, cc) for rr in range(r, r + spec.rows) for cc in range(col, col + spec.span))
-            col += spec.span
+    return lookup
 
 
 def _value_text(value: Value | None) -> str:
@@ -142,9 +106,7 @@ def _choice_cells(column: PlanColumn, row: Row, r: int, col: int) -> Iterator[Fo
         yield FormCell(r, col + k, mark, align=align)
 
 
-def _indicators(
-    section: PlanIndicators, top: int, record: Plan, fields: dict[str, PlanField]
-) -> Iterator[FormCell]:
+def _indicators(section: PlanIndicators, top: int, record: Plan, lookup: Lookup) -> Iterator[FormCell]:
     rows: Sequence[Row] = record.indicators
     body = max(1, len(rows))
     heads = section.header_rows
@@ -155,7 +117,7 @@ def _indicators(
     positions: list[int] = []
     for column in section.columns:
         positions.append(col)
-        head = _fill(column.head, record, fields)
+        head = fill_by(column.head, lookup)
         if column.choices:
             yield FormCell(top, col, head, 1, column.width, bold=True, is_label=True)
             for k, choice in enumerate(column.choices):
@@ -187,22 +149,13 @@ def _indicators(
         else:
             for n, ind in enumerate(rows):
                 text, number = _cell_text(column, n, ind)
-                yield FormCell(
-                    first + n,
-                    col,
-                    text,
-                    1,
-                    column.span,
-                    number,
-                    NUMBER_FORMAT if number is not None else None,
-                    align,
-                    source=f"column.{column.value}",
-                )
+                yield row_cell(first + n, col, column.span, text, number, align, column.value)
 
 
 def build_plan_form(record: Plan, layout: PlanLayout) -> Form:
     """Lay a declaration or a monitoring record out by ``layout`` (of the same record)."""
     fields = FIELDS_OF[layout.record]
+    lookup = _lookup(record, fields)
     cells: list[FormCell] = []
     top = header_row = indicator_row = indicator_end = 0
     for section in layout.sections:
@@ -211,30 +164,13 @@ def build_plan_form(record: Plan, layout: PlanLayout) -> Form:
                 fields[n].get(record) in (None, "") for n in section.omit_if_empty
             ):
                 continue
-            cells.extend(_rows(section, top, record, fields))
+            cells.extend(rows_section(section, top, lookup))
             top += len(section.rows)
         else:
             header_row = indicator_row = top
-            cells.extend(_indicators(section, top, record, fields))
+            cells.extend(_indicators(section, top, record, lookup))
             top += section.header_rows + max(1, len(record.indicators))
             indicator_end = top
-    lines = tuple(
-        tuple(
-            _spec_cell(spec, r, sum(s.span for s in line[:k]), record, fields, label_align="left")
-            for k, spec in enumerate(line)
-        )
-        for r, line in enumerate(layout.lines)
-    )
-    subtitle = _fill(layout.subtitle, record, fields) if layout.subtitle else None
-    return Form(
-        layout,
-        _fill(layout.title, record, fields),
-        subtitle,
-        lines,
-        tuple(cells),
-        top,
-        header_row,
-        indicator_row,
-        False,  # a header of two rows is not repeated; these forms are a page or two
-        indicator_end,
-    )
+    # A header of two rows is not repeated; these forms are a page or two.
+    grid = Grid(tuple(cells), top, header_row, indicator_row, False, indicator_end)
+    return page_form(layout, lookup, grid)

@@ -54,6 +54,18 @@ class YearError(JixiaoError):
 
 
 @dataclass(frozen=True, slots=True)
+class YearQuery:
+    """Which project-years a listing shows: by furthest stage (declared only, monitored not yet
+    evaluated, evaluated), unit and year, and which page of them."""
+
+    stage: Stage | None = None
+    unit_id: int | None = None
+    year: int | None = None
+    limit: int = 500
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class ProjectYearInfo:
     """One project-year: whose, which, and how far it has come."""
 
@@ -118,6 +130,24 @@ class UnitStageCounts:
     evaluated: int
     declaration_warnings: int
     monitoring_warnings: int
+
+
+def _stored(
+    record: Declaration | Monitoring, py: int, version: int, actor: str | None, document_id: int | None
+) -> dict[str, Any]:
+    """The columns every stored declaration and monitoring version has: whose and which version
+    it is, who saved it from which document, its planned budget, its contract JSON and its
+    finding counts (the latest version from now on)."""
+    return {
+        "project_year_id": py,
+        "version": version,
+        "latest": True,
+        "document_id": document_id,
+        "actor": actor,
+        "planned_fen": fen(record.planned_yuan),
+        "contract": record.to_json(indent=None),
+        **_counts(record.findings),
+    }
 
 
 def _counts(findings: tuple[Finding, ...]) -> dict[str, int]:
@@ -294,25 +324,19 @@ class Years:
             ).first()
         return _info(row) if row is not None else None
 
-    def listing(
-        self,
-        *,
-        stage: Stage | None = None,
-        unit_id: int | None = None,
-        year: int | None = None,
-        limit: int = 500,
-        offset: int = 0,
-    ) -> list[ProjectYearInfo]:
-        """Project-years, newest year first then by unit and project; ``stage`` keeps those whose
-        furthest stage it is (declared only, monitored not yet evaluated, evaluated)."""
+    def listing(self, query: YearQuery | None = None) -> list[ProjectYearInfo]:
+        """The project-years ``query`` asks for (all by default), newest year first then by unit
+        and project."""
+        query = query or YearQuery()
         q = _INFO
-        if stage is not None:
-            q = q.where(_STAGE_WHERE[stage])
-        if unit_id is not None:
-            q = q.where(Project.unit_id == unit_id)
-        if year is not None:
-            q = q.where(ProjectYearRow.year == year)
-        q = q.order_by(ProjectYearRow.year.desc(), Unit.name, Project.name).limit(limit).offset(offset)
+        if query.stage is not None:
+            q = q.where(_STAGE_WHERE[query.stage])
+        if query.unit_id is not None:
+            q = q.where(Project.unit_id == query.unit_id)
+        if query.year is not None:
+            q = q.where(ProjectYearRow.year == query.year)
+        q = q.order_by(ProjectYearRow.year.desc(), Unit.name, Project.name)
+        q = q.limit(query.limit).offset(query.offset)
         with self.db.reader() as conn:
             return [_info(row) for row in conn.execute(q)]
 
@@ -363,15 +387,7 @@ class Years:
             py = self.ensure(s, *filed_names(dec.project, unit), _year(dec.project.year))
             version = self._next(s, DeclarationRow, py)
             row = DeclarationRow(
-                project_year_id=py,
-                version=version,
-                latest=True,
-                document_id=document_id,
-                actor=actor,
-                planned_fen=fen(dec.planned_yuan),
-                indicators=len(dec.indicators),
-                contract=dec.to_json(indent=None),
-                **_counts(dec.findings),
+                **_stored(dec, py, version, actor, document_id), indicators=len(dec.indicators)
             )
             s.add(row)
             s.flush()
@@ -416,19 +432,12 @@ class Years:
             last = mon.period.last_month
             version = self._next(s, MonitoringRow, py, MonitoringRow.last_month == last)
             row = MonitoringRow(
-                project_year_id=py,
+                **_stored(mon, py, version, actor, document_id),
                 first_month=mon.period.first_month,
                 last_month=last,
-                version=version,
-                latest=True,
-                document_id=document_id,
-                actor=actor,
-                planned_fen=fen(mon.planned_yuan),
                 executed_fen=fen(mon.executed_yuan),
                 execution_rate=mon.execution_rate,
                 time_elapsed=mon.time_elapsed,
-                contract=mon.to_json(indent=None),
-                **_counts(mon.findings),
             )
             s.add(row)
             s.flush()

@@ -86,6 +86,13 @@ class LinkContext:
     matches: tuple[IndicatorMatch, ...]
     monitored: Mapping[int, MonitoredIndicator] = field(default_factory=dict)  # declared row → monitored
 
+    def pairs(self) -> Iterator[tuple[int, int, Indicator, Indicator]]:
+        """Each matched pair: the declared row's index, the evaluated row's, and the two rows."""
+        for m in self.matches:
+            if m.declared is not None and m.evaluated is not None:
+                d, e = self.declaration.indicators[m.declared], self.evaluation.indicators[m.evaluated]
+                yield m.declared, m.evaluated, d, e
+
 
 # -- helpers ----------------------------------------------------------------------------------
 
@@ -305,40 +312,27 @@ def monitoring_target_changed(ctx: MonitoringContext, emit: Emit) -> Iterator[Fi
 
 def target_changed(ctx: LinkContext, emit: Emit) -> Iterator[Finding]:
     """A self-evaluation's 年初目标值 differs from the declared 年度指标值."""
-    ev, dec = ctx.evaluation, ctx.declaration
-    for m in ctx.matches:
-        if m.declared is None or m.evaluated is None:
-            continue
-        d, e = dec.indicators[m.declared], ev.indicators[m.evaluated]
+    for _, at, d, e in ctx.pairs():
         if d.target is None or _blank(d.target.text) or e.target is None or _blank(e.target.text):
             continue
-        if f"extraction.target_unread.{m.evaluated}" in ev.provenance:
+        if f"extraction.target_unread.{at}" in ctx.evaluation.provenance:
             continue  # the figure was printed but not read: no change can be told
         if not same_target(d.target, e.target):
-            yield emit(
-                location=_place(m.evaluated, e, "绩效指标表"),
-                indicator=m.evaluated,
-                name=e.name,
-                declared=d.target.text,
-                claimed=e.target.text,
-            )
+            yield _changed(emit, at, e, d.target.text, e.target.text)
 
 
 def weight_changed(ctx: LinkContext, emit: Emit) -> Iterator[Finding]:
     """A self-evaluation's indicator weight differs from the declared one (设立后原则上不得调整)."""
-    ev, dec = ctx.evaluation, ctx.declaration
-    for m in ctx.matches:
-        if m.declared is None or m.evaluated is None:
-            continue
-        d, e = dec.indicators[m.declared], ev.indicators[m.evaluated]
+    for _, at, d, e in ctx.pairs():
         if d.weight is not None and e.weight is not None and d.weight != e.weight:
-            yield emit(
-                location=_place(m.evaluated, e, "绩效指标表"),
-                indicator=m.evaluated,
-                name=e.name,
-                declared=d.weight,
-                claimed=e.weight,
-            )
+            yield _changed(emit, at, e, d.weight, e.weight)
+
+
+def _changed(emit: Emit, at: int, e: Indicator, declared: object, claimed: object) -> Finding:
+    """The finding that the evaluated row ``at`` states ``claimed`` where ``declared`` was declared."""
+    return emit(
+        location=_place(at, e, "绩效指标表"), indicator=at, name=e.name, declared=declared, claimed=claimed
+    )
 
 
 def declared_missing(ctx: LinkContext, emit: Emit) -> Iterator[Finding]:
@@ -374,11 +368,8 @@ def claim_contradicts_monitoring(ctx: LinkContext, emit: Emit) -> Iterator[Findi
     if mon is None:
         return
     ev = ctx.evaluation
-    for m in ctx.matches:
-        if m.declared is None or m.evaluated is None:
-            continue
-        e = ev.indicators[m.evaluated]
-        seen = ctx.monitored.get(m.declared)
+    for declared, at, _, e in ctx.pairs():
+        seen = ctx.monitored.get(declared)
         if seen is None or e.target is None or e.actual is None:
             continue
         if seen.likelihood is Likelihood.IMPOSSIBLE:
@@ -391,8 +382,8 @@ def claim_contradicts_monitoring(ctx: LinkContext, emit: Emit) -> Iterator[Findi
             continue
         if _misses(e.target, e.actual) is False and not _mentioned(ev, e):
             yield emit(
-                location=_place(m.evaluated, e, "绩效指标表"),
-                indicator=m.evaluated,
+                location=_place(at, e, "绩效指标表"),
+                indicator=at,
                 name=e.name,
                 actual=e.actual.text,
                 target=e.target.text,

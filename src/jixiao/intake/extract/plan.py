@@ -546,63 +546,50 @@ def _period(texts: list[str]) -> tuple[Period, bool]:
 
 def extract_declaration(doc: Document) -> tuple[Declaration, list[tuple[str, str]]]:
     """A 目标申报表 and the notes on what could not be read."""
-    by_block = _grids_by_block(doc)
-    grids = list(by_block.values())
-    fields = list(labelled(doc, by_block))
-    prov: dict[str, str] = {}
-    notes = list(doc.notes)
-    project = _project(doc, fields, _titles(doc, grids), prov)
-    unit = _amount_unit(doc, notes, "项目资金")
+    o = _open(doc)
     amounts: dict[str, Decimal] = {}
     column: int | None = None
     for key, pattern in _DECLARED_FUNDS:
-        beside = _beside(grids, pattern, column)
+        beside = _beside(o.grids, pattern, column)
         if beside is not None and key == "planned_yuan":
             column = beside[1]  # 其中 rows under the 年度资金总额 label, not the 中期 one
-        got = beside[0] if beside is not None else _first(fields, pattern)
+        got = beside[0] if beside is not None else _first(o.fields, pattern)
         if got is None:
             continue
-        value = _money(got.value, unit)
+        value = _money(got.value, o.unit)
         if value is None:
-            notes.append((got.location, f"“{got.label}”的金额“{got.value}”无法读取"))
+            o.notes.append((got.location, f"“{got.label}”的金额“{got.value}”无法读取"))
             continue
         amounts[key] = value
-        prov[key] = got.location
-    objective, _ = _objective(grids, fields, prov)
-    found = _table(grids, "declaration")
-    notes.extend(found.notes)
+        o.prov[key] = got.location
+    objective, _ = _objective(o.grids, o.fields, o.prov)
+    found = _table(o.grids, "declaration")
+    o.notes.extend(found.notes)
     dec = Declaration(
-        project=project,
+        project=o.project,
         objective=objective,
         indicators=tuple(found.declared),
-        provenance=prov,
+        provenance=o.prov,
         **amounts,
     )
-    return dec, notes
+    return dec, o.notes
 
 
 def extract_monitoring(doc: Document) -> tuple[Monitoring, list[tuple[str, str]]]:
     """A 监控情况表 and the notes on what could not be read."""
-    by_block = _grids_by_block(doc)
-    grids = list(by_block.values())
-    fields = list(labelled(doc, by_block))
-    prov: dict[str, str] = {}
-    notes = list(doc.notes)
-    titles = _titles(doc, grids)
-    project = _project(doc, fields, titles, prov)
-    unit = _amount_unit(doc, notes, "项目资金")
-    funds = _monitoring_funds(grids, unit, prov)
+    o = _open(doc)
+    funds = _monitoring_funds(o.grids, o.unit, o.prov)
     if funds.planned is None and funds.executed is None:
-        notes.append(("项目资金", "没有找到预算执行情况（全年预算数、执行数）"))
-    heads = [squash(t) for g in grids for r in range(g.n_rows) for t in g.texts(r) if len(t) <= 20]
-    period, stated = _period(titles + heads)
+        o.notes.append(("项目资金", "没有找到预算执行情况（全年预算数、执行数）"))
+    heads = [squash(t) for g in o.grids for r in range(g.n_rows) for t in g.texts(r) if len(t) <= 20]
+    period, stated = _period(o.titles + heads)
     if not stated:
-        notes.append(("标题", "未写明监控期间，已按1—7月计算时间进度"))
-    objective, progress = _objective(grids, fields, prov)
-    found = _table(grids, "monitoring")
-    notes.extend(found.notes)
+        o.notes.append(("标题", "未写明监控期间，已按1—7月计算时间进度"))
+    objective, progress = _objective(o.grids, o.fields, o.prov)
+    found = _table(o.grids, "monitoring")
+    o.notes.extend(found.notes)
     mon = Monitoring(
-        project=project,
+        project=o.project,
         period=period,
         planned_yuan=funds.planned,
         executed_yuan=funds.executed,
@@ -611,9 +598,33 @@ def extract_monitoring(doc: Document) -> tuple[Monitoring, list[tuple[str, str]]
         objective=objective,
         objective_progress=progress,
         indicators=tuple(found.monitored),
-        provenance=prov,
+        provenance=o.prov,
     )
-    return mon.with_rates(), notes
+    return mon.with_rates(), o.notes
+
+
+@dataclass(slots=True)
+class _Opened:
+    """What both records start from: the document's grids, its labelled facts and titles, the
+    project they name and the amount unit, with the provenance and the notes to add to."""
+
+    grids: list[Grid]
+    fields: list[Field]
+    titles: list[str]
+    prov: dict[str, str]
+    notes: list[tuple[str, str]]
+    project: Project
+    unit: str
+
+
+def _open(doc: Document) -> _Opened:
+    by_block = _grids_by_block(doc)
+    grids = list(by_block.values())
+    fields, titles = list(labelled(doc, by_block)), _titles(doc, grids)
+    prov: dict[str, str] = {}
+    notes = list(doc.notes)
+    project = _project(doc, fields, titles, prov)
+    return _Opened(grids, fields, titles, prov, notes, project, _amount_unit(doc, notes, "项目资金"))
 
 
 def _grids_by_block(doc: Document) -> dict[int, Grid]:

@@ -38,6 +38,7 @@ from jixiao.storage.accounts import User
 from jixiao.storage.db import Database
 from jixiao.storage.years import ProjectYearInfo
 from jixiao.storage.years import UnitStageCounts
+from jixiao.storage.years import YearQuery
 from jixiao.web import plan_forms as pf
 from jixiao.web import year_view
 from jixiao.web.deps import MAX_DB_INT
@@ -493,7 +494,7 @@ def _with_record(db: Database, has: Stage, unit_id: int | None, year: int | None
     found = [
         info
         for later in _ORDER[_ORDER.index(has) :]
-        for info in services.project_years(db, stage=later, unit_id=unit_id, year=year)
+        for info in services.project_years(db, YearQuery(stage=later, unit_id=unit_id, year=year))
         if getattr(info, has.value)
     ]
     return sorted(found, key=lambda i: (-i.year, i.unit, i.project))
@@ -520,7 +521,7 @@ def year_list_data(
     if having is not None and chosen is None:
         rows = _with_record(db, having, unit_n, year_n)
     else:
-        rows = services.project_years(db, stage=chosen, unit_id=unit_n, year=year_n)
+        rows = services.project_years(db, YearQuery(stage=chosen, unit_id=unit_n, year=year_n))
         having = None
     counts = services.stage_counts(db, year=year_n, unit_id=unit_n)
     years = sorted({*facets.years, *(r.year for r in rows)}, reverse=True)
@@ -580,11 +581,24 @@ _API_ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _saved(
-    saved: services.SavedDeclaration | services.SavedMonitoring, record: Declaration | Monitoring
-) -> JSONResponse:
+def _store(request: Request, user: User, record: Declaration | Monitoring) -> JSONResponse:
+    """Check and store a declaration or a monitoring record for the API (201 with the stored
+    record, 422 with the Chinese reason)."""
+    _may_write(user)
+    db, who, unit = web(request).db, actor(user).name, _unit_of(user)
+    stored: Declaration | Monitoring
+    try:
+        if isinstance(record, Declaration):
+            saved: services.SavedDeclaration | services.SavedMonitoring
+            saved = services.save_declaration(db, record, actor=who, unit=unit)
+            stored = saved.declaration
+        else:
+            saved = services.save_monitoring(db, record, actor=who, unit=unit)
+            stored = saved.monitoring
+    except services.YearError as exc:
+        raise HTTPException(422, exc.message) from None
     info = saved.record
-    body = {"project_year_id": info.project_year_id, "version": info.version, "record": record.to_dict()}
+    body = {"project_year_id": info.project_year_id, "version": info.version, "record": stored.to_dict()}
     return JSONResponse(body, status_code=201)
 
 
@@ -598,14 +612,7 @@ def _saved(
 )
 def api_declare(request: Request, user: CurrentUser, declaration: Declaration) -> JSONResponse:
     """Check and store a declaration; a unit user's always under their own unit."""
-    _may_write(user)
-    try:
-        saved = services.save_declaration(
-            web(request).db, declaration, actor=actor(user).name, unit=_unit_of(user)
-        )
-    except services.YearError as exc:
-        raise HTTPException(422, exc.message) from None
-    return _saved(saved, saved.declaration)
+    return _store(request, user, declaration)
 
 
 @router.post(
@@ -618,14 +625,7 @@ def api_declare(request: Request, user: CurrentUser, declaration: Declaration) -
 )
 def api_monitor(request: Request, user: CurrentUser, monitoring: Monitoring) -> JSONResponse:
     """Check (against the stored declaration) and store a monitoring record."""
-    _may_write(user)
-    try:
-        saved = services.save_monitoring(
-            web(request).db, monitoring, actor=actor(user).name, unit=_unit_of(user)
-        )
-    except services.YearError as exc:
-        raise HTTPException(422, exc.message) from None
-    return _saved(saved, saved.monitoring)
+    return _store(request, user, monitoring)
 
 
 @router.get(
