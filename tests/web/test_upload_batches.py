@@ -219,8 +219,8 @@ def test_requests_reuse_the_servers_warm_workers(
     started: list[int] = []
     real_start = pool_mod.start
 
-    def counted(scheme: str | None, limits: Limits) -> pool_mod.Slot:
-        slot = real_start(scheme, limits)
+    def counted(scheme: str | None, limits: Limits, workers: int = 1) -> pool_mod.Slot:
+        slot = real_start(scheme, limits, workers)
         started.append(slot.process.pid)
         return slot
 
