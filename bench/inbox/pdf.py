@@ -18,16 +18,11 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from jixiao.export.pdf import fonts_conf
 from jixiao.intake.readers.libreoffice import soffice
+from jixiao.office.server import HEADLESS
 
 BATCH = 100  # files per LibreOffice call
-
-
-def _fonts_conf() -> str | None:
-    from importlib import resources
-
-    path = Path(str(resources.files("jixiao.export").joinpath("fonts.conf")))
-    return str(path) if path.is_file() else None
 
 
 def convert_batch(
@@ -46,12 +41,7 @@ def convert_batch(
         cmd = [
             exe,
             f"-env:UserInstallation={Path(profile, 'user').as_uri()}",
-            "--headless",
-            "--invisible",
-            "--norestore",
-            "--nologo",
-            "--nodefault",
-            "--nolockcheck",
+            *HEADLESS,
             "--convert-to",
             target,
             "--outdir",
@@ -59,9 +49,7 @@ def convert_batch(
             *(str(s) for s in sources),
         ]
         env = {**os.environ, "HOME": profile, "SAL_USE_VCLPLUGIN": "svp"}
-        fonts = _fonts_conf()
-        if fonts:
-            env["FONTCONFIG_FILE"] = fonts
+        env["FONTCONFIG_FILE"] = str(fonts_conf())
         proc = subprocess.Popen(
             cmd,
             stdout=subprocess.PIPE,
