@@ -169,13 +169,14 @@ class EditorPage:
 _GROUPS = (Group.BUDGET_EXECUTION, Group.OUTPUT, Group.EFFECT, Group.SATISFACTION, Group.COST)
 
 
-def _schemes(request: Request) -> dict[str, Scheme]:
+def offered_schemes(request: Request) -> dict[str, Scheme]:
     """The schemes the form offers, by the key its select sends: the built-in ones and the users'
     own kept in the database (:func:`jixiao.services.schemes_offered`)."""
     return services.schemes_offered(web(request).db)
 
 
-def _options(schemes: dict[str, Scheme]) -> tuple[SchemeOption, ...]:
+def scheme_options(schemes: dict[str, Scheme]) -> tuple[SchemeOption, ...]:
+    """The schemes as the forms' select shows them (the editor's and the project-year's)."""
     return tuple(
         SchemeOption(
             key,
@@ -252,7 +253,7 @@ def _page(
     restored: str | None = None,
     judge: tuple[int, ...] = (),
 ) -> Response:
-    schemes = _schemes(request)
+    schemes = offered_schemes(request)
     draft = draft or fm.build(fields, schemes, base=base, required=required)
     unit: str | None = meta.unit if meta is not None else _unit_of(user)
     evidence: tuple[Evidence, ...] = ()
@@ -271,7 +272,7 @@ def _page(
         fields=fields,
         errors=draft.errors,
         message=message,
-        schemes=_options(schemes),
+        schemes=scheme_options(schemes),
         level1=fm.level1_choices(draft.scheme),
         max_rows=fm.MAX_ROWS,
         preview=_preview(draft),
@@ -317,7 +318,7 @@ def _step(fields: fm.FormFields, form: dict[str, list[str]]) -> tuple[str, fm.Fo
 def _template(request: Request, fields: fm.FormFields, base: Evaluation | None = None) -> Response:
     """The form as typed as an Excel 自评表 (the official layout of its scheme), to fill offline
     and upload back (``POST /evaluations/template``)."""
-    draft = fm.build(fields, _schemes(request), base=base)
+    draft = fm.build(fields, offered_schemes(request), base=base)
     try:
         content = services.evaluation_bytes(draft.evaluation, draft.scheme, ".xlsx", kind="table")
     except JixiaoError as exc:
@@ -332,7 +333,7 @@ def _template(request: Request, fields: fm.FormFields, base: Evaluation | None =
 def _filled(
     request: Request, fields: fm.FormFields, base: Evaluation | None = None
 ) -> tuple[fm.FormFields, tuple[int, ...]]:
-    return fm.fill_scores(fields, fm.build(fields, _schemes(request), base=base))
+    return fm.fill_scores(fields, fm.build(fields, offered_schemes(request), base=base))
 
 
 def _restored(request: Request, user: User, scope: str) -> tuple[fm.FormFields, str] | None:
@@ -404,7 +405,7 @@ def _from_declaration(request: Request, user: User, project_year_id: int) -> Res
         raise HTTPException(404, f"项目年度 {project_year_id} 尚未申报绩效目标")
     fields = evaluation_from_declaration(dec)
     fields = dataclasses.replace(fields, name=info.project, unit=info.unit, year=str(info.year))
-    if fields.scheme not in _schemes(request):
+    if fields.scheme not in offered_schemes(request):
         fields = dataclasses.replace(fields, scheme=fm.blank_form().scheme)
     message = "已按目标申报填好项目、预算与指标（年初目标值即申报的年度指标值），请填写本年的完成情况"
     return _page(request, fields, user=user, message=message)
@@ -422,7 +423,7 @@ def create(request: Request, user: CurrentUser, form: PostedForm) -> Response:
     if step not in ("save", "submit"):
         return _page(request, fields, user=user)
     required = ("name", "unit", "year")
-    draft = fm.build(fields, _schemes(request), required=required)
+    draft = fm.build(fields, offered_schemes(request), required=required)
     if not draft.ok:
         return _page(
             request, fields, user=user, draft=draft, status_code=422, message="有内容需要修改，尚未保存"
@@ -489,7 +490,7 @@ def update(request: Request, user: CurrentUser, evaluation_id: int, form: Posted
         return _template(request, fields, base)
     if step not in ("save", "submit"):
         return again()
-    draft = fm.build(fields, _schemes(request), base=base, required=("name",))
+    draft = fm.build(fields, offered_schemes(request), base=base, required=("name",))
     if not draft.ok:
         return again(draft=draft, status_code=422, message="有内容需要修改，尚未保存")
     if not meta.is_latest:
@@ -518,7 +519,7 @@ def preview(request: Request, user: CurrentUser, form: PostedForm) -> Response:
         fields = _edit_fields(fields, base)
     else:
         fields = _new_fields(fields, user)
-    draft = fm.build(fields, _schemes(request), base=base)
+    draft = fm.build(fields, offered_schemes(request), base=base)
     data = _preview(draft)
     return render(request, "editor/_preview.html", data, preview=data, labels=fm.LABELS)
 
@@ -563,7 +564,7 @@ def _scored(request: Request, ev: Evaluation, user: User, *, own_unit: bool = Tr
     """Score ``ev`` with the scheme it names — by content hash (``scheme.sha256``) when it gives
     one the server keeps, else by id or form key — its declared weights kept, else the scheme's;
     its unit forced to a unit user's own (``own_unit``; an edit keeps its version's unit instead)."""
-    offered = _schemes(request)
+    offered = offered_schemes(request)
     by_hash = [s for s in offered.values() if ev.scheme.sha256 and s.digest == ev.scheme.sha256]
     scheme = by_hash[0] if by_hash else offered.get(ev.scheme.id)
     if scheme is None:

@@ -57,8 +57,8 @@ from jixiao.web.jsonable import jsonable
 from jixiao.web.routes.editor import ChineseErrors
 from jixiao.web.routes.editor import PostedForm
 from jixiao.web.routes.editor import SchemeOption
-from jixiao.web.routes.editor import _options
-from jixiao.web.routes.editor import _schemes
+from jixiao.web.routes.editor import offered_schemes
+from jixiao.web.routes.editor import scheme_options
 from jixiao.web.threads import slow
 
 router = APIRouter(route_class=ChineseErrors)
@@ -150,7 +150,7 @@ def _declaration_page(
     message: str | None = None,
     status_code: int = 200,
 ) -> Response:
-    schemes = _schemes(request)
+    schemes = offered_schemes(request)
     scheme = schemes.get(fields.scheme) or next(iter(schemes.values()))
     data = PlanPage(
         kind="declaration",
@@ -160,7 +160,7 @@ def _declaration_page(
         fields=fields,
         message=message,
         **_outcome(draft, checked),
-        schemes=_options(schemes),
+        schemes=scheme_options(schemes),
         level1=level1_choices(scheme),
     )
     return render(request, "years/declaration.html", data, status_code=status_code, labels=pf.LABELS)
@@ -188,7 +188,7 @@ def _declaration_checked(
     """The declaration the fields describe (an edit keeps what the form does not show of the
     current one), and the same with the declaration checks' findings."""
     base = services.load_declaration(web(request).db, info.id) if info else None
-    schemes = _schemes(request)
+    schemes = offered_schemes(request)
     draft = pf.build_declaration(fields, schemes, base=base, required=("name", "unit", "year"))
     assert isinstance(draft.record, Declaration)
     return draft, check_declaration(draft.record, schemes.get(fields.scheme))
