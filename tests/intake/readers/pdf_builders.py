@@ -71,6 +71,38 @@ def long_table_docx(path: Path, n_rows: int = 60, merge: tuple[int, int] = (20, 
     return path
 
 
+def grouped_table_docx(path: Path, n_rows: int = 60, group: int = 7) -> Path:
+    """A table over page breaks whose first column is merged in groups of ``group`` rows, each
+    labelled at its top (``组1``, ``组2``, …). The table has no bottom border of its own (as the
+    indicator table of jixiao's 自评表, which the next table closes), so wherever a page break
+    falls inside a group, that group's part on the first page is drawn open at the bottom, with
+    its label inside."""
+    document = docx.Document()
+    document.add_paragraph("绩效指标完成情况")
+    table = document.add_table(rows=n_rows + 1, cols=3)
+    borders = OxmlElement("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        line = OxmlElement(f"w:{side}")
+        line.set(qn("w:val"), "nil" if side == "bottom" else "single")
+        if side != "bottom":
+            line.set(qn("w:sz"), "4")
+        borders.append(line)
+    table._tbl.tblPr.append(borders)  # type: ignore[attr-defined]
+    for i, text in enumerate(["一级指标", "三级指标", "得分"]):
+        table.cell(0, i).text = text
+    _repeat_header(table.rows[0])
+    for r in range(1, n_rows + 1):
+        _cant_split(table.rows[r])
+        table.cell(r, 1).text = f"指标第{r}项"
+        table.cell(r, 2).text = f"{r}"
+    for first in range(1, n_rows + 1, group):
+        last = min(first + group - 1, n_rows)
+        merged = table.cell(first, 0).merge(table.cell(last, 0))
+        merged.text = f"组{(first - 1) // group + 1}"
+    document.save(str(path))
+    return path
+
+
 def paged_docx(path: Path, pages: list[str | None], image: Path | None = None) -> Path:
     """One page per entry: a paragraph of text, or (``None``) only the picture ``image``."""
     document = docx.Document()

@@ -14,6 +14,7 @@ from PIL import Image
 from intake.readers.pdf_builders import HELVETICA
 from intake.readers.pdf_builders import encrypted_pdf
 from intake.readers.pdf_builders import garbled_ops
+from intake.readers.pdf_builders import grouped_table_docx
 from intake.readers.pdf_builders import long_table_docx
 from intake.readers.pdf_builders import paged_docx
 from intake.readers.pdf_builders import placed_ops
@@ -312,6 +313,18 @@ def test_table_over_page_breaks_is_one_table(long_table_pdf: Path) -> None:
 
 
 @needs_soffice
+def test_label_of_a_merged_cell_cut_open_by_a_page_break_stays_in_the_table(tmp_path: Path) -> None:
+    # The page-1 part of a merged cell the break cuts has no bottom border, so no closed box
+    # holds its label: read, the label must still cover its rows, not fall out as a paragraph.
+    document = read_pdf(to_pdf(grouped_table_docx(tmp_path / "grouped.docx"), tmp_path), LIMITS)
+    assert document.pages >= 2
+    (table,) = document.tables
+    labels = {c.row + r: c.text for c in table.cells if c.col == 0 for r in range(c.rowspan)}
+    assert [labels.get(r) for r in range(1, 61)] == [f"组{(r - 1) // 7 + 1}" for r in range(1, 61)]
+    assert [p.text for p in document.paragraphs] == ["绩效指标完成情况"]
+
+
+@needs_soffice
 def test_image_only_page_among_text_pages(tmp_path: Path) -> None:
     picture = tmp_path / "scan.png"
     Image.new("RGB", (400, 300), "white").save(picture)
@@ -499,6 +512,12 @@ def test_join_text() -> None:
     assert join_text("资金到位率", "100%") == "资金到位率100%"
     assert join_text("total of", "12 items") == "total of 12 items"
     assert join_text("5,358,672.00", "元") == "5,358,672.00元"
+    # Chinese text breaks inside a number: the figure is joined whole, not split by a space.
+    assert join_text("流动人口登记率98%、出租屋登记率10", "0%。") == "流动人口登记率98%、出租屋登记率100%。"
+    assert join_text("发放救助金1.4", "6万元") == "发放救助金1.46万元"
+    assert join_text("采购设备12", "3台") == "采购设备123台"
+    # Latin text keeps its word space, numbers included.
+    assert join_text("total of 12", "34 items") == "total of 12 34 items"
 
 
 def test_running_headers_and_page_numbers_are_dropped(tmp_path: Path) -> None:

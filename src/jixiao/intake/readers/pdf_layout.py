@@ -399,13 +399,20 @@ def starts_item(text: str) -> bool:
 
 
 def join_text(first: str, second: str) -> str:
-    """Join a wrapped line to the line above: a space only between two Latin words."""
+    """Join a wrapped line to the line above: a space only between two Latin words.
+
+    In Chinese text a word processor breaks lines between any two characters, digits of one number
+    included (“出租屋登记率10” / “0%”), and nobody writes two figures apart with a bare space: a
+    break next to a digit there joins without one, so the number is read whole.
+    """
     if not first:
         return second
     if not second:
         return first
     a, b = first[-1], second[0]
     if (a.isascii() and (a.isalnum() or a in ",;:!?)")) and (b.isascii() and (b.isalnum() or b in "(")):
+        if (a.isdigit() or b.isdigit()) and any(map(is_wide, first)):
+            return first + second
         return f"{first} {second}"
     return first + second
 

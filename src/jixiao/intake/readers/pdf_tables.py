@@ -96,8 +96,11 @@ def find_pieces(page: Any, page_no: int) -> list[TablePiece]:
     page_area = float(page.width) * float(page.height)
     pieces = []
     boxes: list[BBox] = [(float(c[0]), float(c[1]), float(c[2]), float(c[3])) for c in finder.cells]
+    verticals = [
+        (float(e["x0"]), float(e["top"]), float(e["bottom"])) for e in finder.edges if e["orientation"] == "v"
+    ]
     for group in _group_cells(boxes):
-        piece = _piece(group, page_no)
+        piece = _piece(group, page_no, verticals)
         x0, top, x1, bottom = piece.bbox
         area = (x1 - x0) * (bottom - top)
         piece.weak = len(piece.cells) == 1 or (len(piece.cells) <= 2 and area > 0.5 * page_area)
@@ -153,9 +156,9 @@ def nearest(edges: Sequence[float], value: float) -> int:
     return i if edges[i] - value < value - edges[i - 1] else i - 1
 
 
-def _piece(group: list[BBox], page_no: int) -> TablePiece:
+def _piece(group: list[BBox], page_no: int, verticals: Sequence[Vertical] = ()) -> TablePiece:
     xs = cluster([v for c in group for v in (c[0], c[2])])
-    ys = cluster([v for c in group for v in (c[1], c[3])])
+    ys = _open_ends(xs, cluster([v for c in group for v in (c[1], c[3])]), verticals)
     taken: dict[tuple[int, int], PieceCell] = {}
     for bbox in sorted(group, key=lambda c: (c[2] - c[0]) * (c[3] - c[1])):
         c0, c1 = nearest(xs, bbox[0]), nearest(xs, bbox[2])
@@ -163,9 +166,84 @@ def _piece(group: list[BBox], page_no: int) -> TablePiece:
         if c1 <= c0 or r1 <= r0 or (r0, c0) in taken:
             continue
         taken[(r0, c0)] = PieceCell(bbox, r0, c0, r1 - r0, c1 - c0)
-    cells = sorted(taken.values(), key=lambda c: (c.row, c.col))
+    cells = list(taken.values()) + _open_cells(list(taken.values()), xs, ys, verticals)
+    cells.sort(key=lambda c: (c.row, c.col))
     bbox = (xs[0], ys[0], xs[-1], ys[-1])
     return TablePiece(page=page_no, bbox=bbox, xs=xs, ys=ys, cells=cells)
+
+
+# A vertical ruling line: its x, top and bottom.
+Vertical = tuple[float, float, float]
+
+
+def _ruled(verticals: Sequence[Vertical], x: float, top: float, bottom: float) -> bool:
+    """Whether a vertical line runs at ``x`` from ``top`` to ``bottom``."""
+    tol = ALIGN_TOLERANCE
+    return any(abs(vx - x) <= tol and vt <= top + tol and vb >= bottom - tol for vx, vt, vb in verticals)
+
+
+def _open_ends(xs: list[float], ys: list[float], verticals: Sequence[Vertical]) -> list[float]:
+    """The row edges with a last (or first) row the table draws without its bottom (top) border:
+    the outer vertical lines run on past the last horizontal one."""
+    tol = ALIGN_TOLERANCE
+
+    def reach(x: float) -> tuple[float, float]:
+        spans = [(vt, vb) for vx, vt, vb in verticals if abs(vx - x) <= tol and vt <= ys[-1] and vb >= ys[0]]
+        if not spans:
+            return ys[0], ys[-1]
+        return min(t for t, _ in spans), max(b for _, b in spans)
+
+    (left_top, left_bottom), (right_top, right_bottom) = reach(xs[0]), reach(xs[-1])
+    top, bottom = max(left_top, right_top), min(left_bottom, right_bottom)
+    out = list(ys)
+    if bottom > ys[-1] + 2 * tol:
+        out.append(bottom)
+    if top < ys[0] - 2 * tol:
+        out.insert(0, top)
+    return out
+
+
+def _open_cells(
+    cells: list[PieceCell], xs: list[float], ys: list[float], verticals: Sequence[Vertical]
+) -> list[PieceCell]:
+    """Cells the ruling leaves open at the top or bottom of a table: a merged cell a page break
+    cut is drawn without its bottom (or, on the next page, its top) border, so no closed box
+    encloses it and its label would fall out of the table. Where a column's first or last rows
+    are covered by no cell and vertical lines bound them on both sides, they are one cell."""
+    n_rows, n_cols = len(ys) - 1, len(xs) - 1
+    covered = [[False] * n_cols for _ in range(n_rows)]
+    for cell in cells:
+        for r in range(cell.row, cell.row + cell.rowspan):
+            for c in range(cell.col, cell.col + cell.colspan):
+                covered[r][c] = True
+    found: list[PieceCell] = []
+    for rows in (range(n_rows - 1, -1, -1), range(n_rows)):  # open at the bottom, then the top
+        run: list[int] = []  # per column: how many rows from that edge are uncovered
+        for c in range(n_cols):
+            k = 0
+            for r in rows:
+                if covered[r][c]:
+                    break
+                k += 1
+            run.append(k if k < n_rows else 0)
+        c = 0
+        while c < n_cols:
+            k = run[c]
+            if not k:
+                c += 1
+                continue
+            r0, r1 = (n_rows - k, n_rows) if rows.start == n_rows - 1 else (0, k)
+            top, bottom = ys[r0], ys[r1]
+            end = c + 1
+            while end < n_cols and run[end] == k and not _ruled(verticals, xs[end], top, bottom):
+                end += 1
+            if _ruled(verticals, xs[c], top, bottom) and _ruled(verticals, xs[end], top, bottom):
+                found.append(PieceCell((xs[c], top, xs[end], bottom), r0, c, r1 - r0, end - c))
+                for r in range(r0, r1):
+                    for cc in range(c, end):
+                        covered[r][cc] = True
+            c = end
+    return found
 
 
 def _area(bbox: BBox) -> float:
@@ -335,7 +413,8 @@ class TableBuild:
         merged cell the page break cut.
 
         Either the part above is a cell with the same columns (one of the two parts empty: the
-        label is drawn in the other; at least one part spans several rows), or the part above has
+        label is drawn in the other, or both show the same label; at least one part spans several
+        rows), or the part above has
         no bottom border (no cell covers those columns at the bottom of the table so far).
         """
         bottom = {(c.col, c.colspan): c for c in self._bottom}
@@ -347,7 +426,8 @@ class TableBuild:
             above = bottom.get((col, colspan))
             if above is not None:
                 rest = cell.row + cell.rowspan - top
-                if not (above.text and cell.text) and (above.rowspan > 1 or rest > 1):
+                one_label = not (above.text and cell.text) or above.text == cell.text
+                if one_label and (above.rowspan > 1 or rest > 1):
                     joined[id(cell)] = above
                 continue
             first = max(self._col_end[col : col + colspan], default=self.n_rows)
