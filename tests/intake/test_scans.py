@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -228,3 +229,57 @@ def test_an_unread_figure_names_page_and_box_in_its_finding() -> None:
         assert match, f
         x0, y0, x1, y1, width, height = map(int, match.groups())
         assert 0 <= x0 < x1 <= width and 0 <= y0 < y1 <= height, f
+
+
+def stamp_only_pdf(image: Path, target: Path, stamp: str) -> Path:
+    """``image`` as a PDF page (as a scanner makes it) with ``stamp``'s few characters over it as
+    a text layer, where a seal's or a signature field's text ends up in a stamped scan."""
+    import ctypes
+    import io
+
+    import pypdfium2 as pdfium
+    from PIL import Image
+    from pypdfium2 import raw
+
+    scanned = io.BytesIO()
+    with Image.open(image) as picture:
+        picture.convert("RGB").save(scanned, format="PDF", resolution=300)
+    pdf = pdfium.PdfDocument(scanned.getvalue())
+    try:
+        page = pdf[0]
+        font = raw.FPDFText_LoadStandardFont(pdf.raw, b"Helvetica")
+        text = raw.FPDFPageObj_CreateTextObj(pdf.raw, font, ctypes.c_float(9))
+        wide = (stamp + "\x00").encode("utf-16-le")
+        raw.FPDFText_SetText(text, ctypes.cast(ctypes.c_char_p(wide), ctypes.POINTER(ctypes.c_ushort)))
+        raw.FPDFPageObj_Transform(text, 1, 0, 0, 1, 560, 120)  # low on the right, where the seal is
+        raw.FPDFPage_InsertObject(page.raw, text)
+        assert raw.FPDFPage_GenerateContent(page.raw)
+        page.close()
+        pdf.save(str(target))
+    finally:
+        pdf.close()
+    return target
+
+
+def test_a_pdf_page_whose_text_layer_is_only_a_stamps_is_read_as_a_scan(
+    read: dict[str, dict[str, Any]], tmp_path: Path
+) -> None:
+    import pdfplumber
+
+    from jixiao.intake.extract import extract_all
+    from jixiao.intake.readers import read_document
+
+    stamp = "4201030012345"  # a seal's code: the only text the page's text layer holds
+    pdf = stamp_only_pdf(SCANS / "gen-01-300dpi.png", tmp_path / "stamped.pdf", stamp)
+    with pdfplumber.open(pdf) as opened:
+        assert "".join(c["text"] for c in opened.pages[0].chars) == stamp  # a text layer, yes
+    doc = read_document(pdf)
+    assert (doc.format, doc.pages, doc.scanned) == ("pdf", 1, 1)  # but the page is read by OCR
+    assert stamp not in doc.text().replace(" ", "")
+    [draft] = extract_all(doc)
+    ev, png = draft.evaluation, read["gen-01-300dpi.png"]
+    assert ev.claimed.total == Decimal(str(png["claimed"]["total"]))
+    assert ev.budget.planned_yuan == Decimal(str(png["budget"]["planned_yuan"]))
+    assert [i.name for i in ev.indicators] == [i["name"] for i in png["indicators"]]
+    assert {"claimed.total", "budget.planned_yuan", "indicators.0.target"} <= ev.scanned.keys()
+    assert all(mark.page == 1 for mark in ev.scanned.values())
