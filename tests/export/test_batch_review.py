@@ -126,3 +126,27 @@ def test_cli_report_is_the_batch_workbook_with_relative_names(tmp_path: Path) ->
         str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value is not None
     ]
     assert not [t for t in text if str(REAL) in t]
+
+
+def test_a_scans_finding_place_names_the_ocr_confidence_and_page() -> None:
+    from jixiao.core.model import ScanMark
+
+    finding = Finding(
+        code="SCORE_ABOVE_WEIGHT",
+        severity=Severity.ERROR,
+        message="得分高于分值",
+        location="第1页 自评表 第12行",
+        indicator=0,
+    )
+    mark = ScanMark(page=1, box=(10, 10, 90, 40), width=2480, height=3508, confidence=Decimal("0.93"))
+    ev = Evaluation(
+        project=Project(name="扫描件项目"), findings=(finding,), scanned={"indicators.0.claimed_score": mark}
+    )
+    details = load_workbook(io.BytesIO(batch_workbook([BatchItem("扫描/自评表.png", ev)])))["问题明细"]
+    places = [
+        c.value
+        for row in details.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and "第12行" in c.value
+    ]
+    assert places == ["第1页 自评表 第12行（识别置信度 0.93，第1页）"]

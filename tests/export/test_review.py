@@ -105,3 +105,36 @@ def test_empty_batch_and_bad_suffix(tmp_path: Path) -> None:
     with pytest.raises(ExportError) as err:
         write_review([], tmp_path / "r.pdf")
     assert err.value.message == "复核报告不能导出为“.pdf”文件：可用 .xlsx、.html。"
+
+
+def test_a_scans_finding_places_name_the_ocr_confidence_and_page(
+    batch: list[Evaluation], tmp_path: Path
+) -> None:
+    from jixiao.core.model import ScanMark
+
+    ev = scored(SEED_004)[0]
+    row = next(f for f in ev.findings if f.indicator is not None)
+    assert row.indicator is not None and row.location
+
+    def mark(confidence: str, page: int) -> ScanMark:
+        return ScanMark(page=page, box=(5, 5, 50, 20), width=800, height=600, confidence=Decimal(confidence))
+
+    scan = ev.model_copy(
+        update={
+            "scanned": {
+                f"indicators.{row.indicator}.target": mark("0.97", 2),
+                f"indicators.{row.indicator}.claimed_score": mark("0.86", 2),
+            }
+        }
+    )
+    wb = load_workbook(write_review([scan], tmp_path / "复核报告.xlsx"))
+    places = [r[6].value for r in wb["全部问题"].iter_rows(min_row=2) if r[6].value]
+    # the row's least sure figure, marked low; findings elsewhere in the form are unchanged
+    assert f"{row.location}（识别置信度 0.86，第2页，偏低）" in places
+    plain = [f.location for f in ev.findings if f.indicator is None and f.location]
+    assert all(p in places for p in plain)
+    page = write_review([scan], tmp_path / "复核报告.html").read_text(encoding="utf-8")
+    assert "（识别置信度 0.86，第2页，偏低）" in page
+    # a file that is no scan: places as they were
+    wb = load_workbook(write_review([ev], tmp_path / "原.xlsx"))
+    assert not any("识别置信度" in str(c.value) for r in wb["全部问题"].iter_rows() for c in r)

@@ -174,7 +174,13 @@ def test_a_doubtful_amount_the_arithmetic_cannot_decide_is_left_unread() -> None
     table = _only_table(page_blocks(_page(), texts, 1, notes=notes))
     assert table.text_rows()[2][1] == ""
     assert table.unread == {(2, 1)}
-    assert notes == [("第1页 表1 第3行", "“2,446.91”识别置信度低（0.50），其中的数字未采用")]
+    # the note names the cell and its box on the page image (issue 14: page and box of what OCR read)
+    assert notes == [
+        (
+            "第1页 表1 第3行 第2列（图像框 420,485–540,515，页面 1500×1200 像素）",
+            "“2,446.91”识别置信度低（0.50），其中的数字未采用",
+        )
+    ]
     # confident, the same reading is taken as read
     confident = [t for t in _form_texts("2,446.91", 0.95) if t.text != "100.00%"]
     assert _only_table(page_blocks(_page(), confident, 1)).text_rows()[2][1] == "2,446.91"
@@ -195,7 +201,7 @@ def test_doubtful_figures_in_running_text_become_notes() -> None:
     assert [b.text for b in blocks if isinstance(b, Paragraph)] == ["项目按期完成。"]
     assert len(notes) == 1
     place, reason = notes[0]
-    assert place == "第3页 上部偏左"
+    assert place == "第3页 上部偏左（图像框 100,185–490,215，页面 1500×1200 像素）"
     assert "1,458.91" in reason and "置信度低" in reason
 
 
@@ -291,7 +297,12 @@ def test_a_doubtful_weight_in_a_label_is_dropped_with_a_note_and_the_label_kept(
     table = _only_table(page_blocks(_page(), texts, 1, notes=notes))
     assert table.text_rows()[1][0] == "数量"
     assert (1, 0) in table.unread
-    assert notes == [("第1页 表1 第2行", "“数量（2分）”识别置信度低（0.50），其中的数字未采用")]
+    assert notes == [
+        (
+            "第1页 表1 第2行 第1列（图像框 110,445–275,475，页面 1500×1200 像素）",
+            "“数量（2分）”识别置信度低（0.50），其中的数字未采用",
+        )
+    ]
 
 
 def test_empty_check_boxes_read_as_kou_in_option_lists() -> None:
@@ -342,7 +353,10 @@ def test_figures_under_a_faded_seal_need_the_arithmetic() -> None:
     table = _only_table(page_blocks(_page(), texts, 1, notes=notes, covered=[seal]))
     assert table.text_rows()[2][1:3] == ["", ""]
     assert table.unread == {(2, 1), (2, 2)}
-    assert notes[0] == ("第1页 表1 第3行", "“2,440.91”在印章下，识别不可靠，其中的数字未采用")
+    assert notes[0] == (
+        "第1页 表1 第3行 第2列（图像框 420,485–540,515，页面 1500×1200 像素）",
+        "“2,440.91”在印章下，识别不可靠，其中的数字未采用",
+    )
 
 
 def test_a_frame_around_the_page_is_not_a_table() -> None:

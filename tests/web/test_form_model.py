@@ -288,3 +288,33 @@ def test_what_a_browser_does_to_whitespace_is_no_edit() -> None:
     renamed = dataclasses.replace(typed[0], name="办公用房维修社区数量")
     changed = fm.build(dataclasses.replace(fields, rows=(renamed, *typed[1:])), SCHEMES, base=ev).evaluation
     assert changed.indicators[0].name == "办公用房维修社区数量"
+
+
+def test_a_scans_marks_stay_with_the_facts_the_form_leaves_as_they_were() -> None:
+    from jixiao.core.model import ScanMark
+
+    ev = extract_file(ROOT / "tests/data/formats/002_report.docx")
+    assert len(ev.indicators) >= 3 and ev.claimed.total is not None and ev.budget.planned_yuan is not None
+
+    def mark(confidence: str) -> ScanMark:
+        return ScanMark(page=1, box=(10, 20, 30, 40), width=100, height=200, confidence=Decimal(confidence))
+
+    marks = {
+        "claimed.total": mark("0.95"),
+        "budget.planned_yuan": mark("0.96"),
+        "indicators.0.weight": mark("0.97"),
+        "indicators.2.target": mark("0.98"),
+        "indicators.2.claimed_score": mark("0.99"),
+    }
+    ev = ev.model_copy(update={"scanned": marks})
+    # opened and saved unchanged: every mark stays
+    assert fm.build(fm.fields_of(ev), SCHEMES, base=ev).evaluation.scanned == marks
+    # the first row deleted and the total typed anew: the total was not read, row 3 is now row 2
+    fields = fm.fields_of(ev)
+    changed = dataclasses.replace(fields, rows=fields.rows[1:], claimed_total=str(ev.claimed.total + 1))
+    kept = fm.build(changed, SCHEMES, base=ev).evaluation.scanned
+    assert kept == {
+        "budget.planned_yuan": marks["budget.planned_yuan"],
+        "indicators.1.target": marks["indicators.2.target"],
+        "indicators.1.claimed_score": marks["indicators.2.claimed_score"],
+    }

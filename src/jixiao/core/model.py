@@ -305,6 +305,58 @@ class Objectives(_Frozen):
     achieved: str | None = None
 
 
+# A figure OCR read with less confidence than this is shown as worth checking against the
+# original (figures below the reading's own floor, ``Limits.ocr_min_confidence``, are not taken
+# at all unless the form's arithmetic decides them).
+LOW_CONFIDENCE = Decimal("0.9")
+
+
+class ScanMark(_Frozen):
+    """Where OCR read a fact of a scan: the page (from 1), the box around what it read there
+    (``[x0, y0, x1, y1]``, pixels of the page image as prepared for reading, origin top-left),
+    that image's ``width`` × ``height`` in pixels (so the box can be drawn, or taken as shares of
+    the page), and the engine's ``confidence`` (0–1, the lowest among the pieces read).
+    """
+
+    page: int
+    box: tuple[int, int, int, int]
+    width: int
+    height: int
+    confidence: Number
+
+    @property
+    def low(self) -> bool:
+        """Whether the engine was less sure of this reading than a reviewer should take on
+        trust (below :data:`LOW_CONFIDENCE`): worth a look at the original."""
+        return self.confidence < LOW_CONFIDENCE
+
+    def words(self) -> str:
+        """The mark as a reviewer reads it: ``"识别置信度 0.93，第1页"``."""
+        return f"识别置信度 {self.confidence:.2f}，第{self.page}页"
+
+    def pixels(self) -> str:
+        """The box in pixels of the page image: ``"图像框 120,340–480,380（页面 2480×3508 像素）"``."""
+        x0, y0, x1, y1 = self.box
+        return f"图像框 {x0},{y0}–{x1},{y1}（页面 {self.width}×{self.height} 像素）"
+
+    @property
+    def shares(self) -> tuple[Decimal, Decimal, Decimal, Decimal]:
+        """The box as shares (0–1) of the page's width and height."""
+        x0, y0, x1, y1 = self.box
+        w, h = Decimal(max(self.width, 1)), Decimal(max(self.height, 1))
+        return (Decimal(x0) / w, Decimal(y0) / h, Decimal(x1) / w, Decimal(y1) / h)
+
+
+# The facts of an indicator row OCR reads (keys ``indicators.{i}.{role}`` of ``scanned``).
+ROW_FIGURES = ("target", "actual", "weight", "claimed_score")
+
+
+def no_marks(value: dict[str, ScanMark]) -> bool:
+    """Whether a record's ``scanned`` is empty: then its JSON leaves the key out (every file
+    that is no scan), so their JSON is as it was."""
+    return not value
+
+
 class ContractRecord(_Frozen):
     """A contract record (an evaluation, a declaration, a monitoring): its JSON in and out."""
 
@@ -330,7 +382,10 @@ class Evaluation(ContractRecord):
     a project only are not run on the latter). ``provenance`` maps a fact's path
     (``"claimed.total"``, ``"budget.planned_yuan"``) to where the document states it, so a finding
     can name its place. ``problems`` is the text of the 存在的问题 section, ``None`` when the
-    document has none.
+    document has none. ``scanned`` maps the path of each fact read by OCR (the paths of
+    ``provenance``, and ``indicators.{i}.target`` / ``.actual`` / ``.weight`` /
+    ``.claimed_score`` and ``budget.lines.{i}.planned_yuan`` / ``.executed_yuan``) to its page,
+    box and confidence; it is empty for a file that is no scan.
     """
 
     schema_: Literal["jixiao.evaluation/1"] = Field(default=SCHEMA_ID, alias="schema")
@@ -347,3 +402,14 @@ class Evaluation(ContractRecord):
     problems: str | None = None
     sub_units: tuple[SubUnit, ...] = ()
     provenance: dict[str, str] = Field(default_factory=dict)
+    scanned: dict[str, ScanMark] = Field(default_factory=dict, exclude_if=no_marks)
+
+    def scan_of(self, *paths: str) -> ScanMark | None:
+        """The least sure of the OCR marks of these fact paths (None when OCR read none)."""
+        marks = [self.scanned[p] for p in paths if p in self.scanned]
+        return min(marks, key=lambda mark: mark.confidence) if marks else None
+
+    def row_scan(self, index: int) -> ScanMark | None:
+        """The least sure OCR mark of indicator row ``index``'s figures (target, actual,
+        weight, score)."""
+        return self.scan_of(*(f"indicators.{index}.{role}" for role in ROW_FIGURES))

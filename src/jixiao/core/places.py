@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 from jixiao.core.model import Evaluation
 from jixiao.core.model import Finding
+from jixiao.core.model import ScanMark
 from jixiao.core.model import Severity
 
 SEVERITY_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
@@ -52,3 +53,27 @@ def severity_key(ev: Evaluation) -> tuple[int, int, int]:
     """Sort key putting the evaluation with most errors (then warnings, then notes) first."""
     errors, warnings, infos = counts(ev)
     return -errors, -warnings, -infos
+
+
+def scan_of_finding(ev: Evaluation, finding: Finding) -> ScanMark | None:
+    """What OCR says of the figures a finding concerns, for an evaluation read from a scan: the
+    least sure mark of its indicator row, else of the facts stated at its location."""
+    if not ev.scanned:
+        return None
+    if finding.indicator is not None:
+        mark = ev.row_scan(finding.indicator)
+        if mark is not None:
+            return mark
+    if finding.location:
+        return ev.scan_of(*(path for path, where in ev.provenance.items() if where == finding.location))
+    return None
+
+
+def place_with_scan(ev: Evaluation, finding: Finding) -> str | None:
+    """A finding's location, followed for a scan by the OCR confidence and page of what it
+    concerns: ``"第1页 自评表 第12行 三级指标“…”（识别置信度 0.93，第1页）"``."""
+    mark = scan_of_finding(ev, finding)
+    if mark is None:
+        return finding.location
+    low = "，偏低" if mark.low else ""
+    return f"{finding.location or ''}（{mark.words()}{low}）"

@@ -29,10 +29,12 @@ from jixiao.core.model import IndicatorRow
 from jixiao.core.model import Money
 from jixiao.core.model import Number
 from jixiao.core.model import Project
+from jixiao.core.model import ScanMark
 from jixiao.core.model import SchemeRef
 from jixiao.core.model import Source
 from jixiao.core.model import Value
 from jixiao.core.model import _Frozen
+from jixiao.core.model import no_marks
 from jixiao.core.numbers import RATE
 from jixiao.core.numbers import round_to
 
@@ -96,6 +98,8 @@ class Declaration(ContractRecord):
     indicators: tuple[Indicator, ...] = ()
     findings: tuple[Finding, ...] = ()
     provenance: dict[str, str] = Field(default_factory=dict)
+    # each fact read by OCR: its page, box and confidence (see Evaluation.scanned)
+    scanned: dict[str, ScanMark] = Field(default_factory=dict, exclude_if=no_marks)
 
 
 class MonitoredIndicator(IndicatorRow):
@@ -171,6 +175,8 @@ class Monitoring(ContractRecord):
     indicators: tuple[MonitoredIndicator, ...] = ()
     findings: tuple[Finding, ...] = ()
     provenance: dict[str, str] = Field(default_factory=dict)
+    # each fact read by OCR: its page, box and confidence (see Evaluation.scanned)
+    scanned: dict[str, ScanMark] = Field(default_factory=dict, exclude_if=no_marks)
 
     def with_rates(self) -> Monitoring:
         """This record with ``execution_rate`` (executed ÷ planned, else the stated rate) and

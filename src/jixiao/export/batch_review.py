@@ -36,6 +36,7 @@ from jixiao.core.model import Severity
 from jixiao.core.places import SEVERITY_RANK
 from jixiao.core.places import counts
 from jixiao.core.places import message_without_place
+from jixiao.core.places import place_with_scan
 from jixiao.core.places import severity_key
 from jixiao.export.files import saved_bytes
 from jixiao.export.review import IDENTITY_HEAD
@@ -195,7 +196,8 @@ def _details(ws: Worksheet, items: Sequence[BatchItem]) -> list[int]:
             ws.row_dimensions[r].outline_level = 1
         for finding in found:
             r += 1
-            location = without_paths(finding.location) if finding.location else ""
+            place = place_with_scan(ev, finding)  # a scan's: with the OCR confidence and page
+            location = without_paths(place) if place else ""
             message = without_paths(message_without_place(finding.message, finding.location))
             values = (
                 index,

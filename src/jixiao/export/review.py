@@ -18,6 +18,7 @@ from decimal import Decimal
 from jixiao.core.model import Evaluation
 from jixiao.core.model import Finding
 from jixiao.core.model import Severity
+from jixiao.core.places import place_with_scan
 from jixiao.export.formatting import clean
 
 SEVERITY_NAMES = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
@@ -116,7 +117,12 @@ def review_rows(evaluations: Sequence[Evaluation]) -> list[ReviewRow]:
                 claimed_grade=clean(ev.claimed.grade),
                 computed_grade=clean(ev.computed.grade),
                 findings=tuple(
-                    f.model_copy(update={"message": clean(f.message), "location": clean(f.location) or None})
+                    f.model_copy(
+                        update={
+                            "message": clean(f.message),
+                            "location": clean(place_with_scan(ev, f)) or None,
+                        }
+                    )
                     for f in sorted(ev.findings, key=lambda f: order[f.severity])
                 ),
             )

@@ -72,18 +72,29 @@ def cleaned(text: str) -> tuple[str, str | None]:
 @dataclass(frozen=True, slots=True)
 class Scanned:
     """Where OCR read a paragraph or a cell: the page (from 1), the box around its pieces in
-    pixels of the prepared page image, and the lowest confidence among them (0–1)."""
+    pixels of the prepared page image, the lowest confidence among them (0–1), and the size of
+    that page image (``width`` × ``height`` pixels, so the box can be drawn or taken as shares)."""
 
     page: int
     box: Box
     confidence: float
+    width: int
+    height: int
 
-    def where(self, width: float, height: float) -> str:
-        """The box in words a reviewer can follow on a ``width`` × ``height`` page image:
-        ``"第2页 上部偏左"``."""
+    def pixels(self) -> str:
+        """The box in pixels, for a place a reviewer can look up on the page image:
+        ``"（图像框 120,340–480,380，页面 2480×3508 像素）"``."""
+        b = self.box
+        return (
+            f"（图像框 {round(b.x0)},{round(b.y0)}–{round(b.x1)},{round(b.y1)}，"
+            f"页面 {self.width}×{self.height} 像素）"
+        )
+
+    def where(self) -> str:
+        """The box in words a reviewer can follow on the page image: ``"第2页 上部偏左"``."""
         x, y = self.box.centre
-        row = "上部" if y < height / 3 else ("中部" if y < 2 * height / 3 else "下部")
-        col = "偏左" if x < width / 3 else ("居中" if x < 2 * width / 3 else "偏右")
+        row = "上部" if y < self.height / 3 else ("中部" if y < 2 * self.height / 3 else "下部")
+        col = "偏左" if x < self.width / 3 else ("居中" if x < 2 * self.width / 3 else "偏右")
         return f"第{self.page}页 {row}{col}"
 
 

@@ -44,6 +44,7 @@ from jixiao.core.model import Group
 from jixiao.core.model import Indicator
 from jixiao.core.model import Objectives
 from jixiao.core.model import Project
+from jixiao.core.model import ScanMark
 from jixiao.core.model import SchemeRef
 from jixiao.core.model import Value
 from jixiao.core.model import Weights
@@ -583,6 +584,38 @@ def _grouped(rows: list[tuple[Indicator, Indicator | None]]) -> tuple[Indicator,
     return tuple(out)
 
 
+def kept_marks(base: Evaluation, draft: Evaluation, origins: Sequence[int | None]) -> dict[str, ScanMark]:
+    """The OCR marks of ``base`` (a scan) that still describe ``draft``'s facts: a fact the form
+    left as it was keeps its mark, an indicator row's under the row's new index (``origins``: the
+    index in ``base`` of each row of ``draft``); a fact typed anew loses it (it was not read)."""
+    moved = {old: new for new, old in enumerate(origins) if old is not None}
+    kept: dict[str, ScanMark] = {}
+    for path, mark in base.scanned.items():
+        parts = path.split(".")
+        target = path
+        if parts[0] == "indicators" and len(parts) == 3 and parts[1].isdigit():
+            new = moved.get(int(parts[1]))
+            if new is None:
+                continue
+            target = f"indicators.{new}.{parts[2]}"
+        stated = _at(base, path)
+        if stated is not None and stated == _at(draft, target):
+            kept[target] = mark
+    return kept
+
+
+def _at(ev: Evaluation, path: str) -> object:
+    value: object = ev
+    for part in path.split("."):
+        if part.isdigit() and isinstance(value, tuple):
+            value = value[int(part)] if int(part) < len(value) else None
+        else:
+            value = getattr(value, part, None)
+        if value is None:
+            return None
+    return value
+
+
 def _origin(key: str, base: Evaluation | None) -> Indicator | None:
     if base is None or not key.isascii() or not key.isdigit():
         return None
@@ -645,12 +678,14 @@ def build(
 
     rows: list[tuple[Indicator, Indicator | None]] = []
     numbers: list[int] = []
+    origins: list[int | None] = []  # the index in ``base`` of each row's indicator
     for i, row in enumerate(fields.rows):
         if row.blank:
             continue
         origin = _origin(row.key, base)
         rows.append((_row(i, row, origin, read), origin))
         numbers.append(i)
+        origins.append(int(row.key) if origin is not None else None)
 
     o = base.objectives if base is not None else Objectives()
     objectives = {
@@ -679,6 +714,8 @@ def build(
     draft = base.model_copy(update=updates) if base is not None else Evaluation.model_validate(updates)
     # Re-validate: model_copy does not run validators (money rounding to the fen, for one).
     draft = Evaluation.model_validate(draft.model_dump(by_alias=True))
+    if base is not None and base.scanned:
+        draft = draft.model_copy(update={"scanned": kept_marks(base, draft, origins)})
     return Draft(evaluation=evaluate(draft, scheme), scheme=scheme, errors=read.errors, rows=tuple(numbers))
 
 

@@ -195,9 +195,9 @@ def test_scanned_pdf_page_is_read_among_text_pages(tmp_path: Path) -> None:
 
 
 def test_scanned_place_in_words() -> None:
-    where = Scanned(page=2, box=Box(10, 10, 200, 60), confidence=0.93).where(1000, 1400)
+    where = Scanned(page=2, box=Box(10, 10, 200, 60), confidence=0.93, width=1000, height=1400).where()
     assert where == "第2页 上部偏左"
-    assert Scanned(1, Box(600, 1200, 900, 1300), 0.5).where(1000, 1400) == "第1页 下部偏右"
+    assert Scanned(1, Box(600, 1200, 900, 1300), 0.5, 1000, 1400).where() == "第1页 下部偏右"
 
 
 def test_perspective_photo_is_unwarped() -> None:

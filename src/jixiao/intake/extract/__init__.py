@@ -2,7 +2,8 @@
 
 :func:`extract` finds the header, budget, detail lines, indicators (tables and prose), the claimed
 total, grade and budget score, the weights the document declares, and the problems section. It
-records in ``provenance`` where each fact was stated and returns what it could not place as
+records in ``provenance`` where each fact was stated (and, for a scan, in ``scanned`` the page, box
+and confidence OCR read it with: :mod:`.scan_marks`) and returns what it could not place as
 notes for ``EXTRACTION_INCOMPLETE`` findings. It knows no particular document: only the wordings
 and layouts such reports use.
 """
@@ -42,6 +43,7 @@ from jixiao.intake.extract.narrative import prose_indicators
 from jixiao.intake.extract.narrative import prose_total
 from jixiao.intake.extract.narrative import prose_weights
 from jixiao.intake.extract.prose import points
+from jixiao.intake.extract.scan_marks import scan_marks
 from jixiao.intake.extract.sections import Para
 from jixiao.intake.extract.sections import outline
 from jixiao.intake.extract.sections import section_text
@@ -169,6 +171,7 @@ def extract(doc: Document) -> Draft:
         objectives=objectives,
         provenance=prov,
     )
+    ev = ev.model_copy(update={"scanned": scan_marks(doc, ev, found.rows)})
     if not project.name and not indicators and facts.planned is None and claimed.total is None:
         notes.append(("全文", "没有找到项目名称、预算、绩效指标或自评得分，文件可能不是绩效自评报告"))
     return Draft(ev, {g: w for g, (w, _) in declared.items()}, notes)

@@ -256,6 +256,8 @@ class Extracted:
     # An indicator's location → its cells that held figures that were not read (a rebuilt table)
     unread_cells: dict[str, frozenset[str]] = field(default_factory=dict)
     rows_unread: str | None = None  # where the first row that was noted and not read stands
+    # An indicator's location → the table and row it was read from (its cells' scan provenance)
+    rows: dict[str, tuple[Grid, int]] = field(default_factory=dict)
     problems: list[tuple[str, str]] = field(default_factory=list)
     notes: list[tuple[str, str]] = field(default_factory=list)
     tables: int = 0
@@ -309,6 +311,7 @@ def read_table(grid: Grid, header: Header, start: int, out: Extracted, state: _S
             continue
         ind = _indicator(name, values, state, f"{label} 第{r + 1}行")
         out.indicators.append(ind)
+        out.rows[ind.location or ""] = (grid, r)
         unread = frozenset(
             role for role in _VALUE_ROLES if role in cols and (r, cols[role]) in grid.table.unread
         )
@@ -550,7 +553,9 @@ def read_flat(grid: Grid, header: Header, out: Extracted, state: _State, label: 
             continue
         pending = []
         values = _in_shape(rest, roles)
-        out.indicators.append(_indicator(values["name"], values, state, f"{label} 第{start + 1}行"))
+        ind = _indicator(values["name"], values, state, f"{label} 第{start + 1}行")
+        out.indicators.append(ind)
+        out.rows[ind.location or ""] = (grid, start)
     if pending:
         out.notes.append((f"{label} 第{start + 1}行", "该行只有指标名称或部分数值，未能读取"))
         out.rows_unread = out.rows_unread or f"{label} 第{start + 1}行"

@@ -46,6 +46,7 @@ from jixiao.intake.extract.header import checked_option
 from jixiao.intake.extract.header import parse_date
 from jixiao.intake.extract.prose import points
 from jixiao.intake.extract.prose import squash
+from jixiao.intake.extract.scan_marks import scan_marks
 
 PlanKind = Literal["declaration", "monitoring"]
 
@@ -572,7 +573,7 @@ def extract_declaration(doc: Document) -> tuple[Declaration, list[tuple[str, str
         provenance=o.prov,
         **amounts,
     )
-    return dec, o.notes
+    return dec.model_copy(update={"scanned": scan_marks(doc, dec)}), o.notes
 
 
 def extract_monitoring(doc: Document) -> tuple[Monitoring, list[tuple[str, str]]]:
@@ -600,7 +601,7 @@ def extract_monitoring(doc: Document) -> tuple[Monitoring, list[tuple[str, str]]
         indicators=tuple(found.monitored),
         provenance=o.prov,
     )
-    return mon.with_rates(), o.notes
+    return mon.with_rates().model_copy(update={"scanned": scan_marks(doc, mon)}), o.notes
 
 
 @dataclass(slots=True)

@@ -227,12 +227,24 @@ def _overlap(box: Box, other: Box) -> float:
     return max(w, 0.0) * max(h, 0.0) / max(box.width * box.height, 1.0)
 
 
-def _scanned(page: int, boxes: Sequence[Box], pieces: Sequence[OcrText]) -> Scanned:
-    """Provenance: the box around ``boxes`` (on the page image) and the lowest confidence."""
-    around = Box(
-        min(b.x0 for b in boxes), min(b.y0 for b in boxes), max(b.x1 for b in boxes), max(b.y1 for b in boxes)
-    )
-    return Scanned(page=page, box=around, confidence=min(p.confidence for p in pieces))
+@dataclass(frozen=True, slots=True)
+class _Page:
+    """Which page is laid out and the size of its image (pixels), for provenance."""
+
+    number: int
+    width: int
+    height: int
+
+    def scanned(self, boxes: Sequence[Box], pieces: Sequence[OcrText]) -> Scanned:
+        """Provenance: the box around ``boxes`` (on the page image) and the lowest confidence."""
+        around = Box(
+            min(b.x0 for b in boxes),
+            min(b.y0 for b in boxes),
+            max(b.x1 for b in boxes),
+            max(b.y1 for b in boxes),
+        )
+        confidence = min(p.confidence for p in pieces)
+        return Scanned(self.number, around, confidence, self.width, self.height)
 
 
 def _dash(text: str) -> str:
@@ -318,7 +330,7 @@ def _table(
     grid: Grid,
     pieces: list[OcrText],
     place: str,
-    page: int,
+    page: _Page,
     trust: _Trust,
     notes: list[tuple[str, str]] | None,
 ) -> Table:
@@ -370,21 +382,22 @@ def _table(
             # Every figure not taken is said, whatever the cell holds (an amount of the budget
             # table, a total): the form readers report unread indicator values on their own too.
             if notes is not None:
-                notes.append((f"{place} 第{gc.row + 1}行", reason))
+                at = page.scanned([grid.to_page(piece.box)], [piece]).pixels()
+                notes.append((f"{place} 第{gc.row + 1}行 第{gc.col + 1}列{at}", reason))
         texts[key] = cleaned(_cell_text(sure, gc.box)) if sure else ("", None)
     cells: list[Cell] = []
     for gc in grid.cells:
         # Empty cells too: their spans are part of the form's shape, as the PDF reader keeps them.
         text, original = texts.get((gc.row, gc.col), ("", None))
         own = by_cell.get((gc.row, gc.col))
-        scan = _scanned(page, [grid.to_page(p.box) for p in own], own) if own else None
+        scan = page.scanned([grid.to_page(p.box) for p in own], own) if own else None
         cells.append(Cell(text, gc.row, gc.col, gc.rowspan, gc.colspan, original=original, scan=scan))
     return Table(
         cells=tuple(cells),
         n_rows=grid.n_rows,
         n_cols=grid.n_cols,
         place=place,
-        page=page,
+        page=page.number,
         unread=frozenset(unread),
     )
 
@@ -428,30 +441,30 @@ def page_blocks(
             if hidden:
                 under.add(id(piece))
     trust = _Trust(min_confidence, frozenset(under))
+    sheet = _Page(page, int(image.shape[1]), int(image.shape[0]))
     items: list[tuple[float, Block]] = []
     for i, grid in enumerate(grids):
         place = f"第{page}页 表{tables_before + i + 1}"
-        items.append((grid.box.y0, _table(grid, inside[i], place, page, trust, notes)))
+        items.append((grid.box.y0, _table(grid, inside[i], place, sheet, trust, notes)))
     kept: list[OcrText] = []
     for piece in outside:
         reason = trust.doubt(piece)
         if reason is not None:
             if notes is not None:
-                where = Scanned(page, piece.box, piece.confidence).where(image.shape[1], image.shape[0])
-                notes.append((where, reason))
+                scan = sheet.scanned([piece.box], [piece])
+                notes.append((f"{scan.where()}{scan.pixels()}", reason))
             continue
         kept.append(piece)
-    items.extend((y, paragraph) for y, paragraph in _paragraphs(kept, page, grids, float(image.shape[1])))
+    items.extend((y, paragraph) for y, paragraph in _paragraphs(kept, sheet, grids))
     items.sort(key=lambda item: item[0])
     return [block for _, block in items]
 
 
-def _paragraphs(
-    pieces: list[OcrText], page: int, grids: list[Grid], width: float
-) -> list[tuple[float, Paragraph]]:
+def _paragraphs(pieces: list[OcrText], page: _Page, grids: list[Grid]) -> list[tuple[float, Paragraph]]:
     lines = _lines(pieces)
     if not lines:
         return []
+    width = float(page.width)
     # The column: where most lines start and end; ruled tables span it; with few lines to go by,
     # margins as wide on the right as on the left.
     k = min(len(lines) - 1, len(lines) // 10)
@@ -471,8 +484,10 @@ def _paragraphs(
             clean, original = cleaned(text)
             if clean:
                 pieces = [p for line in open_lines for p in line.pieces]
-                scan = _scanned(page, [line.box for line in open_lines], pieces)
-                paragraph = Paragraph(clean, f"第{page}页", page=page, original=original, scan=scan)
+                scan = page.scanned([line.box for line in open_lines], pieces)
+                paragraph = Paragraph(
+                    clean, f"第{page.number}页", page=page.number, original=original, scan=scan
+                )
                 out.append((open_lines[0].box.y0, paragraph))
         open_lines, text = [], ""
 
