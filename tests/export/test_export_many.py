@@ -4,9 +4,13 @@ the file it cannot export while the others go on, and ``export_many`` itself."""
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pdfplumber
+import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
@@ -14,6 +18,7 @@ from export.support import SEED_002
 from export.support import SEED_004
 from export.support import SUB_UNITS
 from export.support import scored
+from jixiao import office
 from jixiao.cli import app
 from jixiao.export.many import Job
 from jixiao.export.many import export_many
@@ -127,3 +132,60 @@ def test_from_the_database_by_year_and_unit(tmp_path: Path) -> None:
     code, _, stderr = run("export", str(SEED_002), "--db", *data, "--to", str(out))
     assert code == 2
     assert "--db 从数据库导出，不再另给文件" in stderr
+
+
+def _descendants(root: int) -> set[int]:
+    """The live processes below ``root`` (zombies do not count)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] != "Z":
+            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = set(), [root]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def _alive(pids: set[int]) -> set[int]:
+    alive = set()
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z":
+            alive.add(pid)
+    return alive
+
+
+@pytest.mark.skipif(office.soffice() is None, reason="LibreOffice is not installed")
+def test_kill_9_of_the_batch_leaves_nothing_running(tmp_path: Path) -> None:
+    """The workers (and the LibreOffice each keeps) end when the exporting process is killed."""
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    for i in range(30):
+        shutil.copy(SEED_002, inbox / f"a{i}.yaml")
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "jixiao", "export", str(inbox), "--to", str(out), "--jobs", "2"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 240
+        while not (out.is_dir() and any(out.glob("*.pdf"))) and time.monotonic() < deadline:
+            assert proc.poll() is None, "the export ended before it could be killed"
+            time.sleep(0.2)
+        below = _descendants(proc.pid)
+        assert any("soffice" in Path(f"/proc/{p}/cmdline").read_text(errors="replace") for p in _alive(below))
+    finally:
+        proc.kill()  # SIGKILL: no atexit, no cleanup in jixiao
+        proc.wait()
+    deadline = time.monotonic() + 30
+    while _alive(below) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _alive(below)
+    assert sum(1 for _ in out.glob("*.pdf")) < 30  # killed midway

@@ -8,12 +8,17 @@ running per process today) serves every file. With ``workers`` above one the doc
 in that many worker processes, each keeping its own renderer for the whole batch; the bytes come
 back to the calling process, which writes each file atomically (:func:`write_atomic`). A file
 that cannot be made is an :class:`Outcome` with a Chinese reason naming it, and the others go on;
-a worker that dies is replaced, and the documents it held are tried once more.
+a worker that dies is replaced, and the documents it held are tried once more. A worker ends
+itself when the process that started it is gone (``kill -9`` included), and its LibreOffice with
+it (the office helper watches its parent), so nothing outlives the batch.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
+import time
 from collections.abc import Callable
 from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED
@@ -61,6 +66,17 @@ class Outcome:
     @property
     def ok(self) -> bool:
         return self.path is not None
+
+
+def _end_with(parent: int) -> None:
+    """Run in each worker as it starts: end it as soon as ``parent`` is no longer its parent."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)  # its office helper sees it die and ends the office's process group
+
+    threading.Thread(target=watch, name="jixiao-export-parent", daemon=True).start()
 
 
 def _render(
@@ -146,7 +162,9 @@ def _in_workers(
     retried: set[int] = set()
     context = multiprocessing.get_context("spawn")
     while waiting:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_end_with, initargs=(os.getpid(),)
+        ) as pool:
             running: dict[Future[bytes | str], int] = {}
             broken = False
             while (waiting and not broken) or running:
