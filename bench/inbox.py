@@ -1,7 +1,7 @@
 """Benchmark: a mixed inbox through ``jixiao check`` and the web upload, beside each format's floor.
 
     uv run python bench/inbox.py [--files 1000] [--jobs 2] [--formats docx,doc,...] [--skip-web]
-        [--skip-floors] [--mixed-only] [--rebuild]
+        [--skip-floors] [--mixed-only] [--export-pdfs 100] [--rebuild]
 
 Builds (once: kept under ``out/bench/``, which git ignores) an inbox of ``--files`` generated
 reports (``bench/inbox``, the generator ``bench/make_inbox.py`` uses), spread evenly over
@@ -16,13 +16,17 @@ reports (``bench/inbox``, the generator ``bench/make_inbox.py`` uses), spread ev
   mixed inbox: files/s, the share of files whose claimed total is the ground truth's, and the
   peak resident memory of its process tree (jixiao, its workers and whatever they start) at 10% and
   at 100% of the files (memory flat in the number of files: the two agree);
+- batch PDF export (``--export-pdfs``): ``jixiao export FOLDER --to OUT --format pdf --jobs N``
+  of that many of the inbox's evaluations (read by ``jixiao check`` beforehand, untimed, and kept
+  as contract JSON): 自评表 PDFs/s through the many-files command, its CPU and memory;
 - the web upload (``bench/upload.py``'s session: the app on a fresh SQLite database, one
   ``POST /uploads/batches`` with the files, progress polled until read), per format as
   consecutive batches on one server (its warm workers serve them all) and the whole inbox as one
   batch on a fresh server: files/s, files read, and the peak memory of this process's tree.
 
 Each run also sums the CPU seconds of its processes (jixiao, the workers, their LibreOffice; for
-the web the server's, which is this process) and prints what two idle cores would give at that CPU
+the web the server's, which is this process; each web batch counts only the CPU spent during it,
+though its workers served the batches before) and prints what two idle cores would give at that CPU
 per file: on a shared machine the wall-clock rates move with the load, the CPU much less.
 
 Figures only: nothing is asserted. A format joins the inbox by being added to :data:`FORMATS`
@@ -122,8 +126,10 @@ FLOORS: dict[str, tuple[str, Callable[[list[Path], int], float]]] = {
 class TreeMemory:
     """Samples the resident memory of a process and of every process below it (MiB): the sum over
     the tree and the largest single process, peaks kept; :meth:`mark` notes the peaks so far.
-    Also the CPU seconds of the tree's processes (without ``root`` unless ``count_root``), as last
-    seen alive: a process's final 0.2 s may be missed."""
+    Also the CPU seconds the tree's processes (without ``root`` unless ``count_root``) spent while
+    this was measuring — each process's CPU as last seen alive less what it had spent when the
+    measuring began, so the long-lived workers of a server serving batch after batch count this
+    batch only; a process's final 0.2 s may be missed."""
 
     def __init__(self, root: int, period: float = 0.2, count_root: bool = True) -> None:
         self.root = root
@@ -132,11 +138,14 @@ class TreeMemory:
         self.total = self.largest = 0.0
         self.marks: list[tuple[float, float]] = []
         self._cpu: dict[int, float] = {}
+        self._before: dict[int, float] = {}  # CPU spent by the processes alive at the start
         self._tick = os.sysconf("SC_CLK_TCK")
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
 
     def __enter__(self) -> TreeMemory:
+        self.sample()
+        self._before = dict(self._cpu)
         self._thread.start()
         return self
 
@@ -147,7 +156,7 @@ class TreeMemory:
 
     @property
     def cpu(self) -> float:
-        return sum(self._cpu.values())
+        return sum(seen - self._before.get(pid, 0.0) for pid, seen in self._cpu.items())
 
     def mark(self) -> None:
         self.sample()
@@ -256,6 +265,31 @@ def run_web(session: object, files: list[Path]) -> Run:
     return Run(len(files), seconds, counts.get("done", 0), memory.marks, outcome, cpu)
 
 
+def run_export(files: list[Path], jobs: int, work: Path) -> Run:
+    """Batch PDF export: the 自评表 of each of ``files`` as read by ``jixiao check`` (kept as
+    contract JSON files, not timed), then ``jixiao export FOLDER --to OUT --format pdf --jobs N``
+    — the many-files command, its workers each keeping a warm renderer — timed end to end."""
+    inputs, out = work / "contracts", work / "pdf"
+    inputs.mkdir(parents=True)
+    cmd = [sys.executable, "-m", "jixiao", "check", "--jobs", str(jobs), "--format", "json", *map(str, files)]
+    lines = subprocess.run(cmd, capture_output=True, text=True, check=False).stdout.splitlines()
+    for i, line in enumerate(lines):
+        (inputs / f"{i:04d}.json").write_text(line, encoding="utf-8")
+    cmd = [sys.executable, "-m", "jixiao", "export", str(inputs), "--to", str(out), "--format", "pdf"]
+    start = time.perf_counter()
+    proc = subprocess.Popen([*cmd, "--jobs", str(jobs)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    tenth = max(1, len(lines) // 10)
+    with TreeMemory(proc.pid) as memory:
+        while proc.poll() is None:
+            if not memory.marks and out.is_dir() and sum(1 for _ in out.glob("*.pdf")) >= tenth:
+                memory.mark()
+            time.sleep(0.1)
+        seconds = time.perf_counter() - start
+        memory.mark()
+    written = sum(1 for _ in out.glob("*.pdf")) if out.is_dir() else 0
+    return Run(len(lines), seconds, written, memory.marks, f"{written} PDFs written", memory.cpu)
+
+
 # -- the inbox ------------------------------------------------------------------------------------
 
 
@@ -316,6 +350,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip-web", action="store_true")
     ap.add_argument("--skip-check", action="store_true")
     ap.add_argument("--mixed-only", action="store_true", help="only the whole inbox, not each format")
+    ap.add_argument(
+        "--export-pdfs",
+        type=int,
+        default=100,
+        help="batch PDF export through jixiao export of this many of the inbox's evaluations (0: none)",
+    )
     ap.add_argument("--only", default="", help="run only these of the inbox's formats (comma-separated)")
     ap.add_argument("--rebuild", action="store_true", help="build the inbox again")
     ap.add_argument("--build-only", action="store_true", help="build (or find) the inbox and stop")
@@ -368,6 +408,10 @@ def main(argv: list[str] | None = None) -> int:
                 webs[fmt] = _shown("web", fmt, run_web(session, by_format[fmt]))
         with web_session(args.jobs) as session:
             webs["mixed"] = _shown("web", "mixed", run_web(session, every))
+    if args.export_pdfs:
+        with tempfile.TemporaryDirectory(prefix="jixiao-bench-export-") as work:
+            exported = run_export(every[: args.export_pdfs], args.jobs, Path(work))
+        _shown("export", "pdf", exported)
 
     print()
     print(

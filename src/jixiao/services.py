@@ -7,6 +7,9 @@
 - ``score(path)``: an authoring YAML or contract JSON file, scored and checked.
 - ``ingest(...)``: the only way a document enters the database.
 - ``export_evaluation`` / ``write_review``: the 自评表/自评报告 and the 复核报告.
+- ``export_jobs`` / ``stored_export_jobs`` → ``export_many``: the 自评表/自评报告 of many
+  evaluations (authoring files, submitted documents, folders of them, or the database's latest
+  versions by year and unit) written into one folder on parallel warm workers.
 - ``build_portfolio`` / ``write_portfolio``: the portfolio report over the database.
 - ``scheme_for(evaluation)``: the scheme an evaluation was scored under (the one scheme policy);
   ``scheme_for_document``: the scheme a newly read document is scored under (its declared
@@ -34,6 +37,8 @@ Each takes plain arguments, does the I/O around the pure core, and returns domai
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -64,10 +69,17 @@ from jixiao.export.api import review_bytes as review_bytes  # noqa: PLC0414
 from jixiao.export.api import write_review as write_review  # noqa: PLC0414
 from jixiao.export.files import check_target
 from jixiao.export.files import write_atomic
+from jixiao.export.many import Job as ExportJob
+from jixiao.export.many import Outcome as ExportOutcome
+from jixiao.export.many import export_many as export_many  # noqa: PLC0414 (the front door)
+from jixiao.export.names import document_name
+from jixiao.export.names import unique_names
 from jixiao.export.opinion import SUFFIXES as _OPINION_SUFFIXES
 from jixiao.export.opinion import Opinion
 from jixiao.export.opinion import opinion_bytes
 from jixiao.intake.batch import check_files
+from jixiao.intake.batch import check_files_grouped
+from jixiao.intake.limits import Limits
 from jixiao.intake.pipeline import choose_scheme
 from jixiao.intake.pipeline import extract_evaluations
 from jixiao.portfolio.evidence import EvidenceRefused as EvidenceRefused  # noqa: PLC0414 (the front door)
@@ -89,6 +101,7 @@ from jixiao.storage.review_scores import ReviewScores
 from jixiao.storage.review_scores import StoredDecision
 from jixiao.storage.schemes import kept_schemes
 from jixiao.storage.schemes import stored_scheme
+from jixiao.storage.store import EvaluationSummary
 from jixiao.storage.store import Store
 from jixiao.storage.units import UnitError as UnitError  # noqa: PLC0414
 from jixiao.storage.units import merge_units as merge_units  # noqa: PLC0414
@@ -547,3 +560,125 @@ def year_timeline(db: Database, project_year_id: int) -> Timeline | None:
         link=link,
         overrides=overrides,
     )
+
+
+# -- many documents at once ------------------------------------------------------------------------
+
+_AUTHORING = (".yaml", ".yml", ".json")
+
+
+def _export_inputs(paths: Sequence[Path], problems: list[ExportOutcome]) -> tuple[list[Path], list[Path]]:
+    """The authoring files and the submitted documents ``paths`` stand for (a folder: every one
+    below it, in name order); a path that is neither goes into ``problems``."""
+    from jixiao.authoring.plan import is_plan_text
+
+    authored: list[Path] = []
+    documents: list[Path] = []
+    for given in paths:
+        if given.is_dir():
+            found = sorted(p for p in given.rglob("*") if p.is_file() and not p.name.startswith((".", "~$")))
+        elif given.is_file():
+            found = [given]
+        else:
+            problems.append(ExportOutcome(str(given), error=f"{given}：找不到该文件或目录"))
+            continue
+        for path in found:
+            suffix = path.suffix.lower()
+            if suffix in _AUTHORING:
+                if suffix != ".json" and is_plan_text(path.read_text(encoding="utf-8-sig", errors="replace")):
+                    problems.append(
+                        ExportOutcome(
+                            str(path),
+                            error=f"{path}：是目标申报或监控的编写文件，请单独用 jixiao export 导出",
+                        )
+                    )
+                else:
+                    authored.append(path)
+            elif suffix in READABLE:
+                documents.append(path)
+            elif not given.is_dir():  # a folder's other files (images of 佐证材料…) are not inputs
+                problems.append(ExportOutcome(str(path), error=f"{path}：不是自评编写文件或可读取的报送文件"))
+    return authored, documents
+
+
+def _document_scheme(ev: Evaluation, given: Scheme | None) -> Scheme:
+    if given is not None and ev.scheme.id == given.id:
+        return given
+    return scheme_for(ev)
+
+
+def export_jobs(
+    paths: Sequence[Path],
+    *,
+    scheme: str | None = None,
+    workers: int | None = None,
+    limits: Limits | None = None,
+    on_read: Callable[[Path], None] | None = None,
+) -> tuple[list[ExportJob], list[ExportOutcome]]:
+    """What :func:`export_many` writes for ``paths``: authoring files (scored as ``jixiao score``
+    does), submitted documents (read and scored as ``jixiao check`` does, on ``workers``
+    processes; a file holding several forms gives one document each, ``名称-1``, ``名称-2``…) and
+    folders of either. Returns the jobs, named by their input files (made unique), and the
+    inputs that give no document, each with its reason in Chinese (an unreadable file, a broken
+    authoring file, a path that does not exist). ``on_read`` is told each input as it is read."""
+    problems: list[ExportOutcome] = []
+    authored, documents = _export_inputs(paths, problems)
+    chosen = load_scheme(scheme) if scheme else None
+    found: list[tuple[str, str, Evaluation, Scheme]] = []  # (stem, source, evaluation, scheme)
+    for path in authored:
+        try:
+            ev, named = load_authored(path)
+            ev, rules = resolve_scheme(ev, named, scheme)
+            found.append((path.stem, str(path), evaluate(ev, rules), rules))
+        except JixiaoError as exc:
+            problems.append(ExportOutcome(str(path), error=exc.message))
+        if on_read is not None:
+            on_read(path)
+    grouped = check_files_grouped(documents, scheme=scheme, limits=limits, jobs=workers)
+    for path, evaluations in grouped:
+        for n, ev in enumerate(evaluations, start=1):
+            why = next((f.message for f in ev.findings if f.code == "UNREADABLE_DOCUMENT"), None)
+            source = str(path) if len(evaluations) == 1 else f"{path}（第{n}份表）"
+            if why is not None:
+                problems.append(ExportOutcome(source, error=f"{path}：未能读取：{why}"))
+                continue
+            try:
+                rules = _document_scheme(ev, chosen)
+            except JixiaoError as exc:
+                problems.append(ExportOutcome(source, error=f"{path}：{exc.message}"))
+                continue
+            found.append((path.stem if len(evaluations) == 1 else f"{path.stem}-{n}", source, ev, rules))
+        if on_read is not None:
+            on_read(path)
+    stems = unique_names(stem for stem, *_ in found)
+    return [
+        ExportJob(stem, source, ev, rules) for stem, (_, source, ev, rules) in zip(stems, found, strict=True)
+    ], problems
+
+
+def stored_export_jobs(
+    db: Database, kind: str = "table", *, year: int | None = None, unit: str | None = None
+) -> list[ExportJob]:
+    """What :func:`export_many` writes for the database: the latest version of each project ×
+    year (of ``year`` and ``unit`` when given), named ``{单位}_{年度}_{项目}_{自评表}`` as the web
+    offers them, each under the scheme it was scored under (:func:`scheme_for`)."""
+    from jixiao.export.api import KIND_NAMES
+    from jixiao.export.api import kind_of
+
+    what = KIND_NAMES[kind_of(Path("d.pdf"), kind)]
+    store = Store(db)
+    latest: dict[tuple[str, str, int | None], EvaluationSummary] = {}
+    for row in store.list(year=year, unit=unit, limit=1_000_000):
+        key = (row.unit, row.project, row.year)
+        if key not in latest or row.version > latest[key].version:
+            latest[key] = row
+    rows = sorted(latest.values(), key=lambda r: (r.unit, r.year or 0, r.project, r.id))
+    names = unique_names(
+        document_name(r.project, what, "", unit=r.unit, year=r.year, version=r.version) for r in rows
+    )
+    jobs: list[ExportJob] = []
+    for name, row in zip(names, rows, strict=True):
+        ev = store.get(row.id)
+        if ev is not None:
+            jobs.append(ExportJob(name, f"评价 {row.id}（{row.unit} {row.project}）", ev, scheme_for(ev, db)))
+    return jobs

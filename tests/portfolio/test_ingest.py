@@ -137,3 +137,37 @@ def test_an_uploaded_file_is_read_under_its_own_name(tmp_path: Path) -> None:
     (again,) = ingest([item], store, tmp_path / "data", actor=Actor("单位 甲"), action="upload")
     assert again.ids is None and again.evaluations == []
     db.close()
+
+
+def test_the_answers_keep_the_evaluations_only_when_asked(tmp_path: Path) -> None:
+    """A batch runner records each outcome as it is saved (``on_saved``, which sees the
+    evaluations); the list it gets back does not hold every file's evaluations until the batch
+    ends (the web server's memory grew ~60 KB a file with them), unless it asks for them."""
+    files = _inbox(tmp_path / "收件箱", 3)
+    db = open_database(f"sqlite:///{tmp_path / 'jixiao.db'}")
+    seen: list[int] = []
+    answers = ingest(
+        [Incoming.from_path(f) for f in files],
+        Store(db),
+        tmp_path / "data",
+        actor=Actor("测试"),
+        action="import",
+        executor=ProcessExecutor(1, Limits()),
+        on_saved=lambda a: seen.append(len(a.evaluations)),
+    )
+    assert seen == [1, 1, 1]  # the runner saw each file's evaluation as it was saved
+    assert all(a.saved for a in answers)
+    assert [a.evaluations for a in answers] == [[], [], []]
+    more = _inbox(tmp_path / "又一批", 5)[3:]
+    kept = ingest(
+        [Incoming.from_path(f) for f in more],
+        Store(db),
+        tmp_path / "data",
+        actor=Actor("测试"),
+        action="upload",
+        executor=ProcessExecutor(1, Limits()),
+        keep_evaluations=True,
+    )
+    assert [len(a.evaluations) for a in kept] == [1, 1]
+    assert kept[0].evaluations[0].project.name
+    db.close()

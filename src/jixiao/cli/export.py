@@ -33,22 +33,24 @@ class DocumentKind(StrEnum):
 @app.command()
 @friendly
 def export(
-    file: Annotated[
-        Path,
-        typer.Argument(
-            help="自评文件（.yaml 编写格式，或 .json 评价合同格式）；也可以是 jixiao new --kind 目标/监控 的编写文件",
-            show_default=False,
-        ),
-    ],
     to: Annotated[
         Path,
         typer.Option(
             "--to",
             "-o",
-            help="输出文件：自评表 .xlsx/.docx/.pdf；文件名含“报告”时为自评报告初稿 .docx/.pdf",
+            help="输出文件：自评表 .xlsx/.docx/.pdf；文件名含“报告”时为自评报告初稿 .docx/.pdf。"
+            "多个输入、文件夹或 --db 时为输出目录（不存在则创建），格式由 --format 定",
             show_default=False,
         ),
     ],
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="自评文件（.yaml 编写格式，或 .json 评价合同格式）；也可以是 jixiao new --kind 目标/监控 的编写文件。"
+            "可多个，也可以是报送的文件（.docx、.doc、.xlsx、.pdf…）或文件夹：此时 --to 为输出目录",
+            show_default=False,
+        ),
+    ] = None,
     scheme: SchemeOption = None,
     layout: Annotated[
         str | None,
@@ -61,11 +63,54 @@ def export(
         typer.Option("--kind", "-k", help="table（自评表）或 report（自评报告初稿）；默认按文件名判断"),
     ] = None,
     force: Annotated[bool, typer.Option("--force", "-f", help="输出文件已存在时覆盖它")] = False,
+    output_format: Annotated[
+        str,
+        typer.Option("--format", help="批量导出时每份文档的格式：pdf（默认）、docx 或 xlsx（仅自评表）"),
+    ] = "pdf",
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", help="批量导出的并行进程数，默认见 jixiao settings 的 workers"),
+    ] = None,
+    from_db: Annotated[
+        bool,
+        typer.Option("--db", help="从数据库导出：各项目×年度的最新版本，可用 --year、--unit 筛选"),
+    ] = False,
+    year: Annotated[int | None, typer.Option("--year", "-y", help="与 --db 同用：只导出该年度")] = None,
+    unit: Annotated[str | None, typer.Option("--unit", "-u", help="与 --db 同用：只导出该单位")] = None,
+    database: Annotated[
+        str | None, typer.Option("--database", help="与 --db 同用：数据库地址（默认见 jixiao settings）")
+    ] = None,
 ) -> None:
     """导出正式文档：自评表（.xlsx/.docx/.pdf，按评分方案的表样）或自评报告初稿（.docx/.pdf）。
 
     例如：jixiao export 2024-社区建设.yaml --to 自评表.xlsx；jixiao export 2024-社区建设.yaml --to 自评报告.docx
+
+    批量：jixiao export A.yaml B.docx 收件箱/ --to 输出目录/ --format pdf；
+    jixiao export --db --year 2024 --unit 花山街道办事处 --to 输出目录/。
+    某个文件未能导出时列出原因并继续导出其余的；有未能导出的文件时退出码为1。
     """
+    paths = files or []
+    if from_db or len(paths) != 1 or paths[0].is_dir() or to.is_dir() or not to.suffix:  # many, or a folder
+        from jixiao.cli.export_many import export_batch
+
+        export_batch(
+            paths,
+            to,
+            output_format=output_format,
+            kind=kind.value if kind else "table",
+            scheme=scheme,
+            layout=layout,
+            force=force,
+            jobs=jobs,
+            from_db=from_db,
+            year=year,
+            unit=unit,
+            database=database,
+        )
+        return
+    if year is not None or unit is not None or database is not None:
+        raise JixiaoError("--year、--unit、--database 只与 --db 同用")
+    file = paths[0]
     from jixiao.authoring import load_authored
     from jixiao.core.engine import evaluate
     from jixiao.core.model import Severity

@@ -14,6 +14,7 @@ the workers never wait for the database.
 
 from __future__ import annotations
 
+import dataclasses
 import queue
 import threading
 from collections.abc import Callable
@@ -101,6 +102,7 @@ def ingest(
     run_id: int | None = None,
     on_start: Callable[[int, int], None] | None = None,
     on_saved: Callable[[Ingested], None] | None = None,
+    keep_evaluations: bool = False,
 ) -> list[Ingested]:
     """Bring ``items`` into the database (see the module docstring); one answer per item, in order.
 
@@ -109,7 +111,11 @@ def ingest(
     ``scope_unit_id`` is the unit whose documents count as held already (None: any unit's);
     ``action`` names the way in for the audit log (``import``, ``upload``); ``on_start`` is told
     how many files will be read and how many are held already, before any is read; ``on_saved``
-    is called from the saving thread after each file read is saved (or found held meanwhile)."""
+    is called from the saving thread after each file read is saved (or found held meanwhile),
+    with the file's evaluations. The answers returned carry those evaluations only when
+    ``keep_evaluations``: a batch of a thousand files would otherwise hold every one of them
+    (about 130 KiB of Python objects a file) until it ends, when its runner needs only what
+    ``on_saved`` recorded."""
     known = store.known_hashes((i.sha256 for i in items if i.sha256), unit_id=scope_unit_id)
     answers: dict[int, Ingested] = {}
     first: dict[str, int] = {}
@@ -125,7 +131,9 @@ def ingest(
     if on_start is not None:
         on_start(len(pending), len(items) - len(pending))
     if pending:
-        saver = _Saver(store, data_dir, actor, action, unit, year, run_id, items, answers, on_saved)
+        saver = _Saver(
+            store, data_dir, actor, action, unit, year, run_id, items, answers, on_saved, keep_evaluations
+        )
         waiting: dict[Path, list[int]] = {}
         for index in pending:
             waiting.setdefault(items[index].path, []).append(index)
@@ -200,6 +208,7 @@ class _Saver:
         items: Sequence[Incoming],
         answers: dict[int, Ingested],
         on_saved: Callable[[Ingested], None] | None,
+        keep_evaluations: bool,
     ) -> None:
         self.store = store
         self.data_dir = data_dir
@@ -211,6 +220,7 @@ class _Saver:
         self.items = items
         self.answers = answers
         self.on_saved = on_saved
+        self.keep_evaluations = keep_evaluations
         self._queue: queue.Queue[tuple[int, list[Evaluation]] | None] = queue.Queue(_QUEUED)
         self._stopping = threading.Event()
         self._error: BaseException | None = None
@@ -275,11 +285,12 @@ class _Saver:
                 run_id=self.run_id,
             )
         except Locked as exc:  # an approved project × year: this file alone is refused
-            self.answers[index] = answer = Ingested(item, evaluations, None, None, exc.message)
-            if self.on_saved is not None:
-                self.on_saved(answer)
+            self._answer(index, Ingested(item, evaluations, None, None, exc.message))
             return
-        answer = Ingested(item, evaluations, ids)
-        self.answers[index] = answer
+        self._answer(index, Ingested(item, evaluations, ids))
+
+    def _answer(self, index: int, answer: Ingested) -> None:
+        """Tell ``on_saved``, then keep the answer — without its evaluations unless asked to."""
         if self.on_saved is not None:
             self.on_saved(answer)
+        self.answers[index] = answer if self.keep_evaluations else dataclasses.replace(answer, evaluations=[])

@@ -13,8 +13,6 @@ share a file and nothing is left behind.
 from __future__ import annotations
 
 import mimetypes
-import re
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from pathlib import PurePosixPath
@@ -26,6 +24,8 @@ from jixiao.export.api import REVIEW_SUFFIXES
 from jixiao.export.api import SUFFIXES
 from jixiao.export.api import Kind
 from jixiao.export.errors import ExportError
+from jixiao.export.names import document_name as document_name  # noqa: PLC0414 (the routes' import)
+from jixiao.export.names import safe_filename as safe_filename  # noqa: PLC0414
 from jixiao.services import evaluation_bytes
 from jixiao.services import review_bytes as review_report_bytes
 from jixiao.services import scheme_for
@@ -42,31 +42,12 @@ MEDIA_TYPES: dict[str, str] = {
     ".doc": "application/msword",
     ".txt": "text/plain",
 }
-# Characters no file name on Windows or Linux may hold, plus the quote that ends a header value.
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
-_MAX_NAME = 120
 
 
 def media_type(name: str) -> str:
     """The media type a download of ``name`` is sent as (by its suffix; unknown → octet-stream)."""
     suffix = PurePosixPath(name).suffix.lower()
     return MEDIA_TYPES.get(suffix) or mimetypes.types_map.get(suffix) or OCTET_STREAM
-
-
-def safe_filename(name: str | None, default: str) -> str:
-    """``name`` fit to offer as a download name: its last path component, without control or
-    reserved characters, at most 120 characters with the suffix kept; ``default`` if nothing is
-    left."""
-    text = unicodedata.normalize("NFC", (name or "").replace("\\", "/"))
-    text = PurePosixPath(text).name if text else ""
-    text = _UNSAFE.sub("_", text).strip(" .")
-    if not text or not text.strip("_"):
-        return default
-    if len(text) > _MAX_NAME:
-        suffix = PurePosixPath(text).suffix
-        keep = suffix if len(suffix) <= 10 else ""
-        text = text[: _MAX_NAME - len(keep)].rstrip(" .") + keep
-    return text
 
 
 def content_disposition(name: str, fallback: str, *, inline: bool = False) -> str:
@@ -82,34 +63,6 @@ def original_path(data_dir: Path, stored: str | None) -> Path | None:
     """The archived copy ``stored`` (relative to ``data_dir``) if it is a file inside
     ``data_dir/documents``; None for anything else (absent, missing, or escaping the archive)."""
     return find_original(data_dir, stored)
-
-
-def _part(text: str | None) -> str:
-    """One part of a document name: cleaned like a file name, runs of blanks and ``_`` as one
-    ``_`` (so the parts stay apart), at most 40 characters; empty for nothing."""
-    cleaned = safe_filename(text, "")
-    cleaned = re.sub(r"[\s_]+", "_", cleaned).strip("_ .")
-    return cleaned[:40].rstrip("_ .")
-
-
-def document_name(
-    project: str | None,
-    what: str,
-    suffix: str,
-    *,
-    unit: str | None = None,
-    year: int | None = None,
-    version: int = 1,
-) -> str:
-    """The offered name of an exported document: ``{单位}_{年度}_{项目}_{自评表}.xlsx``
-    (``花山街道办事处_2020_社会保障专项_自评表.xlsx``), with ``_第2版`` for a later version, so the
-    documents of many evaluations downloaded into one folder never share a name. A part that is
-    missing is left out; a project without a usable name is “评价”."""
-    parts = [_part(unit), str(year) if year is not None else "", _part(project) or "评价"]
-    if version > 1:
-        parts.append(f"第{version}版")
-    parts.append(what)
-    return safe_filename("_".join(p for p in parts if p) + suffix, f"{what}{suffix}")
 
 
 def parse_kind(kind: str, fmt: str) -> tuple[Kind, str] | None:

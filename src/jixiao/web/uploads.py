@@ -485,8 +485,10 @@ def ingest_uploads(
     limits: Limits | None = None,
     executor: Executor | None = None,
     on_saved: Callable[[Any], None] | None = None,
+    keep_evaluations: bool = False,
 ) -> list[Any]:
-    """``jixiao.services.ingest`` of uploaded files (action ``upload``), one answer per item."""
+    """``jixiao.services.ingest`` of uploaded files (action ``upload``), one answer per item
+    (with its evaluations when ``keep_evaluations``)."""
     return ingest(
         items,
         state.store,
@@ -499,6 +501,7 @@ def ingest_uploads(
         scope_unit_id=scope_unit_id,
         year=year,
         on_saved=on_saved,
+        keep_evaluations=keep_evaluations,
     )
 
 
@@ -530,6 +533,7 @@ def process(
                 year=year,
                 limits=limits,
                 executor=state.readers,
+                keep_evaluations=True,  # each result says what was read
             )
         except JixiaoError as exc:  # no worker process could be started: only held files answer
             held = state.store.known_hashes((f.sha256 for f in files), unit_id=scope_unit_id)

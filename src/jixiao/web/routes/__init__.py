@@ -10,6 +10,7 @@ from jixiao.web.routes import dashboard
 from jixiao.web.routes import editor
 from jixiao.web.routes import editor_files
 from jixiao.web.routes import evaluations
+from jixiao.web.routes import export_zip
 from jixiao.web.routes import review_scores
 from jixiao.web.routes import rounds
 from jixiao.web.routes import uploads
@@ -18,6 +19,7 @@ from jixiao.web.routes import years
 ROUTERS: tuple[APIRouter, ...] = (
     auth.router,
     dashboard.router,
+    export_zip.router,  # before evaluations: /evaluations/export.zip is not an evaluation's page
     evaluations.router,
     review_scores.router,
     rounds.router,

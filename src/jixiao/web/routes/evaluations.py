@@ -43,6 +43,7 @@ from jixiao.errors import SchemeError
 from jixiao.export.api import KIND_NAMES
 from jixiao.export.api import REVIEW_SUFFIXES
 from jixiao.export.api import SUFFIXES
+from jixiao.export.api import Kind
 from jixiao.export.errors import ExportError
 from jixiao.export.review import SEVERITY_NAMES
 from jixiao.services import scheme_for
@@ -787,6 +788,25 @@ def original_file(request: Request, evaluation_id: int, user: CurrentUser) -> Re
     )
 
 
+def document_bytes(request: Request, meta: Meta, what: Kind, suffix: str) -> bytes:
+    """The 自评表 or 自评报告 of the evaluation ``meta`` describes, as filed (its unit) and with
+    its project-year's 佐证材料 listed: what one download and the .zip of many both hold. Raises
+    :class:`ExportError` when it cannot be made."""
+    ev = _as_filed(_stored(request, meta), meta)
+    evidence = [
+        f"{e.name}（{e.indicator}）" if e.indicator else e.name
+        for e in EditorStore(web(request).db).evidence_of(meta.project_id, meta.year)
+    ]
+    return export_bytes(
+        ev,
+        what,
+        suffix,
+        timeout=web(request).settings.convert_timeout,
+        db=web(request).store.db,
+        evidence=evidence,
+    )
+
+
 @router.get(
     "/evaluations/{evaluation_id:int}/export/{kind}.{fmt}",
     summary="导出自评表或自评报告",
@@ -803,21 +823,9 @@ def export_document(request: Request, evaluation_id: int, kind: str, fmt: str, u
     chosen = parse_kind(kind, fmt)
     if chosen is None:
         raise HTTPException(404, "没有这种导出格式：自评表可导出 xlsx、docx、pdf，自评报告可导出 docx、pdf")
-    ev = _as_filed(_stored(request, meta), meta)
     what, suffix = chosen
     try:
-        evidence = [
-            f"{e.name}（{e.indicator}）" if e.indicator else e.name
-            for e in EditorStore(web(request).db).evidence_of(meta.project_id, meta.year)
-        ]
-        content = export_bytes(
-            ev,
-            what,
-            suffix,
-            timeout=web(request).settings.convert_timeout,
-            db=web(request).store.db,
-            evidence=evidence,
-        )
+        content = document_bytes(request, meta, what, suffix)
     except ExportError as exc:
         return _export_failed(request, exc)
     name = document_name(
