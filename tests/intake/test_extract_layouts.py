@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import docx
 import pytest
 
 from intake.makers import TSV_REPORT
@@ -133,3 +134,26 @@ def test_gbk_text_is_decoded_and_read(tmp_path: Path) -> None:
     assert "UNREADABLE_DOCUMENT" not in codes(ev)
     # Decoded in full: no “全文未能识别” for the encoding.
     assert not [f for f in ev.findings if f.code == "EXTRACTION_INCOMPLETE" and "全文" in f.message]
+
+
+def test_a_blank_header_field_does_not_take_the_next_label_as_its_value(tmp_path: Path) -> None:
+    # “主管部门 | (blank) | 实施单位 | (blank)”: the first text after 主管部门 is the next label,
+    # which is no department. The blank fields stay unread; the filled ones are read.
+    d = docx.Document()
+    d.add_paragraph("2024年度项目支出绩效自评表")
+    table = d.add_table(rows=3, cols=4)
+    for r, values in enumerate(
+        (
+            ("项目名称", "乡村道路养护", "", ""),
+            ("主管部门", "", "实施单位", ""),
+            ("预算单位", "某县交通运输局", "项目类型", ""),
+        )
+    ):
+        for c, value in enumerate(values):
+            table.cell(r, c).text = value
+    d.save(str(tmp_path / "blank.docx"))
+    project = extract_file(tmp_path / "blank.docx").project
+    assert project.name == "乡村道路养护"
+    assert project.unit == "某县交通运输局"
+    assert project.department is None
+    assert project.implementer is None

@@ -151,6 +151,13 @@ def _unit_from_signature(paras: list[Para]) -> tuple[str, str] | None:
     return None
 
 
+def _is_label(text: str) -> bool:
+    """Whether a field's value is another field's label: a form left blank (“主管部门 | | 实施单位
+    | ”) gives the next label as the first text after the blank one."""
+    label = re.sub(r"\s+", "", text).rstrip("：:")
+    return any(pattern.fullmatch(label) for pattern in _LABELS.values())
+
+
 def extract_header(fields: list[Field], paras: list[Para], titles: list[Para] | None = None) -> HeaderResult:
     """The project header from labelled fields and the title.
 
@@ -173,7 +180,7 @@ def extract_header(fields: list[Field], paras: list[Para], titles: list[Para] | 
                 values[key], prov[f"project.{key}"] = option, hit.location
         else:
             value = _clean_value(hit.value)
-            if value and not _MARKS.search(value):
+            if value and not _MARKS.search(value) and not _is_label(value):
                 values[key], prov[f"project.{key}"] = value, hit.location
     front = front_matter(paras) or list(titles or [])
     if "unit" not in values:
