@@ -175,3 +175,56 @@ def test_two_workers_use_two_profiles_and_kill_9_leaves_nothing_running(tmp_path
     assert profile1 != profile2 and helper1 != helper2
     assert _gone(helper1) and _gone(helper2)  # the helpers saw their parent die and ended their groups
     assert not any(name == "soffice.bin" for name in {**_group(helper1), **_group(helper2)}.values())
+
+
+_BOTH_WAYS = """
+import json, os, signal, subprocess, sys, uuid, zipfile
+sys.path.insert(0, sys.argv[1])
+import server
+work, sources = sys.argv[2], sys.argv[3:]
+pipe = "jixiao-test-" + uuid.uuid4().hex
+office = subprocess.Popen(
+    ["soffice", f"-env:UserInstallation=file://{work}/profile", *server.HEADLESS,
+     f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"],
+    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    env={**os.environ, "HOME": work, "SAL_USE_VCLPLUGIN": "svp"}, start_new_session=True,
+)
+try:
+    converter = server.Converter(pipe, office)
+    parts = {}
+    for i, source in enumerate(sources):
+        if source.endswith(".docx"):  # a Word 97 file of it first (tables with merged cells, numbering)
+            converter.convert(source, f"{work}/made{i}.doc")
+            source = f"{work}/made{i}.doc"
+        converter._convert_viewed(source, f"{work}/viewed{i}.docx")
+        converter.convert(source, f"{work}/bare{i}.docx")
+        viewed, bare = zipfile.ZipFile(f"{work}/viewed{i}.docx"), zipfile.ZipFile(f"{work}/bare{i}.docx")
+        parts[source] = [b"<Pages>" in bare.read("docProps/app.xml"), sorted(
+            name for name in set(viewed.namelist()) | set(bare.namelist())
+            if name not in viewed.namelist() or name not in bare.namelist() or viewed.read(name) != bare.read(name)
+        )]
+    print(json.dumps(parts))
+finally:
+    os.killpg(office.pid, signal.SIGKILL)
+"""
+
+
+def test_a_word_file_converted_without_its_layout_stores_what_a_full_load_stores(tmp_path: Path) -> None:
+    # The helper converts .doc/.wps → .docx on a bare document model (no view, no page layout):
+    # the parts jixiao reads (body, styles, numbering) are byte for byte what a full load stores;
+    # only the page and word counts, the view's zoom and the page numbers in footers differ.
+    sources = [FORMATS / "002_report.doc", FORMATS / "004_table.docx", FORMATS / "002_report.docx"]
+    python = pool.uno_python()
+    assert python is not None
+    env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "PYTHONHOME"}}
+    run = subprocess.run(
+        [python, "-c", _BOTH_WAYS, str(pool.SERVER.parent), str(tmp_path), *map(str, sources)],
+        capture_output=True, text=True, timeout=300, env=env, check=True,
+    )  # fmt: skip
+    differing = json.loads(run.stdout)
+    assert len(differing) == 3
+    allowed = {"docProps/app.xml", "word/settings.xml"}
+    for source, (laid_out, parts) in differing.items():
+        assert not laid_out, source  # the bare model was used: no page count, no layout made
+        assert not [p for p in parts if p not in allowed and not p.startswith("word/footer")], source
+        assert "word/document.xml" not in parts

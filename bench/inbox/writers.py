@@ -480,7 +480,7 @@ def txt_bytes(doc: Doc, rng: random.Random, known_issues: bool = False) -> tuple
 
 def html_bytes(doc: Doc, title_heading: bool = False) -> bytes:
     """A web page as a portal or a “save as web page” leaves it: paragraphs as ``<p>`` (the title
-    centred and bold, or with ``title_heading`` an ``<h1>``: a known issue), tables with
+    centred and bold, or with ``title_heading`` an ``<h1>``), tables with
     ``rowspan``/``colspan`` for merged cells, a line break for a cell's further paragraphs, and a
     navigation bar and footer around them; UTF-8."""
     out = [

@@ -16,6 +16,7 @@ import pytest
 from jixiao.intake.document import Document
 from jixiao.intake.document import UnreadableDocument
 from jixiao.intake.limits import Limits
+from jixiao.intake.pipeline import extract_file
 from jixiao.intake.readers import read_document
 from jixiao.intake.readers.html import DEPTH_NOTE
 from jixiao.intake.readers.html import LIMIT_NOTE
@@ -289,3 +290,28 @@ def test_check_boxes_of_a_web_form(tmp_path: Path) -> None:
     )
     (table,) = read_document(_write(tmp_path, "boxes.html", page)).tables
     assert table.text_rows() == [["项目类型", "☑常年性 ☐一次性"], ["属性", "☑新增"]]
+
+
+@pytest.mark.parametrize(
+    "top",
+    [
+        "<h2>环城街道办事处</h2><h1>关于2022年度老旧小区改造项目的绩效自评报告</h1>",  # unit over title
+        "<h1>关于2022年度老旧小区改造项目的绩效自评报告</h1><p>环城街道办事处</p>",
+    ],
+)
+def test_a_title_marked_as_a_heading_is_the_reports_title(tmp_path: Path, top: str) -> None:
+    path = tmp_path / "自评.html"
+    body = "<p>一、基本情况</p><p>老旧小区改造项目2022年预算安排80万元，实际支出76万元。</p>"
+    path.write_text(f'<html><head><meta charset="utf-8"></head><body>{top}{body}</body></html>', "utf-8")
+    project = extract_file(path).project
+    assert (project.name, project.unit, project.year) == ("老旧小区改造", "环城街道办事处", 2022)
+
+
+def test_an_unnumbered_section_heading_is_not_a_title(tmp_path: Path) -> None:
+    path = tmp_path / "自评.html"
+    path.write_text(
+        '<html><head><meta charset="utf-8"></head><body><h2>项目管理办公室</h2>'
+        "<p>本单位2022年老旧小区改造工作按计划推进，预算安排80万元，实际支出76万元。</p></body></html>",
+        "utf-8",
+    )
+    assert extract_file(path).project.unit is None  # a heading that names no report opens no front matter

@@ -211,6 +211,9 @@ def test_an_adjustment_apart_from_the_initial_budget_is_not_guessed() -> None:
         (("项目绩效自评分数为89.5分。",), D("89.5")),
         # an item's score before the total does not win over it
         (("预算执行率得分9分。", "产出指标得分48分。", "最终得分90分。"), D(90)),
+        # budget execution's own points, in a sentence about it, then the total as a generic 得分
+        (("资金预算执行率：全年执行率95.5%，得分9.55分。", "经综合评定，该项目得分92分，等级为优。"), D(92)),
+        (("2.项目资金执行情况，执行率88%，得分8.8分；", "本项目自评得分90.5分。"), D("90.5")),
         # a numbered list of items, each with its 自评得分, then the total
         (
             (
@@ -234,6 +237,7 @@ def test_total_sentences(texts: tuple[str, ...], total: Decimal) -> None:
     [
         ("满意度指标得分10分。",),  # a group's score
         ("该项自评得分20分。",),
+        ("预算执行情况：执行率90.98%，得分9.1分。",),  # budget execution's points
         (
             "1.覆盖率，年初目标值≥90%，实际完成值≥90%，自评得分20分；",
             "2.知晓率，年初目标值≥80%，实际完成值85%，自评得分20分；",

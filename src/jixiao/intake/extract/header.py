@@ -19,6 +19,7 @@ from jixiao.intake.document import CHECKED
 from jixiao.intake.document import UNCHECKED
 from jixiao.intake.extract.fields import Field
 from jixiao.intake.extract.fields import first
+from jixiao.intake.extract.prose import heading_level
 from jixiao.intake.extract.prose import nfkc
 from jixiao.intake.extract.prose import strip_enumerator
 from jixiao.intake.extract.sections import Para
@@ -40,6 +41,8 @@ _TITLE = re.compile(
     r"(?:关于)?(?P<name>[^，。；\n]{2,60}?)项目(?:\d{4}年度?)?(?:的)?(?:支出|资金)?(?:绩效)?"
     r"(?:自评|自我评价|评价)(?:价)?(?:报告|表|情况)"
 )
+# What a report's title calls it: an evaluation report or form.
+_REPORT = re.compile(r"(?:自评|自我评价|评价)(?:报告|表)")
 _LOCAL_DEPARTMENT = {"department": re.compile(r"地方主管部门(及代码|名称)?")}
 _YEAR = re.compile(r"(20\d{2}|19\d{2})\s*年度?(?!\s*\d{1,2}\s*月)")
 # A file name a sharing site cites around the text (“《…2022年度部门整体绩效自评表.docx》由会员分享”):
@@ -97,10 +100,20 @@ def _clean_value(text: str) -> str:
 
 
 def front_matter(paras: list[Para]) -> list[Para]:
-    """The short paragraphs before the first heading (title, unit, subtitle)."""
+    """The short paragraphs before the first heading (title, unit, subtitle).
+
+    A title its source marks as a heading (a web page's ``<h1>``, Word's Heading 1) opens the
+    front matter rather than ending it: the first paragraphs, when they have a heading level but
+    no number of their own (“一、”, “（一）”) and one of them names an evaluation report or form
+    (“某某区民政局” over “2023年度…项目绩效自评报告”)."""
+    start = 0
+    while start < len(paras) and paras[start].level is not None and heading_level(paras[start].text) is None:
+        start += 1
+    if not any(_REPORT.search(p.text) for p in paras[:start]):
+        start = 0
     front: list[Para] = []
-    for p in paras:
-        if p.level is not None or len(p.text) > 60 or len(front) >= _MAX_FRONT:
+    for i, p in enumerate(paras):
+        if len(p.text) > 60 or len(front) >= _MAX_FRONT or (p.level is not None and i >= start):
             break
         front.append(p)
     return front

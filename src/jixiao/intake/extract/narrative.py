@@ -56,9 +56,11 @@ _SENTENCE_END = re.compile(r"[。；;！？!?\n]")
 _OTHER_EVALUATOR = re.compile(r"第三方|重点评价|财政评价|外部评价|专家|复核|复评|抽评|抽查|再评价")
 _NEAR = 40  # how far back a clause's words can describe a score
 _SENTENCE_MAX = 200  # how far a sentence reaches, at most
-# A sentence about one indicator or group: “数量指标：…”, “2.满意度指标，…”.
+# A sentence about one indicator or group, or about budget execution (a part of the form with its
+# own points): “数量指标：…”, “2.满意度指标，…”, “预算执行情况：执行率90.98%，得分9.1分”.
 _ITEM_SUBJECT = re.compile(
-    r"^\s*(?:[（(]?[一二三四五六七八九十\d]{1,2}[)）、.．]?)?\s*[\u4e00-\u9fff]{0,8}指标\s*[:：，,]"
+    r"^\s*(?:[（(]?[一二三四五六七八九十\d]{1,2}[)）、.．]?)?\s*[\u4e00-\u9fff]{0,8}"
+    r"(?:指标|执行(?:情况|率))\s*[:：，,]"
 )
 # What follows a form's maximum: how its points are split.
 _SPLIT = re.compile(r"其中|(?:产出|效益|效果|满意度|成本|预算执行)[^，,。；;]{0,6}?\d+(?:\.\d+)?分")
