@@ -362,6 +362,7 @@ def _progress_json(p: batches.Progress) -> dict[str, object]:
         "eta_text": p.eta_text,
         "counts": p.counts,
         "list_url": f"/evaluations?batch={p.batch.id}",
+        "reading": [{"name": r.name, "done": r.done, "pages": r.pages, "text": r.text} for r in p.reading],
         "files": [
             {
                 "name": f.name,
@@ -395,5 +396,6 @@ def batch_progress(request: Request, batch_id: int, user: CurrentUser) -> Respon
 
 @router.get("/api/uploads/batches/{batch_id:int}", tags=["上传"], summary="上传批次的进度")
 def batch_api(request: Request, batch_id: int, user: CurrentUser) -> JSONResponse:
-    """The batch's progress: counts by status, percent, ETA, and every file's outcome."""
+    """The batch's progress: counts by status, percent, ETA, every file's outcome, and the scans
+    being read now with their pages recognised so far (``reading``: name, done, pages)."""
     return JSONResponse(_progress_json(_progress_data(request, user, batch_id)))
