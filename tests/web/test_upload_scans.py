@@ -1,10 +1,14 @@
 """Uploading a scan through the web app: a phone photo (.jpg) of a printed 自评表 is read by OCR and
-stored with the facts its text-layer PDF gives; a batch shows a scan's pages as they are read."""
+stored with the facts its text-layer PDF gives; a batch, and a single upload, show a scan's pages
+as they are read."""
 
 from __future__ import annotations
 
+import secrets
+import threading
 import time
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 
@@ -69,3 +73,38 @@ def test_a_batch_shows_the_pages_of_the_scan_it_reads(web_app: FastAPI, client: 
     assert state(web_app).scan_pages.of(batch_id) == ()
     final = reviewer.get(f"/uploads/batches/{batch_id}/progress").text
     assert "正在识别" not in final
+
+
+def test_a_single_upload_shows_the_pages_of_its_scan(web_app: FastAPI, client: People) -> None:
+    """The upload page sends each file with a token and polls its scan's pages by it while the
+    request is read: the sender's own token shows them, another user's poll of it nothing."""
+    scan = SCANS / "002-150dpi.tif"
+    sender, watcher, other = client("reviewer"), client("reviewer"), client("admin")
+    token = secrets.token_hex(16)
+    answer: dict[str, Any] = {}
+
+    def send() -> None:
+        response = sender.post(
+            "/api/uploads",
+            files={"file": (scan.name, scan.read_bytes())},
+            data={"progress": token},
+            headers={"X-CSRF-Token": sender.csrf},
+        )
+        answer.update(response.json(), http=response.status_code)
+
+    thread = threading.Thread(target=send)
+    thread.start()
+    seen: list[tuple[str, int, int]] = []
+    foreign: list[object] = []
+    while thread.is_alive():
+        for r in watcher.get(f"/api/uploads/reading/{token}").json()["reading"]:
+            if (r["name"], r["done"], r["pages"]) not in seen:
+                seen.append((r["name"], r["done"], r["pages"]))
+        foreign += other.get(f"/api/uploads/reading/{token}").json()["reading"]
+        time.sleep(0.1)
+    thread.join()
+    assert answer["http"] == 201 and answer["status"] == "done", answer
+    assert seen and seen[0] == (scan.name, 1, 2) and seen == sorted(seen), seen
+    assert foreign == []
+    assert watcher.get(f"/api/uploads/reading/{token}").json() == {"reading": []}
+    assert watcher.get("/api/uploads/reading/not-a-token").status_code == 400
