@@ -6,6 +6,7 @@ whose words stand in for the engine's pieces, so these tests are fast and exact.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import cv2
@@ -386,3 +387,24 @@ def test_a_target_starting_with_a_bare_equals_sign_is_not_trusted() -> None:
     assert notes and "可能是“≥”或“≤”" in notes[0][1]
     kept = _only_table(page_blocks(_page(), _form_texts("≥1次/周", 0.99), 1))
     assert kept.text_rows()[2][1] == "≥1次/周" and not kept.unread
+
+
+@pytest.mark.parametrize(("lead", "doubted"), [(0.47, True), (0.2, False)])
+def test_a_figure_whose_first_glyph_starts_well_inside_its_box_is_not_trusted(
+    lead: float, doubted: bool
+) -> None:
+    """The recogniser can drop a ≥ and read the rest with full confidence (“1次/周” for “≥1次/周”):
+    the detector's box still starts at the lost glyph, so the first glyph read begins far inside
+    it. Such a figure is not taken; one whose first glyph starts near the edge is."""
+    texts = _form_texts("1次/周", 0.99)
+    texts = [replace(t, lead=lead * t.box.height) if t.text == "1次/周" else t for t in texts]
+    notes: list[tuple[str, str]] = []
+    table = _only_table(page_blocks(_page(), texts, 1, notes=notes))
+    if doubted:
+        assert table.text_rows()[2][1] == "" and table.unread == {(2, 1)}
+        assert notes and "之前有未能识别的字符" in notes[0][1]
+    else:
+        assert table.text_rows()[2][1] == "1次/周" and not table.unread and not notes
+    # Words that merely start inside their box are no figure to doubt.
+    words = [replace(t, lead=0.6 * t.box.height) if t.text == "资金" else t for t in _form_texts()]
+    assert not _only_table(page_blocks(_page(), words, 1)).unread

@@ -8,7 +8,8 @@ file — a refused one with its reason. :func:`start` then reads the batch in a 
 server process: one :func:`jixiao.services.ingest` over all its waiting files, in the server's
 warm worker processes (``WebState.readers``: as many as the settings' ``workers``, started once and
 kept between batches; the same reading ``jixiao check`` does), each
-file's outcome recorded as soon as it is saved. A second thread beats the batch's heartbeat; a
+file's outcome recorded as soon as it is saved, and a scan's pages, as its worker recognises them,
+kept in this process's memory (``WebState.scan_pages``) for the progress page. A second thread beats the batch's heartbeat; a
 batch whose runner died with its server is taken up again when a server starts
 (:func:`resume_unfinished`) or by the next :func:`ensure_running` (the progress page calls it on
 every poll). The file name each version came from is stored with
@@ -18,6 +19,7 @@ its document and read under it (``Incoming.shown``).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import logging
 import secrets
@@ -45,6 +47,7 @@ from jixiao.storage.upload_batches import Outcome
 from jixiao.storage.workflow import Actor
 from jixiao.web import archives
 from jixiao.web import uploads
+from jixiao.web.scan_pages import Reading
 from jixiao.web.state import WebState
 
 BATCHES = "batches"
@@ -231,6 +234,7 @@ def _run(state: WebState, batch_id: int) -> None:
         log.exception("上传批次 %s 的读取中断", batch_id)
     finally:
         stop.set()
+        state.scan_pages.stopped(batch_id)
         with contextlib.suppress(Exception):
             store.release(batch_id)
         with _lock:
@@ -273,11 +277,18 @@ def _ingest(state: WebState, store: Batches, batch: Batch, files: list[BatchFile
     by_path = {item.path: f for item, f in zip(items, files, strict=True)}
     recorded: set[int] = set()
     actor = Actor(batch.actor, batch.user_id)
+    pages = state.scan_pages
 
-    def saved(answer: _Answer) -> None:
+    def saved(answer: _Answer) -> None:  # from ingest's saving thread
         f = by_path[answer.item.path]
         store.record(f.id, _outcome(answer.evaluations, answer.ids, answer.refused))
         recorded.add(f.id)
+        pages.finished(batch.id, f.id)
+
+    def paged(path: Path, done: int, total: int) -> None:  # from this thread, as a scan is read
+        f = by_path.get(path)
+        if f is not None:
+            pages.page(batch.id, f.id, f.name, done, total)
 
     try:
         answers = uploads.ingest_uploads(
@@ -288,7 +299,8 @@ def _ingest(state: WebState, store: Batches, batch: Batch, files: list[BatchFile
             scope_unit_id=batch.scope_unit_id,
             year=batch.year,
             limits=limits,
-            executor=state.readers,  # warm: the server's workers, kept between batches
+            # warm: the server's workers, kept between batches; this run's own page listener
+            executor=dataclasses.replace(state.readers, on_page=paged),
             on_saved=saved,
         )
     except JixiaoError as exc:  # no worker process could be started
@@ -335,6 +347,7 @@ class Progress:
     finished: int
     eta_seconds: int | None
     elapsed_seconds: int | None
+    reading: tuple[Reading, ...] = ()  # scans being read now, by page (this process's runner)
 
     @property
     def done(self) -> bool:
@@ -357,7 +370,10 @@ class Progress:
 
 
 def progress(state: WebState, batch: Batch, now: dt.datetime | None = None) -> Progress:
-    return progress_of(batch, tuple(batches(state).files(batch.id)), now)
+    found = progress_of(batch, tuple(batches(state).files(batch.id)), now)
+    if found.done:
+        return found
+    return dataclasses.replace(found, reading=state.scan_pages.of(batch.id))
 
 
 def progress_of(batch: Batch, files: tuple[BatchFile, ...], now: dt.datetime | None = None) -> Progress:

@@ -17,6 +17,7 @@ from jixiao.storage.db import Database
 from jixiao.storage.login_throttle import LoginThrottle
 from jixiao.storage.store import Store
 from jixiao.storage.workflow import Workflow
+from jixiao.web.scan_pages import ScanPages
 
 
 @dataclass(slots=True)
@@ -30,6 +31,7 @@ class WebState:
     browser: Browser
     throttle: LoginThrottle
     secure_cookies: bool = False
+    scan_pages: ScanPages = field(default_factory=ScanPages)  # scans the batches read now, by page
     _readers: ProcessExecutor | None = field(default=None, repr=False)
 
     @property

@@ -27,6 +27,7 @@ import secrets
 import time
 from collections.abc import AsyncIterator
 from collections.abc import Callable
+from collections.abc import Hashable
 from collections.abc import Iterable
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -514,13 +515,25 @@ def process(
     scope_unit_id: int | None,
     year: int | None,
     limits: Limits | None = None,
+    pages_key: Hashable | None = None,
 ) -> list[UploadResult]:
     """Read and store ``files`` (see the module docstring); one result per file, in order.
 
     ``unit`` is the unit the evaluations are saved under (a unit user's own; None: the unit the
     document names); ``scope_unit_id`` limits which existing evaluations may be linked to.
+    With ``pages_key``, a scan's pages are recorded under it in ``state.scan_pages`` as they are
+    recognised (the upload page polls them), until this returns.
     """
     results: dict[int, UploadResult] = {}
+    executor = state.readers  # warm: the server's workers
+    if pages_key is not None:
+        names = {f.path: f.name for f in files}
+
+        def paged(path: Path, done: int, total: int) -> None:
+            if path in names:
+                state.scan_pages.page(pages_key, path, names[path], done, total)
+
+        executor = dataclasses.replace(executor, on_page=paged)
     try:
         items = [incoming(f.path, f.name, f.sha256, f.size) for f in files]
         try:
@@ -532,7 +545,7 @@ def process(
                 scope_unit_id=scope_unit_id,
                 year=year,
                 limits=limits,
-                executor=state.readers,
+                executor=executor,
                 keep_evaluations=True,  # each result says what was read
             )
         except JixiaoError as exc:  # no worker process could be started: only held files answer
@@ -556,6 +569,8 @@ def process(
                 stored_id = earlier.evaluation_id if earlier is not None else None
                 results[i] = _known(state, f, scope_unit_id, stored_id)
     finally:
+        if pages_key is not None:
+            state.scan_pages.stopped(pages_key)
         discard(files)
     return [results[i] for i in range(len(files))]
 

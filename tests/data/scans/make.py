@@ -63,6 +63,7 @@ COMMITTED = (
     ("gen-01", "photo"),
     ("gen-01", "seal"),
     ("002", "seal"),
+    ("002", "150dpi"),  # two small pages: the web's page progress (tests/e2e/test_scan_pages.py)
 )
 EXAMPLE_SOURCES = {
     "002": "002-基层政权和社区建设-2018.yaml",

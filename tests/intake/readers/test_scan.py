@@ -82,6 +82,9 @@ def test_recognise_gives_boxes_and_confidences() -> None:
     # The second line is printed 190-240 px from the top, from x = 80.
     assert 170 <= budget.box.y0 < budget.box.y1 <= 260
     assert 60 <= budget.box.x0 <= 100
+    # Each piece says where its first glyph begins inside its box: near the edge when read whole.
+    assert any(t.lead > 0 for t in texts)
+    assert all(0 <= t.lead < 0.35 * t.box.height for t in texts), [(t.text, t.lead, t.box) for t in texts]
 
 
 def test_photo_turned_a_quarter_and_skewed_reads(tmp_path: Path) -> None:

@@ -41,3 +41,6 @@ class OcrText:
     text: str
     box: Box
     confidence: float
+    # How far right of the box's left edge the first recognised glyph begins (pixels, the engine's
+    # estimate): the detector found ink there that the recogniser gave no glyph for.
+    lead: float = 0.0

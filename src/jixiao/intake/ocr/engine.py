@@ -67,14 +67,39 @@ def _box(points: Any) -> Box:
 def recognise(image: NDArray[Any]) -> list[OcrText]:
     """Every piece of text on a prepared page image (grey or BGR, uint8), with its box in the
     image's pixels and the engine's confidence in [0, 1]."""
-    result, _ = _rapidocr()(np.ascontiguousarray(image))
+    engine = _rapidocr()
+    # Any keyword resets the detector's thresholds and the kept score to the package's defaults:
+    # the engine's own are passed back with the one that asks for each glyph's box.
+    post = engine.text_det.postprocess_op
+    result, _ = engine(
+        np.ascontiguousarray(image),
+        return_word_box=True,
+        text_score=engine.text_score,
+        box_thresh=post.box_thresh,
+        unclip_ratio=post.unclip_ratio,
+    )
     texts: list[OcrText] = []
-    for points, text, score in result or []:
+    for points, text, score, *glyphs in result or []:
         if not str(text).strip():
             continue
         confidence = min(max(float(score), 0.0), 1.0)
-        texts.append(OcrText(text=str(text), box=_box(points), confidence=confidence))
+        box = _box(points)
+        texts.append(OcrText(text=str(text), box=box, confidence=confidence, lead=_lead(box, glyphs)))
     return texts
+
+
+def _lead(box: Box, glyphs: list[Any]) -> float:
+    """How far right of ``box``'s left edge its first glyph begins (0 when the engine gave no
+    glyph boxes): ``glyphs`` is what RapidOCR adds to a piece with ``return_word_box``, the glyph
+    quads first."""
+    quads = glyphs[0] if glyphs else None
+    if not quads:
+        return 0.0
+    try:
+        first = _box(quads[0])
+    except (TypeError, ValueError):
+        return 0.0
+    return max(0.0, first.x0 - box.x0)
 
 
 def _probe(image: NDArray[Any]) -> tuple[NDArray[Any], float]:

@@ -17,7 +17,9 @@ after an option becomes ``☐``. It reads a long dash as 一: a table cell holdi
 ``—`` (how forms mark an amount that does not apply).
 
 Trust: a piece with figures read with a confidence below ``min_confidence``, or under a faded
-seal (``covered``), is doubtful. In a
+seal (``covered``), or starting with a bare “=” (a ≥ or ≤ that lost a stroke), or starting with a
+figure whose first glyph begins well inside the piece's box (a ≥, ≤ or minus sign the recogniser
+dropped), is doubtful. In a
 table, the table's arithmetic may decide the cell's reading (:mod:`jixiao.intake.ocr.trust`);
 otherwise the doubtful piece is dropped, its cell listed in :attr:`Table.unread` (the indicator
 reader then reports the value as unread) and the page gets a note naming the table row and what
@@ -195,6 +197,12 @@ def _continues(prev: _Line, line: _Line, column: _Column, paragraph: str) -> boo
 
 # A figure that starts with a bare equals sign (“=1次/周”), not ≥ ≤ or a formula's “a=b”.
 _BARE_EQUALS = re.compile(r"[=＝]\s*\d")
+# A piece whose text starts with a figure while its first glyph begins further than this share of
+# the line's height right of the box's left edge: the recogniser dropped a mark before the figure
+# (bench/ocr_accuracy.py's jpeg scan of 004 read “1次/周” for “≥1次/周”, confidence 0.95, its first
+# glyph 17 px = 0.47 of the height in; the pieces read whole around it start within 0.2).
+_LOST_LEAD = 0.35
+_STARTS_WITH_FIGURE = re.compile(r"[\d.]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,6 +225,9 @@ class _Trust:
             # Forms write targets as ≥/≤/＝ figures; a scan that loses the lower stroke of ≥ or ≤
             # leaves “=”, read with full confidence. Which it was cannot be told from the image.
             return f"“{shown}”开头的“=”可能是“≥”或“≤”的笔画缺失，其中的数字未采用"
+        if piece.lead > _LOST_LEAD * piece.box.height and _STARTS_WITH_FIGURE.match(shown):
+            # The detector saw ink there (a ≥, ≤, minus sign or digit) that no glyph was read for.
+            return f"“{shown}”之前有未能识别的字符（可能是“≥”“≤”或负号），其中的数字未采用"
         return None
 
 
@@ -298,12 +309,14 @@ def _split_across(piece: OcrText, grid: Grid) -> list[OcrText]:
             while cuts and mid > cuts[0]:
                 cut = cuts.pop(0)
             part = piece.text[start_i:i].strip()
-            if part:
-                out.append(OcrText(part, Box(start_x, box.y0, cut, box.y1), piece.confidence))
+            if part:  # the first part keeps the piece's lead: it starts where the piece does
+                lead = piece.lead if start_i == 0 else 0.0
+                out.append(OcrText(part, Box(start_x, box.y0, cut, box.y1), piece.confidence, lead))
             start_x, start_i = cut, i
     part = piece.text[start_i:].strip()
     if part:
-        out.append(OcrText(part, Box(start_x, box.y0, box.x1, box.y1), piece.confidence))
+        lead = piece.lead if start_i == 0 else 0.0
+        out.append(OcrText(part, Box(start_x, box.y0, box.x1, box.y1), piece.confidence, lead))
     return out
 
 
@@ -431,7 +444,7 @@ def page_blocks(
         for i, grid in enumerate(grids):
             local = grid.local(piece.box)
             if grid.position(*local.centre) is not None:
-                parts = _split_across(OcrText(piece.text, local, piece.confidence), grid)
+                parts = _split_across(OcrText(piece.text, local, piece.confidence, piece.lead), grid)
                 inside[i].extend(parts)
                 if hidden:
                     under.update(id(part) for part in parts)

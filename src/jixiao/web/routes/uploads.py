@@ -14,6 +14,7 @@ in a plain ``def`` handler, in FastAPI's thread pool, as every other route does.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated
@@ -118,7 +119,7 @@ def _check_count(page: UploadPage, files: list[UploadFile]) -> None:
 
 
 def _process(
-    request: Request, user: User, files: list[service.Received], year: int | None
+    request: Request, user: User, files: list[service.Received], year: int | None, token: str | None = None
 ) -> list[service.UploadResult]:
     state = web(request)
     return service.process(
@@ -128,7 +129,17 @@ def _process(
         unit=user.unit_name if user.role is Role.UNIT else None,
         scope_unit_id=None if user.sees_all else user.unit_id,
         year=year,
+        pages_key=_pages_key(user, token) if token is not None else None,
     )
+
+
+# The token the upload page sends with a file to poll its scan's pages by (random, hex).
+_TOKEN = re.compile(r"[0-9a-f]{16,64}")
+
+
+def _pages_key(user: User, token: str) -> tuple[str, int, str]:
+    """Where a single upload's pages are kept: the user's own (another user's token shows nothing)."""
+    return ("upload", user.id, token)
 
 
 @router.get("/upload", include_in_schema=False)
@@ -240,6 +251,11 @@ _BODY = {
                     "properties": {
                         "file": {"type": "string", "format": "binary", "description": "一份报送材料"},
                         "year": {"type": "string", "description": "年度（可选，覆盖文件中的年度）"},
+                        "progress": {
+                            "type": "string",
+                            "description": "进度标识（可选，16–64 位十六进制）：读取扫描件期间可用 "
+                            "GET /api/uploads/reading/{标识} 查询已识别的页数",
+                        },
                     },
                 }
             }
@@ -265,9 +281,24 @@ def api_upload(
     counts (201), or, for a file already stored, with the evaluation it belongs to (200, status
     ``known``). A file that cannot be read is stored too (status ``unreadable``, with the reason)."""
     year = _year(incoming.fields.get("year"))
-    result = _process(request, user, [incoming.file], year)[0]
+    token = incoming.fields.get("progress", "").strip().lower()
+    result = _process(request, user, [incoming.file], year, token if _TOKEN.fullmatch(token) else None)[0]
     status = {"known": 200, "failed": 503}.get(result.status, 201)
     return JSONResponse(result.as_json(), status_code=status)
+
+
+@router.get("/api/uploads/reading/{token}", tags=["上传"], summary="正在识别的扫描件页数")
+def upload_reading(request: Request, token: str, user: CurrentUser) -> JSONResponse:
+    """While a file sent to ``POST /api/uploads`` with ``progress`` = ``token`` is read: the scan
+    being recognised with its pages done so far (``reading``: name, done, pages; empty for an
+    ordinary file, before the first page is done, and once the answer is sent)."""
+    token = token.strip().lower()
+    if not _TOKEN.fullmatch(token):
+        raise HTTPException(400, "进度标识应为 16–64 位十六进制数字")
+    found = web(request).scan_pages.of(_pages_key(user, token))
+    return JSONResponse(
+        {"reading": [{"name": r.name, "done": r.done, "pages": r.pages, "text": r.text} for r in found]}
+    )
 
 
 # -- batches: many files (or .zip archives) read in the background ------------------------------
@@ -362,6 +393,7 @@ def _progress_json(p: batches.Progress) -> dict[str, object]:
         "eta_text": p.eta_text,
         "counts": p.counts,
         "list_url": f"/evaluations?batch={p.batch.id}",
+        "reading": [{"name": r.name, "done": r.done, "pages": r.pages, "text": r.text} for r in p.reading],
         "files": [
             {
                 "name": f.name,
@@ -395,5 +427,6 @@ def batch_progress(request: Request, batch_id: int, user: CurrentUser) -> Respon
 
 @router.get("/api/uploads/batches/{batch_id:int}", tags=["上传"], summary="上传批次的进度")
 def batch_api(request: Request, batch_id: int, user: CurrentUser) -> JSONResponse:
-    """The batch's progress: counts by status, percent, ETA, and every file's outcome."""
+    """The batch's progress: counts by status, percent, ETA, every file's outcome, and the scans
+    being read now with their pages recognised so far (``reading``: name, done, pages)."""
     return JSONResponse(_progress_json(_progress_data(request, user, batch_id)))

@@ -1,6 +1,6 @@
 // The upload page: files chosen, or a folder, or files dropped on the page are checked here
 // (type and size), then sent one per request, two at a time, to /api/uploads, each with its
-// own row: 等待 → 上传中 n% → 读取中 → 完成 / 已在库中 / 无法读取 / 失败. Without this file the form
+// own row: 等待 → 上传中 n% → 读取中 (for a scan: 读取中 · 已识别 k/n 页, polled) → 完成 / 已在库中 / 无法读取 / 失败. Without this file the form
 // posts every file to /upload and the server answers with a table.
 (function () {
   "use strict";
@@ -137,12 +137,42 @@
     if (started) { pump(); }
   }
 
+  // A scan's pages while the server reads it: the file goes with a random token, polled by.
+  function newToken() {
+    if (!window.crypto || !window.crypto.getRandomValues) { return ""; }
+    var bytes = window.crypto.getRandomValues(new Uint8Array(16));
+    return Array.prototype.map.call(bytes, function (b) { return (b < 16 ? "0" : "") + b.toString(16); }).join("");
+  }
+
+  function watch(item, token) {
+    if (!token) { return; }
+    item.timer = window.setInterval(function () {
+      var poll = new XMLHttpRequest();
+      poll.open("GET", "/api/uploads/reading/" + token);
+      poll.setRequestHeader("Accept", "application/json");
+      poll.onload = function () {
+        if (item.state !== "read" || poll.status !== 200) { return; }
+        var body = {};
+        try { body = JSON.parse(poll.responseText); } catch (err) { return; }
+        var r = (body.reading || [])[0];
+        if (r) { setState(item, "read", " · 已识别 " + r.done + "/" + r.pages + " 页"); }
+      };
+      poll.send();
+    }, 1000);
+  }
+
+  function unwatch(item) {
+    if (item.timer) { window.clearInterval(item.timer); item.timer = null; }
+  }
+
   function send(item) {
     running += 1;
     setState(item, "upload", " 0%");
+    var token = newToken();
     var data = new FormData();
     data.append("file", item.file, item.file.name);
     if (yearInput && yearInput.value.trim()) { data.append("year", yearInput.value.trim()); }
+    if (token) { data.append("progress", token); }
     var xhr = new XMLHttpRequest();
     xhr.open("POST", "/api/uploads");
     xhr.setRequestHeader("X-CSRF-Token", window.jixiaoCsrf ? window.jixiaoCsrf() : "");
@@ -150,8 +180,9 @@
     xhr.upload.onprogress = function (e) {
       if (e.lengthComputable) { setState(item, "upload", " " + Math.floor(e.loaded * 100 / e.total) + "%"); }
     };
-    xhr.upload.onload = function () { setState(item, "read"); };
+    xhr.upload.onload = function () { setState(item, "read"); watch(item, token); };
     xhr.onload = function () {
+      unwatch(item);
       var body = {};
       try { body = JSON.parse(xhr.responseText); } catch (err) { body = { detail: "服务器返回了无法识别的结果（HTTP " + xhr.status + "）" }; }
       if (xhr.status === 200 || xhr.status === 201) {
@@ -164,6 +195,7 @@
       finish();
     };
     xhr.onerror = function () {
+      unwatch(item);
       setState(item, "failed");
       showResult(item, { reason: "网络错误，未能上传；请检查网络后重试" });
       finish();
