@@ -51,6 +51,7 @@ from jixiao.export.errors import ExportError
 from jixiao.export.form import Align
 from jixiao.export.form import Form
 from jixiao.export.form import FormCell
+from jixiao.export.linebreak import break_lines
 
 SONG_FILES: tuple[tuple[str, int], ...] = (("/usr/share/fonts/truetype/arphic/uming.ttc", 0),)
 """Where Debian's ``fonts-arphic-uming`` puts ``AR PL UMing CN`` (file, face index)."""
@@ -59,11 +60,9 @@ HEI_FILES: tuple[tuple[str, int], ...] = (("/usr/share/fonts/truetype/wqy/wqy-ze
 SONG, HEI = "JixiaoSong", "JixiaoHei"
 
 LINE_WIDTH = 0.5  # points, as Word's single ½-point border
-PAD_X, PAD_Y = 3.5, 1.5  # cell margins in points (the .docx has 2.85 left and right)
+PAD_X, PAD_Y = 2.85, 1.5  # cell margins in points (the .docx's 57 twips left and right)
 LEADING = 1.3  # line height as a multiple of the font size
 _ALIGN: dict[Align, Literal[0, 1, 2]] = {"left": 0, "center": 1, "right": 2}  # ReportLab's TA_*
-HANG = 0.25  # room at the right of a cell's lines for a hanging mark, in ems (a reader joins a wrapped
-# line that ends within 0.3 em of the cell's inner edge)
 FONTS_MISSING = (
     "直接生成 PDF 需要中文 TrueType 字体 AR PL UMing（fonts-arphic-uming）与文泉驿正黑"
     "（fonts-wqy-zenhei），本机未安装；请运行 scripts/system-deps，或改用 LibreOffice 生成 PDF。"
@@ -150,6 +149,20 @@ def missing_glyphs(form: Form) -> str:
     return "".join(seen)
 
 
+@functools.lru_cache(maxsize=65536)
+def _char_width(faces: _Faces, ch: str, bold: bool, size: float) -> float:
+    main, other = (faces.hei, SONG) if bold else (faces.song, HEI)
+    name = HEI if bold else SONG
+    if ord(ch) not in main:
+        name = other
+    return float(pdfmetrics.stringWidth(ch, name, size))
+
+
+def _measure(faces: _Faces, bold: bool, size: float, text: str) -> float:
+    """The width of ``text`` as :func:`_markup` draws it (each character in the face that has it)."""
+    return sum(_char_width(faces, ch, bold, size) for ch in text)
+
+
 def _markup(text: str, faces: _Faces, bold: bool) -> str:
     """A cell's text as Paragraph markup: escaped, line breaks kept, each character the main face
     lacks drawn from the other one."""
@@ -186,9 +199,6 @@ class _Styles:
                 fontSize=points,
                 leading=points * LEADING,
                 alignment=_ALIGN[align],
-                # CJK line breaking hangs a closing mark (，。）) past the line's end: keep it
-                # inside the cell, where a reader of the text layer looks for it.
-                rightIndent=points * HANG,
                 wordWrap="CJK",
             )
             self._made[key] = style
@@ -212,10 +222,14 @@ class _Sheet:
     paragraphs: dict[int, Paragraph]
 
     def paragraph(self, n: int, cell: FormCell) -> Paragraph:
+        """Cell ``n``'s paragraph, its lines broken as a word processor breaks them."""
         made = self.paragraphs.get(n)
         if made is None:
             style = self.styles.get(cell.align, cell.bold)
-            made = self.paragraphs[n] = _paragraph(cell.text, style, self.faces, cell.bold)
+            inner = sum(self.widths[cell.col : cell.col + cell.colspan]) - 2 * PAD_X - 0.01
+            measure = functools.partial(_measure, self.faces, cell.bold, style.fontSize)
+            text = "\n".join(break_lines(cell.text, inner, measure))
+            made = self.paragraphs[n] = _paragraph(text, style, self.faces, cell.bold)
         return made
 
 
@@ -253,7 +267,8 @@ def _table(sheet: _Sheet, header: tuple[int, ...], rows: range, *, split_in_row:
         c1 = min(c0 + cell.colspan, form.n_cols) - 1
         if cell.text:
             if cell.row in at:
-                data[r0][c0] = sheet.paragraph(n, cell)
+                made = sheet.paragraph(n, cell)
+                data[r0][c0] = [made] if split_in_row else made  # ReportLab splits a list
             if r1 > r0 or c1 > c0:
                 commands.append(("SPAN", (c0, r0), (c1, r1)))
         elif c1 > c0:
@@ -267,7 +282,7 @@ def _table(sheet: _Sheet, header: tuple[int, ...], rows: range, *, split_in_row:
     return Table(
         data,
         colWidths=sheet.widths,
-        repeatRows=0,
+        repeatRows=len(header) if split_in_row else 0,
         splitInRow=1 if split_in_row else 0,
         style=TableStyle(commands),
         hAlign="CENTER",
@@ -316,10 +331,14 @@ class _Grid(Flowable):
             n -= 1
         if availHeight < self.sheet.frame_height * 0.9:
             return []  # on to the next page
-        # One row taller than a page: let ReportLab break inside it.
+        # One row taller than a page: ReportLab breaks inside it (the header repeated above each
+        # part, never left alone at the bottom of a page).
         piece = _table(self.sheet, self.header, range(start, start + 1), split_in_row=True)
+        parts: list[Flowable] = piece.split(availWidth, availHeight)
         rest = range(start + 1, self.rows.stop)
-        return [piece, _Grid(self.sheet, rest, self.header)] if rest else [piece]
+        if parts and rest:
+            parts.append(_Grid(self.sheet, rest, self.header))
+        return parts
 
 
 def _line(cells: tuple[FormCell, ...], width: float, styles: _Styles, faces: _Faces) -> Flowable:
@@ -415,6 +434,8 @@ def form_pdf_bytes(form: Form) -> bytes:
     """``form`` as the bytes of a PDF, on the layout's page. Raises :class:`ExportError` when the
     fonts are not installed (see :func:`available`), :class:`MissingGlyphs` when the form holds
     a character neither face has."""
+    if not available():
+        raise ExportError(FONTS_MISSING)
     missing = missing_glyphs(form)
     if missing:
         raise MissingGlyphs(missing)
