@@ -42,10 +42,8 @@ def units(line: str) -> list[str]:
             unit = ch
             i += 1
         else:
-            j = i + 1
-            while j < n and not (
-                line[j].isspace() or _wide(line[j]) or line[j] in NO_LINE_START or line[j] in NO_LINE_END
-            ):
+            j = i + 1  # a Latin word or a number with its own marks: “98.5%”, “2,440.91”, “(B/A)”
+            while j < n and not (line[j].isspace() or _wide(line[j])):
                 j += 1
             unit, i = line[i:j], j
         out.append(pending + unit)

@@ -205,8 +205,22 @@ class _Styles:
         return style
 
 
+class _Paragraph(Paragraph):
+    """A paragraph that remembers its last wrap: a table measures each cell several times (to
+    lay the rows out, to break the pages, to draw) at the same width."""
+
+    _wrapped: tuple[float, tuple[float, float]] | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if self._wrapped is not None and self._wrapped[0] == availWidth:
+            return self._wrapped[1]
+        size: tuple[float, float] = super().wrap(availWidth, availHeight)
+        self._wrapped = (availWidth, size)
+        return size
+
+
 def _paragraph(text: str, style: ParagraphStyle, faces: _Faces, bold: bool = False) -> Paragraph:
-    return Paragraph(_markup(text, faces, bold), style)
+    return _Paragraph(_markup(text, faces, bold), style)
 
 
 @dataclass(frozen=True, slots=True)
