@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import io
+import re
 import subprocess
 import tempfile
 from decimal import Decimal
@@ -212,3 +213,23 @@ def test_the_table_pdf_needs_no_libreoffice(tmp_path: Path, monkeypatch: pytest.
     with pdfplumber.open(out) as doc:
         assert doc.metadata.get("Creator") == "jixiao"
         assert "2020年度社会保障专项项目绩效自评表" in squash(doc.pages[0].extract_text() or "")
+
+
+def _undated(pdf: bytes) -> bytes:
+    """A PDF without its creation and modification dates and its file id."""
+    pdf = re.sub(rb"/(CreationDate|ModDate) \(D:[^)]*\)", b"", pdf)
+    return re.sub(rb"/ID\s*\[[^\]]*\]", b"", pdf)
+
+
+def test_pdfs_drawn_in_parallel_threads_are_the_same_as_one_by_one() -> None:
+    """The web draws PDFs in worker threads: ReportLab's fonts are shared, and each document's
+    subsets must stay its own (the same form gives the same bytes, but for its dates and id)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    ev, scheme = scored(SEED_004)
+    forms = [_form(ev, scheme, load_layout(layout)) for layout in ("hubei-2019", "mof-2020")] * 4
+    alone = [_undated(pdf_form.form_pdf_bytes(form)) for form in forms]
+    with ThreadPoolExecutor(4) as pool:
+        together = [_undated(pdf) for pdf in pool.map(pdf_form.form_pdf_bytes, forms)]
+    assert together == alone
+    assert alone[0] != alone[1]

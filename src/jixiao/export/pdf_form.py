@@ -474,7 +474,6 @@ def form_pdf_bytes(form: Form) -> bytes:
         author="",
         creator="jixiao",
         subject="",
-        invariant=True,
         initialFontName=SONG,
         initialFontSize=9,
     )
