@@ -30,8 +30,8 @@ def units(line: str) -> list[str]:
     i, n = 0, len(line)
     while i < n:
         ch = line[i]
-        if ch in NO_LINE_END:
-            pending += ch
+        if ch in NO_LINE_END or (pending and ch.isspace()):
+            pending += ch  # an opening mark waits, with any space after it, for what it opens
             i += 1
             continue
         if ch in NO_LINE_START and out and not pending:
@@ -43,7 +43,7 @@ def units(line: str) -> list[str]:
             i += 1
         else:
             j = i + 1  # a Latin word or a number with its own marks: “98.5%”, “2,440.91”, “(B/A)”
-            while j < n and not (line[j].isspace() or _wide(line[j])):
+            while j < n and not (line[j].isspace() or _wide(line[j]) or line[j] in NO_LINE_END):
                 j += 1
             unit, i = line[i:j], j
         out.append(pending + unit)
