@@ -8,6 +8,7 @@ page, embedded TrueType fonts with a ToUnicode map, and which engine draws when.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import io
 import re
@@ -97,7 +98,7 @@ def test_the_page_is_the_layouts() -> None:
     assert x0 == pytest.approx(m.left * MM, abs=1)
     assert x1 == pytest.approx(page.width - m.right * MM, abs=1)
     portrait = form.layout.model_copy(update={"orientation": "portrait"})
-    upright = pdf_form.form_pdf_bytes(Form(portrait, *[getattr(form, f) for f in Form.__slots__[1:]]))
+    upright = pdf_form.form_pdf_bytes(dataclasses.replace(form, layout=portrait))
     with pdfplumber.open(io.BytesIO(upright)) as doc:
         assert (round(doc.pages[0].width, 1), round(doc.pages[0].height, 1)) == (595.3, 841.9)
 
