@@ -7,8 +7,8 @@ the usual missed targets) and times, per format:
   save    the same, then serialised to bytes in memory;
   export  ``jixiao.export.export_evaluation`` to a file on disk (what the CLI does).
 
-Formats: the 自评表 as .xlsx and .docx, the 自评报告 draft as .docx, and (fewer, since each one
-starts LibreOffice) the 自评表 as .pdf.
+Formats: the 自评表 as .xlsx and .docx, the 自评报告 draft as .docx, and (fewer) the 自评表 as .pdf
+(drawn by the default engine, ReportLab; ``bench/pdf.py`` compares the PDF engines).
 
     uv run python bench/export.py              # 1,000 evaluations, 50 PDFs
     uv run python bench/export.py --n 200 --pdf 10

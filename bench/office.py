@@ -14,7 +14,7 @@ named ``.wps`` (WPS Writer's files are Word's binary format). Then, in one run, 
   reused): the runner itself;
 - ``jixiao check``'s batch (``check_files``: worker processes, each with its own office, then
   reading, extracting, scoring and checking the converted .docx): .doc and .wps end to end;
-- 自评表 PDFs: ``evaluation_bytes(ev, scheme, ".pdf")`` for ``--pdf`` generated evaluations
+- 自评表 PDFs: ``evaluation_bytes(ev, scheme, ".pdf", pdf_engine="libreoffice")`` for ``--pdf`` generated evaluations
   (``bench/export.py``'s generator), against the floor of one ``soffice --convert-to pdf`` call
   per process for the same .docx 自评表 (with jixiao's fonts.conf, as the export uses).
 
@@ -139,7 +139,8 @@ def _convert_part(part: list[Path]) -> tuple[int, float]:
 
 def _pdf_part(evs: list[Evaluation]) -> tuple[int, float]:
     scheme = load_scheme(SCHEME)
-    made = sum(evaluation_bytes(ev, scheme, ".pdf")[:5] == b"%PDF-" for ev in evs)
+    # the 自评表 printed by LibreOffice (the default engine draws it with ReportLab: bench/pdf.py)
+    made = sum(evaluation_bytes(ev, scheme, ".pdf", pdf_engine="libreoffice")[:5] == b"%PDF-" for ev in evs)
     cpu = _office_cpu()
     office.shutdown()
     return made, cpu

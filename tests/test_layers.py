@@ -56,7 +56,7 @@ THIRD_PARTY: dict[str, set[str]] = {
     "tomlfile": set(),
     "authoring": {"pydantic", "yaml"},
     "intake": {"pydantic", "lxml", "openpyxl", "xlrd", "pdfplumber", "pdfminer", "pypdfium2", "olefile", "opencc", "numpy", "cv2", "rapidocr_onnxruntime", "PIL"},
-    "export": {"pydantic", "lxml", "openpyxl", "docx"},
+    "export": {"pydantic", "lxml", "openpyxl", "docx", "reportlab"},
     "storage": {"pydantic", "sqlalchemy", "alembic"},
     "portfolio": {"pydantic", "openpyxl", "rich", "distributed"},
     "web": {"pydantic", "fastapi", "starlette", "anyio", "jinja2", "argon2", "uvicorn", "openpyxl", "python_multipart"},

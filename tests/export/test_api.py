@@ -106,6 +106,7 @@ def test_overwrites_and_leaves_no_temporary_files(tmp_path: Path) -> None:
 
 def test_a_failing_pdf_conversion_is_an_export_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     ev, scheme = scored(SEED_002)
+    monkeypatch.setenv("JIXIAO_PDF_ENGINE", "libreoffice")  # the 自评表 PDF as the .docx printed
     monkeypatch.setenv("JIXIAO_SOFFICE", "/bin/false")  # starts and fails at once
     # the long-lived office cannot start; a LibreOffice per conversion (no python3-uno) fails on the file
     with pytest.raises(

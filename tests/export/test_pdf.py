@@ -35,8 +35,15 @@ from jixiao.export import export_evaluation
 from jixiao.export.pdf import to_pdf
 from jixiao.schemes import load_scheme
 
-A4_LANDSCAPE = "841.89 x 595.3"  # pdfinfo prints 595.304
+A4_LANDSCAPE = "841.89 x 595.3"  # LibreOffice's A4 (pdfinfo prints 595.304; ReportLab's 595.276)
 A4_PORTRAIT = "595.304 x 841.89"
+
+
+def is_size(size: str, expected: str) -> bool:
+    """Whether a pdfinfo page size is ``expected`` within 0.1 point."""
+    got = [float(v) for v in size.split(" x ")]
+    want = [float(v) for v in expected.split(" x ")]
+    return all(abs(g - w) <= 0.1 for g, w in zip(got, want, strict=True))
 
 
 def _stress() -> Evaluation:
@@ -96,11 +103,11 @@ def pages_text(path: Path) -> list[str]:
     return [squash(pdf_text(path, i, i)) for i in range(1, n + 1)]
 
 
-@pytest.mark.parametrize(("name", "pages"), [("hubei", 4), ("national", 4), ("stress", 10), ("xlsx", 3)])
+@pytest.mark.parametrize(("name", "pages"), [("hubei", 4), ("national", 4), ("stress", 11), ("xlsx", 3)])
 def test_tables_are_a4_landscape(pdf: Callable[[str], Path], name: str, pages: int) -> None:
     sizes = page_sizes(pdf(name))
     assert len(sizes) == pages
-    assert all(size.startswith(A4_LANDSCAPE) for size in sizes), sizes
+    assert all(is_size(size, A4_LANDSCAPE) for size in sizes), sizes
 
 
 def test_hubei_table_text(pdf: Callable[[str], Path]) -> None:
@@ -123,7 +130,8 @@ def test_hubei_table_text(pdf: Callable[[str], Path]) -> None:
     ):
         assert words in first, words
     after = "".join(rest)
-    assert "总分98自评等级优" in after
+    assert "总分98" in after
+    assert "自评等级优" in after
     assert rest[-1].endswith("5.基于经济性和必要性等因素考虑，满意度指标暂可不作为必评指标。第4页，共4页")
     # the indicator header repeats on every page of the indicator rows, not over the rows after them
     assert all("一级指标二级指标三级指标（权重）" in page for page in rest[:-1])
@@ -148,8 +156,8 @@ def test_national_table_text(pdf: Callable[[str], Path]) -> None:
 def test_report_pages(pdf: Callable[[str], Path]) -> None:
     path = pdf("report")
     sizes = page_sizes(path)
-    assert sizes[0].startswith(A4_PORTRAIT)
-    assert sizes[-1].startswith(A4_LANDSCAPE)  # the attached 自评表
+    assert is_size(sizes[0], A4_PORTRAIT)
+    assert is_size(sizes[-1], A4_LANDSCAPE)  # the attached 自评表
     pages = pages_text(path)
     first = pages[0]
     assert "武汉市硚口区人民政府宝丰街办事处" in first
@@ -171,8 +179,10 @@ def test_report_pages(pdf: Callable[[str], Path]) -> None:
 
 def test_a_long_table_repeats_its_header_on_every_page(pdf: Callable[[str], Path]) -> None:
     pages = pages_text(pdf("stress"))
-    assert all("一级指标二级指标三级指标年度指标值实际完成值分值得分" in page for page in pages[1:])
-    assert "第200项指标" in pages[-1]
+    rows = [page for page in pages[1:] if "项指标" in page]
+    assert len(rows) >= 8
+    assert all("一级指标二级指标三级指标年度指标值实际完成值分值得分" in page for page in rows)
+    assert "第200项指标" in rows[-1]
 
 
 def test_the_sheet_prints_one_page_wide(pdf: Callable[[str], Path]) -> None:
@@ -201,7 +211,7 @@ def test_pages_render_to_png(pdf: Callable[[str], Path], name: str, tmp_path: Pa
     assert len(pngs) == len(sizes)
     for png, size in zip(pngs, sizes, strict=True):
         width, height = png_size(png)
-        assert (width > height) == size.startswith(A4_LANDSCAPE)
+        assert (width > height) == is_size(size, A4_LANDSCAPE)
         assert png.stat().st_size > 5_000  # a page with content, not a blank
 
 

@@ -20,11 +20,12 @@ Entry points: :func:`export_evaluation` and :func:`write_review`; layouts (表�
     report_text   the 自评报告 draft as neutral blocks (outline, woven-in numbers, placeholders)
     report_docx   the draft as .docx (GB/T 9704 page), with the 自评表 appended
     pdf           .docx → .pdf through LibreOffice with the font aliases in ``fonts.conf``
+    pdf_form      a form's grid drawn straight into a PDF (ReportLab): the 自评表 PDF by default
     review        the review report's rows; ``review_xlsx`` and ``review_html`` write it
     api           ``export_evaluation`` and ``write_review``: pick the writer by suffix and kind
 
 It may import ``jixiao.core``, ``jixiao.schemes``, ``jixiao.errors``, the LibreOffice runner
-``jixiao.office`` and openpyxl / python-docx / lxml — never the CLI.
+``jixiao.office`` and openpyxl / python-docx / lxml / reportlab — never the CLI.
 Writers are imported when first used, so importing this package stays cheap.
 """
 

@@ -90,10 +90,13 @@ def evaluation_bytes(
     layout: str | Path | Layout | None = None,
     timeout: float | None = None,
     evidence: Sequence[str] = (),
+    pdf_engine: str | None = None,
 ) -> bytes:
     """``ev`` as the 自评表 (``kind="table"``) or the 自评报告 draft (``"report"``), as the bytes
     of a ``suffix`` file (see the module docstring); ``evidence`` names the 佐证材料 the report
-    lists among its 附件. Raises :class:`ExportError` for a format the document does not come
+    lists among its 附件. A 自评表 PDF is drawn by ``pdf_engine`` (see
+    :func:`jixiao.export.pdf_form.engine`: ReportLab by default, LibreOffice without its fonts or
+    when asked); the 自评报告 PDF is always the .docx printed by LibreOffice. Raises :class:`ExportError` for a format the document does not come
     in, or a PDF that cannot be made."""
     chosen = kind_of(Path(f"document{suffix}"), kind)
     suffix = check_suffix(suffix, SUFFIXES[chosen], KIND_NAMES[chosen])
@@ -105,6 +108,14 @@ def evaluation_bytes(
         from jixiao.export.xlsx_table import table_bytes
 
         return table_bytes(form)
+    if suffix == ".pdf" and chosen == "table":
+        from jixiao.export import pdf_form
+
+        if pdf_form.engine(pdf_engine) == "reportlab":
+            try:
+                return pdf_form.form_pdf_bytes(form)
+            except pdf_form.MissingGlyphs:
+                pass  # a 生僻字 no face has: LibreOffice prints it from any installed font
     docx = _docx_bytes(form, facts, chosen, evidence)
     if suffix == ".docx":
         return docx
@@ -121,18 +132,22 @@ def export_evaluation(
     layout: str | Path | Layout | None = None,
     kind: str | None = None,
     timeout: float | None = None,
+    pdf_engine: str | None = None,
 ) -> Path:
     """Write ``ev`` as the 自评表 or the 自评报告 draft to ``out``; return ``out``.
 
     ``layout`` is a built-in layout id, a layout file, a :class:`Layout`, or None for the
     scheme's default. ``kind`` is ``"table"`` or ``"report"`` (default: by the file name).
-    ``timeout`` bounds a PDF conversion (seconds). Raises :class:`ExportError` when the
+    ``timeout`` bounds a PDF conversion (seconds); ``pdf_engine`` draws a 自评表 PDF (``auto``,
+    ``reportlab``, ``libreoffice``; see :func:`evaluation_bytes`). Raises :class:`ExportError` when the
     document cannot be written, :class:`~jixiao.export.errors.LayoutError` for a bad layout.
     """
     out = Path(out)
     chosen = kind_of(out, kind)
     suffix = check_target(out, SUFFIXES[chosen], KIND_NAMES[chosen])
-    content = evaluation_bytes(ev, scheme, suffix, kind=chosen, layout=layout, timeout=timeout)
+    content = evaluation_bytes(
+        ev, scheme, suffix, kind=chosen, layout=layout, timeout=timeout, pdf_engine=pdf_engine
+    )
     return write_atomic(out, content)
 
 

@@ -44,6 +44,14 @@ def plan_bytes(
         from jixiao.export.xlsx_table import table_bytes
 
         return table_bytes(form)
+    if suffix == ".pdf":
+        from jixiao.export import pdf_form
+
+        if pdf_form.engine() == "reportlab":
+            try:
+                return pdf_form.form_pdf_bytes(form)
+            except pdf_form.MissingGlyphs:
+                pass  # a 生僻字 no face has: LibreOffice prints it from any installed font
     from jixiao.export.docx_table import table_document
 
     docx = saved_bytes(table_document(form))
