@@ -261,3 +261,16 @@ def missing_glyphs(pdf: Path) -> list[tuple[str, str]]:
                 if not all(any(lo <= ord(c) <= hi for lo, hi in ranges) for c in text):
                     bad.append((text, font))
     return bad
+
+
+def squashed(facts: object) -> object:
+    """Facts with the whitespace inside their texts removed, for round trips through a PDF: where a
+    line wraps right after a space (“重视, 促进” broken after the comma) the printed page cannot show
+    the space, so it does not come back. Every other character must."""
+    if isinstance(facts, str):
+        return re.sub(r"\s+", "", facts)
+    if isinstance(facts, dict):
+        return {k: squashed(v) for k, v in facts.items()}
+    if isinstance(facts, list):
+        return [squashed(v) for v in facts]
+    return facts

@@ -166,13 +166,26 @@ def _alive(pids: set[int]) -> set[int]:
 
 @pytest.mark.skipif(office.soffice() is None, reason="LibreOffice is not installed")
 def test_kill_9_of_the_batch_leaves_nothing_running(tmp_path: Path) -> None:
-    """The workers (and the LibreOffice each keeps) end when the exporting process is killed."""
+    """The workers (and the LibreOffice each keeps) end when the exporting process is killed.
+    自评报告 PDFs, which LibreOffice prints (the 自评表 PDF is drawn without it)."""
     inbox = tmp_path / "in"
     inbox.mkdir()
     for i in range(30):
         shutil.copy(SEED_002, inbox / f"a{i}.yaml")
     out = tmp_path / "out"
-    cmd = [sys.executable, "-m", "jixiao", "export", str(inbox), "--to", str(out), "--jobs", "2"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "jixiao",
+        "export",
+        str(inbox),
+        "--to",
+        str(out),
+        "--kind",
+        "report",
+        "--jobs",
+        "2",
+    ]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 240

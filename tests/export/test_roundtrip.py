@@ -8,7 +8,6 @@ rules'). See ``support.expected_facts``.
 
 from __future__ import annotations
 
-import re
 import tempfile
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from export.support import SEED_004
 from export.support import expected_facts
 from export.support import read_facts
 from export.support import scored
+from export.support import squashed
 from jixiao.core.model import Evaluation
 from jixiao.core.model import Severity
 from jixiao.export import export_evaluation
@@ -34,17 +34,6 @@ from jixiao.schemes import load_scheme
 SUFFIXES = (".xlsx", ".docx")
 
 
-def _squashed(facts: object) -> object:
-    """Facts with the whitespace inside texts removed (see the PDF round trip)."""
-    if isinstance(facts, str):
-        return re.sub(r"\s+", "", facts)
-    if isinstance(facts, dict):
-        return {k: _squashed(v) for k, v in facts.items()}
-    if isinstance(facts, list):
-        return [_squashed(v) for v in facts]
-    return facts
-
-
 @pytest.mark.parametrize("layout_id", BUILTIN_LAYOUTS)
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
 def test_examples_come_back_from_the_pdf(example: Path, layout_id: str, tmp_path: Path) -> None:
@@ -55,7 +44,7 @@ def test_examples_come_back_from_the_pdf(example: Path, layout_id: str, tmp_path
     layout = load_layout(layout_id)
     out = export_evaluation(ev, scheme, tmp_path / "自评表.pdf", layout=layout_id, pdf_engine="reportlab")
     back = extract_file(out)
-    assert _squashed(read_facts(back, layout)) == _squashed(expected_facts(ev, scheme, layout))
+    assert squashed(read_facts(back, layout)) == squashed(expected_facts(ev, scheme, layout))
 
 
 @pytest.mark.parametrize("suffix", SUFFIXES)

@@ -15,6 +15,7 @@ import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 from typing import Annotated
 from typing import ParamSpec
 from typing import TypeVar
@@ -27,6 +28,9 @@ from jixiao.cli.plain import plain
 from jixiao.errors import JixiaoError
 
 P = ParamSpec("P")
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
 R = TypeVar("R")
 
 app = typer.Typer(
@@ -44,6 +48,28 @@ def _console(stderr: bool = False) -> Console:
     width = None if stream.isatty() else int(os.environ.get("COLUMNS", "160"))
     # No markup: what is printed is often a document's text (see jixiao.cli.plain).
     return Console(file=stream, width=width, highlight=False, markup=False)
+
+
+def file_progress(label: str) -> Progress:
+    """A progress bar over files on standard error (``label``, bar, done/all, time left, the file
+    at hand), shown only on a terminal and gone when done. (rich.progress is imported here, not at
+    start-up: most commands show no bar.)"""
+    from rich.progress import BarColumn
+    from rich.progress import MofNCompleteColumn
+    from rich.progress import Progress
+    from rich.progress import TextColumn
+    from rich.progress import TimeRemainingColumn
+
+    return Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        TextColumn("{task.description}"),
+        console=_console(stderr=True),
+        transient=True,
+        disable=not sys.stderr.isatty(),
+    )
 
 
 def friendly(func: Callable[P, R]) -> Callable[P, R]:

@@ -9,36 +9,18 @@ go on. Every file is written atomically, and an existing one is kept unless ``--
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn
-from rich.progress import MofNCompleteColumn
-from rich.progress import Progress
-from rich.progress import TextColumn
-from rich.progress import TimeRemainingColumn
 from rich.text import Text
 
 from jixiao.cli import _console
+from jixiao.cli import file_progress
 from jixiao.cli.plain import plain
 from jixiao.errors import JixiaoError
 from jixiao.export.many import Outcome
 
 FORMATS = ("pdf", "docx", "xlsx")
-
-
-def _progress(label: str) -> Progress:
-    return Progress(
-        TextColumn(label),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        TextColumn("{task.description}"),
-        console=_console(stderr=True),
-        transient=True,
-        disable=not sys.stderr.isatty(),
-    )
 
 
 def export_batch(
@@ -100,7 +82,7 @@ def export_batch(
                 + (f"（单位 {unit}）" if unit else "")
             )
     else:
-        with _progress("读取中") as reading:
+        with file_progress("读取中") as reading:
             task = reading.add_task("", total=None)
             todo, problems = services.export_jobs(
                 paths,
@@ -112,7 +94,7 @@ def export_batch(
         for problem in problems:
             report(problem)
     written = 0
-    with _progress(f"导出{KIND_NAMES[chosen]}") as making:
+    with file_progress(f"导出{KIND_NAMES[chosen]}") as making:
         task = making.add_task("", total=len(todo))
 
         def done(outcome: Outcome) -> None:

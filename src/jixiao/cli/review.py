@@ -16,6 +16,7 @@ from rich.console import Console
 from jixiao.cli import FallbackSchemeOption
 from jixiao.cli import _console
 from jixiao.cli import app
+from jixiao.cli import file_progress
 from jixiao.cli import friendly
 from jixiao.core.model import Evaluation
 from jixiao.core.model import Severity
@@ -115,11 +116,6 @@ def check(
     ] = None,
 ) -> None:
     """复核一批提交的文件：逐个提取、重新计分、检查，并给出汇总。任一文件有“错误”级问题时退出码为1。"""
-    from rich.progress import BarColumn
-    from rich.progress import MofNCompleteColumn
-    from rich.progress import Progress
-    from rich.progress import TextColumn
-    from rich.progress import TimeRemainingColumn
 
     from jixiao.cli.review_render import render_summary
     from jixiao.core.engine import has_errors
@@ -148,16 +144,7 @@ def check(
     console = _console()
     results: list[tuple[Path, Evaluation]] = []
     errors = False
-    progress = Progress(
-        TextColumn("复核中"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        TextColumn("{task.description}"),
-        console=_console(stderr=True),
-        transient=True,
-        disable=not sys.stderr.isatty(),
-    )
+    progress = file_progress("复核中")
     with progress:
         task = progress.add_task("", total=len(files) + len(refused))
 

@@ -37,12 +37,12 @@ from jixiao.web.downloads import content_disposition
 from jixiao.web.downloads import parse_kind
 from jixiao.web.routes.evaluations import ListQueryDep
 from jixiao.web.routes.evaluations import document_bytes
+from jixiao.web.routes.review_book import filtered_rows
 from jixiao.web.routes.review_book import scope_of
 from jixiao.web.threads import slow
 
 router = APIRouter()
 MAX_DOCUMENTS = 500  # a PDF takes a good part of a second: more waits too long for one request
-_PAGE = 500
 ZIP = "application/zip"
 FAILED_NAME = "未能导出.txt"
 
@@ -57,17 +57,7 @@ def _chosen(request: Request, user: CurrentUser, ids: list[int], query: ListQuer
     scope = scope_of(user)
     if scope is not None:
         query = dataclasses.replace(query, unit=None)
-    browser = web(request).browser
-    base = dataclasses.replace(query.browse(scope), per_page=_PAGE, page=1)
-    first = browser.page(base)
-    if first.total > MAX_DOCUMENTS:
-        raise HTTPException(
-            400,
-            f"当前筛选有 {first.total} 份评价，超过一次下载的上限 {MAX_DOCUMENTS} 份；请按年度、单位等缩小范围后再下载",
-        )
-    rows = list(first.rows)
-    for page in range(2, first.pages + 1):
-        rows += browser.page(dataclasses.replace(base, page=page), first.total).rows
+    rows = filtered_rows(request, query, scope, MAX_DOCUMENTS, "一次下载")
     workflow = web(request).workflow
     found = [workflow.meta(r.id) for r in rows]
     return [m for m in found if m is not None]

@@ -39,14 +39,18 @@ def scope_of(user: User) -> int | None:
     return user.unit_id if user.unit_id is not None else _NO_UNIT
 
 
-def _rows(request: Request, query: ListQuery, scope: int | None) -> list[BrowseRow]:
+def filtered_rows(
+    request: Request, query: ListQuery, scope: int | None, limit: int, what: str
+) -> list[BrowseRow]:
+    """Every row of the list's filter in the user's ``scope``, page by page; more than ``limit``
+    is refused with a Chinese message naming ``what`` is being made (“复核工作簿”)."""
     browser = web(request).browser
     base = dataclasses.replace(query.browse(scope), per_page=_PAGE)
     first = browser.page(dataclasses.replace(base, page=1))
-    if first.total > MAX_ROWS:
+    if first.total > limit:
         raise HTTPException(
             400,
-            f"当前筛选有 {first.total} 份评价，超过复核工作簿的上限 {MAX_ROWS} 份；请按年度、单位等缩小范围后再下载",
+            f"当前筛选有 {first.total} 份评价，超过{what}的上限 {limit} 份；请按年度、单位等缩小范围后再下载",
         )
     rows = list(first.rows)
     for page in range(2, first.pages + 1):
@@ -83,7 +87,7 @@ def review_workbook(request: Request, user: CurrentUser, query: ListQueryDep) ->
         query = dataclasses.replace(query, unit=None)
     store = web(request).store
     items = []
-    for row in _rows(request, query, scope):
+    for row in filtered_rows(request, query, scope, MAX_ROWS, "复核工作簿"):
         ev = store.get(row.id)
         if ev is None:
             continue
