@@ -144,6 +144,17 @@ def test_a_crashed_office_is_replaced_and_the_file_still_converted(tmp_path: Pat
     assert _gone(helper)
 
 
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_a_helper_told_to_stop_takes_its_office_with_it(tmp_path: Path, fresh: None, stop: int) -> None:
+    office.convert(_doc(tmp_path), "docx", tmp_path / "a", 120)
+    ((helper, _soffice, _profile),) = office.running()
+    assert "soffice.bin" in _group(helper).values()
+    os.kill(helper, stop)  # the helper alone, as `pkill -f` or a service manager would
+    assert _gone(helper)
+    again = office.convert(_doc(tmp_path, "b.doc"), "docx", tmp_path / "b", 120)  # a new office serves
+    assert again.read_bytes()[:2] == b"PK"
+
+
 # A jixiao process that converts once, says its office, and waits to be killed.
 WORKER = """
 import json, sys, time

@@ -24,8 +24,8 @@ converter failed to load .xls files on LibreOffice 7.4 here.
 
 It is the leader of its own process group, and LibreOffice (``oosplash`` → ``soffice.bin``) stays
 in that group, so the pool kills everything with one ``killpg``. When its parent goes away —
-stdin at end of file, or the parent pid no longer its parent after a ``kill -9`` — it kills its
-whole group itself: nothing is left running.
+stdin at end of file, or the parent pid no longer its parent after a ``kill -9`` — or it is told
+to stop (SIGTERM, SIGHUP, SIGINT), it kills its whole group itself: nothing is left running.
 """
 
 from __future__ import annotations
@@ -181,6 +181,9 @@ def _reply(message: dict[str, Any]) -> None:
 
 def main(argv: list[str]) -> None:
     parent, exe, profile, pipe = argv
+    # Stopped itself (kill, a service manager, a terminal closed): LibreOffice goes with it.
+    for stop in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        signal.signal(stop, lambda _signum, _frame: _end_group())
     threading.Thread(target=_watch_parent, args=(int(parent),), daemon=True).start()
     if os.getppid() != int(parent):
         _end_group()
