@@ -41,9 +41,23 @@ FORMATS = ("docx", "xlsx", "txt", "pdf")
 # (a .wps is written in Word's binary format, as WPS Office saves it for Word users: jixiao reads it
 # by its content), .html written from the same document as a web page.
 DERIVED = {"doc": "docx", "wps": "docx", "xls": "xlsx", "html": "docx"}
-ALL_FORMATS = FORMATS + tuple(DERIVED)
+# A scan: the PDF LibreOffice prints from a generated .docx, rendered at 200 dpi in grey as a
+# multi-page TIFF, as a unit scans its signed and stamped print-out. Only when asked for: OCR takes
+# seconds a page.
+SCANNED = {"scan": "docx"}
+SCAN_DPI = 200
+ALL_FORMATS = FORMATS + tuple(DERIVED) + tuple(SCANNED)
+_BASE = {**DERIVED, **SCANNED}
+# The file name's suffix where it is not the format's name.
+_SUFFIX = {"scan": "tif"}
 # What LibreOffice converts each staged file to (a .pdf from a .docx, the derived ones from their base).
-_CONVERT_TO = {"pdf": "pdf", "doc": "doc:MS Word 97", "wps": "doc:MS Word 97", "xls": "xls:MS Excel 97"}
+_CONVERT_TO = {
+    "pdf": "pdf",
+    "scan": "pdf",
+    "doc": "doc:MS Word 97",
+    "wps": "doc:MS Word 97",
+    "xls": "xls:MS Excel 97",
+}
 GROUND_TRUTH = "ground_truth.jsonl"
 
 # Ordinary report features jixiao's extractor currently misreads. They are left out unless asked
@@ -137,7 +151,7 @@ def _stem(rng: random.Random, f: Facts, style: Style) -> str:
 def build(plan: Plan) -> tuple[Facts, Style, Printed, Doc, random.Random]:
     """The facts, style and document of one planned file (no I/O)."""
     rng = random.Random(f"{plan.seed}:{plan.index}")
-    style, profile = layouts.choose_style(rng, DERIVED.get(plan.fmt, plan.fmt), plan.known_issues)
+    style, profile = layouts.choose_style(rng, _BASE.get(plan.fmt, plan.fmt), plan.known_issues)
     facts = facts_mod.build_facts(
         rng,
         plan.unit,
@@ -174,7 +188,7 @@ def make_file(plan: Plan, out: Path, staging: Path) -> dict[str, object]:
         (staging / f"c{plan.index:06d}.docx").write_bytes(docx_data)
     elif plan.fmt == "xlsx":
         (folder / f"{stem}.xlsx").write_bytes(writers.xlsx_bytes(doc, rng, when))
-    elif plan.fmt in {"doc", "wps"}:
+    elif plan.fmt in {"doc", "wps", "scan"}:
         (staging / f"c{plan.index:06d}.docx").write_bytes(writers.docx_bytes(doc, rng, when))
     elif plan.fmt == "xls":
         (staging / f"c{plan.index:06d}.xlsx").write_bytes(writers.xlsx_bytes(doc, rng, when))
@@ -186,7 +200,8 @@ def make_file(plan: Plan, out: Path, staging: Path) -> dict[str, object]:
         if issue:
             printed.issues.append("text_between_tables_in_cell_dump")
         (folder / f"{stem}.txt").write_bytes(data)
-    return ground_truth(plan, f"{plan.unit}/{stem}.{plan.fmt}", facts, style, printed, encoding)
+    suffix = _SUFFIX.get(plan.fmt, plan.fmt)
+    return ground_truth(plan, f"{plan.unit}/{stem}.{suffix}", facts, style, printed, encoding)
 
 
 def _money(value: Decimal) -> str:
@@ -353,7 +368,7 @@ def _convert(
         if not chosen:
             continue
         started = time.perf_counter()
-        base = DERIVED.get(chosen[0].fmt, "docx")
+        base = _BASE.get(chosen[0].fmt, "docx")
         sources = [staging / f"c{p.index:06d}.{base}" for p in chosen]
         say(f"  converting {len(sources)} files to {target} through LibreOffice ({workers} at a time)")
         written, failed = convert_all(
@@ -364,7 +379,10 @@ def _convert(
         for p in chosen:
             made = staging / "converted" / f"c{p.index:06d}.{suffix}"
             record = records[p.index]
-            if made in written:
+            if made in written and p.fmt in SCANNED:
+                scanned(made, out / str(record["path"]))
+                made.unlink()
+            elif made in written:
                 shutil.move(str(made), str(out / str(record["path"])))
             else:
                 problems.append(f"no {p.fmt} for {record['path']}; left out of the ground truth")
@@ -372,6 +390,19 @@ def _convert(
         if target == "pdf":
             pdf_seconds = time.perf_counter() - started
     return problems, pdf_seconds
+
+
+def scanned(pdf: Path, out: Path, dpi: int = SCAN_DPI) -> None:
+    """The pages of ``pdf`` rendered at ``dpi`` in grey into the multi-page TIFF ``out``: the file
+    a scanner makes of the print-out (no text layer)."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(pdf))
+    try:
+        pages = [document[i].render(scale=dpi / 72).to_pil().convert("L") for i in range(len(document))]
+    finally:
+        document.close()
+    pages[0].save(out, save_all=True, append_images=pages[1:], compression="tiff_lzw", dpi=(dpi, dpi))
 
 
 def read_ground_truth(out: Path) -> list[dict[str, object]]:

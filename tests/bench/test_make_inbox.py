@@ -342,3 +342,23 @@ def test_derived_formats_carry_the_same_facts(tmp_path: Path) -> None:
         want, got = _facts_of(record), _extracted_facts(extract_file(path))
         misses += [f"{record['path']}: {k}: {got[k]!r} ≠ {want[k]!r}" for k in FIELDS if got[k] != want[k]]
     assert not misses, "\n".join(misses)
+
+
+@needs_soffice
+def test_scans_are_the_printed_pages_as_a_grey_tiff_without_text(tmp_path: Path) -> None:
+    """``scan`` (only when asked for): the PDF of the generated report rendered page by page at
+    200 dpi in grey into a multi-page TIFF, named .tif, with the ground truth of the report."""
+    from PIL import Image
+
+    summary = inbox.generate(tmp_path, 3, seed=5, formats=("scan",), pdf_share=0.0, workers=2, log=None)
+    assert not summary.problems, summary.problems
+    records = inbox.read_ground_truth(tmp_path)
+    assert [r["format"] for r in records] == ["scan"] * 3
+    for record in records:
+        path = tmp_path / str(record["path"])
+        assert path.suffix == ".tif"
+        with Image.open(path) as image:
+            assert image.mode == "L" and image.n_frames >= 1
+            assert [round(v) for v in image.info["dpi"]] == [200, 200]
+            assert sorted(image.size) == [1654, 2339]  # A4 at 200 dpi
+    assert "scan" not in inbox.DERIVED  # not among the formats every derived-format test reads
