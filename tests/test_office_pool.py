@@ -155,6 +155,28 @@ def test_a_helper_told_to_stop_takes_its_office_with_it(tmp_path: Path, fresh: N
     assert again.read_bytes()[:2] == b"PK"
 
 
+@pytest.mark.parametrize("broken", ["answer-unread", "garbled-request"])
+def test_a_helper_that_fails_takes_its_office_with_it(tmp_path: Path, fresh: None, broken: str) -> None:
+    """However the helper ends, LibreOffice ends with it. ``answer-unread``: jixiao is gone between
+    a request and its answer (as after ``kill -9`` mid-conversion), so writing the answer fails
+    before the helper's watch of its parent notices; ``garbled-request``: a line it cannot parse."""
+    office.convert(_doc(tmp_path), "docx", tmp_path / "a", 120)
+    ((helper, _soffice, _profile),) = office.running()
+    exe, python = office.soffice(), pool.uno_python()
+    assert exe is not None and python is not None
+    served = pool.office_for(exe, python, {})
+    assert served.proc is not None and served.proc.stdin is not None and served.proc.stdout is not None
+    assert "soffice.bin" in _group(helper).values()
+    if broken == "answer-unread":
+        served.proc.stdout.close()
+        request = {"src": str(_doc(tmp_path, "b.doc")), "dst": str(tmp_path / "b.docx")}
+        served.proc.stdin.write((json.dumps(request) + "\n").encode())
+    else:
+        served.proc.stdin.write(b"{not json\n")
+    served.proc.stdin.flush()
+    assert _gone(helper, within=60)
+
+
 # A jixiao process that converts once, says its office, and waits to be killed.
 WORKER = """
 import json, sys, time

@@ -134,33 +134,44 @@ def test_from_the_database_by_year_and_unit(tmp_path: Path) -> None:
     assert "--db 从数据库导出，不再另给文件" in stderr
 
 
-def _descendants(root: int) -> set[int]:
-    """The live processes below ``root`` (zombies do not count)."""
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if fields[0] != "Z":
-            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    found, todo = set(), [root]
+def _stat(pid: int) -> list[str] | None:
+    """The fields of ``/proc/<pid>/stat`` after the command name (state first), or ``None``."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
+def _descendants(root: int) -> set[tuple[int, str]]:
+    """The live processes below ``root`` (zombies do not count), each as (pid, start time): a pid
+    the system hands to a new process after one of these ended is not mistaken for it."""
+    children: dict[int, list[tuple[int, str]]] = {}
+    for entry in Path("/proc").glob("[0-9]*"):
+        fields = _stat(int(entry.name))
+        if fields is not None and fields[0] != "Z":
+            children.setdefault(int(fields[1]), []).append((int(entry.name), fields[19]))
+    found: set[tuple[int, str]] = set()
+    todo = [root]
     while todo:
         for child in children.get(todo.pop(), []):
             found.add(child)
-            todo.append(child)
+            todo.append(child[0])
     return found
 
 
-def _alive(pids: set[int]) -> set[int]:
-    alive = set()
-    for pid in pids:
-        try:
-            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        except OSError:
-            continue
-        if state != "Z":
-            alive.add(pid)
+def _alive(processes: set[tuple[int, str]]) -> dict[int, str]:
+    """Those of ``processes`` still running, with their command lines."""
+    alive = {}
+    for pid, started in processes:
+        fields = _stat(pid)
+        if fields is not None and fields[0] != "Z" and fields[19] == started:
+            try:
+                cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+            except OSError:
+                continue
+            alive[pid] = (
+                f"{fields[0]} ppid={fields[1]} pgrp={fields[2]} sid={fields[3]} {cmdline.decode(errors='replace')[:160]}"
+            )
     return alive
 
 
@@ -193,12 +204,13 @@ def test_kill_9_of_the_batch_leaves_nothing_running(tmp_path: Path) -> None:
             assert proc.poll() is None, "the export ended before it could be killed"
             time.sleep(0.2)
         below = _descendants(proc.pid)
-        assert any("soffice" in Path(f"/proc/{p}/cmdline").read_text(errors="replace") for p in _alive(below))
+        assert any("soffice" in cmdline for cmdline in _alive(below).values())
     finally:
         proc.kill()  # SIGKILL: no atexit, no cleanup in jixiao
         proc.wait()
-    deadline = time.monotonic() + 30
+    # Each process notices within a second; the deadline is for a machine busy with other tests.
+    deadline = time.monotonic() + 60
     while _alive(below) and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert not _alive(below)
+    assert _alive(below) == {}
     assert sum(1 for _ in out.glob("*.pdf")) < 30  # killed midway

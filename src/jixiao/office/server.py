@@ -25,7 +25,9 @@ converter failed to load .xls files on LibreOffice 7.4 here.
 It is the leader of its own process group, and LibreOffice (``oosplash`` → ``soffice.bin``) stays
 in that group, so the pool kills everything with one ``killpg``. When its parent goes away —
 stdin at end of file, or the parent pid no longer its parent after a ``kill -9`` — or it is told
-to stop (SIGTERM, SIGHUP, SIGINT), it kills its whole group itself: nothing is left running.
+to stop (SIGTERM, SIGHUP, SIGINT), or it fails in any way (an answer written to a parent that has
+just died raises ``BrokenPipeError`` before the parent watch notices), it kills its whole group
+itself: nothing is left running.
 """
 
 from __future__ import annotations
@@ -226,4 +228,9 @@ def main(argv: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    try:
+        main(sys.argv[1:])
+    finally:
+        # However it ends — a reply to a parent that is gone (BrokenPipeError), a request it cannot
+        # parse, any other error — LibreOffice does not outlive it.
+        _end_group()
