@@ -55,7 +55,7 @@ class Style:
     weights_sentence: bool  # the level-1 weights stated in a sentence
     repeat_labels: bool  # a text dump repeats merged labels instead of leaving them empty
     known_issues: bool = False  # also use wordings jixiao is known to misread (KNOWN_ISSUES)
-    split_rows: bool = False  # a PDF's table rows may break across pages (a known issue)
+    split_rows: bool = False  # a PDF's table rows may break across pages, as word processors allow
 
     @property
     def exact_yuan(self) -> bool:
@@ -83,7 +83,6 @@ def choose_style(rng: random.Random, fmt: str, known_issues: bool = False) -> tu
     style = Style(fmt, layout, narrative, table_unit, prose_unit, weights_sentence, rng.random() < 0.3)
     if known_issues:
         style.known_issues = True
-        style.split_rows = fmt == "pdf" and rng.random() < 0.5
     return style, profile
 
 

@@ -262,8 +262,7 @@ def test_a_web_pages_title_as_a_heading_gives_the_project_name(tmp_path: Path) -
 
 
 @needs_soffice
-@pytest.mark.xfail(strict=True, reason=inbox.KNOWN_ISSUES["table_row_split_across_pages"])
-def test_known_issue_pdf_row_split_across_pages(tmp_path: Path) -> None:
+def test_pdf_rows_a_page_break_cuts_are_read_whole(tmp_path: Path) -> None:
     from inbox.pdf import convert_batch
     from inbox.writers import docx_bytes
 

@@ -103,6 +103,78 @@ def grouped_table_docx(path: Path, n_rows: int = 60, group: int = 7) -> Path:
     return path
 
 
+CUT_NAME = "第{r}项：组织开展社区居民文化体育健身活动并做好宣传动员、场地协调与组织保障工作的完成率"
+
+
+def cut_rows_docx(path: Path, n_rows: int = 40, group: int = 9) -> Path:
+    """A table whose rows may break across pages, as Word and LibreOffice allow by default:
+    columns 一级指标 / 三级指标 / 目标值 / 分值 / 得分, the header repeated on every page, each
+    三级指标 name (:data:`CUT_NAME`) two or three lines long, so that a page break falls inside a
+    row and the rest of its name goes to the next page with the other cells empty there. The first
+    column is merged in groups of ``group`` rows, so some cut rows also cut a merged label."""
+    document = docx.Document()
+    document.add_paragraph("2023年度社区文体服务项目绩效自评表")
+    table = document.add_table(rows=n_rows + 1, cols=5)
+    table.style = "Table Grid"
+    for i, text in enumerate(["一级指标", "三级指标", "目标值", "分值", "得分"]):
+        table.cell(0, i).text = text
+    _repeat_header(table.rows[0])
+    for r in range(1, n_rows + 1):
+        table.cell(r, 1).text = CUT_NAME.format(r=r)
+        table.cell(r, 2).text = "≥90%"
+        table.cell(r, 3).text = "2"
+        table.cell(r, 4).text = "2"
+    for first in range(1, n_rows + 1, group):
+        last = min(first + group - 1, n_rows)
+        merged = table.cell(first, 0).merge(table.cell(last, 0))
+        merged.text = "产出指标" if first == 1 else f"效益指标{(first - 1) // group}"
+    document.add_paragraph("二、自评结论：项目完成情况良好。")
+    document.save(str(path))
+    return path
+
+
+# Column edges (points) of :func:`two_page_table_pdf`: 三级指标 200 wide, then 目标值, 完成值,
+# 分值, 得分. With 10-point glyphs and 3 points of padding, a line of 19 characters fills the first.
+DRAWN_XS = (60.0, 260.0, 340.0, 420.0, 470.0, 520.0)
+DRAWN_HEADER = [["三级指标"], ["目标值"], ["完成值"], ["分值"], ["得分"]]
+
+
+def two_page_table_pdf(path: Path, first: list[list[list[str]]], second: list[list[list[str]]]) -> Path:
+    """A ruled table drawn with ReportLab over two pages, exactly as given: ``first`` ends page 1
+    at its bottom margin, ``second`` starts page 2; each row is its cells, each cell its lines
+    (drawn from the cell's top, 10 points, left-aligned). What a page break does to a row is then
+    chosen by the test, not by a word processor's pagination."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    drawing = canvas.Canvas(str(path), pagesize=(595.0, 842.0))
+
+    def rows(top: float, table: list[list[list[str]]]) -> None:
+        drawing.setFont("STSong-Light", 10)
+        y = top
+        for cells in table:
+            height = max(1, *(len(lines) for lines in cells)) * 14 + 6
+            drawing.line(DRAWN_XS[0], y, DRAWN_XS[-1], y)
+            for x, lines in zip(DRAWN_XS, cells, strict=False):
+                for k, line in enumerate(lines):
+                    drawing.drawString(x + 3, y - 14 * (k + 1), line)
+            y -= height
+        drawing.line(DRAWN_XS[0], y, DRAWN_XS[-1], y)
+        for x in DRAWN_XS:
+            drawing.line(x, top, x, y)
+
+    drawing.setFont("STSong-Light", 14)
+    drawing.drawString(150, 800, "2023年度社区养老服务项目绩效自评表")
+    rows(780, first)
+    drawing.showPage()
+    rows(800, second)
+    drawing.showPage()
+    drawing.save()
+    return path
+
+
 def paged_docx(path: Path, pages: list[str | None], image: Path | None = None) -> Path:
     """One page per entry: a paragraph of text, or (``None``) only the picture ``image``."""
     document = docx.Document()

@@ -14,6 +14,7 @@ is drawn in the other) is joined again.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
@@ -28,6 +29,8 @@ from jixiao.intake.readers.pdf_layout import Glyph
 from jixiao.intake.readers.pdf_layout import Line
 from jixiao.intake.readers.pdf_layout import cell_text
 from jixiao.intake.readers.pdf_layout import group_lines
+from jixiao.intake.readers.pdf_layout import join_text
+from jixiao.intake.readers.pdf_layout import joins_in_cell
 from jixiao.intake.ruling import Ruled
 
 # Government forms are ruled; LibreOffice, Word and WPS draw each cell border as its own segment,
@@ -46,6 +49,9 @@ EDGE_TOLERANCE = 2.0
 ALIGN_TOLERANCE = 3.0
 # A page with more drawing objects than this is a chart or a drawing, not a form: no table search.
 MAX_GRAPHICS = 6000
+# A cell holding nothing but a figure (a weight, a score, a target such as “≥90%”): a value of its
+# own row, never the rest of a text the page break cut.
+_BARE_FIGURE = re.compile(r"[≥≤><=＞＜≧≦约]*\s*[-+]?[\d.,，]+\s*(?:%|％|‰|分|元|万元|个|人|次|天)?")
 
 BBox = tuple[float, float, float, float]
 
@@ -61,6 +67,11 @@ class PieceCell:
     colspan: int
     glyphs: list[Glyph] = field(default_factory=list)
     text: str = ""
+    # The first and last line of its text and the width text may fill: whether a row the page
+    # break cut continues here is judged from them.
+    first: Line | None = None
+    last: Line | None = None
+    inner: float = 0.0
 
 
 @dataclass(slots=True)
@@ -292,6 +303,8 @@ def fill_texts(piece: TablePiece) -> None:
     for cell, lines in cell_lines:
         inner = cell.bbox[2] - cell.bbox[0] - 2 * pad
         cell.text = clean_text(cell_text(lines, inner)).strip()
+        if lines:
+            cell.first, cell.last, cell.inner = lines[0], lines[-1], inner
     if piece.weak:
         piece.lines = group_lines([g for cell in piece.cells for g in cell.glyphs])
     for cell in piece.cells:
@@ -365,6 +378,13 @@ class TableBuild:
         top = len(dropped)
         joined = self._joins(piece, cols, top)
         extended = self._open_below(piece, cols, joined, top)
+        rest = self._rest_of_cut_row(piece, cols, joined, top)
+        for above, cell in rest:
+            above.text = join_text(above.text, cell.text)
+            if cell.rowspan > 1:  # a merged label: the part above runs on over the rows below
+                joined[id(cell)] = above
+        if rest:
+            dropped.add(top)  # its text is in the row above now
         self._place(piece, cols, dropped, joined, extended)
         self.last = piece
 
@@ -439,6 +459,58 @@ class TableBuild:
                 self._placed[-1].append((open_cell, PieceCell((x0, 0.0, x1, 0.0), 0, 0, 1, 1)))
                 joined[id(cell)] = open_cell
         return joined
+
+    def _rest_of_cut_row(
+        self, piece: TablePiece, cols: dict[int, tuple[int, int]], joined: dict[int, _GridCell], top: int
+    ) -> list[tuple[_GridCell, PieceCell]]:
+        """When row ``top`` of ``piece`` is the rest of the table's last row, cut by the page break
+        (a word processor lets a row break across pages by default), the pairs (cell at the bottom
+        of the table so far, its rest) whose texts join; otherwise none.
+
+        Only a row that plainly is such a rest: each of its cells sits under a cell ending in the
+        last row with the same columns (or continues a merged cell whose label is drawn once); it
+        has text only where that cell has, and none in at least one column the last row fills (a
+        row of its own would have its target, weight and score); no text of it is a bare figure;
+        and each text continues a last line that was wrapped (it fills its cell's width). A merged
+        label cut mid-text (“可持续” / “影响指标”) is such a pair too. Anything else stays a row
+        of its own, as before: merging two real rows would misname an indicator.
+        """
+        if top >= piece.n_rows or not self._placed:
+            return []
+        sources = {id(grid_cell): cell for grid_cell, cell in self._placed[-1]}
+        bottom = {(c.col, c.colspan): c for c in self._bottom}
+        covered = [False] * (len(self.xs) - 1)
+        pairs: list[tuple[_GridCell, PieceCell]] = []
+        empty_under_text = False
+        for cell in piece.cells:
+            if not cell.row <= top < cell.row + cell.rowspan:
+                continue
+            col, colspan = cols[id(cell)]
+            for c in range(col, min(col + colspan, len(covered))):
+                covered[c] = True
+            if id(cell) in joined:
+                continue
+            above = bottom.get((col, colspan))
+            if cell.row != top or above is None or id(above) not in sources:
+                return []
+            merged = cell.rowspan > 1 or above.rowspan > 1
+            if not cell.text and not merged:
+                empty_under_text = empty_under_text or bool(above.text)
+                continue
+            source = sources[id(above)]
+            if (
+                not above.text
+                or not cell.text
+                or _BARE_FIGURE.fullmatch(cell.text)
+                or source.last is None
+                or cell.first is None
+                or not joins_in_cell(source.last, cell.first, source.inner)
+            ):
+                return []
+            pairs.append((above, cell))
+        if not (pairs and empty_under_text and all(covered)):
+            return []
+        return pairs
 
     def _open_below(
         self, piece: TablePiece, cols: dict[int, tuple[int, int]], joined: dict[int, _GridCell], top: int
