@@ -33,6 +33,8 @@ from jixiao.intake.readers.pdf import NO_TEXT
 from jixiao.intake.readers.pdf import UNDECODABLE
 from jixiao.intake.readers.pdf import read_pdf
 from jixiao.intake.readers.pdf_layout import ClipAwarePage
+from jixiao.intake.readers.pdf_layout import Glyph
+from jixiao.intake.readers.pdf_layout import cell_text
 from jixiao.intake.readers.pdf_layout import glyphs_from_chars
 from jixiao.intake.readers.pdf_layout import group_lines
 from jixiao.intake.readers.pdf_layout import inline_sequel
@@ -506,6 +508,24 @@ def test_inline_sequel() -> None:
     assert not inline_sequel("增长了2.5%", "3.项目资金管理情况分析")
     assert inline_sequel("目标有二：1.完成建设", "2.通过验收")
     assert not inline_sequel("完成情况良好", "1、业务管理")
+
+
+def _typed(text: str, top: float, size: float = 9.0) -> list[Glyph]:
+    """Glyphs of one line set from x = 0: CJK characters a full em wide, others half, “/” a third."""
+    glyphs, x = [], 0.0
+    for ch in text:
+        width = size if ord(ch) > 0x2E80 else size / 3 if ch == "/" else size / 2
+        glyphs.append(Glyph(ch, x, x + width, top, top + size, size))
+        x += width
+    return glyphs
+
+
+def test_a_unit_with_a_slash_starting_a_cell_line_continues_the_line_above() -> None:
+    """A word processor does not break 元/处 (nor put “/” first on a line): when the whole unit
+    would not fit after “不高于12,290”, the line break was a wrap and the figure reads whole."""
+    lines = group_lines([*_typed("不高于12,290", 0.0), *_typed("元/处", 12.0)], tab_gap=None)
+    assert cell_text(lines, 70.0) == "不高于12,290元/处"  # 元/ alone would have fit (it is 12 wide)
+    assert cell_text(lines, 90.0) == "不高于12,290\n元/处"  # room for 元/处: the break was meant
 
 
 def test_join_text() -> None:

@@ -267,7 +267,7 @@ def pdfium_glyphs(textpage: Any, ctm: Sequence[float], page_height: float) -> tu
 # ---------------------------------------------------------------------------------------------
 
 # Punctuation that may not start a line (a word processor carries the previous character along).
-_NO_LINE_START = set("，。、；：！？）》」』】〕〉”’%％,.;:!?)]}·…—")
+_NO_LINE_START = set("，。、；：！？）》」』】〕〉”’%％‰℃°,.;:!?)]}·…—/／")
 # Opening marks that may not end a line (a word processor moves them to the next one).
 _NO_LINE_END = set("“‘（《「『【〔〈([{")
 
@@ -356,7 +356,8 @@ def _separator(prev: Glyph, glyph: Glyph, spaced: bool, tab_gap: float | None) -
 
 def _head_width(glyphs: Sequence[Glyph]) -> float:
     """Width of the unit that starts a line: opening marks, a CJK character or a Latin word, and
-    the punctuation that may not start a line (none of it can be split across lines)."""
+    the punctuation that may not start a line (none of it can be split across lines; a slash
+    takes the character after it along, as in 元/处)."""
     i, n = 0, len(glyphs)
     while i < n - 1 and glyphs[i].text in _NO_LINE_END:
         i += 1
@@ -370,6 +371,8 @@ def _head_width(glyphs: Sequence[Glyph]) -> float:
             i += 1
     while i < n and glyphs[i].text in _NO_LINE_START:
         i += 1
+        if glyphs[i - 1].text in "/／" and i < n:
+            i += 1  # a unit's slash holds the character after it too: 元/处, 人/次 are not broken
     return glyphs[i - 1].x1 - glyphs[0].x0
 
 
