@@ -72,11 +72,6 @@ KNOWN_ISSUES = {
         "a budget detail table (表1) whose spending column is titled 实际支出 is taken for the "
         "预算执行 block ahead of the 自评表's own; from five lines on its first line becomes the budget"
     ),
-    "rounded_initial_read_as_adjusted": (
-        "when a 自评表 prints 年初预算数 and 全年预算数 rounded to 万元 and the prose states the exact "
-        "全年 budget only, the exact 全年 figure is compared with the rounded 年初 one: "
-        "BUDGET_ADJUSTED_TO_SPENDING although the two are the same amount"
-    ),
     "text_between_tables_in_cell_dump": (
         "in a cell-per-line text dump, the paragraphs between two tables are read as further "
         "paragraphs of the first table's last cell, and the two tables as one"

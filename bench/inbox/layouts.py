@@ -714,16 +714,11 @@ def _narrative(facts: Facts, style: Style, rng: random.Random, printed: Printed)
     section += 1
     _heading(doc, section, rng.choice(("项目资金使用及管理情况", "预算执行情况", "项目资金投入和使用情况")))
     simple = style.layout == "simple"
-    # The national form prints 年初预算数 rounded to 万元; prose that states only the exact 全年预算
-    # makes jixiao compare the rounded 年初 with the exact 全年 figure (KNOWN_ISSUES).
+    # The national form prints 年初预算数 rounded to 万元; the prose states the exact 年初 too, or
+    # (in an inbox with the known issues' wordings, for variety) only the exact 全年预算, which
+    # jixiao must then compare with the rounded 年初 at the precision it was printed with.
     rounded_initial = style.layout == "national" and style.table_unit == "万元"
-    b = facts.budget
     if rounded_initial and style.known_issues:
-        if (
-            b.initial == b.planned == b.executed
-            and (b.planned / 100).quantize(Decimal(1), ROUND_HALF_UP) * 100 > b.planned
-        ):
-            printed.issues.append("rounded_initial_read_as_adjusted")
         rounded_initial = False
     sentences = budget_sentences(
         facts, style, rng, printed, with_score=simple or rng.random() < 0.3, state_initial=rounded_initial

@@ -308,8 +308,7 @@ def test_known_issue_text_between_two_cell_per_line_tables(tmp_path: Path) -> No
     assert sum(isinstance(b, Table) for b in blocks) == 2
 
 
-@pytest.mark.xfail(strict=True, reason=inbox.KNOWN_ISSUES["rounded_initial_read_as_adjusted"])
-def test_known_issue_rounded_initial_budget_read_as_adjusted(tmp_path: Path) -> None:
+def test_a_rounded_initial_budget_beside_the_exact_one_is_no_adjustment(tmp_path: Path) -> None:
     path = tmp_path / "自评报告.txt"
     path.write_text(
         "2023年度社区养老服务项目绩效自评报告\n"

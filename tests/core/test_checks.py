@@ -300,6 +300,28 @@ def test_budget_adjusted_to_spending() -> None:
     assert f.message == "年初预算1,000,000.00元被调整为800,000.00元，恰好等于执行数，请核实调整依据"
 
 
+@pytest.mark.parametrize(
+    ("initial", "planned", "fires"),
+    [
+        # 年初 printed in 万元 (535.87), 全年 and spending exact: one amount, not an adjustment.
+        ("5358700", "5358672", False),
+        ("5360000", "5358672", False),  # 536 万元
+        ("5358700.00", "5358650", False),  # exactly half a step: rounds up to the printed figure
+        # The exact 年初 and a 全年 printed rounded down to spending's figure: one amount too.
+        ("5358622", "5358600", False),
+        # Lowered by more than the printed figure can hide: an adjustment.
+        ("5358700", "5358600", True),
+        ("5358700", "5358649", True),
+        ("5358672", "5358600", True),  # 5,358,672 is no printed 万元 figure: both exact
+    ],
+)
+def test_budget_adjusted_to_spending_allows_for_a_figure_printed_in_wan_yuan(
+    initial: str, planned: str, fires: bool
+) -> None:
+    ev = evaluation(initial=Decimal(initial), planned=Decimal(planned), executed=Decimal(planned))
+    assert ("BUDGET_ADJUSTED_TO_SPENDING" in codes(ev)) is fires
+
+
 def test_importer_codes_build_findings_from_the_catalogue() -> None:
     f = BY_CODE["UNREADABLE_DOCUMENT"].finding(location="a.docx", reason="文件已加密")
     assert (f.code, f.severity, f.message) == (

@@ -12,6 +12,7 @@ from jixiao.core.model import Finding
 from jixiao.core.numbers import ZERO
 from jixiao.core.numbers import fmt_money
 from jixiao.core.numbers import fmt_percent
+from jixiao.core.numbers import round_to
 
 # A stated rate is usually printed to whole percent: half a point is rounding, more is wrong.
 RATE_TOLERANCE = Decimal("0.005")
@@ -107,9 +108,27 @@ def budget_adjusted_to_spending(ctx: Context, emit: Emit) -> Iterator[Finding]:
     initial, planned, executed = budget.initial_yuan, budget.planned_yuan, budget.executed_yuan
     if initial is None or planned is None or executed is None:
         return
-    if planned < initial and planned == executed:
+    if planned < initial and planned == executed and not _one_is_the_other_rounded(initial, planned):
         yield emit(
             location=ctx.where("budget.planned_yuan", "预算执行情况"),
             initial=fmt_money(initial),
             planned=fmt_money(planned),
         )
+
+
+# The steps an amount printed in 万元 is rounded to: 0.01 / 0.1 / 1 万元.
+_PRINTED_STEPS = (Decimal(10000), Decimal(1000), Decimal(100))
+
+
+def _one_is_the_other_rounded(a: Decimal, b: Decimal) -> bool:
+    """Whether ``a`` and ``b`` may be one amount, one of them printed rounded (a 自评表 in 万元
+    beside the exact figure of the prose): one is a whole number of a 万元 step, and the other
+    rounds to it at that step."""
+    return any(
+        (a % step == 0 and _to_step(b, step) == a) or (b % step == 0 and _to_step(a, step) == b)
+        for step in _PRINTED_STEPS
+    )
+
+
+def _to_step(value: Decimal, step: Decimal) -> Decimal:
+    return round_to(value / step, Decimal(1)) * step
