@@ -29,7 +29,6 @@ from pathlib import Path
 
 from inbox import facts as facts_mod
 from inbox import layouts
-from inbox import vocab
 from inbox import writers
 from inbox.doc import Doc
 from inbox.facts import Facts
@@ -64,14 +63,6 @@ GROUND_TRUTH = "ground_truth.jsonl"
 # for (``known_issues=True``, ``--known-issues``), so that agreement measures everything else;
 # a file that contains one lists it under ``known_issues`` in its ground truth.
 KNOWN_ISSUES = {
-    "level2_label_as_indicator_name": (
-        "a 三级指标 named like a 二级 label (群众满意度, 服务对象满意度, 社会公众满意度) is dropped: "
-        "the table reader takes the name cell for a label"
-    ),
-    "detail_table_read_as_budget": (
-        "a budget detail table (表1) whose spending column is titled 实际支出 is taken for the "
-        "预算执行 block ahead of the 自评表's own; from five lines on its first line becomes the budget"
-    ),
     "text_between_tables_in_cell_dump": (
         "in a cell-per-line text dump, the paragraphs between two tables are read as further "
         "paragraphs of the first table's last cell, and the two tables as one"
@@ -154,13 +145,10 @@ def build(plan: Plan) -> tuple[Facts, Style, Printed, Doc, random.Random]:
         profile=profile,
         exact_yuan=style.exact_yuan,
         grade_stated=rng.random() < 0.7,
-        label_like_names=plan.known_issues,
     )
     facts_mod.inject(rng, facts, facts_mod.choose_defects(rng, plan.defects))
     doc, printed = layouts.compose(facts, style, rng)
     facts_mod.explain_deviations(facts, printed.row_reasons)
-    if any(r.name in vocab.SAT_NAMES_LABEL_LIKE for r in facts.rows):
-        printed.issues.append("level2_label_as_indicator_name")
     return facts, style, printed, doc, rng
 
 

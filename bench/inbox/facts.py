@@ -471,12 +471,12 @@ def build_facts(
     profile: Profile,
     exact_yuan: bool,
     grade_stated: bool,
-    label_like_names: bool = False,
+    label_like_names: bool = True,
 ) -> Facts:
     """A clean, internally consistent evaluation (see the module docstring).
 
-    ``label_like_names`` lets satisfaction indicators be named like a 二级 label (群众满意度), a
-    known issue of jixiao's table reader."""
+    ``label_like_names`` lets satisfaction indicators be named like a 二级 label (群众满意度), as
+    real forms often do."""
     n_rows = rng.randint(10, 40)
     rows = _rows(rng, profile, n_rows, rng.choice((0.0, 0.05, 0.1, 0.15)), label_like_names)
     budget = _budget(rng, profile.budget, exact_yuan)

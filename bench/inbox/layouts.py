@@ -819,12 +819,9 @@ def _detail_lines(doc: Doc, facts: Facts, style: Style, rng: random.Random, prin
             return
     doc.p(f"具体明细见表1。表1  {facts.name}项目资金明细")
     grid = Grid(4)
-    # 实际支出 as the spending column's title makes jixiao take this table for the budget block
-    # (KNOWN_ISSUES); 决算金额 and 账面支出 are what seed 002 uses.
-    spent = rng.choice(("决算金额", "账面支出"))
-    if style.known_issues and rng.random() < 0.5:
-        spent = "实际支出"
-        printed.issues.append("detail_table_read_as_budget")
+    # 决算金额 and 账面支出 are what seed 002 uses; 实际支出 is also the 预算执行 block's word, so
+    # jixiao must tell this table from the block by more than its spending column's title.
+    spent = rng.choice(("决算金额", "账面支出", "实际支出"))
     grid.add("序号", "项目内容", f"预算金额（{unit}）", f"{spent}（{unit}）")
     names = rng.sample(vocab.ACTIVITIES, k=k)
     for i, (p, e) in enumerate(zip(planned, executed, strict=True), 1):

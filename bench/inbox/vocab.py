@@ -311,8 +311,8 @@ QUAL_ACTUALS = (
     "各项工作按计划推进，{a}活动内容丰富、形式多样，受到辖区群众的普遍欢迎",
 )
 SAT_NAMES = ("受益群众满意度", "居民满意度", "{p}满意度", "学生家长满意度", "受助对象满意度")
-# Satisfaction indicator names that are also 二级 labels: very common in real forms, but jixiao
-# currently drops a 三级 row named like this (see KNOWN_ISSUES in inbox/__init__.py).
+# Satisfaction indicator names that are also 二级 labels: very common in real forms (a 三级
+# 服务对象满意度 under the 二级 服务对象满意度指标), which jixiao must not take for labels.
 SAT_NAMES_LABEL_LIKE = ("服务对象满意度", "群众满意度", "社会公众满意度")
 
 DEVIATION_REASONS = (

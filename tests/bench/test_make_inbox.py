@@ -221,7 +221,7 @@ def test_cli_writes_inbox_and_refuses_a_full_folder(tmp_path: Path) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def test_known_issue_indicator_named_like_a_level2_label(tmp_path: Path) -> None:
+def test_an_indicator_named_like_a_level2_label_is_read(tmp_path: Path) -> None:
     path = tmp_path / "自评表.txt"
     path.write_text(
         "2023年度社区养老服务项目绩效自评表\n"
@@ -234,7 +234,7 @@ def test_known_issue_indicator_named_like_a_level2_label(tmp_path: Path) -> None
     assert [i.name for i in ev.indicators] == ["服务老人人次", "服务对象满意度"]
 
 
-def test_known_issue_detail_table_with_a_spending_column(tmp_path: Path) -> None:
+def test_a_detail_table_with_a_spending_column_is_not_the_budget(tmp_path: Path) -> None:
     lines = "".join(f"{i}\t第{i}项工作经费\t20\t19\n" for i in range(1, 6))
     path = tmp_path / "自评报告.txt"
     path.write_text(
