@@ -392,31 +392,14 @@ class _FixedTimeZipFile(zipfile.ZipFile):
 # ---------------------------------------------------------------------------------------------
 
 
-def prose_between_tables(doc: Doc) -> bool:
-    """Whether some paragraph stands between two tables."""
-    seen_table = text_since = False
-    for block in doc.blocks:
-        if isinstance(block, Grid):
-            if seen_table and text_since:
-                return True
-            seen_table, text_since = True, False
-        elif seen_table:
-            text_since = True
-    return False
-
-
-def txt_lines(doc: Doc, rng: random.Random, known_issues: bool = False) -> tuple[list[str], bool]:
+def txt_lines(doc: Doc, rng: random.Random) -> list[str]:
     """Paragraphs as lines; tables in one of the two shapes text dumps leave (see
     ``jixiao.intake.readers.text``): row per line, TAB-separated, a merged cell's text in its
     first position and the positions it covers empty (copying out of Excel or Word); or cell per
-    line, as Tika-style extractors dump Word tables. Returns the lines and whether they hold the
-    known issue of text between two cell-per-line tables (used only with ``known_issues``)."""
+    line, as Tika-style extractors dump Word tables, the report's text between them included."""
     lines: list[str] = []
     indent = "　　" if rng.random() < 0.4 else ""
     cell_per_line = rng.random() < 0.3
-    issue = cell_per_line and prose_between_tables(doc)
-    if issue and not known_issues:
-        cell_per_line = issue = False
     blank_around = rng.random() < 0.5
     for block in doc.blocks:
         if isinstance(block, Para):
@@ -432,7 +415,7 @@ def txt_lines(doc: Doc, rng: random.Random, known_issues: bool = False) -> tuple
             lines.append("\t".join((cell.text.replace("\n", "") if cell is not None else "") for cell in row))
         if blank_around:
             lines.append("")
-    return lines, issue
+    return lines
 
 
 def _cell_per_line(grid: Grid) -> list[str]:
@@ -456,21 +439,20 @@ def _cell_per_line(grid: Grid) -> list[str]:
     return lines
 
 
-def txt_bytes(doc: Doc, rng: random.Random, known_issues: bool = False) -> tuple[bytes, str, bool]:
-    """The text file, its encoding and whether it holds the cell-per-line known issue: mostly
-    UTF-8 (some with a BOM), some GBK as Windows Notepad writes it; some with CRLF line ends."""
+def txt_bytes(doc: Doc, rng: random.Random) -> tuple[bytes, str]:
+    """The text file and its encoding: mostly UTF-8 (some with a BOM), some GBK as Windows Notepad
+    writes it; some with CRLF line ends."""
     newline = "\r\n" if rng.random() < 0.3 else "\n"
-    lines, issue = txt_lines(doc, rng, known_issues)
-    text = newline.join(lines) + newline
+    text = newline.join(txt_lines(doc, rng)) + newline
     roll = rng.random()
     if roll < 0.25:
         try:
-            return text.encode("gbk"), "gbk", issue
+            return text.encode("gbk"), "gbk"
         except UnicodeEncodeError:
             pass
     if roll > 0.9:
-        return b"\xef\xbb\xbf" + text.encode("utf-8"), "utf-8-sig", issue
-    return text.encode("utf-8"), "utf-8", issue
+        return b"\xef\xbb\xbf" + text.encode("utf-8"), "utf-8-sig"
+    return text.encode("utf-8"), "utf-8"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -287,8 +287,7 @@ def test_pdf_rows_a_page_break_cuts_are_read_whole(tmp_path: Path) -> None:
     assert len(ev.indicators) == 30
 
 
-@pytest.mark.xfail(strict=True, reason=inbox.KNOWN_ISSUES["text_between_tables_in_cell_dump"])
-def test_known_issue_text_between_two_cell_per_line_tables(tmp_path: Path) -> None:
+def test_text_between_two_cell_per_line_tables_is_the_reports_own(tmp_path: Path) -> None:
     path = tmp_path / "自评报告.txt"
     path.write_text(
         "2023年度社区养老服务项目绩效自评报告\n"

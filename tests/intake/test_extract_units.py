@@ -187,6 +187,42 @@ def test_text_cells_with_blank_paragraphs_stay_in_their_row() -> None:
     ]  # type: ignore[union-attr]
 
 
+def test_report_sections_between_two_cell_per_line_tables_are_paragraphs() -> None:
+    """A Tika-style dump of a report: 表1 cell by cell, the report's next sections, then the
+    自评表. The sections are the report's own text (a heading says so), not more of 表1's last
+    cell, and the 自评表 is a table of its own."""
+    lines = [
+        "\t序号", "\t项目内容", "\t预算金额", "",
+        "\t1", "\t日间照料经费", "\t60", "",
+        "项目建立了完善的内部管理制度，资金使用规范。",
+        "三、绩效指标完成情况",
+        "全年共组织开展助餐服务，覆盖辖区高龄老人。",
+        "五、存在问题及整改措施",
+        "1、部分指标未达到年初目标。",
+        "\t指标名称", "\t目标值", "\t得分", "",
+        "\t服务老人人次", "\t≥500人次", "\t9", "",
+    ]  # fmt: skip
+    blocks = parse_lines(lines)
+    assert [type(b).__name__ for b in blocks] == ["Table", *["Paragraph"] * 5, "Table"]
+    assert blocks[0].text_rows()[-1] == ["1", "日间照料经费", "60"]  # type: ignore[union-attr]
+    assert blocks[4].text == "五、存在问题及整改措施"  # type: ignore[union-attr]
+    assert blocks[-1].text_rows()[0] == ["指标名称", "目标值", "得分"]  # type: ignore[union-attr]
+
+
+def test_a_cells_own_paragraphs_after_a_blank_one_stay_in_it() -> None:
+    """Without a section heading, text after a blank line that leads on to the next cell is the
+    cell's own (an empty paragraph inside it), enumerated points included."""
+    lines = [
+        "\t存在问题", "\t资金拨付偏慢", "", "1、部分项目推进较慢；", "2、档案不全。", "\t2",
+        "", "\t改进措施", "\t加强管理", "\t3", "",
+    ]  # fmt: skip
+    (table,) = parse_lines(lines)
+    assert table.text_rows() == [  # type: ignore[union-attr]
+        ["存在问题", "资金拨付偏慢\n1、部分项目推进较慢；\n2、档案不全。", "2"],
+        ["改进措施", "加强管理", "3"],
+    ]
+
+
 def test_tsv_rows_with_blank_lines_between_are_one_table() -> None:
     blocks = parse_lines(["项目名称\t\t社区建设", "", "主管部门\t街道\t实施单位\t社区", "说明文字"])
     assert len(blocks) == 2

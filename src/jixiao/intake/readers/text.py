@@ -6,7 +6,9 @@ the residue of tables in two shapes, both handled here:
 - **cell per line** (what Tika-style extractors and copying a Word table cell by cell produce):
   every cell starts with a TAB, its further paragraphs follow on lines without one, and a blank
   line ends a row. A cell may itself contain blank paragraphs; a blank line is therefore a row end
-  only when a TAB line follows it.
+  only when a TAB line follows it. Lines after a row's blank line that hold a section heading of
+  the report (“三、绩效指标完成情况”) are the report's text between two tables, not the last
+  cell's: the table ends there.
 - **row per line** (TSV, what copying from Excel produces): the cells of a row on one line,
   separated by TABs; merged cells show as empty or repeated fields.
 - **pipes** (Markdown, converters, web archives): see :mod:`jixiao.intake.readers.text_pipes`.
@@ -42,6 +44,10 @@ _BOOKMARK = re.compile(r"\[bookmark: [^\]\n]*\]")
 # How long a run of cell text may be and still continue a cell across a blank line.
 _SHORT_RUN = 3
 _SHORT_LINE = 30
+# A report's section heading (“二、绩效指标完成情况”, “第二部分 …”): short, no sentence in it.
+_SECTION = re.compile(
+    r"^\s*(?:第[一二三四五六七八九十]+(?:部分|章)|[一二三四五六七八九十]+\s*[、．.])[^，。；,;]{1,18}$"
+)
 _ALLOWED_CONTROL = {"\t", "\n", "\r", "\f", "\v"}
 RUN_TOGETHER_NOTE = (
     "竖线表格没有标出行尾，多行单元格连成一行且各列内容对不齐，无法可靠拆分成表格行，其中的数据可能未读取"
@@ -192,6 +198,17 @@ def _run_reaches_cell(lines: list[str], i: int) -> bool:
     return False
 
 
+def _section_text(lines: list[str], i: int) -> bool:
+    """Whether the non-TAB lines from ``i`` (after a blank line that ended a row) are the report's
+    own text between two tables rather than further paragraphs of the last cell: they hold a
+    section heading (“三、绩效指标完成情况”), which no cell of a form does."""
+    while i < len(lines) and not _is_cell_line(lines[i]) and not _is_row_line(lines[i]):
+        if _SECTION.match(lines[i]):
+            return True
+        i += 1
+    return False
+
+
 def _cell_table(lines: list[str], start: int, number: int) -> tuple[Table, int]:
     """Read a cell-per-line table starting at ``start``; return it and the next line index."""
     rows: list[list[list[str]]] = [[]]
@@ -208,7 +225,7 @@ def _cell_table(lines: list[str], start: int, number: int) -> tuple[Table, int]:
                 rows.append([])  # a blank line, then a new cell: the row has ended
                 i = j
                 continue
-            if j < n and _run_reaches_cell(lines, j) and rows[-1]:
+            if j < n and _run_reaches_cell(lines, j) and rows[-1] and not _section_text(lines, j):
                 rows[-1][-1].extend([""] * (j - i))  # blank paragraphs inside a cell
                 i = j
                 continue
