@@ -266,11 +266,10 @@ def _row(
     weight: Decimal,
     used: set[str],
     miss: bool,
-    label_like: bool,
 ) -> Row:
     """One indicator row of the given group (a fresh name, a target, an actual and a score)."""
     for _ in range(40):
-        row = _draw_row(rng, level1, level2, weight, miss, label_like)
+        row = _draw_row(rng, level1, level2, weight, miss)
         if row.name not in used:
             used.add(row.name)
             return row
@@ -280,11 +279,10 @@ def _row(
     return row
 
 
-def _draw_row(
-    rng: random.Random, level1: str, level2: str, weight: Decimal, miss: bool, label_like: bool
-) -> Row:
+def _draw_row(rng: random.Random, level1: str, level2: str, weight: Decimal, miss: bool) -> Row:
     if level1 == "满意度指标":
-        names = vocab.SAT_NAMES + (vocab.SAT_NAMES_LABEL_LIKE * 2 if label_like else ())
+        # Names like a 二级 label (群众满意度) twice as likely: real forms use them often.
+        names = vocab.SAT_NAMES + vocab.SAT_NAMES_LABEL_LIKE * 2
         name = _fill(rng, rng.choice(names))
         a = Decimal(rng.choice((80, 85, 90, 90, 90, 95)))
         t, ac, s, c, met, b = _quantitative(rng, weight, ">=", a, "%", miss=miss)
@@ -371,9 +369,7 @@ def _draw_row(
     return Row(level1, level2, name, weight, target, actual, score, "qual", None, None)
 
 
-def _rows(
-    rng: random.Random, profile: Profile, n_rows: int, miss_share: float, label_like: bool
-) -> list[Row]:
+def _rows(rng: random.Random, profile: Profile, n_rows: int, miss_share: float) -> list[Row]:
     """``n_rows`` rows whose weights add up to the profile's level-1 weights."""
     groups = [("产出指标", profile.output), ("效益指标", profile.effect)]
     if profile.satisfaction:
@@ -404,7 +400,7 @@ def _rows(
         for level2, n in zip(names2, per2, strict=True):
             for _ in range(n):
                 miss = rng.random() < miss_share
-                rows.append(_row(rng, level1, level2, Decimal(row_weights[k]), used, miss, label_like))
+                rows.append(_row(rng, level1, level2, Decimal(row_weights[k]), used, miss))
                 k += 1
     for r in rows:
         if r.met is False:
@@ -471,14 +467,10 @@ def build_facts(
     profile: Profile,
     exact_yuan: bool,
     grade_stated: bool,
-    label_like_names: bool = True,
 ) -> Facts:
-    """A clean, internally consistent evaluation (see the module docstring).
-
-    ``label_like_names`` lets satisfaction indicators be named like a 二级 label (群众满意度), as
-    real forms often do."""
+    """A clean, internally consistent evaluation (see the module docstring)."""
     n_rows = rng.randint(10, 40)
-    rows = _rows(rng, profile, n_rows, rng.choice((0.0, 0.05, 0.1, 0.15)), label_like_names)
+    rows = _rows(rng, profile, n_rows, rng.choice((0.0, 0.05, 0.1, 0.15)))
     budget = _budget(rng, profile.budget, exact_yuan)
     district = re.match(r"^.*?[市县](?:.*?区)?", unit)
     facts = Facts(

@@ -726,7 +726,7 @@ def _narrative(facts: Facts, style: Style, rng: random.Random, printed: Printed)
     for text in sentences:
         doc.p(text)
     if rng.random() < 0.4:
-        _detail_lines(doc, facts, style, rng, printed)
+        _detail_lines(doc, facts, style, rng)
     doc.p(fill(rng.choice(vocab.BACKGROUND[3:4] + vocab.BACKGROUND[7:8])))
 
     section += 1
@@ -801,7 +801,7 @@ def _form_inside(doc: Doc, facts: Facts, style: Style, rng: random.Random, print
             doc.p(f"评价等级：{facts.grade}")
 
 
-def _detail_lines(doc: Doc, facts: Facts, style: Style, rng: random.Random, printed: Printed) -> None:
+def _detail_lines(doc: Doc, facts: Facts, style: Style, rng: random.Random) -> None:
     """表1: budget detail lines that add up to the budget and to the spending exactly."""
     b = facts.budget
     unit = "元" if style.exact_yuan else rng.choice(("元", "万元"))

@@ -224,7 +224,7 @@ def main(argv: list[str]) -> None:
             _reply({"ok": False, "error": f"{type(exc).__name__}: {exc}"})
         else:
             _reply({"ok": True})
-    _end_group()  # stdin closed: jixiao is gone or done
+    # stdin closed: jixiao is gone or done (the group is ended on the way out, below)
 
 
 if __name__ == "__main__":

@@ -176,7 +176,9 @@ def _run_reaches_cell(lines: list[str], i: int) -> bool:
 
     They are when they lead straight to the next cell line. Blank lines may separate them from
     it only while the run stays as short as a vertically centred score or label (“8”, “（8分）”):
-    a longer run after a blank line is ordinary text after the table.
+    a longer run after a blank line is ordinary text after the table. A run holding a section
+    heading of the report (“三、绩效指标完成情况”), which no cell of a form does, is the report's
+    own text between two tables.
     """
     seen = 0
     interrupted = False
@@ -186,7 +188,7 @@ def _run_reaches_cell(lines: list[str], i: int) -> bool:
             interrupted = True
         elif _is_cell_line(line):
             return True
-        elif _is_row_line(line):
+        elif _is_row_line(line) or _SECTION.match(line):  # a TSV table, or the report's section
             return False
         else:
             seen += 1
@@ -194,17 +196,6 @@ def _run_reaches_cell(lines: list[str], i: int) -> bool:
                 return False
             if interrupted and any(len(x.strip()) > _SHORT_LINE for x in lines[i - seen : i]):
                 return False
-        i += 1
-    return False
-
-
-def _section_text(lines: list[str], i: int) -> bool:
-    """Whether the non-TAB lines from ``i`` (after a blank line that ended a row) are the report's
-    own text between two tables rather than further paragraphs of the last cell: they hold a
-    section heading (“三、绩效指标完成情况”), which no cell of a form does."""
-    while i < len(lines) and not _is_cell_line(lines[i]) and not _is_row_line(lines[i]):
-        if _SECTION.match(lines[i]):
-            return True
         i += 1
     return False
 
@@ -225,7 +216,7 @@ def _cell_table(lines: list[str], start: int, number: int) -> tuple[Table, int]:
                 rows.append([])  # a blank line, then a new cell: the row has ended
                 i = j
                 continue
-            if j < n and _run_reaches_cell(lines, j) and rows[-1] and not _section_text(lines, j):
+            if j < n and _run_reaches_cell(lines, j) and rows[-1]:
                 rows[-1][-1].extend([""] * (j - i))  # blank paragraphs inside a cell
                 i = j
                 continue
